@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The interactive explorer (src/app.c): the TUI loop over a source. */
+#ifndef MEMSCOPE_APP_H
+#define MEMSCOPE_APP_H
+
+#include "memscope/options.h"
+
+/* Runs until the user quits. Returns 0, or -errno with *err set when the
+ * terminal could not be set up. */
+int ms_app_run(ms_source *src, const ms_options *o, ms_error *err);
+
+#endif

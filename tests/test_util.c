@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Suite "util": buffers, lines, numbers, escaping and the JSON writer. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#include "memscope/util.h"
+
+Test(util, buf_grows_and_stays_terminated)
+{
+	ms_buf b = MS_BUF_INIT;
+	for (int i = 0; i < 1000; i++)
+		cr_assert_eq(ms_buf_printf(&b, "%d,", i), 0);
+	cr_assert_eq(b.len, strlen(b.data));
+	cr_assert(strncmp(b.data, "0,1,2,", 6) == 0);
+	cr_assert(strstr(b.data, ",999,") != NULL);
+	ms_buf_reset(&b);
+	cr_assert_eq(b.len, 0);
+	cr_assert_str_eq(b.data, "");
+	char *s = ms_buf_detach(&b);
+	cr_assert_str_eq(s, "");
+	free(s);
+	cr_assert_null(b.data);
+}
+
+Test(util, lines_with_and_without_final_newline)
+{
+	ms_lines it;
+	const char *l;
+	size_t n;
+	const char text[] = "a\n\nlast";
+	ms_lines_init(&it, text, sizeof text - 1);
+	cr_assert(ms_lines_next(&it, &l, &n));
+	cr_assert_eq(n, 1);
+	cr_assert_eq(l[0], 'a');
+	cr_assert(ms_lines_next(&it, &l, &n));
+	cr_assert_eq(n, 0);
+	cr_assert(ms_lines_next(&it, &l, &n));
+	cr_assert_eq(n, 4);
+	cr_assert_eq(it.lineno, 3);
+	cr_assert_not(ms_lines_next(&it, &l, &n));
+}
+
+Test(util, numbers_overflow_and_signs)
+{
+	int64_t v;
+	uint64_t u;
+	const char *p, *s;
+
+	s = "  -42 kB";
+	p = s;
+	cr_assert(ms_parse_i64(&p, s + strlen(s), &v));
+	cr_assert_eq(v, -42);
+	cr_assert_str_eq(p, " kB");
+
+	s = "9223372036854775807";
+	p = s;
+	cr_assert(ms_parse_i64(&p, s + strlen(s), &v));
+	cr_assert_eq(v, INT64_MAX);
+	s = "9223372036854775808";
+	p = s;
+	cr_assert_not(ms_parse_i64(&p, s + strlen(s), &v));
+	cr_assert_eq(p, s, "a failed parse leaves the cursor");
+	s = "-9223372036854775808";
+	p = s;
+	cr_assert(ms_parse_i64(&p, s + strlen(s), &v));
+	cr_assert_eq(v, INT64_MIN);
+	s = "18446744073709551616";
+	p = s;
+	cr_assert_not(ms_parse_u64(&p, s + strlen(s), &u));
+	s = "- 5";
+	p = s;
+	cr_assert_not(ms_parse_i64(&p, s + strlen(s), &v));
+
+	s = "ffffffffff600000-";
+	p = s;
+	cr_assert(ms_parse_hex_u64(&p, s + strlen(s), &u));
+	cr_assert_eq(u, 0xffffffffff600000ull);
+	cr_assert_eq(*p, '-');
+	s = "1ffffffffffffffff";
+	p = s;
+	cr_assert_not(ms_parse_hex_u64(&p, s + strlen(s), &u));
+
+	/* The end bound is honoured even when the digits go on. */
+	s = "12345";
+	p = s;
+	cr_assert(ms_parse_u64(&p, s + 3, &u));
+	cr_assert_eq(u, 123);
+}
+
+Test(util, tokens_and_na_arithmetic)
+{
+	const char *s = "  Node 0, zone\tNormal ", *p = s, *t;
+	size_t n;
+	cr_assert(ms_next_token(&p, s + strlen(s), &t, &n));
+	cr_assert(ms_token_eq(t, n, "Node"));
+	cr_assert(ms_next_token(&p, s + strlen(s), &t, &n));
+	cr_assert(ms_token_eq(t, n, "0,"));
+	cr_assert(ms_next_token(&p, s + strlen(s), &t, &n));
+	cr_assert(ms_next_token(&p, s + strlen(s), &t, &n));
+	cr_assert(ms_token_eq(t, n, "Normal"));
+	cr_assert_not(ms_next_token(&p, s + strlen(s), &t, &n));
+
+	cr_assert_eq(ms_add_na(2, 3), 5);
+	cr_assert_eq(ms_add_na(MS_NA, 3), MS_NA);
+	cr_assert_eq(ms_add_na(INT64_MAX, 1), MS_NA);
+
+	char small[4];
+	ms_copy_field(small, sizeof small, "abcdef", 6);
+	cr_assert_str_eq(small, "abc");
+}
+
+Test(util, errors_carry_code_line_and_prefix)
+{
+	ms_error e;
+	ms_error_clear(&e);
+	cr_assert_eq(ms_error_set(&e, EINVAL, 7, "bad %s", "row"), -EINVAL);
+	cr_assert_eq(e.code, EINVAL);
+	cr_assert_eq(e.line, 7);
+	ms_error_prefix(&e, "slabinfo");
+	cr_assert_str_eq(e.msg, "slabinfo: bad row");
+}
+
+static const char hostile[] = "a\x1b[31mred\n\"q\",\x07\x9b\xc2\x9b\xe2\x80\xae\xff\xc3\xa9";
+
+Test(util, display_escapes_every_control)
+{
+	ms_buf b = MS_BUF_INIT;
+	cr_assert_eq(ms_escape_display(&b, hostile, sizeof hostile - 1), 0);
+	cr_assert_str_eq(b.data,
+		"a\\e[31mred\\n\"q\",\\x07\\x9b\\x9b\\u202e\\xff\xc3\xa9");
+	for (size_t i = 0; i < b.len; i++) {
+		unsigned char c = (unsigned char)b.data[i];
+		cr_assert(c >= 0x20 && c != 0x7f, "byte %zu is a control", i);
+	}
+	cr_assert_eq(ms_display_width("\xc3\xa9\xe4\xb8\xad", 5), 3);
+	ms_buf_free(&b);
+}
+
+Test(util, json_and_csv_escaping)
+{
+	ms_buf b = MS_BUF_INIT;
+	cr_assert_eq(ms_escape_json(&b, hostile, sizeof hostile - 1), 0);
+	cr_assert_str_eq(b.data,
+		"a\\u001b[31mred\\n\\\"q\\\",\\u0007\\\\x9b\\u009b\\u202e\\\\xff\xc3\xa9");
+	ms_buf_reset(&b);
+	cr_assert_eq(ms_escape_csv(&b, "say \"hi\", bye", 13), 0);
+	cr_assert_str_eq(b.data, "\"say \"\"hi\"\", bye\"");
+	ms_buf_reset(&b);
+	cr_assert_eq(ms_escape_csv(&b, "plain", 5), 0);
+	cr_assert_str_eq(b.data, "plain");
+	ms_buf_reset(&b);
+	cr_assert_eq(ms_escape_csv(&b, "two\nlines", 9), 0);
+	cr_assert_str_eq(b.data, "two\\nlines");
+	ms_buf_free(&b);
+}
+
+Test(util, json_writer_places_commas_and_nulls)
+{
+	ms_buf b = MS_BUF_INIT;
+	ms_json j;
+	ms_json_init(&j, &b);
+	ms_json_obj_begin(&j);
+	ms_json_kv_str(&j, "schema", "memscope/1");
+	ms_json_kv_i64(&j, "known", -3);
+	ms_json_kv_i64(&j, "unknown", MS_NA);
+	ms_json_key(&j, "list");
+	ms_json_arr_begin(&j);
+	ms_json_i64(&j, 1);
+	ms_json_obj_begin(&j);
+	ms_json_obj_end(&j);
+	ms_json_arr_begin(&j);
+	ms_json_arr_end(&j);
+	ms_json_double(&j, 0.125, 3);
+	ms_json_bool(&j, true);
+	ms_json_str(&j, NULL);
+	ms_json_arr_end(&j);
+	ms_json_obj_end(&j);
+	cr_assert_str_eq(b.data, "{\"schema\":\"memscope/1\",\"known\":-3,\"unknown\":null,"
+				 "\"list\":[1,{},[],0.125,true,null]}");
+	ms_buf_free(&b);
+}

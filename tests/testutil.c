@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *srcdir(void)
+{
+	const char *s = getenv("MEMSCOPE_SRCDIR");
+	return s && *s ? s : MS_SRCDIR;
+}
+
+const char *tu_fixture(const char *name)
+{
+	static char path[8][PATH_MAX];
+	static int slot;
+	char *p = path[slot++ % 8];
+	snprintf(p, PATH_MAX, "%s/tests/fixtures/%s", srcdir(), name);
+	return p;
+}
+
+const char *tu_corpus(const char *rel)
+{
+	static char path[8][PATH_MAX];
+	static int slot;
+	char root[PATH_MAX / 2];
+	const char *env = getenv("MEMSCOPE_CORPUS");
+	if (env && *env)
+		snprintf(root, sizeof root, "%s", env);
+	else
+		snprintf(root, sizeof root, "%s/../shared/corpus", srcdir());
+	struct stat st;
+	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))
+		return NULL;
+	char *p = path[slot++ % 8];
+	snprintf(p, PATH_MAX, "%s/%s", root, rel);
+	return p;
+}
+
+const char *tu_bin(void)
+{
+	const char *b = getenv("MEMSCOPE_BIN");
+	return b && *b ? b : "memscope";
+}
+
+bool tu_read_file(const char *path, ms_buf *b)
+{
+	ms_buf_reset(b);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	for (;;) {
+		if (ms_buf_reserve(b, 65536) != 0) {
+			close(fd);
+			return false;
+		}
+		ssize_t r = read(fd, b->data + b->len, 65536);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			close(fd);
+			b->data[b->len] = '\0';
+			return r == 0;
+		}
+		b->len += (size_t)r;
+	}
+}
+
+int tu_run(const char *cmd, ms_buf *out)
+{
+	if (out)
+		ms_buf_reset(out);
+	FILE *f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		if (out)
+			ms_buf_append(out, chunk, n);
+	int st = pclose(f);
+	if (out && !out->data)
+		ms_buf_puts(out, "");
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+const char *tu_tmpdir(void)
+{
+	static char path[8][64];
+	static int slot;
+	char *p = path[slot++ % 8];
+	snprintf(p, 64, "/tmp/memscope-test.XXXXXX");
+	return mkdtemp(p);
+}
+
+void tu_rm_rf(const char *path)
+{
+	if (!path || strncmp(path, "/tmp/", 5) != 0)
+		return;
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		return;
+}
