@@ -80,6 +80,10 @@ void ms_sample_free(ms_sample *s);
 /* One line for a pane or a message: "needs root", "not in snapshot", ... */
 const char *ms_part_reason(const ms_part_state *st);
 
+/* The process part alone (called by ms_sample_load; s->info must be set):
+ * fills procs, nprocs, nkthreads, nunknown, ngone and procs_st. */
+int ms_procs_load(ms_sample *s, ms_source *src);
+
 /* The mappings of one process, from smaps (maps when smaps is missing). */
 int ms_vmas_load(ms_source *src, int pid, ms_vmalist *out, ms_error *err);
 

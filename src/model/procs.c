@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The process list: identity (status, else stat), command line and memory
+ * figures (smaps_rollup, else the sum over smaps) of every process.
+ *
+ * This is the expensive read of procrank: almost all of its time is kernel
+ * time spent in smaps_rollup. That work is CPU-bound in the reading thread,
+ * so on a source that allows it several threads read disjoint processes;
+ * each keeps one buffer for all its files, so a pid costs no allocation
+ * beyond its own command line.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "memscope/model.h"
+
+#define MAX_READERS 4
+/* Below this many processes, starting threads costs more than it saves. */
+#define MIN_PIDS_PER_EXTRA_READER 16
+/* The readers' stacks hold little; the default 8 MB would only be address
+ * space, but a small one keeps the batch run's footprint honest. */
+#define READER_STACK (256 * 1024)
+#define SMAPS_MAX_LINE 65536
+
+enum proc_outcome {
+	PROC_LISTED,
+	PROC_KTHREAD,
+	PROC_GONE,
+	PROC_NOMEM,
+};
+
+/* What one reading thread owns; reused from one pid to the next. */
+struct proc_reader {
+	ms_source *src;
+	bool live;
+	ms_buf file;       /* the bytes of the file being parsed */
+	ms_buf text;       /* the joined command line */
+	ms_vmalist vmas;   /* smaps fallback: at most the mapping being read */
+};
+
+static void reader_init(struct proc_reader *r, ms_source *src, bool live)
+{
+	memset(r, 0, sizeof *r);
+	r->src = src;
+	r->live = live;
+}
+
+static void reader_free(struct proc_reader *r)
+{
+	ms_buf_free(&r->file);
+	ms_buf_free(&r->text);
+	ms_vmalist_free(&r->vmas);
+}
+
+static int read_pid_file(struct proc_reader *r, int pid, const char *name)
+{
+	char path[48];
+
+	snprintf(path, sizeof path, "%d/%s", pid, name);
+	int rc = ms_source_read(r->src, path, &r->file, NULL);
+	return rc == -EPERM ? -EACCES : rc;
+}
+
+static const char *file_data(const struct proc_reader *r)
+{
+	return r->file.data ? r->file.data : "";
+}
+
+static void proc_init(ms_proc *p, int pid)
+{
+	memset(p, 0, sizeof *p);
+	p->pid = pid;
+	p->ppid = -1;
+	p->uid = MS_NA;
+	p->vss_kb = p->rss_kb = p->pss_kb = p->uss_kb = MS_NA;
+	p->swap_kb = p->swap_pss_kb = MS_NA;
+	p->pss_anon_kb = p->pss_file_kb = p->pss_shmem_kb = p->hugetlb_kb = MS_NA;
+	p->origin = MS_ORIGIN_NONE;
+}
+
+/* ---- identity ----------------------------------------------------------- */
+
+/* Kernel threads: "Kthread: 1" (6.x), or PF_KTHREAD in stat. Older status
+ * files say it only by omission: no VmSize (no mm) and, checked later, an
+ * empty command line. */
+struct identity {
+	bool kthread;
+	bool no_mm;       /* status printed no VmSize */
+	int64_t stat_vss; /* kB from stat's vsize; MS_NA when not read */
+};
+
+static bool identity_from_status(struct proc_reader *r, ms_proc *p, struct identity *id)
+{
+	ms_pid_status st;
+
+	if (ms_parse_pid_status(file_data(r), r->file.len, &st, NULL) < 0)
+		return false;
+	ms_copy_field(p->name, sizeof p->name, st.name, strlen(st.name));
+	p->ppid = st.ppid == MS_NA ? -1 : (int)st.ppid;
+	p->uid = st.uid;
+	p->vss_kb = st.vm_size;
+	id->kthread = st.kthread == 1;
+	id->no_mm = st.vm_size == MS_NA && st.kthread != 0;
+	return true;
+}
+
+static bool identity_from_stat(struct proc_reader *r, ms_proc *p, struct identity *id)
+{
+	ms_pid_stat st;
+
+	if (ms_parse_pid_stat(file_data(r), r->file.len, &st, NULL) < 0)
+		return false;
+	ms_copy_field(p->name, sizeof p->name, st.comm, strlen(st.comm));
+	p->ppid = st.ppid == MS_NA ? -1 : (int)st.ppid;
+	id->kthread = (st.flags & MS_PF_KTHREAD) != 0;
+	id->stat_vss = st.vsize == MS_NA ? MS_NA : st.vsize / 1024;
+	return true;
+}
+
+/* PROC_GONE when nothing identifies the process any more. */
+static enum proc_outcome read_identity(struct proc_reader *r, ms_proc *p, struct identity *id)
+{
+	int rc = read_pid_file(r, p->pid, "status");
+
+	if (rc == 0 && identity_from_status(r, p, id))
+		return PROC_LISTED;
+	/* Live, a missing status means the process exited: drop it quietly.
+	 * A snapshot may simply not have it (smemcap keeps stat). */
+	if (rc == -ENOENT && r->live)
+		return PROC_GONE;
+	rc = read_pid_file(r, p->pid, "stat");
+	if (rc == 0 && identity_from_stat(r, p, id))
+		return PROC_LISTED;
+	return PROC_GONE;
+}
+
+static enum proc_outcome read_cmdline(struct proc_reader *r, ms_proc *p)
+{
+	int rc = read_pid_file(r, p->pid, "cmdline");
+
+	ms_buf_reset(&r->text);
+	if (rc == -ENOENT && r->live)
+		return PROC_GONE;
+	if (rc == 0 && ms_parse_cmdline(file_data(r), r->file.len, &r->text) < 0)
+		return PROC_NOMEM;
+	p->cmdline = strdup(r->text.data ? r->text.data : "");
+	return p->cmdline ? PROC_LISTED : PROC_NOMEM;
+}
+
+/* ---- memory figures ----------------------------------------------------- */
+
+static int64_t sum_known(int64_t a, int64_t b)
+{
+	if (a == MS_NA)
+		return b;
+	if (b == MS_NA)
+		return a;
+	return ms_add_na(a, b);
+}
+
+static void take_counters(ms_proc *p, const ms_memcounters *c)
+{
+	p->rss_kb = c->rss;
+	p->pss_kb = c->pss;
+	p->uss_kb = ms_memcounters_uss(c);
+	p->swap_kb = c->swap;
+	p->swap_pss_kb = c->swap_pss;
+	p->pss_anon_kb = c->pss_anon;
+	p->pss_file_kb = c->pss_file;
+	p->pss_shmem_kb = c->pss_shmem;
+	/* Hugetlb pages are not in Rss: kept apart, never added to it. */
+	p->hugetlb_kb = sum_known(c->shared_hugetlb, c->private_hugetlb);
+}
+
+/* Summing smaps in fixed memory: the parser appends each mapping to the
+ * list; every mapping before the last one is complete, so it is folded
+ * into the total and dropped. A 60,000-mapping process then costs one
+ * ms_vma, not 60,000. */
+struct smaps_sum {
+	ms_smaps_parser parser;
+	ms_vmalist *vmas;
+	ms_memcounters total;
+};
+
+static void fold_complete_vmas(struct smaps_sum *ss, size_t keep)
+{
+	ms_vmalist *l = ss->vmas;
+
+	if (l->n <= keep)
+		return;
+	for (size_t i = 0; i + keep < l->n; i++)
+		ms_memcounters_add(&ss->total, &l->v[i].mem);
+	if (keep) {
+		l->v[0] = l->v[l->n - 1];
+		/* The path is not needed for a sum; its bytes can go. */
+		l->v[0].path_off = 0;
+		l->v[0].path_len = 0;
+	}
+	l->n = keep;
+	ms_buf_reset(&l->strings);
+}
+
+static int smaps_sum_line(void *ctx, const char *line, size_t len)
+{
+	struct smaps_sum *ss = ctx;
+	int rc = ms_smaps_parser_line(&ss->parser, line, len);
+
+	fold_complete_vmas(ss, 1);
+	return rc;
+}
+
+static int sum_smaps(struct proc_reader *r, int pid, ms_memcounters *total)
+{
+	char path[48];
+	struct smaps_sum ss = { .vmas = &r->vmas };
+	ms_line_splitter split;
+	int rc;
+
+	snprintf(path, sizeof path, "%d/smaps", pid);
+	r->vmas.n = 0;
+	ms_buf_reset(&r->vmas.strings);
+	ms_memcounters_init(&ss.total);
+	ms_smaps_parser_init(&ss.parser, &r->vmas, NULL);
+	ms_line_splitter_init(&split, smaps_sum_line, &ss, SMAPS_MAX_LINE);
+	rc = ms_source_stream(r->src, path, ms_line_splitter_feed, &split, NULL);
+	if (rc == 0)
+		rc = ms_line_splitter_finish(&split);
+	if (rc == 0)
+		rc = ms_smaps_parser_finish(&ss.parser);
+	ms_line_splitter_free(&split);
+	fold_complete_vmas(&ss, 0);
+	*total = ss.total;
+	return rc == -EPERM ? -EACCES : rc;
+}
+
+/* A file that parsed but printed no Rss: a process without memory (a
+ * zombie: its smaps is empty). Unknown, not zero. */
+static int check_counters(const ms_memcounters *c)
+{
+	return c->rss == MS_NA ? -ENODATA : 0;
+}
+
+/* Fills the figures, or leaves them MS_NA with p->status saying why. */
+static void read_memory(struct proc_reader *r, ms_proc *p, const struct identity *id)
+{
+	ms_memcounters c;
+	int rc = read_pid_file(r, p->pid, "smaps_rollup");
+
+	if (rc == 0) {
+		rc = ms_parse_smaps_rollup(file_data(r), r->file.len, &c, NULL);
+		if (rc == 0)
+			rc = check_counters(&c);
+		if (rc == 0) {
+			take_counters(p, &c);
+			p->origin = MS_ORIGIN_ROLLUP;
+		}
+	} else if (rc == -ENOENT) {
+		/* Kernels before 4.14 and smemcap captures have only smaps. */
+		rc = sum_smaps(r, p->pid, &c);
+		if (rc == 0)
+			rc = check_counters(&c);
+		if (rc == 0) {
+			take_counters(p, &c);
+			p->origin = MS_ORIGIN_SMAPS;
+			if (p->vss_kb == MS_NA)
+				p->vss_kb = c.size;
+		}
+	}
+	if (p->vss_kb == MS_NA)
+		p->vss_kb = id->stat_vss;
+	p->status = rc;
+}
+
+/* ---- one process -------------------------------------------------------- */
+
+static enum proc_outcome read_proc(struct proc_reader *r, int pid, ms_proc *p)
+{
+	struct identity id = { .stat_vss = MS_NA };
+	enum proc_outcome out;
+
+	proc_init(p, pid);
+	out = read_identity(r, p, &id);
+	if (out != PROC_LISTED)
+		return out;
+	out = read_cmdline(r, p);
+	if (out != PROC_LISTED)
+		return out;
+	p->kthread = id.kthread || (id.no_mm && !p->cmdline[0]);
+	if (p->kthread)
+		return PROC_KTHREAD;
+	read_memory(r, p, &id);
+	return p->status == -ENOMEM ? PROC_NOMEM : PROC_LISTED;
+}
+
+/* ---- the pool ----------------------------------------------------------- */
+
+struct proc_pool {
+	ms_source *src;
+	bool live;
+	const int *pids;
+	size_t n;
+	ms_proc *procs;
+	unsigned char *outcome;
+	atomic_size_t next; /* the next pid to take */
+};
+
+static void *pool_worker(void *arg)
+{
+	struct proc_pool *pool = arg;
+	struct proc_reader r;
+	size_t i;
+
+	reader_init(&r, pool->src, pool->live);
+	while ((i = atomic_fetch_add(&pool->next, 1)) < pool->n)
+		pool->outcome[i] = (unsigned char)read_proc(&r, pool->pids[i], &pool->procs[i]);
+	reader_free(&r);
+	return NULL;
+}
+
+static size_t reader_count(ms_source *src, size_t npids)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = cpus > 0 ? (size_t)cpus : 1;
+
+	if (!ms_source_is_thread_safe(src))
+		return 1;
+	if (n > MAX_READERS)
+		n = MAX_READERS;
+	if (n > 1 + npids / MIN_PIDS_PER_EXTRA_READER)
+		n = 1 + npids / MIN_PIDS_PER_EXTRA_READER;
+	return n;
+}
+
+/* The calling thread reads too; a thread that cannot be started only
+ * means less parallelism, never a failure. */
+static void pool_run(struct proc_pool *pool, size_t nreaders)
+{
+	pthread_t tid[MAX_READERS];
+	size_t started = 0;
+	pthread_attr_t attr;
+	bool attr_ok = pthread_attr_init(&attr) == 0;
+
+	if (attr_ok)
+		pthread_attr_setstacksize(&attr, READER_STACK);
+	for (size_t i = 1; i < nreaders; i++) {
+		if (pthread_create(&tid[started], attr_ok ? &attr : NULL, pool_worker, pool) != 0)
+			break;
+		started++;
+	}
+	if (attr_ok)
+		pthread_attr_destroy(&attr);
+	pool_worker(pool);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+}
+
+/* ---- users ---------------------------------------------------------------- */
+
+struct user_cache {
+	size_t n;
+	struct {
+		int64_t uid;
+		char name[32];
+	} e[16];
+};
+
+static void uid_name(struct user_cache *cache, int64_t uid, char *dst, size_t cap)
+{
+	for (size_t i = 0; i < cache->n; i++) {
+		if (cache->e[i].uid == uid) {
+			snprintf(dst, cap, "%s", cache->e[i].name);
+			return;
+		}
+	}
+	struct passwd pw, *found = NULL;
+	char buf[2048];
+
+	if (uid >= 0 && uid <= UINT32_MAX &&
+	    getpwuid_r((uid_t)uid, &pw, buf, sizeof buf, &found) == 0 && found)
+		ms_copy_field(dst, cap, found->pw_name, strlen(found->pw_name));
+	else
+		snprintf(dst, cap, "%lld", (long long)uid);
+	if (cache->n < MS_ARRAY_LEN(cache->e)) {
+		cache->e[cache->n].uid = uid;
+		snprintf(cache->e[cache->n].name, sizeof cache->e[0].name, "%s", dst);
+		cache->n++;
+	}
+}
+
+/* Names resolve on the machine we run on, so only a live source gets
+ * them; a snapshot keeps the number (its passwd is not ours). Done once,
+ * after the readers, so that NSS is only ever called from one thread. */
+static void fill_users(ms_proc *procs, size_t n, bool live)
+{
+	struct user_cache cache = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		ms_proc *p = &procs[i];
+		if (p->uid == MS_NA)
+			p->user[0] = '\0';
+		else if (live)
+			uid_name(&cache, p->uid, p->user, sizeof p->user);
+		else
+			snprintf(p->user, sizeof p->user, "%lld", (long long)p->uid);
+	}
+}
+
+/* ---- the list --------------------------------------------------------------- */
+
+/* Keeps the listed processes, in pid order, and counts the others. */
+static bool compact(ms_sample *s, ms_proc *procs, const unsigned char *outcome, size_t n)
+{
+	bool nomem = false;
+
+	s->nprocs = 0;
+	for (size_t i = 0; i < n; i++) {
+		switch (outcome[i]) {
+		case PROC_LISTED:
+			if (procs[i].status != 0)
+				s->nunknown++;
+			procs[s->nprocs++] = procs[i];
+			continue;
+		case PROC_KTHREAD:
+			s->nkthreads++;
+			break;
+		case PROC_GONE:
+			s->ngone++;
+			break;
+		default:
+			nomem = true;
+			break;
+		}
+		free(procs[i].cmdline);
+	}
+	return !nomem;
+}
+
+int ms_procs_load(ms_sample *s, ms_source *src)
+{
+	ms_part_state *st = &s->procs_st;
+	int *pids = NULL;
+	size_t npids = 0;
+	int rc;
+
+	ms_error_clear(&st->err);
+	rc = ms_source_list_pids(src, &pids, &npids, &st->err);
+	if (rc == 0 && npids == 0)
+		rc = ms_error_set(&st->err, ENOENT, 0, "%s", s->info.kind == MS_SOURCE_SNAPSHOT ?
+				  "not in snapshot" : "not available");
+	if (rc < 0) {
+		free(pids);
+		st->status = rc == -EPERM ? -EACCES : rc;
+		return st->status;
+	}
+
+	struct proc_pool pool = {
+		.src = src,
+		.live = s->info.kind == MS_SOURCE_LIVE,
+		.pids = pids,
+		.n = npids,
+		.procs = calloc(npids, sizeof(ms_proc)),
+		.outcome = calloc(npids, 1),
+	};
+	atomic_init(&pool.next, 0);
+	if (pool.procs && pool.outcome)
+		pool_run(&pool, reader_count(src, npids));
+	bool ok = pool.procs && pool.outcome && compact(s, pool.procs, pool.outcome, npids);
+	free(pool.outcome);
+	free(pids);
+	s->procs = pool.procs;
+	if (!ok) {
+		for (size_t i = 0; i < s->nprocs; i++)
+			free(s->procs[i].cmdline);
+		free(s->procs);
+		s->procs = NULL;
+		s->nprocs = 0;
+		st->status = ms_error_set(&st->err, ENOMEM, 0, "out of memory");
+		return st->status;
+	}
+	fill_users(s->procs, s->nprocs, pool.live);
+	st->status = 0;
+	return 0;
+}
