@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The explorer's panes (src/views/): each one draws a const sample into a
+ * screen buffer and reacts to a few keys. They never read /proc: the app
+ * loads what a pane's `parts` say it needs and hands it over here.
+ */
+#ifndef MEMSCOPE_VIEWS_H
+#define MEMSCOPE_VIEWS_H
+
+#include "memscope/model.h"
+#include "memscope/screen.h"
+#include "memscope/widget.h"
+
+/* What the panes are given to draw. */
+typedef struct ms_view_data {
+	const ms_sample *cur;   /* never NULL */
+	const ms_sample *prev;  /* the refresh before (deltas), or NULL */
+	/* Bumped by the app whenever cur, prev or the mappings change, so a
+	 * pane rebuilds its rows only then and not on every key. */
+	unsigned long generation;
+
+	/* The VMA pane: the mappings of one process. */
+	int vma_pid;             /* 0: none chosen */
+	const char *vma_name;    /* its name (raw) or NULL */
+	const ms_vmalist *vmas;  /* NULL when not loaded */
+	int vma_status;          /* 0 or -errno from ms_vmas_load */
+	const ms_error *vma_err;
+
+	bool plain_kb;           /* kB as plain numbers */
+	bool live;
+	bool paused;
+	double delay;            /* seconds between live refreshes */
+} ms_view_data;
+
+/* What a key did. */
+typedef enum ms_pane_action {
+	MS_PANE_IGNORED,  /* not a key of this pane */
+	MS_PANE_USED,
+	MS_PANE_OPEN_VMA, /* open the VMA pane of ms_pane.open_pid */
+} ms_pane_action;
+
+typedef struct ms_pane ms_pane;
+struct ms_pane {
+	const char *name;          /* tab line: "procrank" */
+	unsigned parts;            /* MS_PART_* it draws (the header adds meminfo) */
+	bool wants_vmas;           /* the app loads the chosen pid's mappings */
+	const ms_table_def *table; /* its columns, for the help (NULL: none) */
+	const char *const *help;   /* more help lines, NULL-terminated */
+	void (*draw)(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d);
+	ms_pane_action (*key)(ms_pane *p, int key);
+	/* '/': case-insensitive substring on names; NULL when it has none. */
+	int (*filter)(ms_pane *p, const char *text);
+	void (*destroy)(ms_pane *p);
+	int open_pid;              /* set with MS_PANE_OPEN_VMA */
+	void *state;
+};
+
+/* Each returns 0 or -ENOMEM. */
+int ms_pane_procrank_init(ms_pane *p);
+int ms_pane_slabs_init(ms_pane *p);
+int ms_pane_buddy_init(ms_pane *p);
+int ms_pane_vma_init(ms_pane *p);
+
+static inline void ms_pane_destroy(ms_pane *p)
+{
+	if (p->destroy)
+		p->destroy(p);
+	p->state = NULL;
+}
+
+/* The top-like header: host, kernel, source, totals and the memory bar.
+ * Draws from row 0; returns the rows used. */
+int ms_header_draw(ms_screen *s, const ms_view_data *d);
+#define MS_HEADER_ROWS 4
+
+/* The help overlay of a pane: one line per field, then the keys. scroll
+ * is clamped and written back. */
+void ms_help_draw(const ms_pane *p, ms_screen *s, ms_rect r, int *scroll);
+
+/* A pane's one-line reason when its part could not be read (in help.c,
+ * with the other texts that explain things to the user). */
+void ms_pane_draw_reason(ms_screen *s, ms_rect r, const char *what, const ms_part_state *st);
+
+#endif

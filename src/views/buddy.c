@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Pane 3, buddy/zones: for each node and zone, the free blocks of each
+ * order (buddyinfo) as a histogram with counts and kB, the kernel's
+ * fragmentation indices, the migrate-type split (pagetypeinfo, root only),
+ * free pages against the watermarks (zoneinfo) and the largest order that
+ * can be allocated without reclaim. Taller than a terminal: it is laid out
+ * in a scratch screen and scrolled.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/views.h"
+
+/* Real machines have a few nodes of up to five zones each; a file with
+ * more is drawn in part rather than in a screen buffer of any size. */
+#define MAX_ZONES 64
+
+struct buddy_pane {
+	int scroll;
+	int page; /* rows shown by the last draw */
+};
+
+/* Block sizes and counts in few columns: 4K, 2M, 1G; 123456 -> 123k. */
+static void fmt_count(char *dst, size_t cap, int64_t n, bool at_least)
+{
+	if (n == MS_NA)
+		snprintf(dst, cap, "-");
+	else if (n < 100000)
+		snprintf(dst, cap, "%lld%s", (long long)n, at_least ? "+" : "");
+	else
+		snprintf(dst, cap, "%lldk%s", (long long)(n / 1000), at_least ? "+" : "");
+}
+
+static int64_t block_kb(int order, long page_size)
+{
+	return ((int64_t)1 << order) * page_size / 1024;
+}
+
+/* The order the fast path of the page allocator would grant now: a free
+ * block of at least that order, with the free pages left above the low
+ * watermark (__zone_watermark_ok in mm/page_alloc.c, without the lowmem
+ * reserve and the CMA and high-atomic special cases). -1 when none. */
+static int allocatable_order(const ms_buddy_zone *b, const ms_zone *z)
+{
+	int largest = ms_buddy_largest_order(b);
+	if (!z || z->low == MS_NA)
+		return largest;
+	int64_t free_pages = z->free_pages != MS_NA ? z->free_pages : ms_buddy_free_pages(b);
+	for (int o = largest; o >= 0; o--)
+		if (free_pages - (((int64_t)1 << o) - 1) > z->low)
+			return o;
+	return -1;
+}
+
+static int draw_zone_title(ms_screen *s, int y, const ms_buddy_zone *b, const ms_zone *z,
+			   long ps, bool plain)
+{
+	char kb[32], block[32];
+	int64_t free_kb = ms_buddy_free_kb(b, ps);
+	ms_format_kb(kb, sizeof kb, free_kb, plain);
+	int x = ms_screen_printf(s, y, 0, MS_TO_EDGE, MS_ATTR_TITLE, "Node %d, zone %-8s", b->node,
+				 b->zone);
+	x += ms_screen_printf(s, y, x, MS_TO_EDGE, MS_ATTR_NORMAL, " free %s (%lld pages)", kb,
+			      (long long)ms_buddy_free_pages(b));
+	int largest = ms_buddy_largest_order(b), can = allocatable_order(b, z);
+	if (largest < 0) {
+		ms_screen_puts(s, y, x, MS_TO_EDGE, MS_ATTR_WARN, "  no free block");
+		return y + 1;
+	}
+	ms_format_kb(block, sizeof block, block_kb(can < 0 ? 0 : can, ps), false);
+	if (can < 0)
+		ms_screen_puts(s, y, x, MS_TO_EDGE, MS_ATTR_WARN,
+			       "  allocatable now: none (below the low watermark)");
+	else
+		ms_screen_printf(s, y, x, MS_TO_EDGE, MS_ATTR_NORMAL,
+				 "  largest allocatable now: order %d (%s)", can, block);
+	return y + 1;
+}
+
+static const char *watermark_state(const ms_zone *z, ms_attr *attr)
+{
+	*attr = MS_ATTR_NORMAL;
+	if (z->free_pages == MS_NA || z->min == MS_NA || z->low == MS_NA || z->high == MS_NA)
+		return "";
+	if (z->free_pages > z->high)
+		return "above high";
+	*attr = MS_ATTR_WARN;
+	if (z->free_pages > z->low)
+		return "between low and high: kswapd reclaims until high";
+	if (z->free_pages > z->min)
+		return "below low: kswapd woken";
+	return "below min: allocations reclaim directly";
+}
+
+static void put_pages(ms_screen *s, int y, int *x, const char *label, int64_t v)
+{
+	if (v == MS_NA)
+		*x += ms_screen_printf(s, y, *x, MS_TO_EDGE, MS_ATTR_NORMAL, "%s -  ", label);
+	else
+		*x += ms_screen_printf(s, y, *x, MS_TO_EDGE, MS_ATTR_NORMAL, "%s %lld  ", label,
+				       (long long)v);
+}
+
+static int draw_watermarks(ms_screen *s, int y, const ms_zone *z)
+{
+	if (!z)
+		return y;
+	int x = ms_screen_puts(s, y, 0, MS_TO_EDGE, MS_ATTR_NORMAL, "  pages: ");
+	put_pages(s, y, &x, "free", z->free_pages);
+	put_pages(s, y, &x, "min", z->min);
+	put_pages(s, y, &x, "low", z->low);
+	put_pages(s, y, &x, "high", z->high);
+	put_pages(s, y, &x, "managed", z->managed);
+	ms_attr a;
+	const char *state = watermark_state(z, &a);
+	if (state[0])
+		ms_screen_printf(s, y, x, MS_TO_EDGE, a, "[%s]", state);
+	return y + 1;
+}
+
+static void fmt_index(char *dst, size_t cap, double v)
+{
+	if (v < -1.5) /* -2: no free memory at all */
+		snprintf(dst, cap, "-");
+	else if (v < 0) /* -1: an allocation of that order succeeds now */
+		snprintf(dst, cap, "ok");
+	else
+		snprintf(dst, cap, "%.3f", v);
+}
+
+static int draw_histogram(ms_screen *s, int y, const ms_buddy_zone *b, long ps, bool plain)
+{
+	int64_t max_kb = 0;
+	for (int o = 0; o < b->norders; o++) {
+		int64_t kb = b->free[o] == MS_NA ? 0 : b->free[o] * block_kb(o, ps);
+		if (kb > max_kb)
+			max_kb = kb;
+	}
+	ms_screen_printf(s, y++, 0, MS_TO_EDGE, MS_ATTR_COLHEAD, "  %5s %6s %8s %9s %8s %8s  %s",
+			 "order", "block", "free", "kB", "unusable", "extfrag", "kB per order");
+	const int bar_x = 2 + 5 + 1 + 6 + 1 + 8 + 1 + 9 + 1 + 8 + 1 + 8 + 2;
+	for (int o = 0; o < b->norders; o++, y++) {
+		char block[32], count[32], kb[32] = "-", unus[32], ext[32];
+		int64_t n = b->free[o], okb = n == MS_NA ? MS_NA : n * block_kb(o, ps);
+		ms_format_kb(block, sizeof block, block_kb(o, ps), false);
+		fmt_count(count, sizeof count, n, false);
+		if (okb != MS_NA)
+			ms_format_kb(kb, sizeof kb, okb, plain);
+		fmt_index(unus, sizeof unus, ms_unusable_index(b, o));
+		fmt_index(ext, sizeof ext, ms_extfrag_index(b, o));
+		ms_screen_printf(s, y, 0, MS_TO_EDGE, MS_ATTR_NORMAL,
+				 "  %5d %6s %8s %9s %8s %8s", o,
+				 block, count, kb, unus, ext);
+		int room = s->cols - bar_x;
+		if (room > 0 && max_kb > 0 && okb != MS_NA && okb > 0) {
+			int len = (int)((okb * room + max_kb - 1) / max_kb);
+			ms_screen_fill(s, y, bar_x, len, '#', MS_ATTR_BAR_FREE);
+		}
+	}
+	return y;
+}
+
+static int draw_migrate(ms_screen *s, int y, const ms_sample *m, const ms_buddy_zone *b)
+{
+	if (m->pagetype_st.status != 0) {
+		ms_rect r = { y, 2, 1, s->cols - 2 };
+		ms_pane_draw_reason(s, r, "migrate types (pagetypeinfo)", &m->pagetype_st);
+		return y + 1;
+	}
+	bool header = false;
+	for (size_t i = 0; i < m->pagetype.nfree; i++) {
+		const ms_pagetype_free *f = &m->pagetype.free[i];
+		if (f->node != b->node || strcmp(f->zone, b->zone) != 0)
+			continue;
+		if (!header) {
+			int x = ms_screen_printf(s, y, 0, MS_TO_EDGE, MS_ATTR_COLHEAD, "  %-12s",
+						 "migrate type");
+			for (int o = 0; o < f->norders; o++)
+				x += ms_screen_printf(s, y, x, MS_TO_EDGE, MS_ATTR_COLHEAD,
+						      " %6d", o);
+			y++;
+			header = true;
+		}
+		int x = ms_screen_put_untrusted(s, y, 2, 12, MS_ATTR_NORMAL, f->type,
+						strlen(f->type));
+		x = 2 + 12;
+		for (int o = 0; o < f->norders; o++) {
+			char c[32];
+			fmt_count(c, sizeof c, f->free[o], f->at_least[o]);
+			x += ms_screen_printf(s, y, x, MS_TO_EDGE, MS_ATTR_NORMAL, " %6s", c);
+		}
+		y++;
+	}
+	return y;
+}
+
+static int layout(ms_screen *s, const ms_view_data *d)
+{
+	const ms_sample *m = d->cur;
+	long ps = m->info.page_size;
+	int y = 0;
+	if (m->zones_st.status != 0) { /* first, where it is seen */
+		ms_rect r = { y++, 0, 1, s->cols };
+		ms_pane_draw_reason(s, r, "watermarks (zoneinfo)", &m->zones_st);
+	}
+	size_t shown = m->buddy.n < MAX_ZONES ? m->buddy.n : MAX_ZONES;
+	for (size_t i = 0; i < shown; i++) {
+		const ms_buddy_zone *b = &m->buddy.zones[i];
+		const ms_zone *z = m->zones_st.status == 0 ?
+				   ms_sample_find_zone(m, b->node, b->zone) : NULL;
+		y = draw_zone_title(s, y, b, z, ps, d->plain_kb);
+		y = draw_watermarks(s, y, z);
+		y = draw_histogram(s, y, b, ps, d->plain_kb);
+		y = draw_migrate(s, y, m, b);
+		y++;
+	}
+	if (shown < m->buddy.n)
+		ms_screen_printf(s, y++, 0, MS_TO_EDGE, MS_ATTR_WARN, "%zu more zones not shown",
+				 m->buddy.n - shown);
+	return y;
+}
+
+/* Rows the layout can take: a title, watermarks, histogram header and
+ * orders, migrate header and types, a blank, per zone; the reason and the
+ * "more zones" line. */
+static int rows_needed(const ms_sample *m)
+{
+	int per_zone = 4 + MS_MAX_ORDERS + 1 + MS_MAX_MIGRATE + 1;
+	size_t n = m->buddy.n < MAX_ZONES ? m->buddy.n : MAX_ZONES;
+	return (int)n * per_zone + 2;
+}
+
+static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
+{
+	struct buddy_pane *st = p->state;
+	const ms_sample *m = d->cur;
+	if (r.rows < 1)
+		return;
+	st->page = r.rows;
+	if (m->buddy_st.status != 0) {
+		ms_pane_draw_reason(s, r, "buddyinfo", &m->buddy_st);
+		return;
+	}
+	ms_screen scratch;
+	if (ms_screen_init(&scratch, rows_needed(m), r.cols) != 0) {
+		ms_screen_puts(s, r.row, r.col, r.cols, MS_ATTR_WARN, "buddy: out of memory");
+		return;
+	}
+	int used = layout(&scratch, d);
+	ms_screen_show_window(s, r, &scratch, used, &st->scroll);
+	ms_screen_free(&scratch);
+}
+
+static ms_pane_action key(ms_pane *p, int k)
+{
+	struct buddy_pane *st = p->state;
+	int page = st->page > 1 ? st->page - 1 : 1;
+	switch (k) {
+	case MS_KEY_UP: st->scroll--; break;
+	case MS_KEY_DOWN: st->scroll++; break;
+	case MS_KEY_PGUP: st->scroll -= page; break;
+	case MS_KEY_PGDN: st->scroll += page; break;
+	case MS_KEY_HOME: st->scroll = 0; break;
+	case MS_KEY_END: st->scroll = 1 << 20; break; /* clamped by the next draw */
+	default: return MS_PANE_IGNORED;
+	}
+	if (st->scroll < 0)
+		st->scroll = 0;
+	return MS_PANE_USED;
+}
+
+static void destroy(ms_pane *p)
+{
+	free(p->state);
+}
+
+static const char *const buddy_help[] = {
+	"Per node and zone (/proc/buddyinfo, /proc/zoneinfo, /proc/pagetypeinfo):",
+	"  free          free memory of the zone: sum of blocks x 2^order pages",
+	"  allocatable   largest order with a free block that leaves free pages above low",
+	"  pages         free pages against the min/low/high watermarks (zoneinfo)",
+	"  order, block  buddy order and the size of one block of it",
+	"  free, kB      free blocks of that order, and the memory they hold",
+	"  unusable      unusable free space index: share of free memory in smaller blocks",
+	"  extfrag       fragmentation index: near 1 = fragmented, near 0 = short of memory",
+	"  migrate type  free blocks per order of each migrate type (root only; 123+ = more)",
+	NULL,
+};
+
+int ms_pane_buddy_init(ms_pane *p)
+{
+	struct buddy_pane *st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	*p = (ms_pane){
+		.name = "buddy/zones",
+		.parts = MS_PART_BUDDY | MS_PART_PAGETYPE | MS_PART_ZONEINFO,
+		.table = &ms_zone_table, /* the watermark fields */
+		.help = buddy_help,
+		.draw = draw,
+		.key = key,
+		.destroy = destroy,
+		.state = st,
+	};
+	return 0;
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The top-like header: where the figures come from, the meminfo totals and
+ * a bar that splits MemTotal into what uses it. The bar draws a letter per
+ * cell as well as a colour, so it still reads on a monochrome terminal.
+ */
+#include <string.h>
+
+#include "memscope/views.h"
+
+struct segment {
+	char letter;
+	const char *label;
+	ms_attr attr;
+	int64_t kb; /* MS_NA when this kernel does not print it */
+};
+
+enum { SEG_ANON, SEG_CACHE, SEG_SLAB_R, SEG_SLAB_U, SEG_KSTACK, SEG_PTABLES, SEG_CMA,
+       SEG_OTHER, SEG_FREE, SEG_COUNT };
+
+static const struct segment segment_proto[SEG_COUNT] = {
+	[SEG_ANON] = { 'A', "anon", MS_ATTR_BAR_ANON, MS_NA },
+	[SEG_CACHE] = { 'C', "cache", MS_ATTR_BAR_CACHE, MS_NA },
+	[SEG_SLAB_R] = { 'S', "slab", MS_ATTR_BAR_SLAB_R, MS_NA },
+	[SEG_SLAB_U] = { 'U', "unrecl", MS_ATTR_BAR_SLAB_U, MS_NA },
+	[SEG_KSTACK] = { 'K', "kstack", MS_ATTR_BAR_KSTACK, MS_NA },
+	[SEG_PTABLES] = { 'P', "ptables", MS_ATTR_BAR_PTABLES, MS_NA },
+	[SEG_CMA] = { 'M', "cma", MS_ATTR_BAR_CMA, MS_NA },
+	[SEG_OTHER] = { 'O', "other", MS_ATTR_BAR_OTHER, MS_NA },
+	[SEG_FREE] = { '.', "free", MS_ATTR_BAR_FREE, MS_NA },
+};
+
+static int64_t mi(const ms_sample *s, const char *key)
+{
+	return ms_kvlist_get(&s->meminfo, key);
+}
+
+static int64_t known(int64_t v)
+{
+	return v == MS_NA ? 0 : v;
+}
+
+/* Splits MemTotal. Free CMA pages count in MemFree but only movable
+ * allocations may use them, so they are shown apart from free. What no
+ * figure accounts for (drivers, vmalloc, reserved) is "other". */
+static void split_memory(const ms_sample *s, struct segment *seg)
+{
+	memcpy(seg, segment_proto, sizeof segment_proto);
+	int64_t cached = mi(s, "Cached"), buffers = mi(s, "Buffers");
+	seg[SEG_ANON].kb = mi(s, "AnonPages");
+	seg[SEG_CACHE].kb = cached == MS_NA ? MS_NA : cached + known(buffers);
+	seg[SEG_SLAB_R].kb = mi(s, "SReclaimable");
+	seg[SEG_SLAB_U].kb = mi(s, "SUnreclaim");
+	seg[SEG_KSTACK].kb = mi(s, "KernelStack");
+	seg[SEG_PTABLES].kb = mi(s, "PageTables");
+	seg[SEG_CMA].kb = mi(s, "CmaFree");
+	int64_t free_kb = mi(s, "MemFree");
+	if (free_kb != MS_NA)
+		free_kb -= known(seg[SEG_CMA].kb);
+	seg[SEG_FREE].kb = free_kb;
+
+	int64_t total = mi(s, "MemTotal"), used = 0;
+	for (int i = 0; i < SEG_COUNT; i++)
+		if (i != SEG_OTHER)
+			used += known(seg[i].kb);
+	seg[SEG_OTHER].kb = total != MS_NA && total > used ? total - used : MS_NA;
+}
+
+/* Cells of each segment from cumulative sums, so that they add up to the
+ * bar's width exactly however the rounding falls. */
+static void draw_bar(ms_screen *s, int row, int width, const struct segment *seg, int64_t total)
+{
+	int64_t cum = 0;
+	int x = 1;
+	ms_screen_puts(s, row, 0, 1, MS_ATTR_NORMAL, "[");
+	for (int i = 0; i < SEG_COUNT && total > 0; i++) {
+		if (seg[i].kb == MS_NA || seg[i].kb <= 0)
+			continue;
+		cum += seg[i].kb;
+		if (cum > total)
+			cum = total;
+		int end = 1 + (int)((cum * width + total / 2) / total);
+		ms_screen_fill(s, row, x, end - x, seg[i].letter, seg[i].attr);
+		x = end;
+	}
+	ms_screen_puts(s, row, width + 1, 1, MS_ATTR_NORMAL, "]");
+}
+
+/* "A anon 1.2G  C cache 800M ...", or without the names when that does
+ * not fit (the help explains the letters). */
+static int put_legend(ms_screen *s, int row, const struct segment *seg, bool plain, bool named)
+{
+	int x = 0;
+	for (int i = 0; i < SEG_COUNT; i++) {
+		if (seg[i].kb == MS_NA)
+			continue;
+		char kb[32];
+		ms_format_kb(kb, sizeof kb, seg[i].kb, plain);
+		ms_screen_fill(s, row, x, 1, seg[i].letter, seg[i].attr);
+		x += 1 + ms_screen_printf(s, row, x + 1, MS_TO_EDGE, MS_ATTR_NORMAL, " %s%s%s  ",
+					  named ? seg[i].label : "", named ? " " : "", kb);
+	}
+	return x - 2;
+}
+
+static void draw_legend(ms_screen *s, int row, const struct segment *seg, bool plain)
+{
+	ms_screen line;
+	bool named = true;
+	/* Laid out in a wide scratch line first, to see whether names fit. */
+	if (ms_screen_init(&line, 1, 512) == 0) {
+		named = put_legend(&line, 0, seg, plain, true) <= s->cols;
+		ms_screen_free(&line);
+	}
+	put_legend(s, row, seg, plain, named);
+}
+
+static void draw_source(ms_screen *s, const ms_view_data *d)
+{
+	const ms_source_info *info = &d->cur->info;
+	int x = ms_screen_puts(s, 0, 0, MS_TO_EDGE, MS_ATTR_TITLE, "memscope  ");
+	if (info->hostname[0]) {
+		x += ms_screen_put_untrusted(s, 0, x, MS_TO_EDGE, MS_ATTR_TITLE, info->hostname,
+					     strlen(info->hostname));
+		x += ms_screen_puts(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, "  ");
+	}
+	ms_buf what = MS_BUF_INIT;
+	ms_buf_printf(&what, "%s %s  ", info->kernel[0] ? info->kernel : "kernel ?",
+		      info->machine);
+	if (d->live)
+		ms_buf_printf(&what, "live %s, every %.1fs%s", info->path, d->delay,
+			      d->paused ? "  [PAUSED]" : "");
+	else
+		ms_buf_printf(&what, "snapshot %s, captured %s", info->path,
+			      info->captured_at[0] ? info->captured_at : "(time unknown)");
+	if (what.data)
+		ms_screen_put_untrusted(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, what.data, what.len);
+	ms_buf_free(&what);
+}
+
+static void put_kb(ms_screen *s, int row, int *x, const char *label, int64_t kb, bool plain)
+{
+	char v[32] = "-";
+	if (kb != MS_NA)
+		ms_format_kb(v, sizeof v, kb, plain);
+	*x += ms_screen_printf(s, row, *x, MS_TO_EDGE, MS_ATTR_NORMAL, "%s ", label);
+	*x += ms_screen_printf(s, row, *x, MS_TO_EDGE, MS_ATTR_TITLE, "%s  ", v);
+}
+
+static void draw_totals(ms_screen *s, const ms_sample *m, bool plain)
+{
+	int x = 0;
+	int64_t swap_total = mi(m, "SwapTotal"), swap_free = mi(m, "SwapFree");
+	put_kb(s, 1, &x, "Mem total", mi(m, "MemTotal"), plain);
+	put_kb(s, 1, &x, "available", mi(m, "MemAvailable"), plain);
+	put_kb(s, 1, &x, "free", mi(m, "MemFree"), plain);
+	put_kb(s, 1, &x, "  Swap used", swap_total == MS_NA || swap_free == MS_NA ?
+	       MS_NA : swap_total - swap_free, plain);
+	put_kb(s, 1, &x, "of", swap_total, plain);
+}
+
+int ms_header_draw(ms_screen *s, const ms_view_data *d)
+{
+	const ms_sample *m = d->cur;
+	draw_source(s, d);
+	if (m->meminfo_st.status != 0) {
+		ms_rect r = { 1, 0, 1, s->cols };
+		ms_pane_draw_reason(s, r, "meminfo", &m->meminfo_st);
+		return MS_HEADER_ROWS;
+	}
+	draw_totals(s, m, d->plain_kb);
+	struct segment seg[SEG_COUNT];
+	split_memory(m, seg);
+	if (s->cols > 2)
+		draw_bar(s, 2, s->cols - 2, seg, mi(m, "MemTotal"));
+	draw_legend(s, 3, seg, d->plain_kb);
+	return MS_HEADER_ROWS;
+}

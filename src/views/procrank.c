@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Pane 1, procrank: the process table with a totals line. Its columns,
+ * sort keys and default order are ms_procrank_table's, as in
+ * `memscope procrank`. Enter opens the VMA pane of the selected process.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/views.h"
+
+struct procrank_pane {
+	ms_tablew table;
+	unsigned long generation;
+	bool fresh; /* nothing drawn yet: rows must be taken */
+};
+
+static void take_rows(struct procrank_pane *st, const ms_view_data *d)
+{
+	if (!st->fresh && st->generation == d->generation)
+		return;
+	st->fresh = false;
+	st->generation = d->generation;
+	st->table.plain_kb = d->plain_kb;
+	ms_tablew_set_rows(&st->table, d->cur->procs, d->cur->nprocs, sizeof(ms_proc), d->cur);
+}
+
+/* "412 processes, 98 kernel threads not listed, 3 unknown" and the order. */
+static void draw_status(const struct procrank_pane *st, ms_screen *s, ms_rect r,
+			const ms_sample *m)
+{
+	const ms_tablew *t = &st->table;
+	int x = ms_screen_printf(s, r.row, r.col, r.cols, MS_ATTR_DIM,
+				 "%zu process%s (%zu kernel threads not listed", m->nprocs,
+				 m->nprocs == 1 ? "" : "es", m->nkthreads);
+	if (m->nunknown)
+		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
+				      ", %zu unreadable: -", m->nunknown);
+	x += ms_screen_puts(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM, ")");
+	if (t->sort_col >= 0)
+		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
+				      "  sort: %s %s", t->def->cols[t->sort_col].title,
+				      t->descending ? "desc" : "asc");
+	if (t->filter[0]) {
+		x += ms_screen_puts(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM, "  filter: ");
+		ms_screen_put_untrusted(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM, t->filter,
+					strlen(t->filter));
+	}
+}
+
+static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
+{
+	struct procrank_pane *st = p->state;
+	const ms_sample *m = d->cur;
+	if (r.rows < 1)
+		return;
+	if (m->procs_st.status != 0 && m->nprocs == 0) {
+		ms_pane_draw_reason(s, r, "processes", &m->procs_st);
+		return;
+	}
+	take_rows(st, d);
+	draw_status(st, s, r, m);
+	/* Totals of the rows shown, so that a filter gives the total of what
+	 * it matched (procrank's TOTAL line, for a group of processes). */
+	ms_proc total;
+	ms_procs_totals((const ms_proc *)st->table.rows, st->table.n, &total);
+	ms_rect t = { r.row + 1, r.col, r.rows - 1, r.cols };
+	ms_tablew_draw(&st->table, s, t, &total);
+}
+
+static ms_pane_action key(ms_pane *p, int k)
+{
+	struct procrank_pane *st = p->state;
+	if (k == MS_KEY_ENTER || k == '\r') {
+		const ms_proc *sel = ms_tablew_selected(&st->table);
+		if (!sel)
+			return MS_PANE_USED;
+		p->open_pid = sel->pid;
+		return MS_PANE_OPEN_VMA;
+	}
+	return ms_tablew_key(&st->table, k) ? MS_PANE_USED : MS_PANE_IGNORED;
+}
+
+static int filter(ms_pane *p, const char *text)
+{
+	struct procrank_pane *st = p->state;
+	return ms_tablew_set_filter(&st->table, text);
+}
+
+static void destroy(ms_pane *p)
+{
+	struct procrank_pane *st = p->state;
+	if (!st)
+		return;
+	ms_tablew_free(&st->table);
+	free(st);
+}
+
+static const char *const procrank_help[] = {
+	"Processes:",
+	"  Figures from /proc/PID/smaps_rollup (summed over smaps on kernels before 4.14).",
+	"  '-' is a figure that could not be read (another user's process needs root).",
+	"  The last line totals the rows shown (all, or those the filter matches).",
+	NULL,
+};
+
+int ms_pane_procrank_init(ms_pane *p)
+{
+	struct procrank_pane *st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	ms_tablew_init(&st->table, &ms_procrank_table, "name", "cmdline");
+	st->fresh = true;
+	*p = (ms_pane){
+		.name = "procrank",
+		.parts = MS_PART_PROCS,
+		.table = &ms_procrank_table,
+		.help = procrank_help,
+		.draw = draw,
+		.key = key,
+		.filter = filter,
+		.destroy = destroy,
+		.state = st,
+	};
+	return 0;
+}

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Pane 2, slabs: the caches of /proc/slabinfo ranked by size, with their
+ * growth since the previous refresh: a leaking cache is a row that grows
+ * at every refresh. The columns are ms_slab_table's plus that growth.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/views.h"
+
+/* A cache and its growth. The slab comes first, so a row is also an
+ * ms_slab for the columns of ms_slab_table. */
+struct slab_row {
+	ms_slab slab;
+	int64_t growth_kb; /* size_kb now - size_kb before; MS_NA on the first */
+};
+
+struct slabs_pane {
+	ms_tablew table;
+	ms_table_def def;   /* ms_slab_table + growth */
+	ms_column *cols;
+	struct slab_row *rows;
+	size_t nrows;
+	unsigned long generation;
+	bool fresh;
+	int64_t total_kb, total_used_kb, total_growth_kb;
+	double seconds; /* between the two samples */
+};
+
+static const ms_column growth_col = {
+	.key = "growth_kb",
+	.title = "GROWTH",
+	.width = 7,
+	.kind = MS_COL_KB,
+	.offset = offsetof(struct slab_row, growth_kb),
+	.descending = true,
+	.drop_rank = 0, /* the reason this pane exists: never dropped */
+	.help = "change of SIZE since the previous refresh (a leak grows at every one)",
+};
+
+/* ms_slab_table with the growth column right after SIZE, the figure it
+ * is the change of. */
+static int build_def(struct slabs_pane *st)
+{
+	const ms_table_def *base = &ms_slab_table;
+	st->cols = calloc(base->ncols + 1, sizeof(ms_column));
+	if (!st->cols)
+		return -ENOMEM;
+	int at = ms_table_find_col(base, "size_kb");
+	size_t pos = at >= 0 ? (size_t)at + 1 : base->ncols;
+	memcpy(st->cols, base->cols, pos * sizeof(ms_column));
+	st->cols[pos] = growth_col;
+	memcpy(st->cols + pos + 1, base->cols + pos, (base->ncols - pos) * sizeof(ms_column));
+	st->def = *base;
+	st->def.cols = st->cols;
+	st->def.ncols = base->ncols + 1;
+	return 0;
+}
+
+static bool has_slabs(const ms_sample *s)
+{
+	return s && (s->parts & MS_PART_SLABINFO) && s->slabs_st.status == 0;
+}
+
+static int64_t growth_of(const ms_slab *now, const ms_sample *prev, long page_size)
+{
+	int64_t size = ms_slab_size_kb(now, page_size);
+	if (!has_slabs(prev) || size == MS_NA)
+		return MS_NA;
+	const ms_slab *before = ms_sample_find_slab(prev, now->name);
+	if (!before)
+		return size; /* a cache created since: grew from nothing */
+	int64_t was = ms_slab_size_kb(before, prev->info.page_size);
+	return was == MS_NA ? MS_NA : size - was;
+}
+
+static int take_rows(struct slabs_pane *st, const ms_view_data *d)
+{
+	if (!st->fresh && st->generation == d->generation)
+		return 0;
+	const ms_sample *m = d->cur;
+	long ps = m->info.page_size;
+	st->fresh = false;
+	st->generation = d->generation;
+	free(st->rows);
+	st->nrows = 0;
+	st->rows = calloc(m->slabs.n ? m->slabs.n : 1, sizeof(*st->rows));
+	if (!st->rows)
+		return -ENOMEM;
+	st->total_kb = st->total_used_kb = st->total_growth_kb = 0;
+	for (size_t i = 0; i < m->slabs.n; i++) {
+		struct slab_row *r = &st->rows[st->nrows++];
+		r->slab = m->slabs.caches[i];
+		r->growth_kb = growth_of(&r->slab, d->prev, ps);
+		st->total_kb = ms_add_na(st->total_kb, ms_slab_size_kb(&r->slab, ps));
+		st->total_used_kb = ms_add_na(st->total_used_kb, ms_slab_used_kb(&r->slab));
+		st->total_growth_kb = ms_add_na(st->total_growth_kb, r->growth_kb);
+	}
+	st->seconds = 0;
+	if (has_slabs(d->prev))
+		st->seconds = (double)(m->taken_at.tv_sec - d->prev->taken_at.tv_sec) +
+			      (m->taken_at.tv_nsec - d->prev->taken_at.tv_nsec) / 1e9;
+	st->table.plain_kb = d->plain_kb;
+	return ms_tablew_set_rows(&st->table, st->rows, st->nrows, sizeof(*st->rows), m);
+}
+
+static ms_attr row_attr(const void *row, const void *ctx)
+{
+	(void)ctx;
+	const struct slab_row *r = row;
+	return r->growth_kb != MS_NA && r->growth_kb > 0 ? MS_ATTR_GROW : MS_ATTR_NORMAL;
+}
+
+static void draw_status(const struct slabs_pane *st, ms_screen *s, ms_rect r, bool plain)
+{
+	char size[32] = "-", used[32] = "-", grown[32] = "-";
+	if (st->total_kb != MS_NA)
+		ms_format_kb(size, sizeof size, st->total_kb, plain);
+	if (st->total_used_kb != MS_NA)
+		ms_format_kb(used, sizeof used, st->total_used_kb, plain);
+	if (st->total_growth_kb != MS_NA)
+		ms_format_kb(grown, sizeof grown, st->total_growth_kb < 0 ?
+			     -st->total_growth_kb : st->total_growth_kb, plain);
+	int x = ms_screen_printf(s, r.row, r.col, r.cols, MS_ATTR_DIM,
+				 "%zu caches, size %s, used %s", st->nrows, size, used);
+	if (st->total_growth_kb != MS_NA)
+		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
+				      ", %s%s in %.1fs", st->total_growth_kb < 0 ? "-" : "+",
+				      grown, st->seconds);
+	const ms_tablew *t = &st->table;
+	if (t->sort_col >= 0)
+		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
+				      "  sort: %s %s", t->def->cols[t->sort_col].title,
+				      t->descending ? "desc" : "asc");
+	if (t->filter[0]) {
+		x += ms_screen_puts(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM, "  filter: ");
+		ms_screen_put_untrusted(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM, t->filter,
+					strlen(t->filter));
+	}
+}
+
+static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
+{
+	struct slabs_pane *st = p->state;
+	if (r.rows < 1)
+		return;
+	if (!has_slabs(d->cur)) {
+		ms_pane_draw_reason(s, r, "slabinfo", &d->cur->slabs_st);
+		return;
+	}
+	if (take_rows(st, d) != 0) {
+		ms_screen_puts(s, r.row, r.col, r.cols, MS_ATTR_WARN, "slabs: out of memory");
+		return;
+	}
+	draw_status(st, s, r, d->plain_kb);
+	ms_rect t = { r.row + 1, r.col, r.rows - 1, r.cols };
+	ms_tablew_draw(&st->table, s, t, NULL);
+}
+
+static ms_pane_action key(ms_pane *p, int k)
+{
+	struct slabs_pane *st = p->state;
+	return ms_tablew_key(&st->table, k) ? MS_PANE_USED : MS_PANE_IGNORED;
+}
+
+static int filter(ms_pane *p, const char *text)
+{
+	struct slabs_pane *st = p->state;
+	return ms_tablew_set_filter(&st->table, text);
+}
+
+static void destroy(ms_pane *p)
+{
+	struct slabs_pane *st = p->state;
+	if (!st)
+		return;
+	ms_tablew_free(&st->table);
+	free(st->rows);
+	free(st->cols);
+	free(st);
+}
+
+static const char *const slabs_help[] = {
+	"Slab caches (/proc/slabinfo, readable by root only):",
+	"  Rows that grew since the previous refresh are highlighted; on a snapshot",
+	"  there is no previous refresh and GROWTH is '-'.",
+	NULL,
+};
+
+int ms_pane_slabs_init(ms_pane *p)
+{
+	struct slabs_pane *st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	if (build_def(st) != 0) {
+		free(st);
+		return -ENOMEM;
+	}
+	ms_tablew_init(&st->table, &st->def, "name", NULL);
+	st->table.row_attr = row_attr;
+	st->fresh = true;
+	*p = (ms_pane){
+		.name = "slabs",
+		.parts = MS_PART_SLABINFO,
+		.table = &st->def,
+		.help = slabs_help,
+		.draw = draw,
+		.key = key,
+		.filter = filter,
+		.destroy = destroy,
+		.state = st,
+	};
+	return 0;
+}

@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The real explorer driven in tmux: keys are sent with send-keys and the
+ * screen read back with capture-pane. Each pane must show the figures the
+ * batch view (JSON) gives for the same source. Skipped without tmux; each
+ * test has its own tmux server (-L), killed at the end.
+ */
+#include <criterion/criterion.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "memscope/table.h"
+#include "testutil.h"
+
+#define XILINX "xilinx-zynq-armv7-4.4"
+
+struct tui {
+	char sock[64];
+	const char *dir;
+	ms_buf screen; /* the last capture */
+};
+
+static bool have_tmux(void)
+{
+	return tu_run("command -v tmux >/dev/null 2>&1", NULL) == 0;
+}
+
+static void tmux(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tmux(struct tui *t, const char *fmt, ...)
+{
+	char args[1024], cmd[1200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof cmd, "tmux -L %s %s >/dev/null 2>&1", t->sock, args);
+	tu_run(cmd, NULL);
+}
+
+/* Starts `env memscope args` in a w x h tmux window. A script records
+ * its exit status and the terminal modes it left behind. */
+static void tui_start(struct tui *t, const char *env, const char *args, int w, int h)
+{
+	memset(t, 0, sizeof *t);
+	snprintf(t->sock, sizeof t->sock, "memscope-test-%d", (int)getpid());
+	t->dir = tu_tmpdir();
+	cr_assert_not_null(t->dir);
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/run.sh", t->dir);
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "env %s '%s' %s\necho $? > %s/exit.tmp\nstty -a > %s/stty\n"
+		   "mv %s/exit.tmp %s/exit\nsleep 60\n",
+		env, tu_bin(), args, t->dir, t->dir, t->dir, t->dir);
+	fclose(f);
+	tmux(t, "-f /dev/null new-session -d -x %d -y %d 'sh %s'", w, h, path);
+}
+
+static void tui_stop(struct tui *t)
+{
+	tmux(t, "kill-server");
+	tu_rm_rf(t->dir);
+	ms_buf_free(&t->screen);
+}
+
+static void capture(struct tui *t)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "tmux -L %s capture-pane -p", t->sock);
+	tu_run(cmd, &t->screen);
+}
+
+/* Waits until the screen shows text (up to 10 s). */
+static bool wait_for(struct tui *t, const char *text)
+{
+	for (int i = 0; i < 100; i++) {
+		capture(t);
+		if (strstr(t->screen.data, text))
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+static void expect(struct tui *t, const char *text)
+{
+	cr_assert(wait_for(t, text), "screen lacks \"%s\":\n%s", text, t->screen.data);
+}
+
+static void keys(struct tui *t, const char *k)
+{
+	tmux(t, "send-keys %s", k);
+}
+
+/* The exit status memscope left, once it has exited (-1 if it did not). */
+static int exit_status(struct tui *t)
+{
+	char path[PATH_MAX];
+	ms_buf b = MS_BUF_INIT;
+	snprintf(path, sizeof path, "%s/exit", t->dir);
+	int st = -1;
+	for (int i = 0; i < 100 && st < 0; i++) {
+		if (tu_read_file(path, &b))
+			st = atoi(b.data);
+		else
+			usleep(100 * 1000);
+	}
+	ms_buf_free(&b);
+	return st;
+}
+
+static void expect_sane_exit(struct tui *t)
+{
+	keys(t, "q");
+	cr_assert_eq(exit_status(t), 0, "q exits 0");
+	char path[PATH_MAX];
+	ms_buf b = MS_BUF_INIT;
+	snprintf(path, sizeof path, "%s/stty", t->dir);
+	cr_assert(tu_read_file(path, &b));
+	/* curses put the terminal in cbreak/noecho; it must be restored */
+	cr_assert(strstr(b.data, " icanon") && strstr(b.data, " echo "), "%s", b.data);
+	ms_buf_free(&b);
+}
+
+/* ---- reading the screen and the batch output ------------------------ */
+
+/* The line of the screen holding text, copied into line. */
+static bool line_with(const char *screen, const char *text, char *line, size_t cap)
+{
+	const char *p = strstr(screen, text);
+	if (!p)
+		return false;
+	const char *start = p, *end = strchr(p, '\n');
+	while (start > screen && start[-1] != '\n')
+		start--;
+	size_t n = end ? (size_t)(end - start) : strlen(start);
+	snprintf(line, cap, "%.*s", (int)(n < cap ? n : cap - 1), start);
+	return true;
+}
+
+/* The right-aligned cell of row under the title of head (numbers are
+ * right-aligned to their title's end). */
+static void cell_under(const char *head, const char *row, const char *title, char *out,
+		       size_t cap)
+{
+	char pat[32];
+	snprintf(pat, sizeof pat, " %s ", title);
+	const char *p = strstr(head, pat);
+	cr_assert_not_null(p, "no %s in %s", title, head);
+	size_t end = (size_t)(p - head) + 1 + strlen(title);
+	cr_assert_leq(end, strlen(row));
+	size_t start = end;
+	while (start > 0 && row[start - 1] != ' ')
+		start--;
+	snprintf(out, cap, "%.*s", (int)(end - start), row + start);
+}
+
+/* Values of "key": in a JSON text, in order, up to stop (NULL: to the
+ * end). Strings come without quotes. */
+static int json_values(const char *json, const char *key, const char *stop, char vals[][64],
+		       int max)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *end = stop ? strstr(json, stop) : NULL;
+	int n = 0;
+	for (const char *p = strstr(json, pat); p && n < max && (!end || p < end);
+	     p = strstr(p + 1, pat)) {
+		const char *v = p + strlen(pat);
+		if (*v == '"')
+			v++;
+		size_t len = strcspn(v, "\",}]");
+		snprintf(vals[n++], 64, "%.*s", (int)len, v);
+	}
+	return n;
+}
+
+static void batch_json(const char *args, ms_buf *out)
+{
+	char cmd[PATH_MAX + 256];
+	snprintf(cmd, sizeof cmd, "'%s' %s -f json", tu_bin(), args);
+	cr_assert_eq(tu_run(cmd, out), 0, "%s", cmd);
+}
+
+static void kb_text(const char *kb, char *out, size_t cap)
+{
+	ms_format_kb(out, cap, strtoll(kb, NULL, 10), false);
+}
+
+/* The procrank rows of the screen start with the batch view's top pids,
+ * in its order, with its PSS (or whichever column `title` names). */
+static void expect_procrank(struct tui *t, const char *src, const char *sort_args,
+			    const char *key, const char *title)
+{
+	char args[PATH_MAX + 64], pids[5][64], kbs[5][64];
+	ms_buf json = MS_BUF_INIT;
+	snprintf(args, sizeof args, "procrank -s '%s' --limit 5 %s", src, sort_args);
+	batch_json(args, &json);
+	int n = json_values(json.data, "pid", "\"totals\"", pids, 5);
+	cr_assert_eq(json_values(json.data, key, "\"totals\"", kbs, 5), n);
+	cr_assert_gt(n, 0);
+	char head[512], row[512], cell[64], want[64];
+	cr_assert(line_with(t->screen.data, "    PID ", head, sizeof head), "%s",
+		  t->screen.data);
+	const char *after = strstr(t->screen.data, head) + strlen(head) + 1;
+	for (int i = 0; i < n; i++) {
+		const char *nl = strchr(after, '\n');
+		snprintf(row, sizeof row, "%.*s", nl ? (int)(nl - after) : (int)strlen(after),
+			 after);
+		cell_under(head, row, "PID", cell, sizeof cell);
+		cr_assert_str_eq(cell, pids[i], "row %d: %s", i, row);
+		cell_under(head, row, title, cell, sizeof cell);
+		kb_text(kbs[i], want, sizeof want);
+		cr_assert_str_eq(cell, want, "row %d: %s", i, row);
+		after = nl ? nl + 1 : after + strlen(after);
+	}
+	ms_buf_free(&json);
+}
+
+static void expect_slabs(struct tui *t, const char *src)
+{
+	char args[PATH_MAX + 64], names[5][64], kbs[5][64];
+	ms_buf json = MS_BUF_INIT;
+	snprintf(args, sizeof args, "slabs -s '%s' --limit 5", src);
+	batch_json(args, &json);
+	int n = json_values(json.data, "name", "\"totals\"", names, 5);
+	cr_assert_eq(json_values(json.data, "size_kb", "\"totals\"", kbs, 5), n);
+	char head[512], row[512], cell[64], want[64];
+	expect(t, "GROWTH");
+	cr_assert(line_with(t->screen.data, "GROWTH", head, sizeof head));
+	const char *prev = strstr(t->screen.data, head);
+	for (int i = 0; i < n; i++) {
+		char pat[80];
+		snprintf(pat, sizeof pat, "\n%.63s ", names[i]);
+		const char *at = strstr(t->screen.data, pat);
+		cr_assert(at && at > prev, "%s in order:\n%s", names[i], t->screen.data);
+		cr_assert(line_with(at + 1, names[i], row, sizeof row));
+		cell_under(head, row, "SIZE", cell, sizeof cell);
+		kb_text(kbs[i], want, sizeof want);
+		cr_assert_str_eq(cell, want, "%s", row);
+		prev = at;
+	}
+	ms_buf_free(&json);
+}
+
+static void expect_buddy(struct tui *t, const char *src)
+{
+	char args[PATH_MAX + 64], nodes[8][64], zones[8][64], kbs[8][64];
+	ms_buf json = MS_BUF_INIT;
+	snprintf(args, sizeof args, "buddy -s '%s'", src);
+	batch_json(args, &json);
+	int n = json_values(json.data, "node", NULL, nodes, 8);
+	cr_assert_eq(json_values(json.data, "zone", NULL, zones, 8), n);
+	cr_assert_eq(json_values(json.data, "free_kb", NULL, kbs, 8), n);
+	cr_assert_gt(n, 0);
+	/* the first zone is on screen whatever the height */
+	char title[128], line[512], want[64];
+	snprintf(title, sizeof title, "Node %.16s, zone %.32s ", nodes[0], zones[0]);
+	expect(t, title);
+	cr_assert(line_with(t->screen.data, title, line, sizeof line));
+	kb_text(kbs[0], want, sizeof want);
+	char free_text[80];
+	snprintf(free_text, sizeof free_text, " free %s (", want);
+	cr_assert(strstr(line, free_text), "%s wanted in %s", free_text, line);
+
+	/* its watermarks, in pages, as the zones view gives them */
+	char fp[1][64], mn[1][64], lo[1][64], hi[1][64], marks[320];
+	snprintf(args, sizeof args, "zones -s '%s'", src);
+	batch_json(args, &json);
+	if (json_values(json.data, "free_pages", NULL, fp, 1) == 1 &&
+	    json_values(json.data, "min", NULL, mn, 1) == 1 &&
+	    json_values(json.data, "low", NULL, lo, 1) == 1 &&
+	    json_values(json.data, "high", NULL, hi, 1) == 1) {
+		snprintf(marks, sizeof marks, "pages: free %s  min %s  low %s  high %s ", fp[0],
+			 mn[0], lo[0], hi[0]);
+		cr_assert(strstr(t->screen.data, marks), "%s wanted:\n%s", marks,
+			  t->screen.data);
+	}
+	ms_buf_free(&json);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+Test(tui, snapshot_panes_show_the_batch_figures, .timeout = 120)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux absent");
+	const char *snap = tu_corpus(XILINX);
+	if (!snap)
+		cr_skip_test("corpus absent");
+	struct tui t;
+	char args[PATH_MAX + 16];
+	snprintf(args, sizeof args, "-s '%s'", snap);
+	tui_start(&t, "TERM=xterm-256color", args, 120, 40);
+	expect(&t, "sort: PSS desc");
+	expect_procrank(&t, snap, "", "pss_kb", "PSS");
+
+	keys(&t, "2");
+	expect_slabs(&t, snap);
+	keys(&t, "3");
+	expect_buddy(&t, snap);
+
+	/* Enter on the first process opens its mappings: as many as the
+	 * batch vma view lists */
+	char pid[1][64], vargs[PATH_MAX + 64], want[64];
+	ms_buf json = MS_BUF_INIT;
+	snprintf(vargs, sizeof vargs, "procrank -s '%s' --limit 1", snap);
+	batch_json(vargs, &json);
+	cr_assert_eq(json_values(json.data, "pid", NULL, pid, 1), 1);
+	snprintf(vargs, sizeof vargs, "vma %s -s '%s'", pid[0], snap);
+	batch_json(vargs, &json);
+	int nvma = 0;
+	for (const char *p = strstr(json.data, "\"start\":"); p; p = strstr(p + 1, "\"start\":"))
+		nvma++;
+	keys(&t, "1");
+	expect(&t, "sort: PSS desc");
+	keys(&t, "Enter");
+	snprintf(want, sizeof want, "PID %.32s ", pid[0]);
+	expect(&t, want);
+	snprintf(want, sizeof want, "  %d mappings (smaps)", nvma);
+	expect(&t, want);
+	expect(&t, "x code");
+	expect(&t, "-- gap of ");
+	expect_sane_exit(&t);
+	ms_buf_free(&json);
+	tui_stop(&t);
+}
+
+Test(tui, keys_switch_panes_sort_and_resize, .timeout = 120)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux absent");
+	const char *snap = tu_corpus(XILINX);
+	if (!snap)
+		cr_skip_test("corpus absent");
+	struct tui t;
+	char args[PATH_MAX + 16];
+	snprintf(args, sizeof args, "-s '%s'", snap);
+	tui_start(&t, "TERM=screen", args, 120, 40);
+	expect(&t, "sort: PSS desc");
+	keys(&t, "Tab");
+	expect(&t, "GROWTH");
+	keys(&t, "Tab");
+	expect(&t, "unusable");
+	keys(&t, "BTab");
+	expect(&t, "GROWTH");
+	keys(&t, "BTab");
+	expect(&t, "sort: PSS desc");
+	/* '>' sorts on the next column (USS), 'r' reverses: the rows follow
+	 * the batch view sorted the same way */
+	keys(&t, "'>'");
+	expect(&t, "sort: USS desc");
+	expect_procrank(&t, snap, "--sort uss_kb", "uss_kb", "USS");
+	keys(&t, "r");
+	expect(&t, "sort: USS asc");
+	expect_procrank(&t, snap, "--sort uss_kb -r", "uss_kb", "USS");
+	/* help names every field of the pane, any key closes it */
+	keys(&t, "'?'");
+	expect(&t, "Fields of the procrank table:");
+	keys(&t, "x");
+	expect(&t, "sort: USS asc");
+
+	/* 80x24: still drawn, narrower columns dropped, nothing wraps */
+	tmux(&t, "resize-window -x 80 -y 24");
+	expect(&t, " 1 procrank ");
+	capture(&t);
+	cr_assert(strstr(t.screen.data, "    PID "), "%s", t.screen.data);
+	cr_assert(strstr(t.screen.data, "?:help"), "%s", t.screen.data);
+	cr_assert_null(strstr(t.screen.data, "COMMAND"), "%s", t.screen.data);
+	int lines = 0;
+	for (const char *p = t.screen.data; *p; p++)
+		lines += *p == '\n';
+	cr_assert_eq(lines, 24, "%s", t.screen.data);
+	keys(&t, "3");
+	expect(&t, "Node 0, zone ");
+	expect_sane_exit(&t);
+	tui_stop(&t);
+}
+
+Test(tui, captured_snapshot_and_missing_files, .timeout = 120)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux absent");
+	const char *dir = tu_tmpdir();
+	char snap[PATH_MAX], cmd[PATH_MAX * 2];
+	snprintf(snap, sizeof snap, "%s/snap", dir);
+	snprintf(cmd, sizeof cmd, "'%s' capture -o '%s' 2>/dev/null", tu_bin(), snap);
+	cr_assert_eq(tu_run(cmd, NULL), 0, "%s", cmd);
+	struct tui t;
+	char args[PATH_MAX + 16];
+	snprintf(args, sizeof args, "-s '%s'", snap);
+	tui_start(&t, "TERM=tmux-256color", args, 120, 40);
+	expect(&t, "snapshot ");
+	expect(&t, "sort: PSS desc");
+	expect_procrank(&t, snap, "", "pss_kb", "PSS");
+	keys(&t, "3");
+	expect_buddy(&t, snap);
+	/* Space does not refresh a snapshot, and says so */
+	keys(&t, "Space");
+	expect(&t, "a snapshot does not refresh");
+	expect_sane_exit(&t);
+	tui_stop(&t);
+
+	/* A snapshot without slabinfo: that pane says why, the others work. */
+	snprintf(args, sizeof args, "-s '%s'", tu_fixture("snapshots/mem16k"));
+	tui_start(&t, "TERM=xterm-256color", args, 100, 30);
+	expect(&t, "Mem total");
+	keys(&t, "2");
+	expect(&t, "slabinfo: not in snapshot");
+	keys(&t, "3");
+	expect(&t, "Node 0, zone Normal");
+	expect_sane_exit(&t);
+	tui_stop(&t);
+	tu_rm_rf(dir);
+}
+
+Test(tui, live_system, .timeout = 120)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux absent");
+	ms_buf json = MS_BUF_INIT;
+	batch_json("meminfo", &json);
+	char total[1][64], want[80];
+	cr_assert_eq(json_values(json.data, "MemTotal", NULL, total, 1), 1);
+	struct tui t;
+	tui_start(&t, "TERM=xterm-256color", "-d 0.5", 120, 40);
+	expect(&t, "live /proc, every 0.5s");
+	char kb[64];
+	kb_text(total[0], kb, sizeof kb);
+	snprintf(want, sizeof want, "Mem total %s ", kb);
+	expect(&t, want);
+	expect(&t, " processes (");
+	keys(&t, "Space");
+	expect(&t, "[PAUSED]");
+	keys(&t, "Space");
+	keys(&t, "+");
+	expect(&t, "every 1.0s");
+	keys(&t, "4");
+	expect(&t, "No process chosen");
+	/* p: the VMA pane of a PID typed in; our own test runner's */
+	keys(&t, "p");
+	expect(&t, "PID: _");
+	char pid[32];
+	snprintf(pid, sizeof pid, "%d Enter", (int)getpid());
+	keys(&t, pid);
+	snprintf(want, sizeof want, "PID %d ", (int)getpid());
+	expect(&t, want);
+	expect(&t, " mappings (smaps)");
+	keys(&t, "3");
+	expect(&t, "Node 0, zone ");
+	/* slabinfo is root's: the pane shows the caches or says why not */
+	keys(&t, "2");
+	expect(&t, geteuid() == 0 ? " caches, size " : "slabinfo: ");
+	expect_sane_exit(&t);
+	ms_buf_free(&json);
+	tui_stop(&t);
+}
+
+Test(tui, monochrome_vt100_still_draws, .timeout = 60)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux absent");
+	struct tui t;
+	char args[PATH_MAX + 16];
+	snprintf(args, sizeof args, "-s '%s'", tu_fixture("snapshots/mem16k"));
+	tui_start(&t, "TERM=vt100 NO_COLOR=1 LC_ALL=C", args, 80, 24);
+	expect(&t, "Mem total");
+	expect(&t, "sort: PSS desc");
+	expect(&t, "[CCCC");
+	expect_sane_exit(&t);
+	tui_stop(&t);
+}
