@@ -39,7 +39,14 @@ typedef struct ms_batch_opts {
 /* Which sample parts a view needs. */
 unsigned ms_view_parts(ms_view v);
 const char *ms_view_name(ms_view v);
+/* The proc file a view cannot do without ("slabinfo"), NULL for views
+ * that read several (procrank, vma, report). */
+const char *ms_view_file(ms_view v);
 int ms_view_from_name(const char *name, ms_view *out);
+
+/* 0 when o->sort names a column of the view's table (or is NULL); else
+ * -EINVAL with *err listing the valid keys, for a usage error. */
+int ms_batch_check_sort(const ms_batch_opts *o, ms_error *err);
 
 /* Renders the view into out. Returns 0, or -errno with *err set when the
  * view has nothing to show (its file missing or unreadable, a bad --sort

@@ -1,0 +1,1372 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Batch views: one view of one sample as text, CSV or JSON (doc/json.md).
+ * Tabular views are driven by the column declarations of table.h, so the
+ * text header, CSV header and JSON keys cannot drift apart; buddy and
+ * meminfo have shapes of their own. Nothing here prints: output goes into
+ * a buffer and failures into an ms_error for main.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memscope/batch.h"
+#include "memscope/table.h"
+
+#define SCHEMA "memscope/1"
+
+/* Text cells are built in a small buffer; longer strings (command lines)
+ * go through an ms_buf. */
+#define CELL_MAX 64
+
+/* ---- views by name ------------------------------------------------------ */
+
+static const struct view_desc {
+	const char *name;
+	unsigned parts;
+	const char *file; /* the file whose absence makes the view fail */
+} views[] = {
+	[MS_VIEW_PROCRANK] = { "procrank", MS_PART_PROCS, NULL },
+	[MS_VIEW_SLABS] = { "slabs", MS_PART_SLABINFO, "slabinfo" },
+	[MS_VIEW_BUDDY] = { "buddy", MS_PART_BUDDY | MS_PART_PAGETYPE, "buddyinfo" },
+	[MS_VIEW_ZONES] = { "zones", MS_PART_ZONEINFO, "zoneinfo" },
+	[MS_VIEW_MEMINFO] = { "meminfo", MS_PART_MEMINFO, "meminfo" },
+	/* vma reads one pid's smaps itself, at render time. */
+	[MS_VIEW_VMA] = { "vma", 0, NULL },
+	[MS_VIEW_REPORT] = { "report", MS_PART_MEMINFO | MS_PART_PROCS | MS_PART_SLABINFO |
+					       MS_PART_BUDDY | MS_PART_PAGETYPE |
+					       MS_PART_ZONEINFO, NULL },
+};
+
+static const struct view_desc *view_desc(ms_view v)
+{
+	return (unsigned)v < MS_ARRAY_LEN(views) ? &views[v] : &views[MS_VIEW_REPORT];
+}
+
+unsigned ms_view_parts(ms_view v)
+{
+	return view_desc(v)->parts;
+}
+
+const char *ms_view_name(ms_view v)
+{
+	return view_desc(v)->name;
+}
+
+const char *ms_view_file(ms_view v)
+{
+	return view_desc(v)->file;
+}
+
+int ms_view_from_name(const char *name, ms_view *out)
+{
+	for (size_t i = 0; i < MS_ARRAY_LEN(views); i++) {
+		if (strcmp(name, views[i].name) == 0) {
+			*out = (ms_view)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* ---- the render context -------------------------------------------------- */
+
+struct render {
+	const ms_batch_opts *o;
+	const ms_sample *s;
+	ms_buf *out;
+	ms_json j;
+	int status; /* first -ENOMEM of the text/CSV writers, sticky */
+};
+
+static void put(struct render *r, const char *s)
+{
+	if (!r->status && ms_buf_puts(r->out, s))
+		r->status = -ENOMEM;
+}
+
+static void putf(struct render *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void putf(struct render *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (!r->status && ms_buf_vprintf(r->out, fmt, ap))
+		r->status = -ENOMEM;
+	va_end(ap);
+}
+
+static void put_spaces(struct render *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put(r, " ");
+}
+
+/* Untrusted text for a terminal: escaped, then padded to width columns. */
+static void put_display(struct render *r, const char *s, size_t width, bool left)
+{
+	ms_buf esc = MS_BUF_INIT;
+
+	if (ms_escape_display(&esc, s, strlen(s))) {
+		r->status = -ENOMEM;
+		ms_buf_free(&esc);
+		return;
+	}
+	const char *text = esc.data ? esc.data : "";
+	size_t w = ms_display_width(text, esc.len);
+	if (!left && w < width)
+		put_spaces(r, width - w);
+	put(r, text);
+	if (left && w < width)
+		put_spaces(r, width - w);
+	ms_buf_free(&esc);
+}
+
+static void put_csv_field(struct render *r, const char *s)
+{
+	if (!r->status && ms_escape_csv(r->out, s, strlen(s)))
+		r->status = -ENOMEM;
+}
+
+static void put_kb_text(struct render *r, int64_t kb, size_t width)
+{
+	char cell[CELL_MAX] = "-";
+
+	if (kb != MS_NA)
+		ms_format_kb(cell, sizeof cell, kb, r->o->plain_kb);
+	putf(r, "%*s", (int)width, cell);
+}
+
+/* CSV leaves an unknown figure empty: a spreadsheet then sees no value
+ * rather than a zero or a dash it would take for text. */
+static void put_i64_csv(struct render *r, int64_t v)
+{
+	if (v != MS_NA)
+		putf(r, "%" PRId64, v);
+}
+
+static void json_source(struct render *r)
+{
+	const ms_source_info *i = &r->s->info;
+	ms_json *j = &r->j;
+
+	ms_json_key(j, "source");
+	ms_json_obj_begin(j);
+	ms_json_kv_str(j, "kind", i->kind == MS_SOURCE_LIVE ? "live" : "snapshot");
+	ms_json_kv_str(j, "path", i->path);
+	ms_json_kv_str(j, "kernel", i->kernel[0] ? i->kernel : NULL);
+	ms_json_kv_str(j, "machine", i->machine[0] ? i->machine : NULL);
+	ms_json_kv_i64(j, "page_size", i->page_size > 0 ? i->page_size : MS_NA);
+	ms_json_kv_str(j, "page_size_origin", i->page_size_origin);
+	ms_json_kv_str(j, "captured_at", i->captured_at[0] ? i->captured_at : NULL);
+	ms_json_kv_str(j, "hostname", i->hostname[0] ? i->hostname : NULL);
+	ms_json_obj_end(j);
+}
+
+static void json_begin(struct render *r, const char *view)
+{
+	ms_json_init(&r->j, r->out);
+	ms_json_obj_begin(&r->j);
+	ms_json_kv_str(&r->j, "schema", SCHEMA);
+	ms_json_kv_str(&r->j, "view", view);
+	json_source(r);
+}
+
+static void json_end(struct render *r)
+{
+	ms_json_obj_end(&r->j);
+	put(r, "\n");
+}
+
+/* "slabs: /proc/slabinfo: needs root" */
+static int part_error(const struct render *r, const char *file, const ms_part_state *st,
+		      ms_error *err)
+{
+	return ms_error_set(err, st->err.code ? st->err.code : EIO, st->err.line,
+			    "%s: %s/%s: %s", ms_view_name(r->o->view), r->s->info.path, file,
+			    ms_part_reason(st));
+}
+
+/* ---- tables -------------------------------------------------------------- */
+
+/* A sorted, limited copy of a table's rows (the sample stays const). */
+struct rows {
+	const ms_table_def *t;
+	const void *ctx;
+	char *data;
+	bool owned;    /* data is our copy (freed by rows_free) */
+	size_t n;      /* all rows: totals cover them all */
+	size_t shown;  /* after --limit */
+	size_t stride;
+};
+
+static const void *row_at(const struct rows *rs, size_t i)
+{
+	return rs->data + i * rs->stride;
+}
+
+static void swap_bytes(char *a, char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char t = a[i];
+		a[i] = b[i];
+		b[i] = t;
+	}
+}
+
+/* --reverse on a table kept in the kernel's order. */
+static void reverse_rows(struct rows *rs)
+{
+	for (size_t i = 0, k = rs->n; i + 1 < k; i++, k--)
+		swap_bytes(rs->data + i * rs->stride, rs->data + (k - 1) * rs->stride, rs->stride);
+}
+
+static const ms_table_def *view_table(ms_view v)
+{
+	switch (v) {
+	case MS_VIEW_PROCRANK: return &ms_procrank_table;
+	case MS_VIEW_SLABS: return &ms_slab_table;
+	case MS_VIEW_ZONES: return &ms_zone_table;
+	case MS_VIEW_VMA: return &ms_vma_table;
+	default: return NULL;
+	}
+}
+
+/* "--sort bogus: unknown key (valid: pid, user, ...)" */
+static int unknown_sort_key(const ms_table_def *t, const char *key, ms_error *err)
+{
+	char keys[160] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < t->ncols && used < sizeof keys; i++) {
+		int n = snprintf(keys + used, sizeof keys - used, "%s%s", i ? ", " : "",
+				 t->cols[i].key);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return ms_error_set(err, EINVAL, 0, "--sort %s: unknown key (valid: %s)", key, keys);
+}
+
+int ms_batch_check_sort(const ms_batch_opts *o, ms_error *err)
+{
+	const ms_table_def *t = view_table(o->view);
+
+	if (!o->sort)
+		return 0;
+	if (!t)
+		return ms_error_set(err, EINVAL, 0, "--sort: %s has no sortable table",
+				    ms_view_name(o->view));
+	return ms_table_find_col(t, o->sort) >= 0 ? 0 : unknown_sort_key(t, o->sort, err);
+}
+
+/* The column to sort on; -1 keeps the kernel's order (zones have no
+ * default sort: DMA, DMA32, Normal... is an order no column gives). */
+static int sort_col(const ms_batch_opts *o, const ms_table_def *t, int *col, ms_error *err)
+{
+	const char *key = o->sort ? o->sort : t->default_sort;
+
+	*col = key ? ms_table_find_col(t, key) : -1;
+	return key && *col < 0 ? unknown_sort_key(t, key, err) : 0;
+}
+
+/* Sorts and limits the rows of a table. The sample is const, so its rows
+ * are copied; rows the caller owns (a VMA list) are sorted in place, as
+ * their getters find a row's strings by its index in the list. */
+static int rows_prepare(struct rows *rs, const ms_batch_opts *o, const ms_table_def *t,
+			const void *rows, size_t n, size_t stride, const void *ctx, bool copy,
+			ms_error *err)
+{
+	int col;
+
+	*rs = (struct rows){ .t = t, .ctx = ctx, .n = n, .stride = stride,
+			     .data = (char *)rows };
+	int rc = sort_col(o, t, &col, err);
+	if (rc)
+		return rc;
+	if (copy && n) {
+		if (n > SIZE_MAX / stride || !(rs->data = malloc(n * stride)))
+			return ms_error_set(err, ENOMEM, 0, "%s: out of memory", t->name);
+		memcpy(rs->data, rows, n * stride);
+		rs->owned = true;
+	}
+	if (col >= 0)
+		ms_table_sort(t, rs->data, n, stride, col, t->cols[col].descending != o->reverse,
+			      ctx);
+	else if (o->reverse)
+		reverse_rows(rs);
+	rs->shown = o->limit > 0 && (size_t)o->limit < n ? (size_t)o->limit : n;
+	return 0;
+}
+
+static void rows_free(struct rows *rs)
+{
+	if (rs->owned)
+		free(rs->data);
+	rs->data = NULL;
+}
+
+static bool col_totals(const ms_column *c)
+{
+	return c->kind == MS_COL_KB && !c->no_total;
+}
+
+static bool has_totals(const ms_table_def *t)
+{
+	for (size_t c = 0; c < t->ncols; c++)
+		if (col_totals(&t->cols[c]))
+			return true;
+	return false;
+}
+
+/* Sum of the known values of a kB column over every row (not only the
+ * shown ones); MS_NA when no row knows it. */
+static int64_t column_total(const struct rows *rs, const ms_column *c)
+{
+	int64_t sum = MS_NA;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		int64_t v = ms_cell_i64(c, row_at(rs, i), rs->ctx);
+		if (v != MS_NA)
+			sum = sum == MS_NA ? v : ms_add_na(sum, v);
+	}
+	return sum;
+}
+
+static const char *cell_str(const ms_column *c, const void *row, const void *ctx)
+{
+	const char *s = ms_cell_str(c, row, ctx);
+	return s ? s : "";
+}
+
+/* A number, hex or kB cell as text ("-" when unknown). */
+static void format_number(const struct render *r, const ms_column *c, const void *row,
+			  const void *ctx, char *cell, size_t cap)
+{
+	int64_t v;
+
+	switch (c->kind) {
+	case MS_COL_HEX:
+		snprintf(cell, cap, "%08" PRIx64, ms_cell_u64(c, row, ctx));
+		return;
+	case MS_COL_KB:
+		v = ms_cell_i64(c, row, ctx);
+		if (v == MS_NA)
+			snprintf(cell, cap, "-");
+		else
+			ms_format_kb(cell, cap, v, r->o->plain_kb);
+		return;
+	default:
+		v = ms_cell_i64(c, row, ctx);
+		if (v == MS_NA)
+			snprintf(cell, cap, "-");
+		else
+			snprintf(cell, cap, "%" PRId64, v);
+		return;
+	}
+}
+
+static size_t cell_width(const struct render *r, const ms_column *c, const void *row,
+			 const void *ctx)
+{
+	char cell[CELL_MAX];
+
+	if (c->kind != MS_COL_STR) {
+		format_number(r, c, row, ctx, cell, sizeof cell);
+		return strlen(cell);
+	}
+	ms_buf esc = MS_BUF_INIT;
+	const char *s = cell_str(c, row, ctx);
+	size_t w = ms_escape_display(&esc, s, strlen(s)) || !esc.data
+			   ? 0 : ms_display_width(esc.data, esc.len);
+	ms_buf_free(&esc);
+	return w;
+}
+
+static void put_cell_text(struct render *r, const ms_column *c, const void *row,
+			  const void *ctx, size_t width)
+{
+	char cell[CELL_MAX];
+
+	if (c->kind == MS_COL_STR) {
+		put_display(r, cell_str(c, row, ctx), width, c->left);
+		return;
+	}
+	format_number(r, c, row, ctx, cell, sizeof cell);
+	putf(r, c->left ? "%-*s" : "%*s", (int)width, cell);
+}
+
+static size_t total_width(const struct render *r, const struct rows *rs, const ms_column *c)
+{
+	char cell[CELL_MAX] = "-";
+	int64_t v = column_total(rs, c);
+
+	if (v != MS_NA)
+		ms_format_kb(cell, sizeof cell, v, r->o->plain_kb);
+	return strlen(cell);
+}
+
+/* Text widths: the declared width, widened to the title, to every shown
+ * cell and to the totals, so that the columns stay aligned. */
+static void text_widths(const struct render *r, const struct rows *rs, size_t *w)
+{
+	const ms_table_def *t = rs->t;
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		const ms_column *col = &t->cols[c];
+		w[c] = col->width > 0 ? (size_t)col->width : 0;
+		if (strlen(col->title) > w[c])
+			w[c] = strlen(col->title);
+		for (size_t i = 0; i < rs->shown; i++) {
+			size_t cw = cell_width(r, col, row_at(rs, i), rs->ctx);
+			if (cw > w[c])
+				w[c] = cw;
+		}
+		if (col_totals(col) && total_width(r, rs, col) > w[c])
+			w[c] = total_width(r, rs, col);
+	}
+	if (has_totals(t) && w[0] < strlen("TOTAL"))
+		w[0] = strlen("TOTAL");
+}
+
+static void put_sep(struct render *r, size_t c)
+{
+	if (c)
+		put(r, " ");
+}
+
+/* The last left-aligned column is not padded: no trailing blanks. */
+static size_t pad_for(const ms_table_def *t, size_t c, const size_t *w)
+{
+	return c + 1 == t->ncols && t->cols[c].left ? 0 : w[c];
+}
+
+static void text_header(struct render *r, const ms_table_def *t, const size_t *w)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		put_sep(r, c);
+		putf(r, t->cols[c].left ? "%-*s" : "%*s", (int)pad_for(t, c, w), t->cols[c].title);
+	}
+	put(r, "\n");
+}
+
+static void text_totals(struct render *r, const struct rows *rs, const size_t *w)
+{
+	const ms_table_def *t = rs->t;
+	size_t last = 0;
+
+	if (!has_totals(t))
+		return;
+	for (size_t c = 0; c < t->ncols; c++)
+		if (col_totals(&t->cols[c]))
+			last = c;
+	for (size_t c = 0; c <= last && c < t->ncols; c++) {
+		const ms_column *col = &t->cols[c];
+		put_sep(r, c);
+		if (col_totals(col))
+			put_kb_text(r, column_total(rs, col), w[c]);
+		else
+			putf(r, col->left ? "%-*s" : "%*s", (int)w[c], c == 0 ? "TOTAL" : "");
+	}
+	put(r, "\n");
+}
+
+/* Text after a row's last column (the zones' watermark marker). */
+typedef const char *(*row_note_fn)(const void *row);
+
+static void table_text(struct render *r, const struct rows *rs, row_note_fn note)
+{
+	const ms_table_def *t = rs->t;
+	size_t *w = calloc(t->ncols ? t->ncols : 1, sizeof *w);
+
+	if (!w) {
+		r->status = -ENOMEM;
+		return;
+	}
+	text_widths(r, rs, w);
+	text_header(r, t, w);
+	for (size_t i = 0; i < rs->shown; i++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			put_sep(r, c);
+			put_cell_text(r, &t->cols[c], row_at(rs, i), rs->ctx, pad_for(t, c, w));
+		}
+		const char *extra = note ? note(row_at(rs, i)) : NULL;
+		if (extra)
+			putf(r, "  %s", extra);
+		put(r, "\n");
+	}
+	text_totals(r, rs, w);
+	if (rs->shown < rs->n)
+		putf(r, "(%zu of %zu rows shown; totals cover all %zu)\n", rs->shown, rs->n,
+		     rs->n);
+	free(w);
+}
+
+static void render_table_text(struct render *r, const struct rows *rs)
+{
+	table_text(r, rs, NULL);
+}
+
+static void render_table_csv(struct render *r, const struct rows *rs)
+{
+	const ms_table_def *t = rs->t;
+	char cell[CELL_MAX];
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		put(r, c ? "," : "");
+		put(r, t->cols[c].key);
+	}
+	put(r, "\r\n");
+	for (size_t i = 0; i < rs->shown; i++) {
+		for (size_t c = 0; c < t->ncols; c++) {
+			const ms_column *col = &t->cols[c];
+			put(r, c ? "," : "");
+			if (col->kind == MS_COL_STR) {
+				put_csv_field(r, cell_str(col, row_at(rs, i), rs->ctx));
+			} else if (col->kind == MS_COL_HEX) {
+				format_number(r, col, row_at(rs, i), rs->ctx, cell, sizeof cell);
+				put(r, cell);
+			} else {
+				put_i64_csv(r, ms_cell_i64(col, row_at(rs, i), rs->ctx));
+			}
+		}
+		put(r, "\r\n");
+	}
+}
+
+static void json_cell(struct render *r, const ms_column *c, const void *row, const void *ctx)
+{
+	char cell[CELL_MAX];
+
+	ms_json_key(&r->j, c->key);
+	switch (c->kind) {
+	case MS_COL_STR:
+		ms_json_str(&r->j, ms_cell_str(c, row, ctx));
+		return;
+	case MS_COL_HEX:
+		format_number(r, c, row, ctx, cell, sizeof cell);
+		ms_json_str(&r->j, cell);
+		return;
+	default:
+		ms_json_i64(&r->j, ms_cell_i64(c, row, ctx));
+		return;
+	}
+}
+
+/* Keys a view adds to each row beyond its columns (documented in json.md). */
+typedef void (*row_extra_fn)(struct render *r, const void *row);
+
+static void json_rows(struct render *r, const char *key, const struct rows *rs,
+		      row_extra_fn extra)
+{
+	ms_json_key(&r->j, key);
+	ms_json_arr_begin(&r->j);
+	for (size_t i = 0; i < rs->shown; i++) {
+		ms_json_obj_begin(&r->j);
+		for (size_t c = 0; c < rs->t->ncols; c++)
+			json_cell(r, &rs->t->cols[c], row_at(rs, i), rs->ctx);
+		if (extra)
+			extra(r, row_at(rs, i));
+		ms_json_obj_end(&r->j);
+	}
+	ms_json_arr_end(&r->j);
+}
+
+static void json_totals(struct render *r, const char *key, const struct rows *rs)
+{
+	ms_json_key(&r->j, key);
+	ms_json_obj_begin(&r->j);
+	for (size_t c = 0; c < rs->t->ncols; c++) {
+		const ms_column *col = &rs->t->cols[c];
+		if (col_totals(col))
+			ms_json_kv_i64(&r->j, col->key, column_total(rs, col));
+	}
+	ms_json_kv_i64(&r->j, "count", (int64_t)rs->n);
+	ms_json_obj_end(&r->j);
+}
+
+/* ---- procrank ------------------------------------------------------------ */
+
+static const char *origin_name(ms_mem_origin o)
+{
+	switch (o) {
+	case MS_ORIGIN_ROLLUP: return "smaps_rollup";
+	case MS_ORIGIN_SMAPS: return "smaps";
+	default: return NULL;
+	}
+}
+
+static void proc_extra(struct render *r, const void *row)
+{
+	const ms_proc *p = row;
+
+	ms_json_kv_str(&r->j, "origin", origin_name(p->origin));
+}
+
+static int procs_prepare(struct rows *rs, const struct render *r, ms_error *err)
+{
+	return rows_prepare(rs, r->o, &ms_procrank_table, r->s->procs, r->s->nprocs,
+			    sizeof(ms_proc), r->s, true, err);
+}
+
+static void json_skipped(struct render *r)
+{
+	ms_json_key(&r->j, "skipped");
+	ms_json_obj_begin(&r->j);
+	ms_json_kv_i64(&r->j, "kernel_threads", (int64_t)r->s->nkthreads);
+	ms_json_kv_i64(&r->j, "unknown", (int64_t)r->s->nunknown);
+	ms_json_kv_i64(&r->j, "gone", (int64_t)r->s->ngone);
+	ms_json_obj_end(&r->j);
+}
+
+static void text_skipped(struct render *r)
+{
+	const ms_sample *s = r->s;
+
+	putf(r, "kernel threads not listed: %zu", s->nkthreads);
+	if (s->nunknown)
+		putf(r, "; unknown figures (-): %zu", s->nunknown);
+	if (s->ngone)
+		putf(r, "; exited while read: %zu", s->ngone);
+	put(r, "\n");
+}
+
+static int render_procrank(struct render *r, ms_error *err)
+{
+	struct rows rs;
+
+	if (r->s->procs_st.status)
+		return ms_error_set(err, r->s->procs_st.err.code ? r->s->procs_st.err.code : EIO,
+				    0, "procrank: %s: %s", r->s->info.path,
+				    ms_part_reason(&r->s->procs_st));
+	int rc = procs_prepare(&rs, r, err);
+	if (rc)
+		return rc;
+	switch (r->o->format) {
+	case MS_FORMAT_TEXT:
+		render_table_text(r, &rs);
+		text_skipped(r);
+		break;
+	case MS_FORMAT_CSV:
+		render_table_csv(r, &rs);
+		break;
+	case MS_FORMAT_JSON:
+		json_begin(r, "procrank");
+		json_rows(r, "processes", &rs, proc_extra);
+		json_totals(r, "totals", &rs);
+		json_skipped(r);
+		json_end(r);
+		break;
+	}
+	rows_free(&rs);
+	return 0;
+}
+
+/* ---- slabs --------------------------------------------------------------- */
+
+static int slabs_prepare(struct rows *rs, const struct render *r, ms_error *err)
+{
+	return rows_prepare(rs, r->o, &ms_slab_table, r->s->slabs.caches, r->s->slabs.n,
+			    sizeof(ms_slab), r->s, true, err);
+}
+
+static int render_slabs(struct render *r, ms_error *err)
+{
+	struct rows rs;
+
+	if (r->s->slabs_st.status)
+		return part_error(r, "slabinfo", &r->s->slabs_st, err);
+	int rc = slabs_prepare(&rs, r, err);
+	if (rc)
+		return rc;
+	switch (r->o->format) {
+	case MS_FORMAT_TEXT:
+		render_table_text(r, &rs);
+		break;
+	case MS_FORMAT_CSV:
+		render_table_csv(r, &rs);
+		break;
+	case MS_FORMAT_JSON:
+		json_begin(r, "slabs");
+		ms_json_kv_str(&r->j, "slabinfo_version",
+			       r->s->slabs.version[0] ? r->s->slabs.version : NULL);
+		json_rows(r, "caches", &rs, NULL);
+		json_totals(r, "totals", &rs);
+		json_end(r);
+		break;
+	}
+	rows_free(&rs);
+	return 0;
+}
+
+/* ---- zones --------------------------------------------------------------- */
+
+/* "< min" below the min watermark (allocations stall in direct reclaim),
+ * "< low" below low (kswapd wakes), NULL when fine, unknown or empty (an
+ * empty Movable or Device zone has watermarks but nothing to run low on). */
+static const char *zone_marker(const void *row)
+{
+	const ms_zone *z = row;
+
+	if (z->free_pages == MS_NA || z->managed == 0)
+		return NULL;
+	if (z->min != MS_NA && z->free_pages < z->min)
+		return "< min";
+	if (z->low != MS_NA && z->free_pages < z->low)
+		return "< low";
+	return NULL;
+}
+
+static void zone_extra(struct render *r, const void *row)
+{
+	const ms_zone *z = row;
+
+	ms_json_kv_i64(&r->j, "cma", z->cma);
+	ms_json_key(&r->j, "protection");
+	if (z->nprotection <= 0) {
+		ms_json_null(&r->j);
+	} else {
+		ms_json_arr_begin(&r->j);
+		for (int i = 0; i < z->nprotection && i < (int)MS_ARRAY_LEN(z->protection); i++)
+			ms_json_i64(&r->j, z->protection[i]);
+		ms_json_arr_end(&r->j);
+	}
+	ms_json_key(&r->j, "below_low");
+	if (z->free_pages == MS_NA || z->low == MS_NA)
+		ms_json_null(&r->j);
+	else
+		ms_json_bool(&r->j, zone_marker(z) != NULL);
+}
+
+static int zones_prepare(struct rows *rs, const struct render *r, ms_error *err)
+{
+	return rows_prepare(rs, r->o, &ms_zone_table, r->s->zones.zones, r->s->zones.n,
+			    sizeof(ms_zone), r->s, true, err);
+}
+
+static void zones_text(struct render *r, const struct rows *rs)
+{
+	table_text(r, rs, zone_marker);
+	put(r, "(pages; \"< low\": free below the low watermark, \"< min\": below min)\n");
+}
+
+static int render_zones(struct render *r, ms_error *err)
+{
+	struct rows rs;
+
+	if (r->s->zones_st.status)
+		return part_error(r, "zoneinfo", &r->s->zones_st, err);
+	int rc = zones_prepare(&rs, r, err);
+	if (rc)
+		return rc;
+	switch (r->o->format) {
+	case MS_FORMAT_TEXT:
+		zones_text(r, &rs);
+		break;
+	case MS_FORMAT_CSV:
+		render_table_csv(r, &rs);
+		break;
+	case MS_FORMAT_JSON:
+		json_begin(r, "zones");
+		json_rows(r, "zones", &rs, zone_extra);
+		json_end(r);
+		break;
+	}
+	rows_free(&rs);
+	return 0;
+}
+
+/* ---- meminfo ------------------------------------------------------------- */
+
+static bool kv_seen_before(const ms_kvlist *l, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(l->items[k].key, l->items[i].key) == 0)
+			return true;
+	return false;
+}
+
+/* As the kernel prints it (fs/proc/meminfo.c and its neighbours): the
+ * value ends in column 24 whatever the name's length, with at least one
+ * blank after the colon, then " kB" where the kernel printed a unit. */
+#define MEMINFO_VALUE_END 24
+
+static void meminfo_text(struct render *r, const ms_kvlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char name[sizeof l->items[i].key + 1];
+		char value[CELL_MAX] = "-";
+		snprintf(name, sizeof name, "%s:", l->items[i].key);
+		if (l->items[i].value != MS_NA)
+			snprintf(value, sizeof value, "%" PRId64, l->items[i].value);
+		size_t used = strlen(name) + strlen(value);
+		put_display(r, name, 0, true);
+		put_spaces(r, used < MEMINFO_VALUE_END ? MEMINFO_VALUE_END - used : 1);
+		put(r, value);
+		put(r, l->items[i].kb ? " kB\n" : "\n");
+	}
+}
+
+static void meminfo_csv(struct render *r, const ms_kvlist *l)
+{
+	put(r, "key,value,unit\r\n");
+	for (size_t i = 0; i < l->n; i++) {
+		put_csv_field(r, l->items[i].key);
+		put(r, ",");
+		put_i64_csv(r, l->items[i].value);
+		put(r, l->items[i].kb ? ",kB\r\n" : ",\r\n");
+	}
+}
+
+/* Keys exactly as printed; a repeated key (never seen from a kernel, but
+ * a snapshot can hold anything) keeps its first value so that the object
+ * stays valid JSON. */
+static void meminfo_json_object(struct render *r, const ms_kvlist *l)
+{
+	ms_json_obj_begin(&r->j);
+	for (size_t i = 0; i < l->n; i++) {
+		if (!kv_seen_before(l, i))
+			ms_json_kv_i64(&r->j, l->items[i].key, l->items[i].value);
+	}
+	ms_json_obj_end(&r->j);
+}
+
+static int render_meminfo(struct render *r, ms_error *err)
+{
+	if (r->s->meminfo_st.status)
+		return part_error(r, "meminfo", &r->s->meminfo_st, err);
+	switch (r->o->format) {
+	case MS_FORMAT_TEXT:
+		meminfo_text(r, &r->s->meminfo);
+		break;
+	case MS_FORMAT_CSV:
+		meminfo_csv(r, &r->s->meminfo);
+		break;
+	case MS_FORMAT_JSON:
+		json_begin(r, "meminfo");
+		ms_json_key(&r->j, "meminfo");
+		meminfo_json_object(r, &r->s->meminfo);
+		json_end(r);
+		break;
+	}
+	return 0;
+}
+
+/* ---- buddy --------------------------------------------------------------- */
+
+static bool pagetype_loaded(const ms_sample *s)
+{
+	return s->pagetype_st.status == 0;
+}
+
+static bool same_zone(const ms_pagetype_free *f, const ms_buddy_zone *z)
+{
+	return f->node == z->node && strcmp(f->zone, z->zone) == 0;
+}
+
+static void json_i64_array(struct render *r, const int64_t *v, int n)
+{
+	ms_json_arr_begin(&r->j);
+	for (int i = 0; i < n; i++)
+		ms_json_i64(&r->j, v[i]);
+	ms_json_arr_end(&r->j);
+}
+
+/* The kernel's index is a fraction in [0,1]; our -1 (the allocation would
+ * succeed now) is kept, -2 (no free blocks at all) becomes null. */
+static void json_frag_array(struct render *r, const ms_buddy_zone *z,
+			    double (*index)(const ms_buddy_zone *, int))
+{
+	ms_json_arr_begin(&r->j);
+	for (int o = 0; o < z->norders; o++) {
+		double v = index(z, o);
+		if (v < -1.5)
+			ms_json_null(&r->j);
+		else
+			ms_json_double(&r->j, v, 3);
+	}
+	ms_json_arr_end(&r->j);
+}
+
+static void json_migrate(struct render *r, const ms_buddy_zone *z)
+{
+	const ms_pagetypeinfo *pt = &r->s->pagetype;
+	bool any_at_least = false;
+
+	ms_json_key(&r->j, "migrate");
+	if (!pagetype_loaded(r->s)) {
+		ms_json_null(&r->j);
+	} else {
+		ms_json_obj_begin(&r->j);
+		for (size_t i = 0; i < pt->nfree; i++) {
+			const ms_pagetype_free *f = &pt->free[i];
+			if (!same_zone(f, z))
+				continue;
+			ms_json_key(&r->j, f->type);
+			json_i64_array(r, f->free, f->norders);
+			for (int o = 0; o < f->norders; o++)
+				any_at_least |= f->at_least[o];
+		}
+		ms_json_obj_end(&r->j);
+	}
+	ms_json_key(&r->j, "migrate_at_least");
+	if (pagetype_loaded(r->s))
+		ms_json_bool(&r->j, any_at_least);
+	else
+		ms_json_null(&r->j);
+}
+
+static void json_buddy_zone(struct render *r, const ms_buddy_zone *z)
+{
+	long page_size = r->s->info.page_size;
+
+	ms_json_obj_begin(&r->j);
+	ms_json_kv_i64(&r->j, "node", z->node);
+	ms_json_kv_str(&r->j, "zone", z->zone);
+	ms_json_key(&r->j, "free");
+	json_i64_array(r, z->free, z->norders);
+	ms_json_kv_i64(&r->j, "free_kb", ms_buddy_free_kb(z, page_size));
+	ms_json_kv_i64(&r->j, "free_pages", ms_buddy_free_pages(z));
+	int largest = ms_buddy_largest_order(z);
+	ms_json_kv_i64(&r->j, "largest_order", largest < 0 ? MS_NA : largest);
+	ms_json_key(&r->j, "unusable_index");
+	json_frag_array(r, z, ms_unusable_index);
+	ms_json_key(&r->j, "extfrag_index");
+	json_frag_array(r, z, ms_extfrag_index);
+	json_migrate(r, z);
+	ms_json_obj_end(&r->j);
+}
+
+static void json_buddy_body(struct render *r)
+{
+	const ms_pagetypeinfo *pt = &r->s->pagetype;
+	bool pt_ok = pagetype_loaded(r->s);
+
+	ms_json_kv_i64(&r->j, "page_size", r->s->info.page_size);
+	ms_json_kv_i64(&r->j, "pageblock_order",
+		       pt_ok && pt->page_block_order >= 0 ? pt->page_block_order : MS_NA);
+	ms_json_kv_i64(&r->j, "pages_per_block", pt_ok ? pt->pages_per_block : MS_NA);
+	ms_json_kv_str(&r->j, "pagetypeinfo_error",
+		       pt_ok ? NULL : ms_part_reason(&r->s->pagetype_st));
+	ms_json_key(&r->j, "zones");
+	ms_json_arr_begin(&r->j);
+	for (size_t i = 0; i < r->s->buddy.n; i++)
+		json_buddy_zone(r, &r->s->buddy.zones[i]);
+	ms_json_arr_end(&r->j);
+}
+
+static int max_orders(const ms_buddyinfo *b)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < b->n; i++)
+		if (b->zones[i].norders > n)
+			n = b->zones[i].norders;
+	return n;
+}
+
+#define BUDDY_NAME_W 12
+#define BUDDY_COUNT_W 7
+#define BUDDY_KB_W 9
+
+static void buddy_text_header(struct render *r, int norders)
+{
+	putf(r, "%4s %-*s", "NODE", BUDDY_NAME_W, "ZONE");
+	for (int o = 0; o < norders; o++)
+		putf(r, " %*d", BUDDY_COUNT_W, o);
+	putf(r, " %*s\n", BUDDY_KB_W, "FREE");
+}
+
+/* A count the kernel capped (">100000", 5.9+) keeps its ">" in text. */
+static void buddy_text_counts(struct render *r, const int64_t *v, const bool *at_least, int n,
+			      int norders)
+{
+	char cell[CELL_MAX];
+
+	for (int o = 0; o < norders; o++) {
+		if (o >= n || v[o] == MS_NA)
+			snprintf(cell, sizeof cell, "-");
+		else
+			snprintf(cell, sizeof cell, "%s%" PRId64,
+				 at_least && at_least[o] ? ">" : "", v[o]);
+		putf(r, " %*s", BUDDY_COUNT_W, cell);
+	}
+}
+
+/* Under each zone, its free blocks split by migrate type (pagetypeinfo). */
+static void buddy_text_migrate(struct render *r, const ms_buddy_zone *z, int norders)
+{
+	const ms_pagetypeinfo *pt = &r->s->pagetype;
+
+	for (size_t i = 0; i < pt->nfree; i++) {
+		const ms_pagetype_free *f = &pt->free[i];
+		if (!same_zone(f, z))
+			continue;
+		put(r, "     ");
+		put_display(r, f->type, BUDDY_NAME_W, true);
+		buddy_text_counts(r, f->free, f->at_least, f->norders, norders);
+		put(r, "\n");
+	}
+}
+
+static void buddy_text(struct render *r)
+{
+	const ms_buddyinfo *b = &r->s->buddy;
+	int norders = max_orders(b);
+
+	buddy_text_header(r, norders);
+	for (size_t i = 0; i < b->n; i++) {
+		const ms_buddy_zone *z = &b->zones[i];
+		putf(r, "%4d ", z->node);
+		put_display(r, z->zone, BUDDY_NAME_W, true);
+		buddy_text_counts(r, z->free, NULL, z->norders, norders);
+		put(r, " ");
+		put_kb_text(r, ms_buddy_free_kb(z, r->s->info.page_size), BUDDY_KB_W);
+		put(r, "\n");
+		if (pagetype_loaded(r->s))
+			buddy_text_migrate(r, z, norders);
+	}
+	putf(r, "(free blocks per order; page size %ld", r->s->info.page_size);
+	if (!pagetype_loaded(r->s))
+		putf(r, "; migrate types: pagetypeinfo: %s", ms_part_reason(&r->s->pagetype_st));
+	put(r, ")\n");
+}
+
+/* One row per zone and migrate type ("" for the zone's own counts). */
+static void buddy_csv_row(struct render *r, int node, const char *zone, const char *type,
+			  const int64_t *v, int n, int norders, int64_t free_kb)
+{
+	putf(r, "%d,", node);
+	put_csv_field(r, zone);
+	put(r, ",");
+	put_csv_field(r, type);
+	for (int o = 0; o < norders; o++) {
+		put(r, ",");
+		if (o < n)
+			put_i64_csv(r, v[o]);
+	}
+	put(r, ",");
+	put_i64_csv(r, free_kb);
+	put(r, "\r\n");
+}
+
+static void buddy_csv(struct render *r)
+{
+	const ms_buddyinfo *b = &r->s->buddy;
+	const ms_pagetypeinfo *pt = &r->s->pagetype;
+	int norders = max_orders(b);
+
+	put(r, "node,zone,migrate_type");
+	for (int o = 0; o < norders; o++)
+		putf(r, ",order%d", o);
+	put(r, ",free_kb\r\n");
+	for (size_t i = 0; i < b->n; i++) {
+		const ms_buddy_zone *z = &b->zones[i];
+		buddy_csv_row(r, z->node, z->zone, "", z->free, z->norders, norders,
+			      ms_buddy_free_kb(z, r->s->info.page_size));
+		for (size_t k = 0; pagetype_loaded(r->s) && k < pt->nfree; k++) {
+			const ms_pagetype_free *f = &pt->free[k];
+			if (same_zone(f, z))
+				buddy_csv_row(r, f->node, f->zone, f->type, f->free, f->norders,
+					      norders, MS_NA);
+		}
+	}
+}
+
+static int render_buddy(struct render *r, ms_error *err)
+{
+	if (r->s->buddy_st.status)
+		return part_error(r, "buddyinfo", &r->s->buddy_st, err);
+	switch (r->o->format) {
+	case MS_FORMAT_TEXT:
+		buddy_text(r);
+		break;
+	case MS_FORMAT_CSV:
+		buddy_csv(r);
+		break;
+	case MS_FORMAT_JSON:
+		json_begin(r, "buddy");
+		json_buddy_body(r);
+		json_end(r);
+		break;
+	}
+	return 0;
+}
+
+/* ---- vma ----------------------------------------------------------------- */
+
+/* "vma 42: no such process", "vma 42: /proc/42/smaps: needs root". */
+static int vma_error(const struct render *r, ms_source *src, int rc, ms_error *err)
+{
+	const char *root = r->s->info.path;
+	int pid = r->o->pid;
+
+	if (rc == -EACCES || rc == -EPERM)
+		return ms_error_set(err, EACCES, 0, "vma %d: %s/%d/smaps: needs root", pid, root,
+				    pid);
+	if (rc != -ENOENT) {
+		char what[32];
+		snprintf(what, sizeof what, "vma %d", pid);
+		ms_error_prefix(err, what);
+		return rc;
+	}
+	/* Neither smaps nor maps: is the process there at all? */
+	ms_buf status = MS_BUF_INIT;
+	char rel[32];
+	snprintf(rel, sizeof rel, "%d/status", pid);
+	bool exists = ms_source_read(src, rel, &status, NULL) == 0;
+	ms_buf_free(&status);
+	if (!exists)
+		return ms_error_set(err, ENOENT, 0, "vma %d: no such process in %s", pid, root);
+	return ms_error_set(err, ENOENT, 0, "vma %d: %s/%d: no smaps or maps", pid, root, pid);
+}
+
+static int render_vma(struct render *r, ms_source *src, ms_error *err)
+{
+	ms_vmalist vl;
+	struct rows rs;
+
+	memset(&vl, 0, sizeof vl);
+	int rc = ms_vmas_load(src, r->o->pid, &vl, err);
+	if (rc)
+		return vma_error(r, src, rc, err);
+	rc = rows_prepare(&rs, r->o, &ms_vma_table, vl.v, vl.n, sizeof(ms_vma), &vl, false, err);
+	if (rc) {
+		ms_vmalist_free(&vl);
+		return rc;
+	}
+	switch (r->o->format) {
+	case MS_FORMAT_TEXT:
+		putf(r, "pid %d, %zu mappings%s\n", r->o->pid, vl.n,
+		     vl.from_smaps ? "" : " (from maps: no smaps, memory figures unknown)");
+		render_table_text(r, &rs);
+		break;
+	case MS_FORMAT_CSV:
+		render_table_csv(r, &rs);
+		break;
+	case MS_FORMAT_JSON:
+		json_begin(r, "vma");
+		ms_json_kv_i64(&r->j, "pid", r->o->pid);
+		ms_json_key(&r->j, "from_smaps");
+		ms_json_bool(&r->j, vl.from_smaps);
+		json_rows(r, "vmas", &rs, NULL);
+		json_totals(r, "totals", &rs);
+		json_end(r);
+		break;
+	}
+	rows_free(&rs);
+	ms_vmalist_free(&vl);
+	return 0;
+}
+
+/* ---- report -------------------------------------------------------------- */
+
+/* The sections of a report, each with the part state that can hide it. */
+struct section {
+	const char *key;   /* JSON key and the name in "errors" */
+	const char *title; /* text heading */
+	const ms_part_state *(*state)(const ms_sample *s);
+};
+
+static const ms_part_state *st_meminfo(const ms_sample *s) { return &s->meminfo_st; }
+static const ms_part_state *st_procs(const ms_sample *s) { return &s->procs_st; }
+static const ms_part_state *st_slabs(const ms_sample *s) { return &s->slabs_st; }
+static const ms_part_state *st_buddy(const ms_sample *s) { return &s->buddy_st; }
+static const ms_part_state *st_pagetype(const ms_sample *s) { return &s->pagetype_st; }
+static const ms_part_state *st_zones(const ms_sample *s) { return &s->zones_st; }
+
+enum { SEC_MEMINFO, SEC_PROCS, SEC_SLABS, SEC_BUDDY, SEC_PAGETYPE, SEC_ZONES, SEC_COUNT };
+
+static const struct section sections[SEC_COUNT] = {
+	[SEC_MEMINFO] = { "meminfo", "Memory (meminfo)", st_meminfo },
+	[SEC_PROCS] = { "processes", "Processes (procrank)", st_procs },
+	[SEC_SLABS] = { "caches", "Slab caches (slabinfo)", st_slabs },
+	[SEC_BUDDY] = { "buddy", "Free blocks (buddyinfo, pagetypeinfo)", st_buddy },
+	[SEC_PAGETYPE] = { "pagetypeinfo", NULL, st_pagetype },
+	[SEC_ZONES] = { "zones", "Zones (zoneinfo, pages)", st_zones },
+};
+
+static bool section_ok(const struct render *r, int sec)
+{
+	return sections[sec].state(r->s)->status == 0;
+}
+
+static void report_text_header(struct render *r)
+{
+	const ms_source_info *i = &r->s->info;
+
+	put(r, "memscope report\n");
+	put(r, "source:      ");
+	put_display(r, i->kind == MS_SOURCE_LIVE ? "live " : "snapshot ", 0, true);
+	put_display(r, i->path, 0, true);
+	put(r, "\nkernel:      ");
+	put_display(r, i->kernel[0] ? i->kernel : "-", 0, true);
+	put(r, "\nmachine:     ");
+	put_display(r, i->machine[0] ? i->machine : "-", 0, true);
+	putf(r, "\npage size:   %ld\ncaptured at: ", i->page_size);
+	put_display(r, i->captured_at[0] ? i->captured_at : "-", 0, true);
+	put(r, "\n");
+}
+
+static int section_rows(struct rows *rs, const struct render *r, int sec, ms_error *err)
+{
+	switch (sec) {
+	case SEC_PROCS:
+		return procs_prepare(rs, r, err);
+	case SEC_SLABS:
+		return slabs_prepare(rs, r, err);
+	default:
+		return zones_prepare(rs, r, err);
+	}
+}
+
+static void report_text_section(struct render *r, int sec)
+{
+	struct rows rs;
+	ms_error ignored;
+
+	putf(r, "\n== %s ==\n", sections[sec].title);
+	if (!section_ok(r, sec)) {
+		putf(r, "%s\n", ms_part_reason(sections[sec].state(r->s)));
+		return;
+	}
+	switch (sec) {
+	case SEC_MEMINFO:
+		meminfo_text(r, &r->s->meminfo);
+		return;
+	case SEC_BUDDY:
+		buddy_text(r);
+		return;
+	}
+	if (section_rows(&rs, r, sec, &ignored))
+		return;
+	if (sec == SEC_ZONES) {
+		zones_text(r, &rs);
+	} else {
+		render_table_text(r, &rs);
+		if (sec == SEC_PROCS)
+			text_skipped(r);
+	}
+	rows_free(&rs);
+}
+
+/* processes + process_totals, caches + cache_totals, zones. */
+static void report_json_table(struct render *r, int sec)
+{
+	static const char *const totals_key[SEC_COUNT] = {
+		[SEC_PROCS] = "process_totals", [SEC_SLABS] = "cache_totals",
+	};
+	struct rows rs;
+	ms_error ignored;
+	bool ok = section_ok(r, sec) && section_rows(&rs, r, sec, &ignored) == 0;
+
+	if (ok) {
+		json_rows(r, sections[sec].key, &rs, sec == SEC_PROCS ? proc_extra
+						     : sec == SEC_ZONES ? zone_extra : NULL);
+	} else {
+		ms_json_key(&r->j, sections[sec].key);
+		ms_json_null(&r->j);
+	}
+	if (totals_key[sec]) {
+		if (ok) {
+			json_totals(r, totals_key[sec], &rs);
+		} else {
+			ms_json_key(&r->j, totals_key[sec]);
+			ms_json_null(&r->j);
+		}
+	}
+	if (ok)
+		rows_free(&rs);
+}
+
+static void report_json_section(struct render *r, int sec)
+{
+	switch (sec) {
+	case SEC_PAGETYPE:
+		return; /* inside "buddy" */
+	case SEC_PROCS:
+	case SEC_SLABS:
+	case SEC_ZONES:
+		report_json_table(r, sec);
+		return;
+	}
+	ms_json_key(&r->j, sections[sec].key);
+	if (!section_ok(r, sec)) {
+		ms_json_null(&r->j);
+	} else if (sec == SEC_MEMINFO) {
+		meminfo_json_object(r, &r->s->meminfo);
+	} else {
+		ms_json_obj_begin(&r->j);
+		json_buddy_body(r);
+		ms_json_obj_end(&r->j);
+	}
+}
+
+/* {"meminfo": "not in snapshot", ...}: why each missing section is missing. */
+static void report_json_errors(struct render *r)
+{
+	ms_json_key(&r->j, "errors");
+	ms_json_obj_begin(&r->j);
+	for (int sec = 0; sec < SEC_COUNT; sec++) {
+		if (!section_ok(r, sec))
+			ms_json_kv_str(&r->j, sections[sec].key,
+				       ms_part_reason(sections[sec].state(r->s)));
+	}
+	ms_json_obj_end(&r->j);
+}
+
+static int render_report(struct render *r, ms_error *err)
+{
+	switch (r->o->format) {
+	case MS_FORMAT_TEXT:
+		report_text_header(r);
+		for (int sec = 0; sec < SEC_COUNT; sec++)
+			if (sections[sec].title)
+				report_text_section(r, sec);
+		return 0;
+	case MS_FORMAT_JSON:
+		json_begin(r, "report");
+		for (int sec = 0; sec < SEC_COUNT; sec++)
+			report_json_section(r, sec);
+		report_json_errors(r);
+		json_end(r);
+		return 0;
+	default:
+		/* options.c refuses it; a library caller gets the same answer. */
+		return ms_error_set(err, EINVAL, 0,
+				    "report: CSV holds one table: use -f text or -f json");
+	}
+}
+
+/* ---- entry point ----------------------------------------------------------- */
+
+int ms_batch_render(const ms_batch_opts *o, const ms_sample *s, ms_source *src, ms_buf *out,
+		    ms_error *err)
+{
+	struct render r = { .o = o, .s = s, .out = out };
+	size_t start = out->len;
+	int rc;
+
+	ms_error_clear(err);
+	switch (o->view) {
+	case MS_VIEW_PROCRANK: rc = render_procrank(&r, err); break;
+	case MS_VIEW_SLABS: rc = render_slabs(&r, err); break;
+	case MS_VIEW_BUDDY: rc = render_buddy(&r, err); break;
+	case MS_VIEW_ZONES: rc = render_zones(&r, err); break;
+	case MS_VIEW_MEMINFO: rc = render_meminfo(&r, err); break;
+	case MS_VIEW_VMA: rc = render_vma(&r, src, err); break;
+	case MS_VIEW_REPORT: rc = render_report(&r, err); break;
+	default: rc = ms_error_set(err, EINVAL, 0, "view %d: unknown", (int)o->view); break;
+	}
+	if (!rc && r.status)
+		rc = ms_error_set(err, -r.status, 0, "%s: out of memory", ms_view_name(o->view));
+	if (rc) {
+		/* Never hand back half a document. */
+		out->len = start;
+		if (out->data)
+			out->data[start] = '\0';
+	}
+	return rc;
+}

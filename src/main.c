@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * memscope: wires the command line to a source and to the interactive
+ * explorer, a batch view or a capture. This is the only place that prints
+ * an error or exits: one line "memscope: <what>: <why>" on stderr, exit 2
+ * for a usage error and 1 for anything else.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "memscope/app.h"
+#include "memscope/batch.h"
+#include "memscope/model.h"
+#include "memscope/options.h"
+#include "memscope/source.h"
+
+#ifndef MEMSCOPE_VERSION
+#define MEMSCOPE_VERSION "unknown"
+#endif
+
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,
+	EXIT_USAGE = 2,
+};
+
+/* One line "memscope: <what>: <why>". Messages can quote paths and names
+ * from the system: escaped, so that the error stays one line and cannot
+ * drive the terminal. Sources name the path in their messages already:
+ * what is left out when why begins with it. */
+static void print_error(const char *what, const ms_error *err, int rc)
+{
+	const char *why = err->msg[0] ? err->msg : strerror(rc < 0 ? -rc : EIO);
+	size_t n = what ? strlen(what) : 0;
+	ms_buf text = MS_BUF_INIT, line = MS_BUF_INIT;
+
+	if (what && !(strncmp(why, what, n) == 0 && why[n] == ':'))
+		ms_buf_printf(&text, "%s: ", what);
+	ms_buf_puts(&text, why);
+	if (!text.data || ms_escape_display(&line, text.data, text.len) != 0 || !line.data)
+		fputs("memscope: out of memory\n", stderr);
+	else
+		fprintf(stderr, "memscope: %s\n", line.data);
+	ms_buf_free(&text);
+	ms_buf_free(&line);
+}
+
+static ms_source *open_source(const ms_options *o, ms_error *err)
+{
+	if (o->snapshot)
+		return ms_source_open_snapshot(o->snapshot, err);
+	return ms_source_open_live(o->proc_root, err);
+}
+
+/* Writes all of buf to stdout; false on a write error (a closed pipe,
+ * a full disk), which a script must see as a failure. */
+static bool write_stdout(const ms_buf *buf)
+{
+	if (buf->len && fwrite(buf->data, 1, buf->len, stdout) != buf->len)
+		return false;
+	return fflush(stdout) == 0;
+}
+
+/* When nothing of a view could be read, ms_sample_load names the file
+ * ("slabinfo: needs root"); say it where the user would look:
+ * "slabs: /proc/slabinfo: needs root". */
+static void print_load_error(const ms_options *o, const ms_source_info *info,
+			     const ms_error *err, int rc)
+{
+	const char *view = ms_view_name(o->batch.view);
+	const char *file = ms_view_file(o->batch.view);
+	size_t n = file ? strlen(file) : 0;
+	char what[sizeof info->path + 32];
+
+	if (file && strncmp(err->msg, file, n) == 0 && err->msg[n] == ':') {
+		snprintf(what, sizeof what, "%s: %s/%s", view, info->path, file);
+		ms_error why = *err;
+		ms_copy_field(why.msg, sizeof why.msg, err->msg + n + 2, strlen(err->msg + n + 2));
+		print_error(what, &why, rc);
+		return;
+	}
+	print_error(view, err, rc);
+}
+
+static int run_batch(const ms_options *o, ms_source *src)
+{
+	ms_sample sample;
+	ms_buf out = MS_BUF_INIT;
+	ms_error err = { 0 };
+	int status = EXIT_OK;
+
+	int rc = ms_sample_load(&sample, src, ms_view_parts(o->batch.view), &err);
+	if (rc) {
+		print_load_error(o, ms_source_get_info(src), &err, rc);
+		return EXIT_FAILED;
+	}
+	rc = ms_batch_render(&o->batch, &sample, src, &out, &err);
+	if (rc) {
+		print_error(NULL, &err, rc);
+		status = EXIT_FAILED;
+	} else if (!write_stdout(&out)) {
+		int e = errno ? errno : EIO;
+		ms_error_set(&err, e, 0, "%s", strerror(e));
+		print_error("stdout", &err, -e);
+		status = EXIT_FAILED;
+	}
+	ms_buf_free(&out);
+	ms_sample_free(&sample);
+	return status;
+}
+
+/* Without -o: memscope-HOST-YYYYMMDDTHHMMSSZ.tar.gz in the current
+ * directory, so that two captures never collide by default. */
+static const char *default_capture_name(const ms_source_info *info, char *dst, size_t cap)
+{
+	char stamp[32] = "now";
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (gmtime_r(&now, &tm))
+		strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	const char *host = info->hostname[0] ? info->hostname : "snapshot";
+	/* The host name becomes a file name: keep it to a safe alphabet. */
+	char safe[64];
+	size_t i;
+	for (i = 0; host[i] && i + 1 < sizeof safe; i++) {
+		char c = host[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+		safe[i] = ok && !(i == 0 && c == '.') ? c : '_';
+	}
+	safe[i] = '\0';
+	snprintf(dst, cap, "memscope-%s-%s.tar.gz", safe, stamp);
+	return dst;
+}
+
+static int run_capture(const ms_options *o, ms_source *src)
+{
+	ms_capture_opts copts = o->capture;
+	char name[160];
+	ms_error err = { 0 };
+
+	if (!copts.out)
+		copts.out = default_capture_name(ms_source_get_info(src), name, sizeof name);
+	if (strcmp(copts.out, "-") == 0 && isatty(STDOUT_FILENO)) {
+		ms_error_set(&err, EINVAL, 0, "refusing to write an archive to a terminal");
+		print_error("capture -o -", &err, -EINVAL);
+		return EXIT_USAGE;
+	}
+	int rc = ms_capture(src, &copts, &err);
+	if (rc) {
+		print_error("capture", &err, rc);
+		return EXIT_FAILED;
+	}
+	/* A name we chose is one the user has to be told. */
+	if (!o->capture.out)
+		fprintf(stderr, "memscope: captured %s\n", copts.out);
+	return EXIT_OK;
+}
+
+static int run_tui(const ms_options *o, ms_source *src)
+{
+	ms_error err = { 0 };
+	int rc = ms_app_run(src, o, &err);
+
+	if (rc) {
+		print_error(NULL, &err, rc);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+static int run(const ms_options *o)
+{
+	ms_error err = { 0 };
+	ms_source *src = open_source(o, &err);
+	int status;
+
+	if (!src) {
+		print_error(o->snapshot ? o->snapshot : (o->proc_root ? o->proc_root : "/proc"),
+			    &err, -(err.code ? err.code : EIO));
+		return EXIT_FAILED;
+	}
+	switch (o->mode) {
+	case MS_MODE_BATCH:
+		status = run_batch(o, src);
+		break;
+	case MS_MODE_CAPTURE:
+		status = run_capture(o, src);
+		break;
+	default:
+		status = run_tui(o, src);
+		break;
+	}
+	ms_source_close(src);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	ms_options opts;
+	ms_error err = { 0 };
+
+	int rc = ms_options_parse(argc, argv, &opts, &err);
+	if (rc) {
+		print_error(NULL, &err, rc);
+		return EXIT_USAGE;
+	}
+	if (opts.mode == MS_MODE_HELP) {
+		ms_options_usage(stdout);
+		return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+	}
+	if (opts.mode == MS_MODE_VERSION) {
+		puts("memscope " MEMSCOPE_VERSION);
+		return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+	}
+	return run(&opts);
+}

@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Suite "cli": the built program as a script sees it: exit codes, the one
+ * stderr line, --help, valid JSON with null for unknown figures, --limit,
+ * --sort and --reverse. The live views read tests/fixtures/cli-proc (see
+ * its README.md for the hand-checked figures) through --proc-root.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "testutil.h"
+
+static ms_buf out;
+
+static void setup(void)
+{
+	out = (ms_buf)MS_BUF_INIT;
+}
+
+static void teardown(void)
+{
+	ms_buf_free(&out);
+}
+
+TestSuite(cli, .init = setup, .fini = teardown);
+
+/* Runs memscope with args; stdout (or stderr with want_stderr) into out. */
+static int run(bool want_stderr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int run(bool want_stderr, const char *fmt, ...)
+{
+	char args[2048], cmd[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof cmd, want_stderr ? "'%s' %s 2>&1 >/dev/null" : "'%s' %s 2>/dev/null",
+		 tu_bin(), args);
+	return tu_run(cmd, &out);
+}
+
+static const char *proc_root(void)
+{
+	return tu_fixture("cli-proc");
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* A failure is exactly one line "memscope: <what>: <why>". */
+static void assert_one_error_line(const char *prefix)
+{
+	cr_assert_eq(count_lines(out.data), 1u, "stderr: [%s]", out.data);
+	cr_assert(out.len && out.data[out.len - 1] == '\n', "[%s]", out.data);
+	cr_assert_eq(strncmp(out.data, prefix, strlen(prefix)), 0, "want [%s], got [%s]", prefix,
+		     out.data);
+}
+
+/* Pipes memscope's stdout into a python3 snippet that reads it as JSON
+ * (json.load fails on anything that is not exactly one JSON document). */
+static int run_json_py(const char *args, const char *py)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof cmd,
+		 "'%s' %s | python3 -c 'import json,sys\nd=json.load(sys.stdin)\n%s'", tu_bin(),
+		 args, py);
+	return tu_run(cmd, &out);
+}
+
+Test(cli, help_lists_every_view_and_exits_0)
+{
+	cr_assert_eq(run(false, "--help"), 0);
+	cr_assert(strstr(out.data, "Usage:"), "%s", out.data);
+	const char *words[] = { "procrank", "slabs", "buddy", "zones", "meminfo", "vma PID",
+				"report", "capture", "--format", "--sort", "--limit", "--reverse",
+				"--proc-root", "--no-smaps" };
+	for (size_t i = 0; i < MS_ARRAY_LEN(words); i++)
+		cr_assert(strstr(out.data, words[i]), "help lacks %s", words[i]);
+	cr_assert_eq(run(false, "-h"), 0);
+}
+
+Test(cli, version)
+{
+	cr_assert_eq(run(false, "--version"), 0);
+	cr_assert_eq(strncmp(out.data, "memscope ", 9), 0, "%s", out.data);
+}
+
+Test(cli, usage_errors_exit_2_with_one_line)
+{
+	cr_assert_eq(run(true, "--bogus"), 2);
+	assert_one_error_line("memscope: --bogus: unknown option\n");
+	cr_assert_eq(run(true, "procrank -x"), 2);
+	assert_one_error_line("memscope: -x: unknown option\n");
+	cr_assert_eq(run(true, "frobnicate"), 2);
+	assert_one_error_line("memscope: frobnicate: unknown view");
+	cr_assert_eq(run(true, "vma"), 2);
+	assert_one_error_line("memscope: vma: needs a PID\n");
+	cr_assert_eq(run(true, "vma abc"), 2);
+	assert_one_error_line("memscope: vma abc: not a PID\n");
+	cr_assert_eq(run(true, "vma 0"), 2);
+	assert_one_error_line("memscope: vma 0: not a PID\n");
+	cr_assert_eq(run(true, "procrank -f xml"), 2);
+	assert_one_error_line("memscope: --format xml: unknown format");
+	cr_assert_eq(run(true, "procrank --limit -1"), 2);
+	assert_one_error_line("memscope: --limit -1: not a row count");
+	cr_assert_eq(run(true, "procrank --limit"), 2);
+	assert_one_error_line("memscope: --limit: needs an argument\n");
+	cr_assert_eq(run(true, "procrank extra"), 2);
+	assert_one_error_line("memscope: extra: unexpected argument\n");
+	cr_assert_eq(run(true, "report -f csv"), 2);
+	assert_one_error_line("memscope: report: CSV holds one table");
+	cr_assert_eq(run(true, "-d 0"), 2);
+	assert_one_error_line("memscope: -d 0: not a number of seconds");
+}
+
+/* Options of another mode are refused rather than ignored. */
+Test(cli, option_of_another_mode_is_a_usage_error)
+{
+	cr_assert_eq(run(true, "capture --sort pss"), 2);
+	assert_one_error_line("memscope: --sort: not an option of capture\n");
+	cr_assert_eq(run(true, "meminfo -o x.tar.gz"), 2);
+	assert_one_error_line("memscope: -o: not an option of meminfo\n");
+	cr_assert_eq(run(true, "-f json"), 2);
+	assert_one_error_line("memscope: -f: not an option of the interactive mode\n");
+}
+
+Test(cli, unknown_sort_key_lists_the_valid_ones)
+{
+	cr_assert_eq(run(true, "procrank --sort bogus"), 2);
+	assert_one_error_line("memscope: --sort bogus: unknown key (valid: pid, user, vss_kb, "
+			      "rss_kb, pss_kb, uss_kb, swap_kb, swap_pss_kb, name, cmdline)\n");
+	cr_assert_eq(run(true, "buddy --sort free"), 2);
+	assert_one_error_line("memscope: --sort: buddy has no sortable table\n");
+}
+
+Test(cli, missing_snapshot_exits_1_with_one_line)
+{
+	cr_assert_eq(run(true, "meminfo -s /nonexistent/memscope-snap"), 1);
+	assert_one_error_line("memscope: /nonexistent/memscope-snap: ");
+	cr_assert_eq(run(false, "meminfo -s /nonexistent/memscope-snap"), 1);
+	cr_assert_eq(out.len, 0u, "nothing on stdout");
+}
+
+/* The fixture has no slabinfo: the view fails and says which file. */
+Test(cli, missing_file_exits_1_naming_it)
+{
+	cr_assert_eq(run(true, "slabs --proc-root %s", proc_root()), 1);
+	char want[1024];
+	snprintf(want, sizeof want, "memscope: slabs: %s/slabinfo: ", proc_root());
+	assert_one_error_line(want);
+}
+
+/* A script must see a failed write (a full disk) as a failure. */
+Test(cli, write_error_exits_1)
+{
+	struct stat st;
+
+	if (stat("/dev/full", &st) != 0)
+		cr_skip_test("no /dev/full");
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "'%s' meminfo --proc-root '%s' 2>&1 >/dev/full", tu_bin(),
+		 proc_root());
+	cr_assert_eq(tu_run(cmd, &out), 1);
+	assert_one_error_line("memscope: stdout: No space left on device\n");
+}
+
+Test(cli, vma_of_a_missing_pid_exits_1)
+{
+	char want[1024];
+
+	cr_assert_eq(run(true, "vma 999 --proc-root %s", proc_root()), 1);
+	snprintf(want, sizeof want, "memscope: vma 999: no such process in %s\n", proc_root());
+	assert_one_error_line(want);
+	/* pid 1 is there, with a rollup but neither smaps nor maps. */
+	cr_assert_eq(run(true, "vma 1 --proc-root %s", proc_root()), 1);
+	snprintf(want, sizeof want, "memscope: vma 1: %s/1: no smaps or maps\n", proc_root());
+	assert_one_error_line(want);
+}
+
+/* Every view that the fixture can show prints exactly one JSON document. */
+Test(cli, json_is_valid_for_every_view)
+{
+	const char *views[] = { "procrank", "meminfo", "vma 400", "report" };
+	for (size_t i = 0; i < MS_ARRAY_LEN(views); i++) {
+		char args[1024];
+		snprintf(args, sizeof args, "%s -f json --proc-root '%s'", views[i], proc_root());
+		cr_assert_eq(run_json_py(args, "print(d[\"schema\"], d[\"view\"])"), 0, "%s",
+			     views[i]);
+		char want[64];
+		snprintf(want, sizeof want, "memscope/1 %.*s\n", (int)strcspn(views[i], " "),
+			 views[i]);
+		cr_assert_str_eq(out.data, want);
+	}
+}
+
+/* pid 300's memory files are missing: null, never 0; its VmSize is known. */
+Test(cli, unknown_figures_are_null)
+{
+	char args[1024];
+
+	snprintf(args, sizeof args, "procrank -f json --proc-root '%s'", proc_root());
+	cr_assert_eq(run_json_py(args, "p=[x for x in d[\"processes\"] if x[\"pid\"]==300][0]\n"
+				       "print(p[\"vss_kb\"], p[\"rss_kb\"], p[\"pss_kb\"], "
+				       "p[\"uss_kb\"], p[\"swap_kb\"], p[\"swap_pss_kb\"])\n"
+				       "print(d[\"skipped\"])"), 0);
+	cr_assert_str_eq(out.data, "2964 None None None None None\n"
+				   "{'kernel_threads': 1, 'unknown': 1, 'gone': 0}\n");
+}
+
+/* Figures from the fixture README: rollups for 1 and 200, smaps summed
+ * for 400, unknown 300 last; kthreadd (2) not listed. */
+Test(cli, procrank_default_order_and_totals)
+{
+	char args[1024];
+
+	snprintf(args, sizeof args, "procrank -f json --proc-root '%s'", proc_root());
+	cr_assert_eq(run_json_py(args, "print([(p[\"pid\"], p[\"pss_kb\"], p[\"uss_kb\"]) "
+				       "for p in d[\"processes\"]])\nprint(d[\"totals\"])"), 0);
+	cr_assert_str_eq(out.data,
+			 "[(200, 790, 480), (1, 514, 564), (400, 76, 52), (300, None, None)]\n"
+			 "{'pss_kb': 1380, 'uss_kb': 1096, 'swap_kb': 20, 'swap_pss_kb': 6, "
+			 "'count': 4}\n");
+}
+
+Test(cli, limit_keeps_totals_over_all_rows)
+{
+	char args[1024];
+
+	snprintf(args, sizeof args, "procrank -f json --limit 1 --proc-root '%s'", proc_root());
+	cr_assert_eq(run_json_py(args, "print([p[\"pid\"] for p in d[\"processes\"]], "
+				       "d[\"totals\"][\"pss_kb\"], d[\"totals\"][\"count\"])"), 0);
+	cr_assert_str_eq(out.data, "[200] 1380 4\n");
+
+	cr_assert_eq(run(false, "procrank -f csv --limit 2 --proc-root '%s'", proc_root()), 0);
+	cr_assert_eq(count_lines(out.data), 3u, "header + 2 rows: %s", out.data);
+}
+
+Test(cli, sort_and_reverse)
+{
+	char args[1024];
+
+	snprintf(args, sizeof args, "procrank -f json --sort uss --proc-root '%s'", proc_root());
+	cr_assert_eq(run_json_py(args, "print([p[\"pid\"] for p in d[\"processes\"]])"), 0);
+	cr_assert_str_eq(out.data, "[1, 200, 400, 300]\n");
+
+	snprintf(args, sizeof args, "procrank -f json --sort pid -r --proc-root '%s'",
+		 proc_root());
+	cr_assert_eq(run_json_py(args, "print([p[\"pid\"] for p in d[\"processes\"]])"), 0);
+	cr_assert_str_eq(out.data, "[400, 300, 200, 1]\n");
+
+	/* "--sort=KEY" and the key without _kb both work. */
+	snprintf(args, sizeof args, "procrank -f json --sort=swap_kb --proc-root '%s'",
+		 proc_root());
+	cr_assert_eq(run_json_py(args, "print([p[\"pid\"] for p in d[\"processes\"]])"), 0);
+	cr_assert_str_eq(out.data, "[200, 400, 1, 300]\n");
+}
+
+/* Per-mapping figures of the smaps-only pid 400 (no smaps_rollup). */
+Test(cli, vma_view_from_smaps)
+{
+	char args[1024];
+
+	snprintf(args, sizeof args, "vma 400 -f json --proc-root '%s'", proc_root());
+	cr_assert_eq(run_json_py(args, "print(d[\"pid\"], d[\"from_smaps\"])\n"
+				       "for v in d[\"vmas\"]: print(v[\"start\"], v[\"end\"], "
+				       "v[\"perms\"], v[\"path\"], v[\"size_kb\"], v[\"rss_kb\"], "
+				       "v[\"pss_kb\"], v[\"uss_kb\"], v[\"swap_kb\"])\n"
+				       "print(d[\"totals\"])"), 0);
+	cr_assert_str_eq(out.data,
+			 "400 True\n"
+			 "00010000 00128000 r-xp /usr/bin/logd 1120 64 40 16 0\n"
+			 "00138000 00139000 rw-p /usr/bin/logd 4 4 4 4 0\n"
+			 "b6f00000 b6f30000 rw-p  192 32 32 32 8\n"
+			 "{'size_kb': 1316, 'rss_kb': 100, 'pss_kb': 76, 'uss_kb': 52, "
+			 "'swap_kb': 8, 'count': 3}\n");
+}
+
+/* The report shows what it can and says why for the rest: exit 0. */
+Test(cli, report_lists_missing_parts)
+{
+	char args[1024];
+
+	snprintf(args, sizeof args, "report -f json --proc-root '%s'", proc_root());
+	cr_assert_eq(run_json_py(args, "print(d[\"meminfo\"][\"MemTotal\"], d[\"caches\"], "
+				       "sorted(d[\"errors\"]))"), 0);
+	cr_assert_str_eq(out.data,
+			 "500196 None ['buddy', 'caches', 'pagetypeinfo', 'zones']\n");
+	cr_assert_eq(run(false, "report --proc-root '%s'", proc_root()), 0);
+	cr_assert(strstr(out.data, "\n== Slab caches (slabinfo) ==\nnot available\n"), "%s",
+		  out.data);
+}
+
+Test(cli, meminfo_text_as_the_kernel_prints_it)
+{
+	cr_assert_eq(run(false, "meminfo --proc-root '%s'", proc_root()), 0);
+	ms_buf want = MS_BUF_INIT;
+	char path[1024];
+	snprintf(path, sizeof path, "%s/meminfo", proc_root());
+	cr_assert(tu_read_file(path, &want));
+	cr_assert_str_eq(out.data, want.data);
+	ms_buf_free(&want);
+}
+
+/* capture wiring: the fixture captured into a snapshot shows the same
+ * figures as read live, and the snapshot says when it was taken. */
+Test(cli, capture_then_read_gives_the_same_figures)
+{
+	const char *tmp = tu_tmpdir();
+	char args[1024], live[4096];
+	const char *py = "print([(p[\"pid\"], p[\"pss_kb\"], p[\"uss_kb\"], p[\"swap_kb\"]) "
+			 "for p in d[\"processes\"]], d[\"totals\"])";
+
+	cr_assert_not_null(tmp);
+	cr_assert_eq(run(true, "capture --proc-root '%s' -o '%s/snap.tar.gz'", proc_root(), tmp), 0,
+		     "%s", out.data);
+	cr_assert_eq(out.len, 0u, "quiet with -o: %s", out.data);
+
+	snprintf(args, sizeof args, "procrank -f json --proc-root '%s'", proc_root());
+	cr_assert_eq(run_json_py(args, py), 0);
+	snprintf(live, sizeof live, "%s", out.data);
+	snprintf(args, sizeof args, "procrank -f json -s '%s/snap.tar.gz'", tmp);
+	cr_assert_eq(run_json_py(args, py), 0);
+	cr_assert_str_eq(out.data, live);
+
+	cr_assert_eq(run_json_py(args, "print(d[\"source\"][\"kind\"], "
+				       "d[\"source\"][\"captured_at\"] is not None)"), 0);
+	cr_assert_str_eq(out.data, "snapshot True\n");
+	tu_rm_rf(tmp);
+}
