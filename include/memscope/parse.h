@@ -21,6 +21,17 @@
 #define MS_MIGRATE_NAME 20
 #define MS_MAX_MIGRATE 12
 
+/* ---- helpers shared by the system-file parsers ------------------------- */
+
+/* A signed decimal that must end at a blank or at end: "12kB", "12\0" and
+ * "12abc" are not numbers. Leading blanks are skipped. */
+bool ms_parse_i64_word(const char **p, const char *end, int64_t *out);
+/* "Node N, zone NAME", the start of buddyinfo, pagetypeinfo and zoneinfo
+ * rows. *p is left just after NAME (a ',' that follows is not consumed).
+ * False when the text is not that, or NAME does not fit MS_ZONE_NAME. */
+bool ms_parse_node_zone(const char **p, const char *end, int *node,
+			char zone[MS_ZONE_NAME]);
+
 /* ---- key/value files: meminfo, vmstat, zoneinfo stats ------------------ */
 
 typedef struct ms_kv {
