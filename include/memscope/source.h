@@ -31,6 +31,9 @@ typedef struct ms_source_info {
 	/* Where page_size came from: "sysconf", "metadata", "smaps
 	 * KernelPageSize", "default" (4096, when nothing said). */
 	const char *page_size_origin;
+	/* Archive entries left out because their path was absolute or
+	 * held "..": a sign of a hostile or mis-made archive. */
+	unsigned skipped_entries;
 } ms_source_info;
 
 typedef struct ms_source ms_source;

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Inside the source layer: the constructors of each kind of source and the
+ * few helpers they share. Nothing outside src/source/ includes this.
+ */
+#ifndef MEMSCOPE_SOURCE_PRIV_H
+#define MEMSCOPE_SOURCE_PRIV_H
+
+#include "memscope/source.h"
+
+/* Caps that keep a hostile or mistaken input from exhausting memory. */
+#define MS_FILE_CAP ((size_t)256 << 20)      /* one file */
+#define MS_ARCHIVE_CAP ((size_t)512 << 20)   /* all bytes of an archive */
+#define MS_ARCHIVE_MAX_ENTRIES 1000000
+#define MS_CHUNK 65536
+
+/* The files whose presence says "this folder is a /proc tree". */
+extern const char *const ms_snapshot_markers[];
+
+ms_source *ms_snapdir_open(const char *path, ms_error *err);
+ms_source *ms_tar_open(const char *path, ms_error *err);
+
+/* A new source with ops set and info zeroed; NULL when out of memory. */
+ms_source *ms_source_new(const struct ms_source_ops *ops, ms_source_kind kind,
+			 const char *path);
+
+/* "123" -> 123; false for anything but a plain positive decimal. */
+bool ms_pid_name(const char *s, size_t len, int *pid);
+/* Sorts pids ascending and drops duplicates, updating *n. */
+void ms_pids_sort_unique(int *pids, size_t *n);
+/* Appends pid to a growable array. 0 or -ENOMEM. */
+int ms_pids_push(int **pids, size_t *n, size_t *cap, int pid);
+
+/* Read loops over an open fd, capped at MS_FILE_CAP (-EFBIG). */
+int ms_fd_read_all(int fd, const char *relpath, ms_buf *out, ms_error *err);
+int ms_fd_stream(int fd, const char *relpath, ms_chunk_fn fn, void *ctx, ms_error *err);
+/* Maps an errno of open/read to the source contract: ESRCH (the process
+ * exited) is ENOENT, EPERM is EACCES; fills err and returns -code. */
+int ms_errno_to_error(int e, const char *relpath, ms_error *err);
+
+#endif

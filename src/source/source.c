@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The public face of the source layer: opening a snapshot of whichever
+ * kind, the checks every read goes through, the line splitter, and what a
+ * snapshot says about the machine it came from.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "memscope/parse.h"
+#include "priv.h"
+
+const char *const ms_snapshot_markers[] = {
+	"memscope-snapshot", "meminfo", "vmstat", "buddyinfo", "pagetypeinfo", "zoneinfo",
+	"slabinfo", "iomem", "vmallocinfo", "swaps", "version", NULL,
+};
+
+ms_source *ms_source_new(const struct ms_source_ops *ops, ms_source_kind kind,
+			 const char *path)
+{
+	ms_source *src = calloc(1, sizeof *src);
+
+	if (!src)
+		return NULL;
+	src->ops = ops;
+	src->info.kind = kind;
+	ms_copy_field(src->info.path, sizeof src->info.path, path, strlen(path));
+	src->info.page_size = 4096;
+	src->info.page_size_origin = "default";
+	return src;
+}
+
+ms_source *ms_source_open_snapshot(const char *path, ms_error *err)
+{
+	struct stat st;
+
+	if (!path || !*path) {
+		ms_error_set(err, EINVAL, 0, "snapshot: empty path");
+		return NULL;
+	}
+	if (stat(path, &st) != 0) {
+		ms_error_set(err, errno == ENOENT ? ENOENT : EACCES, 0, "%s: %s", path,
+			     strerror(errno));
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode))
+		return ms_snapdir_open(path, err);
+	if (S_ISREG(st.st_mode))
+		return ms_tar_open(path, err);
+	ms_error_set(err, EINVAL, 0, "%s: not a directory or an archive file", path);
+	return NULL;
+}
+
+void ms_source_close(ms_source *src)
+{
+	if (src)
+		src->ops->close(src);
+}
+
+const ms_source_info *ms_source_get_info(const ms_source *src)
+{
+	return &src->info;
+}
+
+/* Paths come from our own code, but a snapshot must never be a way to
+ * read outside itself, so the rule is enforced once, here, for all kinds. */
+static int check_relpath(const char *relpath, ms_error *err)
+{
+	size_t len = relpath ? strlen(relpath) : 0;
+
+	if (len == 0 || len >= PATH_MAX || relpath[0] == '/')
+		return ms_error_set(err, EINVAL, 0, "%s: not a relative path",
+				    relpath ? relpath : "(null)");
+	for (const char *p = relpath;; p++) {
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+			return ms_error_set(err, EINVAL, 0, "%s: \"..\" not allowed", relpath);
+		p = strchr(p, '/');
+		if (!p)
+			return 0;
+	}
+}
+
+int ms_source_read(ms_source *src, const char *relpath, ms_buf *out, ms_error *err)
+{
+	int r = check_relpath(relpath, err);
+
+	if (r < 0)
+		return r;
+	ms_buf_reset(out);
+	return src->ops->read(src, relpath, out, err);
+}
+
+int ms_source_stream(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx,
+		     ms_error *err)
+{
+	int r = check_relpath(relpath, err);
+
+	if (r < 0)
+		return r;
+	return src->ops->stream(src, relpath, fn, ctx, err);
+}
+
+int ms_source_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
+{
+	*pids = NULL;
+	*n = 0;
+	return src->ops->list_pids(src, pids, n, err);
+}
+
+bool ms_source_is_thread_safe(const ms_source *src)
+{
+	return src->ops->thread_safe;
+}
+
+/* ---- helpers shared by the kinds ----------------------------------------- */
+
+bool ms_pid_name(const char *s, size_t len, int *pid)
+{
+	long v = 0;
+
+	if (len == 0 || len > 9 || s[0] == '0')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*pid = (int)v;
+	return true;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+void ms_pids_sort_unique(int *pids, size_t *n)
+{
+	size_t out = 0;
+
+	if (*n == 0)
+		return;
+	qsort(pids, *n, sizeof *pids, cmp_int);
+	for (size_t i = 0; i < *n; i++)
+		if (out == 0 || pids[out - 1] != pids[i])
+			pids[out++] = pids[i];
+	*n = out;
+}
+
+int ms_pids_push(int **pids, size_t *n, size_t *cap, int pid)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 256;
+		int *p = realloc(*pids, c * sizeof *p);
+		if (!p)
+			return -ENOMEM;
+		*pids = p;
+		*cap = c;
+	}
+	(*pids)[(*n)++] = pid;
+	return 0;
+}
+
+int ms_errno_to_error(int e, const char *relpath, ms_error *err)
+{
+	switch (e) {
+	case ENOENT:
+	case ESRCH: /* the process exited between listing and reading */
+		return ms_error_set(err, ENOENT, 0, "%s: not there", relpath);
+	case EACCES:
+	case EPERM:
+		return ms_error_set(err, EACCES, 0, "%s: permission denied (needs root?)",
+				    relpath);
+	case ENOMEM:
+		return ms_error_set(err, ENOMEM, 0, "%s: out of memory", relpath);
+	default:
+		return ms_error_set(err, EIO, 0, "%s: %s", relpath, strerror(e));
+	}
+}
+
+static ssize_t read_retry(int fd, void *buf, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* /proc files say st_size 0, so the only way to the end is reading on. */
+int ms_fd_read_all(int fd, const char *relpath, ms_buf *out, ms_error *err)
+{
+	for (;;) {
+		if (out->len >= MS_FILE_CAP)
+			return ms_error_set(err, EFBIG, 0, "%s: more than %zu MiB", relpath,
+					    MS_FILE_CAP >> 20);
+		if (ms_buf_reserve(out, MS_CHUNK) != 0)
+			return ms_errno_to_error(ENOMEM, relpath, err);
+		ssize_t r = read_retry(fd, out->data + out->len, MS_CHUNK);
+		if (r < 0)
+			return ms_errno_to_error(errno, relpath, err);
+		if (r == 0)
+			return 0;
+		out->len += (size_t)r;
+		out->data[out->len] = '\0';
+	}
+}
+
+int ms_fd_stream(int fd, const char *relpath, ms_chunk_fn fn, void *ctx, ms_error *err)
+{
+	char *chunk = malloc(MS_CHUNK);
+	size_t total = 0;
+	int ret = 0;
+
+	if (!chunk)
+		return ms_errno_to_error(ENOMEM, relpath, err);
+	for (;;) {
+		ssize_t r = read_retry(fd, chunk, MS_CHUNK);
+		if (r <= 0) {
+			if (r < 0)
+				ret = ms_errno_to_error(errno, relpath, err);
+			break;
+		}
+		total += (size_t)r;
+		if (total > MS_FILE_CAP) {
+			ret = ms_error_set(err, EFBIG, 0, "%s: more than %zu MiB", relpath,
+					   MS_FILE_CAP >> 20);
+			break;
+		}
+		ret = fn(ctx, chunk, (size_t)r);
+		if (ret != 0)
+			break;
+	}
+	free(chunk);
+	return ret;
+}
+
+/* ---- line splitter --------------------------------------------------------- */
+
+void ms_line_splitter_init(ms_line_splitter *s, ms_line_fn fn, void *ctx, size_t max_line)
+{
+	s->partial = (ms_buf)MS_BUF_INIT;
+	s->fn = fn;
+	s->ctx = ctx;
+	s->max_line = max_line;
+}
+
+/* Completes the held partial line with the first piece of a chunk. */
+static int splitter_join(ms_line_splitter *s, const char *data, size_t n)
+{
+	if (s->partial.len + n > s->max_line)
+		return -EFBIG;
+	if (ms_buf_append(&s->partial, data, n) != 0)
+		return -ENOMEM;
+	int r = s->fn(s->ctx, s->partial.data, s->partial.len);
+	ms_buf_reset(&s->partial);
+	return r;
+}
+
+int ms_line_splitter_feed(void *splitter, const char *data, size_t len)
+{
+	ms_line_splitter *s = splitter;
+	const char *p = data, *end = data + len;
+	int r;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		size_t n = (size_t)(nl - p);
+		if (s->partial.len)
+			r = splitter_join(s, p, n);
+		else
+			r = n > s->max_line ? -EFBIG : s->fn(s->ctx, p, n);
+		if (r != 0)
+			return r;
+		p = nl + 1;
+	}
+	if (p == end)
+		return 0;
+	if (s->partial.len + (size_t)(end - p) > s->max_line)
+		return -EFBIG;
+	return ms_buf_append(&s->partial, p, (size_t)(end - p));
+}
+
+int ms_line_splitter_finish(ms_line_splitter *s)
+{
+	int r = 0;
+
+	if (s->partial.len)
+		r = s->fn(s->ctx, s->partial.data, s->partial.len);
+	ms_buf_reset(&s->partial);
+	return r;
+}
+
+void ms_line_splitter_free(ms_line_splitter *s)
+{
+	ms_buf_free(&s->partial);
+}
+
+/* ---- what a snapshot says about its machine -------------------------------- */
+
+static bool fill_from_meta(ms_source *src, ms_buf *b)
+{
+	ms_snapshot_meta m;
+	ms_error err;
+	ms_source_info *info = &src->info;
+
+	if (ms_source_read(src, "memscope-snapshot", b, &err) < 0)
+		return false;
+	/* The file is there, so this is our layout even if a line is bad;
+	 * what was not parsed is found the other ways below. */
+	ms_copy_field(info->layout, sizeof info->layout, "memscope", 8);
+	if (ms_parse_snapshot_meta(b->data, b->len, &m, &err) < 0)
+		return false;
+	ms_copy_field(info->kernel, sizeof info->kernel, m.kernel, strlen(m.kernel));
+	ms_copy_field(info->machine, sizeof info->machine, m.machine, strlen(m.machine));
+	ms_copy_field(info->hostname, sizeof info->hostname, m.hostname, strlen(m.hostname));
+	ms_copy_field(info->captured_at, sizeof info->captured_at, m.captured_at,
+		      strlen(m.captured_at));
+	if (m.page_size != MS_NA) {
+		info->page_size = (long)m.page_size;
+		info->page_size_origin = "metadata";
+	}
+	return true;
+}
+
+static void fill_kernel_from_version(ms_source *src, ms_buf *b)
+{
+	ms_error err;
+
+	if (src->info.kernel[0] || ms_source_read(src, "version", b, &err) < 0)
+		return;
+	ms_parse_version(b->data, b->len, src->info.kernel, sizeof src->info.kernel);
+}
+
+struct kps_search {
+	int64_t kb; /* MS_NA until found */
+};
+
+/* "KernelPageSize:        4 kB" */
+static int kps_line(void *ctx, const char *line, size_t len)
+{
+	static const char key[] = "KernelPageSize:";
+	struct kps_search *k = ctx;
+	const char *p = line + sizeof key - 1, *end = line + len;
+	int64_t v;
+
+	if (len < sizeof key - 1 || memcmp(line, key, sizeof key - 1) != 0)
+		return 0;
+	if (ms_parse_i64(&p, end, &v) && v > 0 && v <= (1 << 20) && (v & (v - 1)) == 0) {
+		k->kb = v;
+		return 1; /* found: stop reading */
+	}
+	return 0;
+}
+
+static int64_t kernel_page_size_kb(ms_source *src, const char *relpath)
+{
+	struct kps_search k = { MS_NA };
+	ms_line_splitter s;
+	ms_error err;
+
+	ms_line_splitter_init(&s, kps_line, &k, 4096);
+	if (ms_source_stream(src, relpath, ms_line_splitter_feed, &s, &err) == 0)
+		ms_line_splitter_finish(&s);
+	ms_line_splitter_free(&s);
+	return k.kb;
+}
+
+/* smaps of older captures still say which pages the kernel used. Kernel
+ * threads have none, so a few processes are tried; not all, to stay quick
+ * on a big archive of a machine that had no smaps captured. */
+static void fill_page_size_from_smaps(ms_source *src)
+{
+	static const char *const names[] = { "smaps", "smaps_rollup" };
+	int *pids = NULL;
+	size_t n = 0;
+	ms_error err;
+
+	if (ms_source_list_pids(src, &pids, &n, &err) < 0)
+		return;
+	for (size_t i = 0; i < n && i < 64; i++) {
+		for (size_t j = 0; j < MS_ARRAY_LEN(names); j++) {
+			char rel[32];
+			snprintf(rel, sizeof rel, "%d/%s", pids[i], names[j]);
+			int64_t kb = kernel_page_size_kb(src, rel);
+			if (kb != MS_NA) {
+				src->info.page_size = (long)kb * 1024;
+				src->info.page_size_origin = "smaps KernelPageSize";
+				free(pids);
+				return;
+			}
+		}
+	}
+	free(pids);
+}
+
+void ms_source_fill_snapshot_info(ms_source *src)
+{
+	ms_buf b = MS_BUF_INIT;
+	bool meta_page_size;
+
+	src->info.page_size = 4096;
+	src->info.page_size_origin = "default";
+	fill_from_meta(src, &b);
+	meta_page_size = strcmp(src->info.page_size_origin, "metadata") == 0;
+	fill_kernel_from_version(src, &b);
+	if (!meta_page_size)
+		fill_page_size_from_smaps(src);
+	if (!src->info.layout[0])
+		ms_copy_field(src->info.layout, sizeof src->info.layout, "proc-tree", 9);
+	ms_buf_free(&b);
+}

@@ -1,0 +1,768 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Sources: the live /proc, snapshot directories (with or without a proc/
+ * level), archives in every compression, prefix detection, hostile
+ * entries, smemcap tars and what a snapshot says about its machine.
+ * Archives are made here with tar(1) from the fixture trees, so the same
+ * bytes can be compared through both kinds of source.
+ */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "memscope/parse.h"
+#include "memscope/source.h"
+#include "testutil.h"
+
+/* Every file of the mem16k fixture tree. */
+static const char *const mem16k_files[] = {
+	"memscope-snapshot", "version", "meminfo", "buddyinfo", "1/comm", "1/cmdline",
+	"1/stat", "1/status", "1/smaps_rollup", "2/comm", "2/stat", "2/status", "2/maps",
+	"2/cmdline",
+};
+
+static ms_source *open_snapshot_ok(const char *path)
+{
+	ms_error err = { 0 };
+	ms_source *src = ms_source_open_snapshot(path, &err);
+
+	cr_assert(src, "open %s: %s", path, err.msg);
+	return src;
+}
+
+static void read_ok(ms_source *src, const char *rel, ms_buf *b)
+{
+	ms_error err = { 0 };
+	int r = ms_source_read(src, rel, b, &err);
+
+	cr_assert_eq(r, 0, "read %s: %d %s", rel, r, err.msg);
+}
+
+static void assert_pids(ms_source *src, const int *want, size_t nwant)
+{
+	int *pids = NULL;
+	size_t n = 0;
+	ms_error err = { 0 };
+
+	cr_assert_eq(ms_source_list_pids(src, &pids, &n, &err), 0, "%s", err.msg);
+	cr_assert_eq(n, nwant, "%zu pids, want %zu", n, nwant);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_eq(pids[i], want[i], "pid[%zu] = %d, want %d", i, pids[i], want[i]);
+	free(pids);
+}
+
+/* The file read through a source has the bytes of the file on disk. */
+static void assert_same_as_file(ms_source *src, const char *rel, const char *dir)
+{
+	char path[1024];
+	ms_buf want = MS_BUF_INIT, got = MS_BUF_INIT;
+
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	cr_assert(tu_read_file(path, &want), "%s", path);
+	read_ok(src, rel, &got);
+	cr_assert_eq(got.len, want.len, "%s: %zu bytes, want %zu", rel, got.len, want.len);
+	cr_assert(got.len == 0 || memcmp(got.data, want.data, got.len) == 0, "%s differs", rel);
+	ms_buf_free(&want);
+	ms_buf_free(&got);
+}
+
+static void run_ok(const char *cmd)
+{
+	cr_assert_eq(tu_run(cmd, NULL), 0, "command failed: %s", cmd);
+}
+
+/* ---- live ------------------------------------------------------------------ */
+
+Test(source, live_meminfo_and_host_facts)
+{
+	ms_error err = { 0 };
+	ms_source *src = ms_source_open_live(NULL, &err);
+	ms_buf b = MS_BUF_INIT;
+	struct utsname u;
+
+	cr_assert(src, "%s", err.msg);
+	read_ok(src, "meminfo", &b);
+	cr_assert(b.len > 100 && strncmp(b.data, "MemTotal:", 9) == 0);
+	const ms_source_info *info = ms_source_get_info(src);
+	cr_assert_eq(info->kind, MS_SOURCE_LIVE);
+	cr_assert_str_eq(info->path, "/proc");
+	cr_assert_eq(info->page_size, sysconf(_SC_PAGESIZE));
+	cr_assert_str_eq(info->page_size_origin, "sysconf");
+	cr_assert_eq(uname(&u), 0);
+	cr_assert_str_eq(info->kernel, u.release);
+	cr_assert_str_eq(info->machine, u.machine);
+	cr_assert(ms_source_is_thread_safe(src));
+	ms_buf_free(&b);
+	ms_source_close(src);
+}
+
+Test(source, live_pids_hold_ours_ascending)
+{
+	ms_error err = { 0 };
+	ms_source *src = ms_source_open_live("/proc", &err);
+	int *pids = NULL;
+	size_t n = 0;
+	bool self = false;
+
+	cr_assert(src, "%s", err.msg);
+	cr_assert_eq(ms_source_list_pids(src, &pids, &n, &err), 0, "%s", err.msg);
+	cr_assert(n >= 1);
+	for (size_t i = 0; i < n; i++) {
+		self |= pids[i] == getpid();
+		if (i)
+			cr_assert_lt(pids[i - 1], pids[i]);
+	}
+	cr_assert(self, "pid %d not listed", getpid());
+	free(pids);
+	ms_source_close(src);
+}
+
+Test(source, live_missing_and_bad_paths)
+{
+	ms_error err = { 0 };
+	ms_source *src = ms_source_open_live(NULL, &err);
+	ms_buf b = MS_BUF_INIT;
+
+	cr_assert(src);
+	cr_assert_eq(ms_source_read(src, "no-such-file", &b, &err), -ENOENT);
+	cr_assert_eq(err.code, ENOENT);
+	cr_assert_eq(ms_source_read(src, "999999999/status", &b, &err), -ENOENT);
+	cr_assert_eq(ms_source_read(src, "../etc/passwd", &b, &err), -EINVAL);
+	cr_assert_eq(ms_source_read(src, "self/../../etc/passwd", &b, &err), -EINVAL);
+	cr_assert_eq(ms_source_read(src, "/etc/passwd", &b, &err), -EINVAL);
+	cr_assert_eq(ms_source_read(src, "", &b, &err), -EINVAL);
+	ms_buf_free(&b);
+	ms_source_close(src);
+}
+
+Test(source, live_missing_root)
+{
+	ms_error err = { 0 };
+
+	cr_assert_null(ms_source_open_live("/nonexistent/memscope-root", &err));
+	cr_assert_eq(err.code, ENOENT);
+}
+
+static void *read_meminfo_often(void *arg)
+{
+	ms_source *src = arg;
+	ms_buf b = MS_BUF_INIT;
+	ms_error err;
+	intptr_t bad = 0;
+
+	for (int i = 0; i < 50; i++)
+		if (ms_source_read(src, "meminfo", &b, &err) != 0 ||
+		    strncmp(b.data, "MemTotal:", 9) != 0)
+			bad++;
+	ms_buf_free(&b);
+	return (void *)bad;
+}
+
+Test(source, live_reads_from_threads)
+{
+	ms_error err = { 0 };
+	ms_source *src = ms_source_open_live(NULL, &err);
+	pthread_t t[4];
+
+	cr_assert(src);
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, read_meminfo_often, src), 0);
+	for (int i = 0; i < 4; i++) {
+		void *bad;
+		pthread_join(t[i], &bad);
+		cr_assert_null(bad, "thread %d: %ld failed reads", i, (long)(intptr_t)bad);
+	}
+	ms_source_close(src);
+}
+
+Test(source, live_proc_root_on_fixture)
+{
+	const char *root = tu_fixture("snapshots/mem16k");
+	ms_error err = { 0 };
+	ms_source *src = ms_source_open_live(root, &err);
+	static const int want[] = { 1, 2 };
+
+	cr_assert(src, "%s", err.msg);
+	assert_pids(src, want, 2);
+	assert_same_as_file(src, "meminfo", root);
+	assert_same_as_file(src, "1/smaps_rollup", root);
+	/* Live facts are the host's, whatever the root holds. */
+	cr_assert_str_eq(ms_source_get_info(src)->page_size_origin, "sysconf");
+	cr_assert_str_eq(ms_source_get_info(src)->path, root);
+	ms_source_close(src);
+}
+
+/* ---- snapshot directories ------------------------------------------------ */
+
+Test(source, dir_metadata_16k_pages)
+{
+	ms_source *src = open_snapshot_ok(tu_fixture("snapshots/mem16k"));
+	const ms_source_info *info = ms_source_get_info(src);
+	static const int want[] = { 1, 2 };
+
+	cr_assert_eq(info->kind, MS_SOURCE_SNAPSHOT);
+	cr_assert_str_eq(info->container, "dir");
+	cr_assert_str_eq(info->layout, "memscope");
+	/* This host has 4K pages; the snapshot's 16K must win. */
+	cr_assert_eq(info->page_size, 16384);
+	cr_assert_str_eq(info->page_size_origin, "metadata");
+	cr_assert_str_eq(info->kernel, "6.8.9-402.asahi.fc40.aarch64+16k");
+	cr_assert_str_eq(info->machine, "aarch64");
+	cr_assert_str_eq(info->hostname, "asahi-mini");
+	cr_assert_str_eq(info->captured_at, "2026-03-02T10:15:00Z");
+	assert_pids(src, want, 2);
+	ms_source_close(src);
+}
+
+Test(source, dir_proc_level_and_kernel_page_size)
+{
+	const char *top = tu_fixture("snapshots/kps64k");
+	ms_source *src = open_snapshot_ok(top);
+	const ms_source_info *info = ms_source_get_info(src);
+	static const int want[] = { 2, 812 };
+	char proc[1024];
+
+	snprintf(proc, sizeof proc, "%s/proc", top);
+	assert_same_as_file(src, "meminfo", proc);
+	assert_same_as_file(src, "812/smaps", proc);
+	assert_pids(src, want, 2);
+	cr_assert_str_eq(info->layout, "proc-tree");
+	cr_assert_str_eq(info->kernel, "5.15.136-tegra");
+	cr_assert_str_eq(info->machine, "");
+	/* No metadata: pid 2 has no smaps, pid 812 says 64 kB. */
+	cr_assert_eq(info->page_size, 65536);
+	cr_assert_str_eq(info->page_size_origin, "smaps KernelPageSize");
+	ms_source_close(src);
+}
+
+Test(source, dir_corpus_zte_router)
+{
+	const char *top = tu_corpus("zte-router-armv7-4.1.25");
+	if (!top)
+		cr_skip_test("corpus absent");
+	char proc[1024];
+	ms_buf b = MS_BUF_INIT;
+	int *pids = NULL;
+	size_t n = 0;
+	ms_error err = { 0 };
+
+	snprintf(proc, sizeof proc, "%s/proc", top);
+	/* The folder and its proc/ give the same source. */
+	for (int pass = 0; pass < 2; pass++) {
+		ms_source *src = open_snapshot_ok(pass ? proc : top);
+		const ms_source_info *info = ms_source_get_info(src);
+		cr_assert_str_eq(info->kernel, "4.1.25");
+		cr_assert_eq(info->page_size, 4096);
+		cr_assert_str_eq(info->page_size_origin, "smaps KernelPageSize");
+		read_ok(src, "meminfo", &b);
+		cr_assert(strncmp(b.data, "MemTotal:          94412 kB\n", 28) == 0);
+		assert_same_as_file(src, "608/smaps", proc);
+		cr_assert_eq(ms_source_list_pids(src, &pids, &n, &err), 0);
+		cr_assert_eq(n, 40);
+		cr_assert_eq(pids[0], 1);
+		cr_assert_eq(pids[n - 1], 608);
+		free(pids);
+		ms_source_close(src);
+	}
+	ms_buf_free(&b);
+}
+
+Test(source, dir_missing_file)
+{
+	ms_source *src = open_snapshot_ok(tu_fixture("snapshots/mem16k"));
+	ms_buf b = MS_BUF_INIT;
+	ms_error err = { 0 };
+
+	cr_assert_eq(ms_source_read(src, "1/smaps", &b, &err), -ENOENT);
+	cr_assert_eq(ms_source_read(src, "999/status", &b, &err), -ENOENT);
+	cr_assert_eq(ms_source_read(src, "meminfo/x", &b, &err), -ENOENT);
+	cr_assert_eq(ms_source_read(src, "../mem16k/meminfo", &b, &err), -EINVAL);
+	ms_buf_free(&b);
+	ms_source_close(src);
+}
+
+/* A copy of mem16k with hostile additions: links out, a FIFO, a device. */
+static const char *hostile_dir(void)
+{
+	const char *tmp = tu_tmpdir();
+	static char cmd[8192];
+
+	cr_assert(tmp);
+	snprintf(cmd, sizeof cmd,
+		 "cp -r '%s' '%s/snap' && cd '%s/snap' && ln -s /etc/hostname vmstat && "
+		 "ln -s /proc/self 77 && ln -s ../../../etc 1/up && mkfifo swaps && "
+		 "{ mknod zoneinfo c 1 3 2>/dev/null || true; }", /* root only */
+		 tu_fixture("snapshots/mem16k"), tmp, tmp);
+	run_ok(cmd);
+	return tmp;
+}
+
+static void assert_hostile_refused(void)
+{
+	const char *tmp = hostile_dir();
+	char path[1024];
+	ms_buf b = MS_BUF_INIT;
+	ms_error err = { 0 };
+	static const int want[] = { 1, 2 };
+
+	snprintf(path, sizeof path, "%s/snap", tmp);
+	ms_source *src = open_snapshot_ok(path);
+	cr_assert_eq(ms_source_read(src, "vmstat", &b, &err), -EINVAL);
+	cr_assert(strstr(err.msg, "symbolic link"), "%s", err.msg);
+	cr_assert_eq(ms_source_read(src, "77/status", &b, &err), -EINVAL, "%s", err.msg);
+	cr_assert_eq(ms_source_read(src, "1/up/hostname", &b, &err), -EINVAL, "%s", err.msg);
+	cr_assert_eq(ms_source_stream(src, "vmstat", ms_line_splitter_feed, NULL, &err),
+		     -EINVAL);
+	/* Neither waits for a writer nor touches a device. */
+	cr_assert_eq(ms_source_read(src, "swaps", &b, &err), -EINVAL);
+	cr_assert(strstr(err.msg, "regular file"), "%s", err.msg);
+	struct stat st;
+	snprintf(path, sizeof path, "%s/snap/zoneinfo", tmp);
+	if (lstat(path, &st) == 0 && S_ISCHR(st.st_mode))
+		cr_assert_eq(ms_source_read(src, "zoneinfo", &b, &err), -EINVAL);
+	snprintf(path, sizeof path, "%s/snap", tmp);
+	assert_pids(src, want, 2);
+	assert_same_as_file(src, "meminfo", path);
+	ms_source_close(src);
+	ms_buf_free(&b);
+	tu_rm_rf(tmp);
+}
+
+Test(source, dir_refuses_links_fifos_devices)
+{
+	assert_hostile_refused();
+}
+
+/* Kernels before 5.6, or containers whose seccomp filter predates
+ * openat2, say ENOSYS: the component-by-component walk must refuse the
+ * same things. */
+Test(source, dir_refuses_links_without_openat2)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { MS_ARRAY_LEN(filter), filter };
+
+	cr_assert_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+	cr_assert_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0);
+	cr_assert_eq(syscall(SYS_openat2, AT_FDCWD, ".", NULL, 0), -1);
+	cr_assert_eq(errno, ENOSYS);
+	assert_hostile_refused();
+}
+
+Test(source, not_a_snapshot)
+{
+	const char *tmp = tu_tmpdir();
+	char path[1024];
+	ms_error err = { 0 };
+
+	cr_assert_null(ms_source_open_snapshot(tmp, &err));
+	cr_assert_eq(err.code, EINVAL);
+	cr_assert(strstr(err.msg, "not a snapshot"), "%s", err.msg);
+	snprintf(path, sizeof path, "%s/notes.txt", tmp);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fputs("MemTotal: 1 kB\n", f);
+	fclose(f);
+	cr_assert_null(ms_source_open_snapshot(path, &err));
+	cr_assert_eq(err.code, EINVAL);
+	cr_assert_null(ms_source_open_snapshot("/nonexistent/x.tar.gz", &err));
+	cr_assert_eq(err.code, ENOENT);
+	tu_rm_rf(tmp);
+}
+
+/* ---- archives -------------------------------------------------------------- */
+
+Test(source, tar_every_compression_same_bytes)
+{
+	static const char *const exts[] = { "tar", "tar.gz", "tar.xz", "tar.zst" };
+	const char *fix = tu_fixture("snapshots/mem16k");
+	const char *tmp = tu_tmpdir();
+	static const int want[] = { 1, 2 };
+	char cmd[8192], path[1024];
+
+	for (size_t i = 0; i < MS_ARRAY_LEN(exts); i++) {
+		snprintf(path, sizeof path, "%s/snap.%s", tmp, exts[i]);
+		/* -a: compression from the suffix; entries are "./meminfo"... */
+		snprintf(cmd, sizeof cmd, "tar -caf '%s' -C '%s' .", path, fix);
+		run_ok(cmd);
+		ms_source *src = open_snapshot_ok(path);
+		const ms_source_info *info = ms_source_get_info(src);
+		cr_assert_str_eq(info->container, exts[i]);
+		cr_assert_str_eq(info->layout, "memscope");
+		cr_assert_eq(info->page_size, 16384);
+		cr_assert_str_eq(info->path, path);
+		for (size_t j = 0; j < MS_ARRAY_LEN(mem16k_files); j++)
+			assert_same_as_file(src, mem16k_files[j], fix);
+		assert_pids(src, want, 2);
+		ms_source_close(src);
+	}
+	tu_rm_rf(tmp);
+}
+
+static void assert_prefix_found(const char *tmp, const char *name, const char *make)
+{
+	const char *fix = tu_fixture("snapshots/mem16k");
+	char cmd[8192], path[1024];
+	ms_buf b = MS_BUF_INIT;
+	ms_error err = { 0 };
+
+	snprintf(path, sizeof path, "%s/%s", tmp, name);
+	snprintf(cmd, sizeof cmd, "cd '%s' && %s '%s' *", fix, make, path);
+	run_ok(cmd);
+	ms_source *src = open_snapshot_ok(path);
+	assert_same_as_file(src, "meminfo", fix);
+	assert_same_as_file(src, "1/status", fix);
+	cr_assert_eq(ms_source_get_info(src)->page_size, 16384);
+	cr_assert_eq(ms_source_read(src, "proc/meminfo", &b, &err), -ENOENT);
+	ms_buf_free(&b);
+	ms_source_close(src);
+}
+
+Test(source, tar_prefix_detection)
+{
+	const char *tmp = tu_tmpdir();
+	const char *kps = tu_fixture("snapshots");
+	char cmd[8192], path[1024];
+
+	assert_prefix_found(tmp, "p.tgz", "tar --transform 's,^,proc/,' -czf");
+	assert_prefix_found(tmp, "b.tgz", "tar --transform 's,^,board/,' -czf");
+	assert_prefix_found(tmp, "bp.tgz", "tar --transform 's,^,board/proc/,' -czf");
+	/* "kps64k/proc/..." from `tar czf x kps64k`, with the directory entries. */
+	snprintf(path, sizeof path, "%s/k.tgz", tmp);
+	snprintf(cmd, sizeof cmd, "tar -czf '%s' -C '%s' kps64k", path, kps);
+	run_ok(cmd);
+	ms_source *src = open_snapshot_ok(path);
+	static const int want[] = { 2, 812 };
+	assert_pids(src, want, 2);
+	cr_assert_eq(ms_source_get_info(src)->page_size, 65536);
+	cr_assert_str_eq(ms_source_get_info(src)->kernel, "5.15.136-tegra");
+	ms_source_close(src);
+	tu_rm_rf(tmp);
+}
+
+Test(source, tar_skips_unsafe_and_link_entries)
+{
+	const char *tmp = tu_tmpdir();
+	char cmd[8192], path[1024];
+	ms_buf b = MS_BUF_INIT;
+	ms_error err = { 0 };
+
+	/* tree/meminfo is real; ../evil/meminfo and an absolute path try to
+	 * shadow or add files; vmstat is a symlink out. -P keeps them as is. */
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s' && mkdir tree evil && echo 'MemTotal: 1 kB' > tree/meminfo && "
+		 "echo 'MemTotal: 666 kB' > evil/meminfo && "
+		 "echo 'nr_free_pages 1' > evil/vmstat && "
+		 "ln -s /etc/hostname tree/vmstat && "
+		 "tar -P -cf x.tar -C tree meminfo vmstat ../evil/meminfo '%s/evil/vmstat'",
+		 tmp, tmp);
+	run_ok(cmd);
+	snprintf(path, sizeof path, "%s/x.tar", tmp);
+	ms_source *src = open_snapshot_ok(path);
+	read_ok(src, "meminfo", &b);
+	cr_assert_str_eq(b.data, "MemTotal: 1 kB\n");
+	cr_assert_eq(ms_source_read(src, "vmstat", &b, &err), -ENOENT);
+	cr_assert_eq(ms_source_get_info(src)->skipped_entries, 2);
+	ms_buf_free(&b);
+	ms_source_close(src);
+	tu_rm_rf(tmp);
+}
+
+Test(source, tar_later_copy_wins)
+{
+	const char *tmp = tu_tmpdir();
+	char cmd[8192], path[1024];
+	ms_buf b = MS_BUF_INIT;
+
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s' && echo 'MemTotal: 1 kB' > meminfo && tar -cf x.tar meminfo && "
+		 "echo 'MemTotal: 2 kB' > meminfo && tar -rf x.tar meminfo", tmp);
+	run_ok(cmd);
+	snprintf(path, sizeof path, "%s/x.tar", tmp);
+	ms_source *src = open_snapshot_ok(path);
+	read_ok(src, "meminfo", &b);
+	cr_assert_str_eq(b.data, "MemTotal: 2 kB\n");
+	ms_buf_free(&b);
+	ms_source_close(src);
+	tu_rm_rf(tmp);
+}
+
+/* smemcap writes a plain tar without the closing zero blocks; one block
+ * per record here, so cutting 1024 bytes leaves exactly that. */
+Test(source, tar_smemcap)
+{
+	const char *fix = tu_fixture("snapshots/smemcap");
+	const char *tmp = tu_tmpdir();
+	char cmd[8192], path[1024];
+	static const int want[] = { 345 };
+
+	snprintf(path, sizeof path, "%s/smem.tar", tmp);
+	snprintf(cmd, sizeof cmd,
+		 "tar --format=ustar --record-size=512 -cf '%s.full' -C '%s' meminfo version 345 "
+		 "&& head -c -1024 '%s.full' > '%s' && "
+		 "test \"$(tail -c 1024 '%s.full' | tr -d '\\000' | wc -c)\" -eq 0",
+		 path, fix, path, path, path);
+	run_ok(cmd);
+	ms_source *src = open_snapshot_ok(path);
+	const ms_source_info *info = ms_source_get_info(src);
+	cr_assert_str_eq(info->layout, "smemcap");
+	cr_assert_str_eq(info->container, "tar");
+	cr_assert_str_eq(info->kernel, "4.19.232");
+	cr_assert_eq(info->page_size, 4096);
+	cr_assert_str_eq(info->page_size_origin, "smaps KernelPageSize");
+	assert_pids(src, want, 1);
+	assert_same_as_file(src, "345/smaps", fix);
+	assert_same_as_file(src, "345/cmdline", fix);
+	assert_same_as_file(src, "meminfo", fix);
+	ms_source_close(src);
+	tu_rm_rf(tmp);
+}
+
+Test(source, tar_without_proc_files)
+{
+	const char *tmp = tu_tmpdir();
+	char cmd[8192], path[1024];
+	ms_error err = { 0 };
+
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s' && echo hi > notes.txt && tar -czf x.tgz notes.txt && "
+		 "mkdir e && tar -cf empty.tar -C e .", tmp);
+	run_ok(cmd);
+	snprintf(path, sizeof path, "%s/x.tgz", tmp);
+	cr_assert_null(ms_source_open_snapshot(path, &err));
+	cr_assert_eq(err.code, EINVAL);
+	cr_assert(strstr(err.msg, "not a snapshot"), "%s", err.msg);
+	snprintf(path, sizeof path, "%s/empty.tar", tmp);
+	cr_assert_null(ms_source_open_snapshot(path, &err));
+	cr_assert(strstr(err.msg, "no files"), "%s", err.msg);
+	tu_rm_rf(tmp);
+}
+
+/* A file over the per-file cap (256 MiB) is refused from its header, not
+ * after filling memory. The file is sparse; zstd makes the tar small. */
+Test(source, tar_entry_over_cap)
+{
+	const char *tmp = tu_tmpdir();
+	char cmd[8192], path[1024];
+	ms_error err = { 0 };
+
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s' && mkdir t && echo 'MemTotal: 1 kB' > t/meminfo && "
+		 "truncate -s 300M t/slabinfo && tar --zstd -cf big.tar.zst -C t . && rm -r t", tmp);
+	run_ok(cmd);
+	snprintf(path, sizeof path, "%s/big.tar.zst", tmp);
+	cr_assert_null(ms_source_open_snapshot(path, &err));
+	cr_assert_eq(err.code, EFBIG);
+	cr_assert(strstr(err.msg, "slabinfo: more than 256 MiB"), "%s", err.msg);
+	tu_rm_rf(tmp);
+}
+
+Test(source, tar_truncated_gzip)
+{
+	const char *tmp = tu_tmpdir();
+	char cmd[8192], path[1024];
+	ms_error err = { 0 };
+
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s' && tar -czf full.tgz -C '%s' . && head -c 300 full.tgz > cut.tgz", tmp,
+		 tu_fixture("snapshots/mem16k"));
+	run_ok(cmd);
+	snprintf(path, sizeof path, "%s/cut.tgz", tmp);
+	cr_assert_null(ms_source_open_snapshot(path, &err));
+	cr_assert(err.code == EINVAL || err.code == EIO, "%d %s", err.code, err.msg);
+	tu_rm_rf(tmp);
+}
+
+/* ---- streaming and line splitting ------------------------------------------ */
+
+struct lines_seen {
+	char all[512];
+	int n;
+	int stop_at;
+};
+
+static int collect_line(void *ctx, const char *line, size_t len)
+{
+	struct lines_seen *s = ctx;
+	size_t used = strlen(s->all);
+
+	snprintf(s->all + used, sizeof s->all - used, "[%.*s]", (int)len, line);
+	return ++s->n == s->stop_at ? 42 : 0;
+}
+
+Test(source, line_splitter_joins_chunks)
+{
+	struct lines_seen seen = { "", 0, 0 };
+	ms_line_splitter s;
+
+	ms_line_splitter_init(&s, collect_line, &seen, 16);
+	cr_assert_eq(ms_line_splitter_feed(&s, "ab\ncd", 5), 0);
+	cr_assert_eq(ms_line_splitter_feed(&s, "e", 1), 0);
+	cr_assert_eq(ms_line_splitter_feed(&s, "\n\nfg", 4), 0);
+	cr_assert_eq(ms_line_splitter_finish(&s), 0);
+	cr_assert_str_eq(seen.all, "[ab][cde][][fg]");
+	ms_line_splitter_free(&s);
+}
+
+Test(source, line_splitter_limits_and_stops)
+{
+	struct lines_seen seen = { "", 0, 2 };
+	ms_line_splitter s;
+
+	ms_line_splitter_init(&s, collect_line, &seen, 4);
+	cr_assert_eq(ms_line_splitter_feed(&s, "abcd\nab", 7), 0);
+	cr_assert_eq(ms_line_splitter_feed(&s, "cde", 3), -EFBIG);
+	ms_line_splitter_free(&s);
+
+	ms_line_splitter_init(&s, collect_line, &seen, 4);
+	cr_assert_eq(ms_line_splitter_feed(&s, "abcde\n", 6), -EFBIG);
+	/* The callback's non-zero answer stops the feed and comes back. */
+	cr_assert_eq(ms_line_splitter_feed(&s, "x\ny\nz\n", 6), 42);
+	cr_assert_str_eq(seen.all, "[abcd][x]");
+	ms_line_splitter_free(&s);
+}
+
+static int count_line(void *ctx, const char *line, size_t len)
+{
+	(void)line;
+	(void)len;
+	++*(int *)ctx;
+	return 0;
+}
+
+Test(source, stream_through_splitter_dir_and_tar)
+{
+	const char *fix = tu_fixture("snapshots/mem16k");
+	const char *tmp = tu_tmpdir();
+	char cmd[8192], path[1024];
+
+	snprintf(path, sizeof path, "%s/s.tar.zst", tmp);
+	snprintf(cmd, sizeof cmd, "tar -caf '%s' -C '%s' .", path, fix);
+	run_ok(cmd);
+	for (int pass = 0; pass < 2; pass++) {
+		ms_source *src = open_snapshot_ok(pass ? path : fix);
+		ms_line_splitter s;
+		ms_error err = { 0 };
+		int lines = 0;
+		ms_line_splitter_init(&s, count_line, &lines, 4096);
+		cr_assert_eq(ms_source_stream(src, "meminfo", ms_line_splitter_feed, &s, &err),
+			     0);
+		cr_assert_eq(ms_line_splitter_finish(&s), 0);
+		cr_assert_eq(lines, 21); /* lines in the fixture's meminfo */
+		cr_assert_eq(ms_source_stream(src, "nope", ms_line_splitter_feed, &s, &err),
+			     -ENOENT);
+		ms_line_splitter_free(&s);
+		ms_source_close(src);
+	}
+	tu_rm_rf(tmp);
+}
+
+/* ---- metadata parsing ------------------------------------------------------ */
+
+Test(source, meta_parse_fields)
+{
+	static const char text[] = "format: memscope/1\n"
+				   "captured_at: 2026-03-02T10:15:00Z\n"
+				   "# a comment\n"
+				   "hostname:  rk3566-board \n"
+				   "kernel: 5.10.160\n"
+				   "machine: aarch64\n"
+				   "page_size: 16384\n"
+				   "later_key: ignored\n"
+				   "tool: memscope-capture.sh\n";
+	ms_snapshot_meta m;
+	ms_error err = { 0 };
+
+	cr_assert_eq(ms_parse_snapshot_meta(text, sizeof text - 1, &m, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(m.format, "memscope/1");
+	cr_assert_str_eq(m.captured_at, "2026-03-02T10:15:00Z");
+	cr_assert_str_eq(m.hostname, "rk3566-board");
+	cr_assert_str_eq(m.kernel, "5.10.160");
+	cr_assert_str_eq(m.machine, "aarch64");
+	cr_assert_eq(m.page_size, 16384);
+	cr_assert_str_eq(m.tool, "memscope-capture.sh");
+}
+
+static int meta_err(const char *text, ms_error *err)
+{
+	ms_snapshot_meta m;
+	return ms_parse_snapshot_meta(text, strlen(text), &m, err);
+}
+
+Test(source, meta_parse_errors)
+{
+	ms_error err = { 0 };
+	ms_snapshot_meta m;
+
+	cr_assert_eq(meta_err("format: memscope/1\npage_size: 4097\n", &err), -EINVAL);
+	cr_assert_eq(err.line, 2);
+	cr_assert_eq(meta_err("format: memscope/1\npage_size: 99999999999999999999999\n", &err),
+		     -EINVAL);
+	cr_assert_eq(meta_err("format: memscope/1\npage_size: 4096 kB\n", &err), -EINVAL);
+	cr_assert_eq(meta_err("format: memscope/1\njust words\n", &err), -EINVAL);
+	cr_assert_eq(err.line, 2);
+	cr_assert_eq(meta_err("format: other/1\n", &err), -EINVAL);
+	cr_assert_eq(meta_err("kernel: 5.10\n", &err), -EINVAL); /* no format line */
+	cr_assert_eq(meta_err("", &err), -EINVAL);
+	static const char nul[] = "format: memscope/1\nkernel: a\0b\n";
+	cr_assert_eq(ms_parse_snapshot_meta(nul, sizeof nul - 1, &m, &err), -EINVAL);
+	cr_assert_eq(err.line, 2);
+	/* A page size absent is not a page size of 0. */
+	cr_assert_eq(meta_err("format: memscope/1\n", &err), 0);
+	cr_assert_eq(ms_parse_snapshot_meta("format: memscope/1", 18, &m, &err), 0);
+	cr_assert_eq(m.page_size, MS_NA);
+}
+
+Test(source, version_release)
+{
+	static const char v[] = "Linux version 4.1.25 (root@ee808085fa98) (gcc version 4.9.3 "
+				"(GCC) ) #56 SMP Fri Mar 10 17:42:38 CST 2023\n";
+	char rel[16];
+
+	cr_assert_eq(ms_parse_version(v, sizeof v - 1, rel, sizeof rel), 0);
+	cr_assert_str_eq(rel, "4.1.25");
+	cr_assert_eq(ms_parse_version("Linux version 6.1.0\n", 20, rel, sizeof rel), 0);
+	cr_assert_str_eq(rel, "6.1.0");
+	cr_assert_eq(ms_parse_version("Linux version ", 14, rel, sizeof rel), -EINVAL);
+	cr_assert_eq(ms_parse_version("FreeBSD 14.0", 12, rel, sizeof rel), -EINVAL);
+	cr_assert_eq(ms_parse_version(v, sizeof v - 1, rel, 4), -ERANGE);
+	cr_assert_str_eq(rel, "");
+}
+
+/* A metadata file that does not parse still marks the layout, and the
+ * other ways find the page size. */
+Test(source, bad_metadata_falls_back)
+{
+	const char *tmp = tu_tmpdir();
+	char cmd[8192], path[1024];
+
+	snprintf(cmd, sizeof cmd,
+		 "cp -r '%s/proc' '%s/snap' && printf 'format: memscope/1\\npage_size: 3\\n' > "
+		 "'%s/snap/memscope-snapshot'",
+		 tu_fixture("snapshots/kps64k"), tmp, tmp);
+	run_ok(cmd);
+	snprintf(path, sizeof path, "%s/snap", tmp);
+	ms_source *src = open_snapshot_ok(path);
+	cr_assert_str_eq(ms_source_get_info(src)->layout, "memscope");
+	cr_assert_eq(ms_source_get_info(src)->page_size, 65536);
+	cr_assert_str_eq(ms_source_get_info(src)->kernel, "5.15.136-tegra");
+	ms_source_close(src);
+	tu_rm_rf(tmp);
+}
