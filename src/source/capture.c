@@ -366,13 +366,26 @@ static int capture_into(ms_source *src, const ms_capture_opts *opts, struct sink
 
 /* ---- the archive writer ---------------------------------------------------- */
 
+/* Named one by one rather than through archive_write_add_filter(), which
+ * would link every compressor libarchive has. */
+static int add_filter(struct archive *ar, int filter)
+{
+	switch (filter) {
+	case ARCHIVE_FILTER_NONE: return ARCHIVE_OK;
+	case ARCHIVE_FILTER_GZIP: return archive_write_add_filter_gzip(ar);
+	case ARCHIVE_FILTER_XZ: return archive_write_add_filter_xz(ar);
+	case ARCHIVE_FILTER_ZSTD: return archive_write_add_filter_zstd(ar);
+	default: return ARCHIVE_FATAL;
+	}
+}
+
 static int archive_begin(struct sink *s, int fd, int filter)
 {
 	s->ar = archive_write_new();
 	if (!s->ar)
 		return ms_error_set(s->err, ENOMEM, 0, "out of memory");
 	if (archive_write_set_format_pax_restricted(s->ar) != ARCHIVE_OK ||
-	    archive_write_add_filter(s->ar, filter) != ARCHIVE_OK ||
+	    add_filter(s->ar, filter) != ARCHIVE_OK ||
 	    archive_write_open_fd(s->ar, fd) != ARCHIVE_OK)
 		return ms_error_set(s->err, EIO, 0, "%s", archive_error_string(s->ar));
 	return archive_put(s, "", AE_IFDIR, NULL, 0); /* "top/" */

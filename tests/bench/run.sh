@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Benchmark: memscope against the kernel's own cost of reading the same
+# files (the "floor") and against peers, on workloads of known shape.
+# Reproduce with:  sudo tests/bench/run.sh [BUILD_DIR]   (BUILD_DIR: build)
+# Needs root (every process's smaps_rollup), hyperfine, GNU time; smem,
+# smemstat and pmap are timed when installed. Prints Markdown tables that
+# doc/performance.md quotes. Takes about 3 minutes.
+set -euo pipefail
+build=${1:-build}
+ms="$build/memscope"
+helper="$build/tests/workload_helper"
+runs=${RUNS:-10}
+[ -x "$ms" ] && [ -x "$helper" ] || { echo "build first: ninja -C $build" >&2; exit 1; }
+command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
+
+workload_pid=""
+workload_in=""
+# The helper holds still until its standard input closes: we hold the
+# writing end of a FIFO and close it to stop the workload.
+stop_workload() {
+	[ -n "$workload_pid" ] || return 0
+	exec {workload_in}>&-
+	wait "$workload_pid" 2>/dev/null || true
+	workload_pid=""
+}
+trap stop_workload EXIT
+
+# start_workload ARGS...: runs the helper until stop_workload; sets
+# first_worker to the pid of one worker.
+start_workload() {
+	local out fifo
+	out=$(mktemp)
+	fifo=$(mktemp -u)
+	mkfifo "$fifo"
+	"$helper" "$@" -T 900 <"$fifo" >"$out" &
+	workload_pid=$!
+	exec {workload_in}>"$fifo"
+	rm -f "$fifo"
+	for _ in $(seq 600); do grep -q READY "$out" && break; sleep 0.1; done
+	first_worker=$(awk '/READY/ {print $5}' "$out")
+	rm -f "$out"
+	[ -n "$first_worker" ] || { echo "workload did not start" >&2; exit 1; }
+}
+
+# time_cmd LABEL COMMAND: median wall ms (hyperfine) and peak RSS MB.
+time_cmd() {
+	local label=$1 cmd=$2 json; json=$(mktemp)
+	hyperfine --style none -N --warmup 2 --runs "$runs" --export-json "$json" "$cmd" >/dev/null 2>&1 ||
+		hyperfine --style none --warmup 2 --runs "$runs" --export-json "$json" "$cmd" >/dev/null 2>&1
+	local median user sys
+	read -r median user sys < <(python3 -c 'import json,sys,statistics as s
+r=json.load(open(sys.argv[1]))["results"][0]
+print("%.1f %.1f %.1f" % (s.median(r["times"])*1e3, r["user"]*1e3, r["system"]*1e3))' "$json")
+	local rss; rss=$( { /usr/bin/time -f '%M' sh -c "$cmd" >/dev/null 2>/dev/null; } 2>&1 | tail -n1)
+	printf '| %s | %s | %s | %s | %.1f |\n' "$label" "$median" "$user" "$sys" "$(echo "$rss/1024" | bc -l)"
+	rm -f "$json"
+}
+
+header() {
+	echo
+	echo "#### $1 ($(ls -d /proc/[0-9]* | wc -l) processes)"
+	echo
+	echo "| command | wall ms (median of $runs) | user ms | sys ms | max RSS MB |"
+	echo "|---|---:|---:|---:|---:|"
+}
+
+echo "memscope $("$ms" --version | head -n1), kernel $(uname -r), $(nproc) CPUs, $(date -u +%F)"
+
+# n400: 400 workers x 200 mappings (shared anon group of 4, 50 shared file
+# mappings, 149 private), as ../shared/reference/baseline-peers.md.
+start_workload -n 400 -k 4 -s 256 -f 50 -p 4 -q 149 -a 16 -t 8
+header "n400: 400 processes x 200 mappings"
+time_cmd "floor: cat /proc/[0-9]*/smaps_rollup" "sh -c 'cat /proc/[0-9]*/smaps_rollup > /dev/null 2>&1'"
+time_cmd "memscope procrank -f json" "$ms procrank -f json"
+time_cmd "memscope procrank (text)" "$ms procrank"
+command -v smem >/dev/null && time_cmd "smem -t" "smem -t"
+command -v smemstat >/dev/null && time_cmd "smemstat -q -o /dev/null" "smemstat -q -o /dev/null"
+time_cmd "memscope slabs" "$ms slabs"
+time_cmd "memscope buddy" "$ms buddy"
+time_cmd "memscope report -f json" "$ms report -f json"
+stop_workload
+
+# vma60k: one process with 60,000 mappings.
+start_workload -n 1 -k 1 -s 256 -f 2000 -p 4 -q 57999 -a 4 -t 2
+header "vma60k: one process with $(wc -l < /proc/$first_worker/maps) mappings"
+time_cmd "floor: cat /proc/PID/smaps" "cat /proc/$first_worker/smaps"
+time_cmd "memscope vma PID -f json" "$ms vma $first_worker -f json"
+time_cmd "memscope vma PID (text)" "$ms vma $first_worker"
+command -v pmap >/dev/null && time_cmd "pmap -X PID" "pmap -X $first_worker"
+stop_workload
