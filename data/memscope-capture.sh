@@ -166,6 +166,17 @@ write_metadata() { # DEST
 	} > "$1/memscope-snapshot"
 }
 
+# The owners of the captured processes, as this machine names them, so a
+# snapshot shows user names on another machine. One "UID NAME" line each.
+write_users() { # DEST
+	uids=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "$1"/[0-9]*/status 2> /dev/null |
+		sort -u | tr '\n' ' ')
+	[ -n "$uids" ] && [ -r /etc/passwd ] || return 0
+	awk -F: -v uids=" $uids" 'index(uids, " " $3 " ") && $1 !~ /[ \t]/ { print $3, $1 }' \
+		/etc/passwd | sort -n > "$1/memscope-users"
+	[ -s "$1/memscope-users" ] || rm -f "$1/memscope-users"
+}
+
 capture_into() { # DEST (an empty directory)
 	write_metadata "$1" || die "$1: cannot write"
 	for f in meminfo vmstat buddyinfo pagetypeinfo zoneinfo slabinfo iomem \
@@ -178,6 +189,7 @@ capture_into() { # DEST (an empty directory)
 		case $pid in *[!0-9]*) continue ;; esac
 		capture_pid "$pid" "$1"
 	done
+	write_users "$1"
 }
 
 # An existing output stays unless forced; even then a directory is only

@@ -10,8 +10,8 @@ and says what memscope's JSON (doc/json.md) must hold for them:
     independent_reader.py DIR VIEW JSONFILE   compare memscope's JSON with
                                               them; exit 1 listing mismatches
 
-VIEW: meminfo, buddy, zones, slabs, procrank (the processes that have only
-smaps, summed), vma:PID. Standard library only; users of
+VIEW: meminfo, buddy, zones, slabs, procrank (every listed process: figures
+from smaps_rollup, else summed over smaps, else unknown), vma:PID. Standard library only; users of
 memscope never need Python.
 """
 import json
@@ -180,17 +180,62 @@ def sum_vmas(vmas, keys=("size_kb", "rss_kb", "pss_kb", "uss_kb", "swap_kb")):
     return {k: sum(v[k] for v in vmas) for k in keys}
 
 
-def procs_with_smaps(root):
-    """Processes whose figures memscope must sum over smaps (no rollup)."""
+def kb_lines(text):
+    """'Key:   N kB' lines into a dict of ints."""
+    out = {}
+    for line in (text or "").splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[0].endswith(":") and words[1].lstrip("-").isdigit():
+            out.setdefault(words[0][:-1], int(words[1]))
+    return out
+
+
+def listed(root, pid):
+    """None for a process memscope leaves out (a kernel thread, or nothing
+    left to identify it); else its VmSize from status (or None)."""
+    status = read(root, os.path.join(pid, "status"))
+    if status is not None:
+        fields = kb_lines(status)
+        kthread = {l.split(":")[0]: l.split(":")[1].strip()
+                   for l in status.splitlines() if ":" in l}.get("Kthread")
+        cmdline = (read(root, os.path.join(pid, "cmdline")) or "").strip("\0")
+        if kthread == "1" or ("VmSize" not in fields and kthread != "0" and not cmdline):
+            return None
+        return {"vss": fields.get("VmSize")}
+    stat = read(root, os.path.join(pid, "stat"))
+    if stat is None:
+        return None
+    flags = int(stat[stat.rindex(")") + 2:].split()[6])
+    if flags & 0x200000:
+        return None
+    return {"vss": int(stat[stat.rindex(")") + 2:].split()[20]) // 1024}
+
+
+def procrank(root):
+    """Every process memscope lists: figures from smaps_rollup, else summed
+    over smaps, else unknown (None)."""
     out = []
     for pid in sorted((d for d in os.listdir(root) if d.isdigit()), key=int):
-        if read(root, os.path.join(pid, "smaps_rollup")) is not None:
+        ident = listed(root, pid)
+        if ident is None:
             continue
-        vmas = smaps_vmas(root, int(pid))
-        if vmas:
-            row = sum_vmas(vmas, ("rss_kb", "pss_kb", "uss_kb", "swap_kb"))
-            row["pid"] = int(pid)
-            out.append(row)
+        row = {"pid": int(pid)}
+        rollup = read(root, os.path.join(pid, "smaps_rollup"))
+        vmas = smaps_vmas(root, int(pid)) if rollup is None else None
+        keys = ("rss_kb", "pss_kb", "uss_kb", "swap_kb")
+        if rollup and kb_lines(rollup):
+            k = kb_lines(rollup)
+            row.update({"rss_kb": k["Rss"], "pss_kb": k["Pss"],
+                        "uss_kb": k["Private_Clean"] + k["Private_Dirty"],
+                        "swap_kb": k.get("Swap"), "swap_pss_kb": k.get("SwapPss")})
+        elif vmas:
+            row.update(sum_vmas(vmas, keys))
+            if ident["vss"] is None or read(root, os.path.join(pid, "status")) is None:
+                ident["vss"] = sum(v["size_kb"] for v in vmas)
+        else:
+            row.update({k: None for k in keys})
+        row["vss_kb"] = ident["vss"]
+        out.append(row)
     return out
 
 
@@ -211,7 +256,7 @@ def expected(root, view):
                                         "used_kb": sum(x["used_kb"] for x in c),
                                         "count": len(c)}}
     if view == "procrank":
-        return {"processes": procs_with_smaps(root)}
+        return {"processes": procrank(root)}
     if view.startswith("vma:"):
         vmas = smaps_vmas(root, int(view[4:]))
         if vmas is None:

@@ -163,3 +163,39 @@ Test(roundtrip, capture_then_read_gives_the_live_table, .timeout = 180)
 	wl_stop(&w);
 	tu_rm_rf(tmp);
 }
+
+/* A snapshot names the users of the machine it was taken on: capture (C
+ * and the BusyBox script alike) writes memscope-users, and procrank on the
+ * snapshot shows those names, not numbers. */
+Test(roundtrip, snapshot_keeps_user_names, .timeout = 120)
+{
+	char cmd[1200];
+	ms_buf out = MS_BUF_INIT;
+
+	if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0)
+		cr_skip_test("needs root and setpriv");
+	const char *tmp = tu_tmpdir();
+	cr_assert_not_null(tmp);
+	FILE *sleeper = popen("exec setpriv --reuid=65534 --regid=65534 --clear-groups "
+			      "sleep 60", "w");
+	cr_assert_not_null(sleeper);
+	usleep(300 * 1000);
+
+	snprintf(cmd, sizeof cmd, "%s capture -o %s/c && sh %s/data/memscope-capture.sh -o %s/sh && "
+		 "cat %s/c/memscope-users && cmp %s/c/memscope-users %s/sh/memscope-users",
+		 tu_bin(), tmp, getenv("MEMSCOPE_SRCDIR") ? getenv("MEMSCOPE_SRCDIR") : MS_SRCDIR,
+		 tmp, tmp, tmp, tmp);
+	cr_assert_eq(tu_run(cmd, &out), 0, "%s", out.data);
+	cr_assert(strstr(out.data, "0 root\n") != NULL, "%s", out.data);
+	cr_assert(strstr(out.data, "65534 nobody\n") != NULL, "%s", out.data);
+
+	snprintf(cmd, sizeof cmd, "%s procrank -s %s/sh -f csv | grep ',sleep,'", tu_bin(), tmp);
+	cr_assert_eq(tu_run(cmd, &out), 0);
+	cr_assert(strstr(out.data, ",nobody,") != NULL, "%s", out.data);
+
+	pclose(sleeper); /* sleep ends on its own; its stdin is closed */
+	if (system("pkill -u 65534 -x sleep") < 0)
+		cr_log_warn("pkill failed");
+	ms_buf_free(&out);
+	tu_rm_rf(tmp);
+}

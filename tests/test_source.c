@@ -766,3 +766,23 @@ Test(source, bad_metadata_falls_back)
 	ms_source_close(src);
 	tu_rm_rf(tmp);
 }
+
+Test(source, users_file_parses_and_rejects_garbage)
+{
+	ms_kvlist users = { 0 };
+	ms_error err;
+	const char ok[] = "0 root\n\n1000 pi\n65534 nobody";
+	cr_assert_eq(ms_parse_users(ok, sizeof ok - 1, &users, &err), 0);
+	cr_assert_eq(users.n, 3);
+	cr_assert_eq(ms_kvlist_get(&users, "pi"), 1000);
+	cr_assert_eq(ms_kvlist_get(&users, "nobody"), 65534);
+	ms_kvlist_free(&users);
+
+	const char bad[] = "0 root\nroot 0\n";
+	cr_assert_eq(ms_parse_users(bad, sizeof bad - 1, &users, &err), -EINVAL);
+	cr_assert_eq(err.line, 2);
+	ms_kvlist_free(&users);
+	const char negative[] = "-1 ghost\n";
+	cr_assert_eq(ms_parse_users(negative, sizeof negative - 1, &users, &err), -EINVAL);
+	ms_kvlist_free(&users);
+}

@@ -275,6 +275,10 @@ typedef struct ms_snapshot_meta {
 
 int ms_parse_snapshot_meta(const char *buf, size_t len, ms_snapshot_meta *out, ms_error *err);
 
+/* "memscope-users" of a snapshot: "UID NAME" lines, into a list whose keys
+ * are the names and values the uids. */
+int ms_parse_users(const char *buf, size_t len, ms_kvlist *out, ms_error *err);
+
 /* "Linux version 4.1.25 (...) ..." -> "4.1.25". */
 int ms_parse_version(const char *buf, size_t len, char *release, size_t cap);
 

@@ -393,13 +393,40 @@ static void uid_name(struct user_cache *cache, int64_t uid, char *dst, size_t ca
 	}
 }
 
-/* Names resolve on the machine we run on, so only a live source gets
- * them; a snapshot keeps the number (its passwd is not ours). Done once,
- * after the readers, so that NSS is only ever called from one thread. */
-static void fill_users(ms_proc *procs, size_t n, bool live)
+/* A snapshot names its users in "memscope-users" (written by capture, from
+ * the machine it was taken on: our own passwd would give wrong names).
+ * Without that file, or when it does not parse, the number is shown. */
+static void snapshot_users(ms_source *src, ms_kvlist *users)
+{
+	ms_buf b = MS_BUF_INIT;
+	ms_error err;
+
+	if (ms_source_read(src, "memscope-users", &b, &err) == 0 &&
+	    ms_parse_users(b.data, b.len, users, &err) != 0)
+		ms_kvlist_free(users);
+	ms_buf_free(&b);
+}
+
+static void snapshot_uid_name(const ms_kvlist *users, int64_t uid, char *dst, size_t cap)
+{
+	for (size_t i = 0; i < users->n; i++) {
+		if (users->items[i].value == uid) {
+			ms_copy_field(dst, cap, users->items[i].key, strlen(users->items[i].key));
+			return;
+		}
+	}
+	snprintf(dst, cap, "%lld", (long long)uid);
+}
+
+/* Done once, after the readers, so that NSS is only ever called from one
+ * thread. */
+static void fill_users(ms_source *src, ms_proc *procs, size_t n, bool live)
 {
 	struct user_cache cache = { 0 };
+	ms_kvlist users = { 0 };
 
+	if (!live)
+		snapshot_users(src, &users);
 	for (size_t i = 0; i < n; i++) {
 		ms_proc *p = &procs[i];
 		if (p->uid == MS_NA)
@@ -407,8 +434,9 @@ static void fill_users(ms_proc *procs, size_t n, bool live)
 		else if (live)
 			uid_name(&cache, p->uid, p->user, sizeof p->user);
 		else
-			snprintf(p->user, sizeof p->user, "%lld", (long long)p->uid);
+			snapshot_uid_name(&users, p->uid, p->user, sizeof p->user);
 	}
+	ms_kvlist_free(&users);
 }
 
 /* ---- the list --------------------------------------------------------------- */
@@ -483,7 +511,7 @@ int ms_procs_load(ms_sample *s, ms_source *src)
 		st->status = ms_error_set(&st->err, ENOMEM, 0, "out of memory");
 		return st->status;
 	}
-	fill_users(s->procs, s->nprocs, pool.live);
+	fill_users(src, s->procs, s->nprocs, pool.live);
 	st->status = 0;
 	return 0;
 }

@@ -124,3 +124,28 @@ int ms_parse_version(const char *buf, size_t len, char *release, size_t cap)
 	ms_copy_field(release, cap, tok, toklen);
 	return 0;
 }
+
+/* "memscope-users": one "UID NAME" line per user owning a captured
+ * process, so a snapshot shows the names of the machine it came from. */
+int ms_parse_users(const char *buf, size_t len, ms_kvlist *out, ms_error *err)
+{
+	ms_lines it;
+	const char *line, *name;
+	size_t n, namelen;
+
+	ms_lines_init(&it, buf, len);
+	while (ms_lines_next(&it, &line, &n)) {
+		const char *p = line, *end = line + n;
+		int64_t uid;
+		if (!ms_next_token(&p, end, &name, &namelen))
+			continue; /* blank line */
+		p = line;
+		if (!ms_parse_i64(&p, end, &uid) || uid < 0 ||
+		    !ms_next_token(&p, end, &name, &namelen) || namelen >= sizeof out->items[0].key)
+			return ms_error_set(err, EINVAL, it.lineno, "line %u: not \"UID NAME\"",
+					    it.lineno);
+		if (ms_kvlist_add(out, name, namelen, uid, false) != 0)
+			return ms_error_set(err, ENOMEM, it.lineno, "out of memory");
+	}
+	return 0;
+}

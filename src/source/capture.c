@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,6 +292,58 @@ static bool is_kernel_thread(const ms_buf *stat)
 	       (st.flags & MS_PF_KTHREAD);
 }
 
+/* The owners of the captured processes, for "memscope-users". */
+struct uid_set {
+	int64_t *uid;
+	size_t n, cap;
+};
+
+static void uid_set_add_from_status(struct uid_set *u, const ms_buf *status)
+{
+	ms_pid_status st;
+	ms_error err;
+
+	if (ms_parse_pid_status(status->data, status->len, &st, &err) != 0 || st.uid == MS_NA)
+		return;
+	for (size_t i = 0; i < u->n; i++)
+		if (u->uid[i] == st.uid)
+			return;
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 16;
+		int64_t *p = realloc(u->uid, cap * sizeof *p);
+		if (!p)
+			return; /* a name shown as a number is no failure */
+		u->uid = p;
+		u->cap = cap;
+	}
+	u->uid[u->n++] = st.uid;
+}
+
+static int cmp_uid(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Names as this machine knows them; a snapshot being captured again
+ * passes on the names it came with. */
+static int write_users(ms_source *src, struct sink *s, struct uid_set *u, ms_buf *b)
+{
+	if (ms_source_get_info(src)->kind != MS_SOURCE_LIVE)
+		return copy_file(src, s, "memscope-users", b);
+	qsort(u->uid, u->n, sizeof *u->uid, cmp_uid); /* as the script writes them */
+	ms_buf_reset(b);
+	for (size_t i = 0; i < u->n; i++) {
+		struct passwd pw, *found = NULL;
+		char pwbuf[2048];
+		if (u->uid[i] >= 0 && u->uid[i] <= UINT32_MAX &&
+		    getpwuid_r((uid_t)u->uid[i], &pw, pwbuf, sizeof pwbuf, &found) == 0 && found &&
+		    !strpbrk(found->pw_name, " \t\n"))
+			ms_buf_printf(b, "%lld %s\n", (long long)u->uid[i], found->pw_name);
+	}
+	return b->len ? sink_put(s, "memscope-users", b->data, b->len) : 0;
+}
+
 /* One process being copied. Its folder is made with its first file, so a
  * process that exited before we came leaves nothing behind. */
 struct pid_copy {
@@ -322,7 +375,7 @@ static int copy_pid_file(struct pid_copy *pc, const char *name)
 }
 
 static int capture_pid(ms_source *src, const ms_capture_opts *opts, struct sink *s, int pid,
-		       ms_buf *b)
+		       ms_buf *b, struct uid_set *owners)
 {
 	const char *memory[] = {
 		opts->no_cmdline ? NULL : "cmdline", "statm", "maps", "smaps_rollup",
@@ -337,7 +390,11 @@ static int capture_pid(ms_source *src, const ms_capture_opts *opts, struct sink 
 		return r;
 	/* Kernel threads have no memory of their own to copy. */
 	bool kthread = r == 1 && is_kernel_thread(b);
-	if ((r = copy_pid_file(&pc, "status")) < 0 || (r = copy_pid_file(&pc, "comm")) < 0)
+	if ((r = copy_pid_file(&pc, "status")) < 0)
+		return r;
+	if (r == 1 && !kthread)
+		uid_set_add_from_status(owners, b);
+	if ((r = copy_pid_file(&pc, "comm")) < 0)
 		return r;
 	for (size_t i = 0; !kthread && i < MS_ARRAY_LEN(memory); i++)
 		if (memory[i] && (r = copy_pid_file(&pc, memory[i])) < 0)
@@ -357,8 +414,12 @@ static int capture_into(ms_source *src, const ms_capture_opts *opts, struct sink
 		r = copy_file(src, s, system_files[i], &b);
 	if (r >= 0 && ms_source_list_pids(src, &pids, &n, &lerr) < 0)
 		r = ms_error_set(s->err, lerr.code, 0, "%s", lerr.msg);
+	struct uid_set owners = { 0 };
 	for (size_t i = 0; r >= 0 && i < n; i++)
-		r = capture_pid(src, opts, s, pids[i], &b);
+		r = capture_pid(src, opts, s, pids[i], &b, &owners);
+	if (r >= 0)
+		r = write_users(src, s, &owners, &b);
+	free(owners.uid);
 	free(pids);
 	ms_buf_free(&b);
 	return r < 0 ? r : 0;
