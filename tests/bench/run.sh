@@ -45,15 +45,42 @@ start_workload() {
 # time_cmd LABEL COMMAND: median wall ms (hyperfine) and peak RSS MB.
 time_cmd() {
 	local label=$1 cmd=$2 json; json=$(mktemp)
-	hyperfine --style none -N --warmup 2 --runs "$runs" --export-json "$json" "$cmd" >/dev/null 2>&1 ||
-		hyperfine --style none --warmup 2 --runs "$runs" --export-json "$json" "$cmd" >/dev/null 2>&1
+	hyperfine --style none -i -N --warmup 2 --runs "$runs" --export-json "$json" "$cmd" >/dev/null 2>&1 ||
+		hyperfine --style none -i --warmup 2 --runs "$runs" --export-json "$json" "$cmd" >/dev/null 2>&1
 	local median user sys
 	read -r median user sys < <(python3 -c 'import json,sys,statistics as s
 r=json.load(open(sys.argv[1]))["results"][0]
 print("%.1f %.1f %.1f" % (s.median(r["times"])*1e3, r["user"]*1e3, r["system"]*1e3))' "$json")
-	local rss; rss=$( { /usr/bin/time -f '%M' sh -c "$cmd" >/dev/null 2>/dev/null; } 2>&1 | tail -n1)
+	# GNU time writes the peak RSS in kB to its own file (its last line),
+	# whatever the exit status of the command.
+	local rss rssfile; rssfile=$(mktemp)
+	/usr/bin/time -f '%M' -o "$rssfile" sh -c "$cmd" >/dev/null 2>&1 || true
+	rss=$(tail -n1 "$rssfile")
+	rm -f "$rssfile"
 	printf '| %s | %s | %s | %s | %.1f |\n' "$label" "$median" "$user" "$sys" "$(echo "$rss/1024" | bc -l)"
 	rm -f "$json"
+}
+
+# tui_cost KEY NAME: CPU per refresh of the explorer on pane KEY, refreshing
+# every second for 20 s in a tmux terminal, and its peak RSS.
+tui_cost() {
+	local sock=memscope-bench secs=20 pid t0 t1 hz
+	hz=$(getconf CLK_TCK)
+	tmux -L "$sock" new-session -d -x 160 -y 50 "$ms -d 1"
+	sleep 3
+	pid=$(tmux -L "$sock" list-panes -F '#{pane_pid}')
+	tmux -L "$sock" send-keys "$1"
+	sleep 2
+	t0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	sleep "$secs"
+	t1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+	local hwm; hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
+	tmux -L "$sock" send-keys q
+	sleep 0.5
+	tmux -L "$sock" kill-server 2>/dev/null || true
+	printf '| explorer, pane %s (%s): CPU per 1 s refresh | %s | | | %.1f |\n' "$1" "$2" \
+		"$(echo "($t1 - $t0) * 1000 / $hz / $secs" | bc -l | xargs printf '%.1f')" \
+		"$(echo "$hwm/1024" | bc -l)"
 }
 
 header() {
@@ -78,6 +105,9 @@ command -v smemstat >/dev/null && time_cmd "smemstat -q -o /dev/null" "smemstat 
 time_cmd "memscope slabs" "$ms slabs"
 time_cmd "memscope buddy" "$ms buddy"
 time_cmd "memscope report -f json" "$ms report -f json"
+tui_cost 1 procrank
+tui_cost 2 slabs
+tui_cost 3 buddy/zones
 stop_workload
 
 # vma60k: one process with 60,000 mappings.
