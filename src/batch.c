@@ -1104,8 +1104,8 @@ static int vma_error(const struct render *r, ms_source *src, int rc, ms_error *e
 	int pid = r->o->pid;
 
 	if (rc == -EACCES || rc == -EPERM)
-		return ms_error_set(err, EACCES, 0, "vma %d: %s/%d/smaps: needs root", pid, root,
-				    pid);
+		return ms_error_set(err, EACCES, 0, "vma %d: %s/%d/smaps: %s", pid, root, pid,
+				    ms_denied_reason());
 	if (rc != -ENOENT) {
 		char what[32];
 		snprintf(what, sizeof what, "vma %d", pid);

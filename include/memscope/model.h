@@ -77,6 +77,10 @@ typedef struct ms_sample {
  * all could be read (then *err says why). */
 int ms_sample_load(ms_sample *s, ms_source *src, unsigned parts, ms_error *err);
 void ms_sample_free(ms_sample *s);
+/* Why a file could not be opened, worded for whoever runs us: "needs
+ * root", or, for root itself (PID 1's smaps here, a 0400 file in a
+ * snapshot made by someone else), "permission denied, even to root". */
+const char *ms_denied_reason(void);
 /* One line for a pane or a message: "needs root", "not in snapshot", ... */
 const char *ms_part_reason(const ms_part_state *st);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "memscope/model.h"
@@ -67,6 +68,11 @@ static ms_part_state *state_of(ms_sample *s, size_t off)
 	return (ms_part_state *)((char *)s + off);
 }
 
+const char *ms_denied_reason(void)
+{
+	return geteuid() == 0 ? "permission denied, even to root" : "needs root";
+}
+
 /* EPERM and EACCES mean the same to a user: not allowed ("needs root"). */
 static int normalize_status(int rc)
 {
@@ -84,7 +90,7 @@ static void record_read_error(ms_part_state *st, int rc, ms_source_kind kind)
 			     kind == MS_SOURCE_SNAPSHOT ? "not in snapshot" : "not available");
 		break;
 	case -EACCES:
-		ms_error_set(&st->err, EACCES, 0, "needs root");
+		ms_error_set(&st->err, EACCES, 0, "%s", ms_denied_reason());
 		break;
 	case -ENOMEM:
 		ms_error_set(&st->err, ENOMEM, 0, "out of memory");
@@ -227,7 +233,7 @@ const char *ms_part_reason(const ms_part_state *st)
 		return "not available";
 	case -EACCES:
 	case -EPERM:
-		return "needs root";
+		return ms_denied_reason();
 	case -ENODATA:
 		return "not loaded";
 	case -EINVAL:
