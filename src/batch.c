@@ -162,6 +162,9 @@ static void json_source(struct render *r)
 	ms_json_kv_str(j, "page_size_origin", i->page_size_origin);
 	ms_json_kv_str(j, "captured_at", i->captured_at[0] ? i->captured_at : NULL);
 	ms_json_kv_str(j, "hostname", i->hostname[0] ? i->hostname : NULL);
+	ms_json_kv_str(j, "container", i->container[0] ? i->container : NULL);
+	ms_json_kv_str(j, "layout", i->layout[0] ? i->layout : NULL);
+	ms_json_kv_i64(j, "skipped_entries", i->skipped_entries);
 	ms_json_obj_end(j);
 }
 

@@ -109,6 +109,8 @@ static void init_sample(ms_sample *s)
 	strcpy(s->info.kernel, "4.4.0");
 	strcpy(s->info.machine, "armv7l");
 	strcpy(s->info.hostname, "board");
+	strcpy(s->info.container, "dir");
+	strcpy(s->info.layout, "memscope");
 	strcpy(s->info.captured_at, "2026-01-02T03:04:05Z");
 	s->info.page_size = 4096;
 	s->info.page_size_origin = "metadata";
@@ -172,7 +174,8 @@ static const char *render(ms_view view, ms_format format, const char *sort, bool
 #define SOURCE_JSON                                                                     \
 	"\"source\":{\"kind\":\"snapshot\",\"path\":\"/snap\",\"kernel\":\"4.4.0\","     \
 	"\"machine\":\"armv7l\",\"page_size\":4096,\"page_size_origin\":\"metadata\","    \
-	"\"captured_at\":\"2026-01-02T03:04:05Z\",\"hostname\":\"board\"}"
+	"\"captured_at\":\"2026-01-02T03:04:05Z\",\"hostname\":\"board\","          \
+	"\"container\":\"dir\",\"layout\":\"memscope\",\"skipped_entries\":0}"
 
 TestSuite(batch, .init = setup, .fini = teardown);
 
