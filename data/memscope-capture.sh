@@ -177,8 +177,9 @@ write_users() { # DEST
 	[ -s "$1/memscope-users" ] || rm -f "$1/memscope-users"
 }
 
+# The metadata comes last: it is what says "a whole snapshot", so a capture
+# cut short never claims to be one.
 capture_into() { # DEST (an empty directory)
-	write_metadata "$1" || die "$1: cannot write"
 	for f in meminfo vmstat buddyinfo pagetypeinfo zoneinfo slabinfo iomem \
 		vmallocinfo swaps version cmdline; do
 		copy "$f" "$1"
@@ -190,6 +191,7 @@ capture_into() { # DEST (an empty directory)
 		capture_pid "$pid" "$1"
 	done
 	write_users "$1"
+	write_metadata "$1" || die "$1: cannot write"
 }
 
 # An existing output stays unless forced; even then a directory is only

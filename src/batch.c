@@ -124,6 +124,14 @@ static void put_display(struct render *r, const char *s, size_t width, bool left
 	ms_buf_free(&esc);
 }
 
+/* Why a part is missing. The parsers' messages quote the bytes they could
+ * not read (a migrate type name, a key), so they are text from the system
+ * like any other. */
+static void put_reason(struct render *r, const ms_part_state *st)
+{
+	put_display(r, ms_part_reason(st), 0, true);
+}
+
 static void put_csv_field(struct render *r, const char *s)
 {
 	if (!r->status && ms_escape_csv(r->out, s, strlen(s)))
@@ -840,6 +848,11 @@ static int render_meminfo(struct render *r, ms_error *err)
 {
 	if (r->s->meminfo_st.status)
 		return part_error(r, "meminfo", &r->s->meminfo_st, err);
+	/* An empty file parses to no keys: say so, as the other views do,
+	 * rather than print nothing and succeed. */
+	if (r->s->meminfo.n == 0)
+		return ms_error_set(err, ENODATA, 0,
+				    "meminfo: %s/meminfo: no contents (empty file)", r->s->info.path);
 	switch (r->o->format) {
 	case MS_FORMAT_TEXT:
 		meminfo_text(r, &r->s->meminfo);
@@ -1032,8 +1045,10 @@ static void buddy_text(struct render *r)
 			buddy_text_migrate(r, z, norders);
 	}
 	putf(r, "(free blocks per order; page size %ld", r->s->info.page_size);
-	if (!pagetype_loaded(r->s))
-		putf(r, "; migrate types: pagetypeinfo: %s", ms_part_reason(&r->s->pagetype_st));
+	if (!pagetype_loaded(r->s)) {
+		put(r, "; migrate types: pagetypeinfo: ");
+		put_reason(r, &r->s->pagetype_st);
+	}
 	put(r, ")\n");
 }
 
@@ -1232,7 +1247,8 @@ static void report_text_section(struct render *r, int sec)
 
 	putf(r, "\n== %s ==\n", sections[sec].title);
 	if (!section_ok(r, sec)) {
-		putf(r, "%s\n", ms_part_reason(sections[sec].state(r->s)));
+		put_reason(r, sections[sec].state(r->s));
+		put(r, "\n");
 		return;
 	}
 	switch (sec) {

@@ -6,6 +6,7 @@
  * for a usage error and 1 for anything else.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,36 @@ static int run_batch(const ms_options *o, ms_source *src)
 	return status;
 }
 
+static volatile sig_atomic_t capture_stop;
+
+static void on_capture_signal(int sig)
+{
+	capture_stop = sig;
+}
+
+/* Ctrl-C (or a hangup) during a capture asks it to stop between processes:
+ * it then removes its temporary output instead of leaving half a snapshot
+ * behind. old[] keeps the handlers to put back. */
+static const int capture_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void catch_capture_signals(struct sigaction old[])
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_capture_signal;
+	sa.sa_flags = SA_RESTART; /* the flag is all that is needed */
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < MS_ARRAY_LEN(capture_signals); i++)
+		sigaction(capture_signals[i], &sa, &old[i]);
+}
+
+static void restore_signals(const struct sigaction old[])
+{
+	for (size_t i = 0; i < MS_ARRAY_LEN(capture_signals); i++)
+		sigaction(capture_signals[i], &old[i], NULL);
+}
+
 /* Without -o: memscope-HOST-YYYYMMDDTHHMMSSZ.tar.gz in the current
  * directory, so that two captures never collide by default. */
 static const char *default_capture_name(const ms_source_info *info, char *dst, size_t cap)
@@ -151,7 +182,11 @@ static int run_capture(const ms_options *o, ms_source *src)
 		print_error("capture -o -", &err, -EINVAL);
 		return EXIT_USAGE;
 	}
+	struct sigaction old[MS_ARRAY_LEN(capture_signals)];
+	copts.stop = &capture_stop;
+	catch_capture_signals(old);
 	int rc = ms_capture(src, &copts, &err);
+	restore_signals(old);
 	if (rc) {
 		print_error("capture", &err, rc);
 		return EXIT_FAILED;

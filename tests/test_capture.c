@@ -188,12 +188,15 @@ Test(capture, live_to_tar_gz)
 	capture_live_ok(out);
 	assert_mode(out, S_IFREG, 0600);
 	/* One folder inside, named after the file, private modes. */
-	snprintf(cmd, sizeof cmd, "tar -tvzf '%s' | head -n 2", out);
+	snprintf(cmd, sizeof cmd, "tar -tvzf '%s' | sed -n '1,2p;$p'", out);
 	cr_assert_eq(tu_run(cmd, &listing), 0);
 	cr_assert(strncmp(listing.data, "drwx------", 10) == 0, "%s", listing.data);
 	cr_assert(strstr(listing.data, " board/\n"), "%s", listing.data);
 	cr_assert(strstr(listing.data, "\n-rw-------"), "%s", listing.data);
-	cr_assert(strstr(listing.data, " board/memscope-snapshot\n"), "%s", listing.data);
+	/* The metadata last: a cut archive never claims to be whole. */
+	cr_assert(strstr(listing.data, " board/memscope-snapshot\n") ==
+		  listing.data + listing.len - strlen(" board/memscope-snapshot\n"),
+		  "%s", listing.data);
 	ms_source *snap = open_snapshot_ok(out);
 	cr_assert_str_eq(ms_source_get_info(snap)->container, "tar.gz");
 	ms_source_close(snap);

@@ -8,6 +8,7 @@
 #ifndef MEMSCOPE_SOURCE_H
 #define MEMSCOPE_SOURCE_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include "memscope/util.h"
@@ -109,6 +110,9 @@ typedef struct ms_capture_opts {
 	bool force;        /* overwrite an existing output */
 	bool no_cmdline;   /* leave command lines out (they can hold secrets) */
 	bool no_smaps;     /* leave per-VMA smaps out (rollups only: smaller) */
+	/* Read between processes: once non-zero (a signal handler sets it), the
+	 * capture stops and removes what it wrote. NULL: never stops. */
+	volatile sig_atomic_t *stop;
 } ms_capture_opts;
 
 /* Copies the memory files of src into a snapshot, atomically: written under

@@ -101,6 +101,10 @@ static bool identity_from_status(struct proc_reader *r, ms_proc *p, struct ident
 
 	if (ms_parse_pid_status(file_data(r), r->file.len, &st, NULL) < 0)
 		return false;
+	/* Empty or cut before its first lines: it says nothing, and would
+	 * pass for a kernel thread (no VmSize). */
+	if (!st.name[0] && st.tgid == MS_NA && st.ppid == MS_NA)
+		return false;
 	ms_copy_field(p->name, sizeof p->name, st.name, strlen(st.name));
 	p->ppid = st.ppid == MS_NA ? -1 : (int)st.ppid;
 	p->uid = st.uid;
@@ -137,7 +141,12 @@ static enum proc_outcome read_identity(struct proc_reader *r, ms_proc *p, struct
 	rc = read_pid_file(r, p->pid, "stat");
 	if (rc == 0 && identity_from_stat(r, p, id))
 		return PROC_LISTED;
-	return PROC_GONE;
+	if (r->live)
+		return PROC_GONE;
+	/* Nothing exits in a snapshot: a process whose identity files are
+	 * missing or cut short is listed, unnamed, with what figures it has. */
+	p->ppid = -1;
+	return PROC_LISTED;
 }
 
 static enum proc_outcome read_cmdline(struct proc_reader *r, ms_proc *p)
@@ -295,7 +304,14 @@ static enum proc_outcome read_proc(struct proc_reader *r, int pid, ms_proc *p)
 	if (p->kthread)
 		return PROC_KTHREAD;
 	read_memory(r, p, &id);
-	return p->status == -ENOMEM ? PROC_NOMEM : PROC_LISTED;
+	if (p->status == -ENOMEM)
+		return PROC_NOMEM;
+	/* Memory files gone, and status with them: it exited after its
+	 * identity was read. Dropped quietly, not listed as a row of unknowns
+	 * (a kernel without smaps keeps the status of a live process). */
+	if (r->live && p->status == -ENOENT && read_pid_file(r, p->pid, "status") == -ENOENT)
+		return PROC_GONE;
+	return PROC_LISTED;
 }
 
 /* ---- the pool ----------------------------------------------------------- */

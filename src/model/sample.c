@@ -261,12 +261,16 @@ static int vmas_from_smaps(ms_source *src, int pid, ms_vmalist *out, ms_error *e
 	ms_smaps_parser_init(&parser, out, err);
 	ms_line_splitter_init(&split, smaps_line, &parser, VMA_MAX_LINE);
 	rc = ms_source_stream(src, path, ms_line_splitter_feed, &split, err);
+	/* The splitter refuses a line without a word: say which one. */
+	if (rc == -EFBIG && err && !err->msg[0])
+		ms_error_set(err, EFBIG, parser.lineno + 1, "line %u longer than %d KiB",
+			     parser.lineno + 1, VMA_MAX_LINE / 1024);
 	if (rc == 0)
 		rc = ms_line_splitter_finish(&split);
 	if (rc == 0)
 		rc = ms_smaps_parser_finish(&parser);
 	ms_line_splitter_free(&split);
-	if (rc < 0 && rc != -ENOENT)
+	if (rc < 0 && rc != -ENOENT && err && strncmp(err->msg, path, strlen(path)) != 0)
 		ms_error_prefix(err, path);
 	return rc;
 }

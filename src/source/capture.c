@@ -169,6 +169,17 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* libarchive's own words are "Write error"; its errno says why (a full
+ * disk, a closed pipe). */
+static int archive_failed(struct sink *s, const char *what)
+{
+	int e = archive_errno(s->ar);
+
+	if (e > 0)
+		return ms_error_set(s->err, e, 0, "%s: %s", what, strerror(e));
+	return ms_error_set(s->err, EIO, 0, "%s: %s", what, archive_error_string(s->ar));
+}
+
 static int archive_put(struct sink *s, const char *rel, mode_t type, const char *data,
 		       size_t len)
 {
@@ -196,10 +207,7 @@ static int archive_put(struct sink *s, const char *rel, mode_t type, const char 
 		}
 	}
 	archive_entry_free(e);
-	if (r < 0)
-		return ms_error_set(s->err, EIO, 0, "%s: %s", rel,
-				    archive_error_string(s->ar));
-	return 0;
+	return r < 0 ? archive_failed(s, rel) : 0;
 }
 
 static int sink_mkdir(struct sink *s, const char *rel)
@@ -402,26 +410,45 @@ static int capture_pid(ms_source *src, const ms_capture_opts *opts, struct sink 
 	return 0;
 }
 
+/* Asked to stop (main's SIGINT handler): the capture ends between two
+ * processes and its temporary output is removed as on any error. */
+static int check_stop(const ms_capture_opts *opts, struct sink *s)
+{
+	if (opts->stop && *opts->stop)
+		return ms_error_set(s->err, EINTR, 0, "interrupted");
+	return 0;
+}
+
 static int capture_into(ms_source *src, const ms_capture_opts *opts, struct sink *s)
 {
 	ms_buf b = MS_BUF_INIT;
 	int *pids = NULL;
 	size_t n = 0;
 	ms_error lerr;
-	int r = write_metadata(src, s);
+	/* The metadata file comes last, in a folder and in an archive: it is
+	 * what says "a whole memscope snapshot", so a capture cut short (killed,
+	 * the power lost) under its temporary name never claims to be one. */
+	int r = 0;
 
 	for (size_t i = 0; r >= 0 && i < MS_ARRAY_LEN(system_files); i++)
 		r = copy_file(src, s, system_files[i], &b);
 	if (r >= 0 && ms_source_list_pids(src, &pids, &n, &lerr) < 0)
 		r = ms_error_set(s->err, lerr.code, 0, "%s", lerr.msg);
 	struct uid_set owners = { 0 };
-	for (size_t i = 0; r >= 0 && i < n; i++)
-		r = capture_pid(src, opts, s, pids[i], &b, &owners);
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		r = check_stop(opts, s);
+		if (r >= 0)
+			r = capture_pid(src, opts, s, pids[i], &b, &owners);
+	}
 	if (r >= 0)
 		r = write_users(src, s, &owners, &b);
 	free(owners.uid);
 	free(pids);
 	ms_buf_free(&b);
+	if (r >= 0)
+		r = check_stop(opts, s);
+	if (r >= 0)
+		r = write_metadata(src, s);
 	return r < 0 ? r : 0;
 }
 
@@ -458,7 +485,7 @@ static int archive_end(struct sink *s, int r)
 	if (!s->ar)
 		return r;
 	if (archive_write_close(s->ar) != ARCHIVE_OK && r >= 0)
-		r = ms_error_set(s->err, EIO, 0, "%s", archive_error_string(s->ar));
+		r = archive_failed(s, "the end of the archive");
 	archive_write_free(s->ar);
 	s->ar = NULL;
 	return r;

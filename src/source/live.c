@@ -27,9 +27,12 @@ static struct live *live_of(ms_source *src)
 	return src->priv;
 }
 
+/* No link is followed, not even here: a --proc-root tree may hold links to
+ * any file, and capture would copy what they point to. None of the files
+ * read from the kernel's /proc is a link. */
 static int live_open_file(ms_source *src, const char *relpath, ms_error *err)
 {
-	int fd = openat(live_of(src)->root_fd, relpath, O_RDONLY | O_CLOEXEC);
+	int fd = ms_open_beneath(live_of(src)->root_fd, relpath, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return ms_errno_to_error(errno, relpath, err);

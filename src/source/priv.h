@@ -31,6 +31,11 @@ void ms_pids_sort_unique(int *pids, size_t *n);
 /* Appends pid to a growable array. 0 or -ENOMEM. */
 int ms_pids_push(int **pids, size_t *n, size_t *cap, int pid);
 
+/* Opens relpath below root_fd, following no symbolic link and never
+ * leaving the root (openat2 RESOLVE_BENEATH, else one component at a
+ * time); relpath holds no "..". An fd, or -1 with errno set. */
+int ms_open_beneath(int root_fd, const char *relpath, int flags);
+
 /* Read loops over an open fd, capped at MS_FILE_CAP (-EFBIG). */
 int ms_fd_read_all(int fd, const char *relpath, ms_buf *out, ms_error *err);
 int ms_fd_stream(int fd, const char *relpath, ms_chunk_fn fn, void *ctx, ms_error *err);

@@ -86,7 +86,7 @@ static int walk_beneath(int root_fd, const char *relpath, int flags)
 	}
 }
 
-static int open_beneath(int root_fd, const char *relpath, int flags)
+int ms_open_beneath(int root_fd, const char *relpath, int flags)
 {
 	int fd = openat2_beneath(root_fd, relpath, flags);
 
@@ -119,7 +119,7 @@ static int snapdir_open_file(ms_source *src, const char *relpath, ms_error *err)
 {
 	int root = root_fd_of(src);
 	struct stat seen, opened;
-	int fd = open_beneath(root, relpath, O_PATH);
+	int fd = ms_open_beneath(root, relpath, O_PATH);
 
 	if (fd < 0)
 		return open_error(errno, relpath, err);
@@ -131,7 +131,7 @@ static int snapdir_open_file(ms_source *src, const char *relpath, ms_error *err)
 		return not_regular(relpath, err);
 	/* O_NONBLOCK: should a FIFO be swapped in meanwhile, opening it
 	 * does not hang; the inode check below refuses it. */
-	fd = open_beneath(root, relpath, O_RDONLY | O_NONBLOCK);
+	fd = ms_open_beneath(root, relpath, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return open_error(errno, relpath, err);
 	if (fstat(fd, &opened) != 0 || !S_ISREG(opened.st_mode) || opened.st_ino != seen.st_ino ||

@@ -179,6 +179,9 @@ int ms_errno_to_error(int e, const char *relpath, ms_error *err)
 				    relpath);
 	case ENOMEM:
 		return ms_error_set(err, ENOMEM, 0, "%s: out of memory", relpath);
+	case ELOOP:
+	case EXDEV: /* RESOLVE_BENEATH: the path leads out of the root */
+		return ms_error_set(err, EINVAL, 0, "%s: a symbolic link; not followed", relpath);
 	default:
 		return ms_error_set(err, EIO, 0, "%s: %s", relpath, strerror(e));
 	}

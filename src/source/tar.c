@@ -59,6 +59,15 @@ static const char *safe_name(const char *name)
 	}
 }
 
+/* libarchive leaves its error string NULL after some failures (a cut cpio
+ * header, a refused allocation): never hand NULL to a "%s". */
+static const char *archive_why(struct archive *a)
+{
+	const char *why = archive_error_string(a);
+
+	return why ? why : "damaged or truncated archive";
+}
+
 static int entry_data(struct archive *a, const char *name, int64_t size_hint,
 		      struct tar_index *ix, ms_buf *b, ms_error *err)
 {
@@ -76,7 +85,7 @@ static int entry_data(struct archive *a, const char *name, int64_t size_hint,
 			return 0;
 		if (r < 0)
 			return ms_error_set(err, EIO, 0, "archive: %s: %s", name,
-					    archive_error_string(a));
+					    archive_why(a));
 		if (b->len + (size_t)r > MS_FILE_CAP)
 			return ms_error_set(err, EFBIG, 0, "archive: %s: more than %zu MiB",
 					    name, MS_FILE_CAP >> 20);
@@ -183,7 +192,7 @@ static int read_archive(const char *path, struct tar_index *ix, char *container,
 	archive_read_support_filter_bzip2(a);
 	if (archive_read_open_filename(a, path, MS_CHUNK) != ARCHIVE_OK) {
 		r = ms_error_set(err, EINVAL, 0, "%s: not a snapshot archive: %s", path,
-				 archive_error_string(a));
+				 archive_why(a));
 		archive_read_free(a);
 		return r;
 	}
@@ -192,7 +201,7 @@ static int read_archive(const char *path, struct tar_index *ix, char *container,
 		if (ar == ARCHIVE_EOF)
 			break;
 		if (ar != ARCHIVE_OK && ar != ARCHIVE_WARN) {
-			r = ms_error_set(err, EINVAL, 0, "%s: %s", path, archive_error_string(a));
+			r = ms_error_set(err, EINVAL, 0, "%s: %s", path, archive_why(a));
 			break;
 		}
 		r = load_entry(a, ent, ix, err);
