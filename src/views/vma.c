@@ -294,6 +294,20 @@ static size_t split_runs(const ms_vmalist *l, struct run *runs, size_t max_runs)
 	return n;
 }
 
+/* x * num / den, rounded down (or up), for a result that fits 64 bits;
+ * without a 128-bit type, which 32-bit ARM lacks. A den wider than 32 bits
+ * is narrowed together with x, both losing the same low bits: the result
+ * moves by less than a cell, and x == den still gives exactly num. */
+static uint64_t scale(uint64_t x, uint32_t num, uint64_t den, bool up)
+{
+	while (den > UINT32_MAX) {
+		x >>= 1;
+		den >>= 1;
+	}
+	uint64_t q = x / den, r = x % den, rest = r * num; /* r, num < 2^32 */
+	return q * num + rest / den + (up && rest % den != 0);
+}
+
 /* One cell for every run, so none vanishes, and the rest in proportion
  * to their bytes (cumulative rounding: they add up exactly). */
 static void share_cells(struct run *runs, size_t n, int cells)
@@ -304,7 +318,7 @@ static void share_cells(struct run *runs, size_t n, int cells)
 	int spare = cells - (int)n, given = 0;
 	for (size_t r = 0; r < n; r++) {
 		cum += runs[r].bytes;
-		int upto = total ? (int)((__uint128_t)cum * (unsigned)spare / total) : 0;
+		int upto = total ? (int)scale(cum, (uint32_t)spare, total, false) : 0;
 		runs[r].cells = 1 + upto - given;
 		given = upto;
 	}
@@ -314,9 +328,10 @@ static void share_cells(struct run *runs, size_t n, int cells)
 static void weigh(uint64_t *weight, const struct run *run, uint64_t from, uint64_t to, int kind)
 {
 	while (from < to) {
-		int c = (int)((__uint128_t)from * (unsigned)run->cells / run->bytes);
-		uint64_t cell_end = (uint64_t)(((__uint128_t)(c + 1) * run->bytes +
-						(unsigned)run->cells - 1) / (unsigned)run->cells);
+		int c = (int)scale(from, (uint32_t)run->cells, run->bytes, false);
+		if (c >= run->cells) /* narrowing in scale() can round up to here */
+			c = run->cells - 1;
+		uint64_t cell_end = scale(run->bytes, (uint32_t)(c + 1), (uint64_t)run->cells, true);
 		uint64_t upto = cell_end > from && cell_end < to ? cell_end : to;
 		weight[(size_t)c * (K_COUNT + 1) + (size_t)kind] += upto - from;
 		from = upto;
