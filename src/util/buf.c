@@ -29,7 +29,8 @@ int ms_buf_reserve(ms_buf *b, size_t extra)
 
 int ms_buf_append(ms_buf *b, const void *p, size_t n)
 {
-	if (ms_buf_reserve(b, n) != 0)
+	/* Room already there is the common case: no call to reserve. */
+	if ((b->cap == 0 || n >= b->cap - b->len) && ms_buf_reserve(b, n) != 0)
 		return -ENOMEM;
 	if (n)
 		memcpy(b->data + b->len, p, n);

@@ -4,6 +4,7 @@
  * a process "\e]0;...\a" or put a newline in a file name; such bytes must
  * never reach a terminal raw, and must not break JSON or CSV either.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,12 +69,30 @@ static int put_display_escape(ms_buf *out, uint32_t cp)
 	}
 }
 
+/* Length of the run of printable ASCII at s that needs no escaping (for
+ * JSON, no quote or backslash either): copied in one go, since nearly all
+ * text is such a run. */
+static size_t plain_run(const unsigned char *s, size_t len, bool json)
+{
+	size_t n = 0;
+	while (n < len && s[n] >= 0x20 && s[n] < 0x7f && !(json && (s[n] == '"' || s[n] == '\\')))
+		n++;
+	return n;
+}
+
 int ms_escape_display(ms_buf *out, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
 
 	while (i < len) {
+		size_t run = plain_run(u + i, len - i, false);
+		if (run) {
+			if (ms_buf_append(out, s + i, run) != 0)
+				return -ENOMEM;
+			i += run;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = utf8_decode(u + i, len - i, &cp);
 		int r;
@@ -129,6 +148,13 @@ int ms_escape_json(ms_buf *out, const char *s, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
+		size_t run = plain_run(u + i, len - i, true);
+		if (run) {
+			if (ms_buf_append(out, s + i, run) != 0)
+				return -ENOMEM;
+			i += run;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = utf8_decode(u + i, len - i, &cp);
 		int r;

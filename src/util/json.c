@@ -73,6 +73,21 @@ void ms_json_str(ms_json *j, const char *s)
 	ms_json_strn(j, s, strlen(s));
 }
 
+/* Decimal digits without printf: a 60,000-mapping vma view writes a
+ * million numbers. */
+static void put_u64(ms_buf *out, uint64_t v, bool negative)
+{
+	char digits[24];
+	size_t n = sizeof digits;
+	do {
+		digits[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (negative)
+		digits[--n] = '-';
+	ms_buf_append(out, digits + n, sizeof digits - n);
+}
+
 void ms_json_i64(ms_json *j, int64_t v)
 {
 	if (v == MS_NA) {
@@ -80,13 +95,14 @@ void ms_json_i64(ms_json *j, int64_t v)
 		return;
 	}
 	before_value(j);
-	ms_buf_printf(j->out, "%" PRId64, v);
+	/* The magnitude of INT64_MIN is MS_NA's, handled above. */
+	put_u64(j->out, v < 0 ? (uint64_t)-v : (uint64_t)v, v < 0);
 }
 
 void ms_json_u64(ms_json *j, uint64_t v)
 {
 	before_value(j);
-	ms_buf_printf(j->out, "%" PRIu64, v);
+	put_u64(j->out, v, false);
 }
 
 void ms_json_double(ms_json *j, double v, int decimals)
