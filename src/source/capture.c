@@ -177,7 +177,8 @@ static int archive_failed(struct sink *s, const char *what)
 
 	if (e > 0)
 		return ms_error_set(s->err, e, 0, "%s: %s", what, strerror(e));
-	return ms_error_set(s->err, EIO, 0, "%s: %s", what, archive_error_string(s->ar));
+	const char *why = archive_error_string(s->ar); /* may be NULL */
+	return ms_error_set(s->err, EIO, 0, "%s: %s", what, why ? why : "archive write failed");
 }
 
 static int archive_put(struct sink *s, const char *rel, mode_t type, const char *data,
@@ -475,7 +476,7 @@ static int archive_begin(struct sink *s, int fd, int filter)
 	if (archive_write_set_format_pax_restricted(s->ar) != ARCHIVE_OK ||
 	    add_filter(s->ar, filter) != ARCHIVE_OK ||
 	    archive_write_open_fd(s->ar, fd) != ARCHIVE_OK)
-		return ms_error_set(s->err, EIO, 0, "%s", archive_error_string(s->ar));
+		return archive_failed(s, "archive");
 	return archive_put(s, "", AE_IFDIR, NULL, 0); /* "top/" */
 }
 
