@@ -41,25 +41,13 @@ static int live_open_file(ms_source *src, const char *relpath, ms_error *err)
 
 static int live_read(ms_source *src, const char *relpath, ms_buf *out, ms_error *err)
 {
-	int fd = live_open_file(src, relpath, err);
-
-	if (fd < 0)
-		return fd;
-	int r = ms_fd_read_all(fd, relpath, out, err);
-	close(fd);
-	return r;
+	return ms_opened_read(src, live_open_file, relpath, out, err);
 }
 
 static int live_stream(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx,
 		       ms_error *err)
 {
-	int fd = live_open_file(src, relpath, err);
-
-	if (fd < 0)
-		return fd;
-	int r = ms_fd_stream(fd, relpath, fn, ctx, err);
-	close(fd);
-	return r;
+	return ms_opened_stream(src, live_open_file, relpath, fn, ctx, err);
 }
 
 /* Through libproc2, the library made to walk the kernel's process list;

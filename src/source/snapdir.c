@@ -144,25 +144,13 @@ static int snapdir_open_file(ms_source *src, const char *relpath, ms_error *err)
 
 static int snapdir_read(ms_source *src, const char *relpath, ms_buf *out, ms_error *err)
 {
-	int fd = snapdir_open_file(src, relpath, err);
-
-	if (fd < 0)
-		return fd;
-	int r = ms_fd_read_all(fd, relpath, out, err);
-	close(fd);
-	return r;
+	return ms_opened_read(src, snapdir_open_file, relpath, out, err);
 }
 
 static int snapdir_stream(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx,
-			  ms_error *err)
+		  ms_error *err)
 {
-	int fd = snapdir_open_file(src, relpath, err);
-
-	if (fd < 0)
-		return fd;
-	int r = ms_fd_stream(fd, relpath, fn, ctx, err);
-	close(fd);
-	return r;
+	return ms_opened_stream(src, snapdir_open_file, relpath, fn, ctx, err);
 }
 
 static bool is_real_dir(int dir_fd, const char *name)

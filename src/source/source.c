@@ -216,6 +216,30 @@ int ms_fd_read_all(int fd, const char *relpath, ms_buf *out, ms_error *err)
 	}
 }
 
+int ms_opened_read(ms_source *src, ms_open_fn open_file, const char *relpath, ms_buf *out,
+		   ms_error *err)
+{
+	int fd = open_file(src, relpath, err);
+
+	if (fd < 0)
+		return fd;
+	int r = ms_fd_read_all(fd, relpath, out, err);
+	close(fd);
+	return r;
+}
+
+int ms_opened_stream(ms_source *src, ms_open_fn open_file, const char *relpath,
+		     ms_chunk_fn fn, void *ctx, ms_error *err)
+{
+	int fd = open_file(src, relpath, err);
+
+	if (fd < 0)
+		return fd;
+	int r = ms_fd_stream(fd, relpath, fn, ctx, err);
+	close(fd);
+	return r;
+}
+
 int ms_fd_stream(int fd, const char *relpath, ms_chunk_fn fn, void *ctx, ms_error *err)
 {
 	char *chunk = malloc(MS_CHUNK);
