@@ -78,40 +78,11 @@ static int list_pids_libproc2(int **pids, size_t *n, ms_error *err)
 	return 0;
 }
 
-/* Any other root (a fixture tree): its numeric directories. */
-static int list_pids_readdir(int root_fd, int **pids, size_t *n, ms_error *err)
-{
-	int fd = openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *de;
-	size_t cap = 0;
-	int pid;
-
-	if (!d) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		return ms_errno_to_error(e, ".", err);
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
-			continue;
-		if (!ms_pid_name(de->d_name, strlen(de->d_name), &pid))
-			continue;
-		if (ms_pids_push(pids, n, &cap, pid) < 0) {
-			closedir(d);
-			return ms_error_set(err, ENOMEM, 0, "process list: out of memory");
-		}
-	}
-	closedir(d);
-	return 0;
-}
-
 static int live_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
 {
 	struct live *l = live_of(src);
 	int r = l->real_proc ? list_pids_libproc2(pids, n, err)
-			     : list_pids_readdir(l->root_fd, pids, n, err);
+			     : ms_scan_pid_dirs(l->root_fd, pids, n, err);
 
 	if (r < 0) {
 		free(*pids);

@@ -36,6 +36,10 @@ int ms_pids_push(int **pids, size_t *n, size_t *cap, int pid);
  * time); relpath holds no "..". An fd, or -1 with errno set. */
 int ms_open_beneath(int root_fd, const char *relpath, int flags);
 
+/* The numeric subdirectories of dir_fd (not symlinks to them), unsorted:
+ * the processes of a snapshot folder or of a --proc-root tree. */
+int ms_scan_pid_dirs(int dir_fd, int **pids, size_t *n, ms_error *err);
+
 /* Read loops over an open fd, capped at MS_FILE_CAP (-EFBIG). */
 int ms_fd_read_all(int fd, const char *relpath, ms_buf *out, ms_error *err);
 int ms_fd_stream(int fd, const char *relpath, ms_chunk_fn fn, void *ctx, ms_error *err);

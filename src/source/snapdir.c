@@ -153,13 +153,6 @@ static int snapdir_stream(ms_source *src, const char *relpath, ms_chunk_fn fn, v
 	return ms_opened_stream(src, snapdir_open_file, relpath, fn, ctx, err);
 }
 
-static bool is_real_dir(int dir_fd, const char *name)
-{
-	struct stat st;
-
-	return fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
-}
-
 static bool is_real_file(int dir_fd, const char *name)
 {
 	struct stat st;
@@ -167,39 +160,9 @@ static bool is_real_file(int dir_fd, const char *name)
 	return fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Numeric subdirectories (not symlinks to them), unsorted. */
-static int scan_pid_dirs(int dir_fd, int **pids, size_t *n, ms_error *err)
-{
-	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	struct dirent *de;
-	size_t cap = 0;
-	int pid;
-
-	if (!d) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		return ms_errno_to_error(e, ".", err);
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (!ms_pid_name(de->d_name, strlen(de->d_name), &pid))
-			continue;
-		if (de->d_type != DT_DIR &&
-		    (de->d_type != DT_UNKNOWN || !is_real_dir(dir_fd, de->d_name)))
-			continue;
-		if (ms_pids_push(pids, n, &cap, pid) < 0) {
-			closedir(d);
-			return ms_error_set(err, ENOMEM, 0, "process list: out of memory");
-		}
-	}
-	closedir(d);
-	return 0;
-}
-
 static int snapdir_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
 {
-	int r = scan_pid_dirs(root_fd_of(src), pids, n, err);
+	int r = ms_scan_pid_dirs(root_fd_of(src), pids, n, err);
 
 	if (r < 0) {
 		free(*pids);
@@ -235,7 +198,7 @@ static bool looks_like_proc(int dir_fd)
 	for (size_t i = 0; ms_snapshot_markers[i]; i++)
 		if (is_real_file(dir_fd, ms_snapshot_markers[i]))
 			return true;
-	if (scan_pid_dirs(dir_fd, &pids, &n, NULL) < 0)
+	if (ms_scan_pid_dirs(dir_fd, &pids, &n, NULL) < 0)
 		n = 0;
 	free(pids);
 	return n > 0;

@@ -4,7 +4,9 @@
  * kind, the checks every read goes through, the line splitter, and what a
  * snapshot says about the machine it came from.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -445,4 +447,41 @@ void ms_source_fill_snapshot_info(ms_source *src)
 	if (!src->info.layout[0])
 		ms_copy_field(src->info.layout, sizeof src->info.layout, "proc-tree", 9);
 	ms_buf_free(&b);
+}
+
+static bool is_real_dir(int dir_fd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Numeric subdirectories (not symlinks to them), unsorted. */
+int ms_scan_pid_dirs(int dir_fd, int **pids, size_t *n, ms_error *err)
+{
+	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	size_t cap = 0;
+	int pid;
+
+	if (!d) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return ms_errno_to_error(e, ".", err);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!ms_pid_name(de->d_name, strlen(de->d_name), &pid))
+			continue;
+		if (de->d_type != DT_DIR &&
+		    (de->d_type != DT_UNKNOWN || !is_real_dir(dir_fd, de->d_name)))
+			continue;
+		if (ms_pids_push(pids, n, &cap, pid) < 0) {
+			closedir(d);
+			return ms_error_set(err, ENOMEM, 0, "process list: out of memory");
+		}
+	}
+	closedir(d);
+	return 0;
 }
