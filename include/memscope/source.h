@@ -60,6 +60,13 @@ typedef int (*ms_chunk_fn)(void *ctx, const char *data, size_t len);
 int ms_source_stream(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx,
 		     ms_error *err);
 
+/* ms_source_stream for one big file: a second thread reads the next chunks
+ * while fn works on the ones read, so that the kernel's printing and our
+ * parsing overlap (a process with 60,000 mappings). Sources held in memory
+ * stream as usual. */
+int ms_source_stream_ahead(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx,
+			   ms_error *err);
+
 /* Numeric entries of the proc root (processes), ascending. *pids is
  * malloc'd; the caller frees it. */
 int ms_source_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err);
@@ -85,6 +92,10 @@ void ms_line_splitter_free(ms_line_splitter *s);
 
 /* Internal: the table each kind of source fills in. */
 struct ms_source_ops {
+	/* Sources backed by files: an open fd of relpath, or <0 with err
+	 * set; source.c reads it. NULL for sources held in memory, which
+	 * read and stream themselves. */
+	int (*open_fd)(ms_source *src, const char *relpath, ms_error *err);
 	int (*read)(ms_source *src, const char *relpath, ms_buf *out, ms_error *err);
 	int (*stream)(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx,
 		      ms_error *err);

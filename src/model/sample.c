@@ -260,7 +260,7 @@ static int vmas_from_smaps(ms_source *src, int pid, ms_vmalist *out, ms_error *e
 	snprintf(path, sizeof path, "%d/smaps", pid);
 	ms_smaps_parser_init(&parser, out, err);
 	ms_line_splitter_init(&split, smaps_line, &parser, VMA_MAX_LINE);
-	rc = ms_source_stream(src, path, ms_line_splitter_feed, &split, err);
+	rc = ms_source_stream_ahead(src, path, ms_line_splitter_feed, &split, err);
 	/* The splitter refuses a line without a word: say which one. */
 	if (rc == -EFBIG && err && !err->msg[0])
 		ms_error_set(err, EFBIG, parser.lineno + 1, "line %u longer than %d KiB",

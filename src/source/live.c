@@ -39,17 +39,6 @@ static int live_open_file(ms_source *src, const char *relpath, ms_error *err)
 	return fd;
 }
 
-static int live_read(ms_source *src, const char *relpath, ms_buf *out, ms_error *err)
-{
-	return ms_opened_read(src, live_open_file, relpath, out, err);
-}
-
-static int live_stream(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx,
-		       ms_error *err)
-{
-	return ms_opened_stream(src, live_open_file, relpath, fn, ctx, err);
-}
-
 /* Through libproc2, the library made to walk the kernel's process list;
  * it takes thread group leaders only (PIDS_FETCH_TASKS_ONLY). All its calls
  * stay on this one (calling) thread: it keeps global state. */
@@ -102,9 +91,8 @@ static void live_close(ms_source *src)
 }
 
 static const struct ms_source_ops live_ops = {
-	.read = live_read,
-	.stream = live_stream,
 	.list_pids = live_list_pids,
+	.open_fd = live_open_file,
 	.close = live_close,
 	.thread_safe = true,
 };

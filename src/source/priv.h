@@ -43,14 +43,9 @@ int ms_scan_pid_dirs(int dir_fd, int **pids, size_t *n, ms_error *err);
 /* Read loops over an open fd, capped at MS_FILE_CAP (-EFBIG). */
 int ms_fd_read_all(int fd, const char *relpath, ms_buf *out, ms_error *err);
 int ms_fd_stream(int fd, const char *relpath, ms_chunk_fn fn, void *ctx, ms_error *err);
-/* How a file-backed source opens relpath: an fd, or <0 with err set. */
-typedef int (*ms_open_fn)(ms_source *src, const char *relpath, ms_error *err);
-/* Open, read whole (or stream), close: the read and stream operations of
- * every source backed by files, which differ only in how they open. */
-int ms_opened_read(ms_source *src, ms_open_fn open_file, const char *relpath, ms_buf *out,
-		   ms_error *err);
-int ms_opened_stream(ms_source *src, ms_open_fn open_file, const char *relpath,
-		     ms_chunk_fn fn, void *ctx, ms_error *err);
+/* ms_fd_stream with the reads on a second thread (readahead.c). */
+int ms_fd_stream_ahead(int fd, const char *relpath, ms_chunk_fn fn, void *ctx,
+		       ms_error *err);
 /* Maps an errno of open/read to the source contract: ESRCH (the process
  * exited) is ENOENT, EPERM is EACCES; fills err and returns -code. */
 int ms_errno_to_error(int e, const char *relpath, ms_error *err);

@@ -142,17 +142,6 @@ static int snapdir_open_file(ms_source *src, const char *relpath, ms_error *err)
 	return fd;
 }
 
-static int snapdir_read(ms_source *src, const char *relpath, ms_buf *out, ms_error *err)
-{
-	return ms_opened_read(src, snapdir_open_file, relpath, out, err);
-}
-
-static int snapdir_stream(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx,
-		  ms_error *err)
-{
-	return ms_opened_stream(src, snapdir_open_file, relpath, fn, ctx, err);
-}
-
 static bool is_real_file(int dir_fd, const char *name)
 {
 	struct stat st;
@@ -182,9 +171,8 @@ static void snapdir_close(ms_source *src)
 }
 
 static const struct ms_source_ops snapdir_ops = {
-	.read = snapdir_read,
-	.stream = snapdir_stream,
 	.list_pids = snapdir_list_pids,
+	.open_fd = snapdir_open_file,
 	.close = snapdir_close,
 	.thread_safe = true,
 };

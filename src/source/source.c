@@ -94,17 +94,46 @@ int ms_source_read(ms_source *src, const char *relpath, ms_buf *out, ms_error *e
 	if (r < 0)
 		return r;
 	ms_buf_reset(out);
-	return src->ops->read(src, relpath, out, err);
+	if (!src->ops->open_fd)
+		return src->ops->read(src, relpath, out, err);
+	int fd = src->ops->open_fd(src, relpath, err);
+	if (fd < 0)
+		return fd;
+	r = ms_fd_read_all(fd, relpath, out, err);
+	close(fd);
+	return r;
 }
 
-int ms_source_stream(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx,
-		     ms_error *err)
+/* A file-backed source streams from an fd, read ahead on a second thread
+ * when asked; one held in memory streams from there. */
+static int stream(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx, bool ahead,
+		  ms_error *err)
 {
 	int r = check_relpath(relpath, err);
 
 	if (r < 0)
 		return r;
-	return src->ops->stream(src, relpath, fn, ctx, err);
+	if (!src->ops->open_fd)
+		return src->ops->stream(src, relpath, fn, ctx, err);
+	int fd = src->ops->open_fd(src, relpath, err);
+	if (fd < 0)
+		return fd;
+	r = ahead ? ms_fd_stream_ahead(fd, relpath, fn, ctx, err)
+		  : ms_fd_stream(fd, relpath, fn, ctx, err);
+	close(fd);
+	return r;
+}
+
+int ms_source_stream(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx,
+		     ms_error *err)
+{
+	return stream(src, relpath, fn, ctx, false, err);
+}
+
+int ms_source_stream_ahead(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx,
+			   ms_error *err)
+{
+	return stream(src, relpath, fn, ctx, true, err);
 }
 
 int ms_source_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
@@ -216,30 +245,6 @@ int ms_fd_read_all(int fd, const char *relpath, ms_buf *out, ms_error *err)
 		out->len += (size_t)r;
 		out->data[out->len] = '\0';
 	}
-}
-
-int ms_opened_read(ms_source *src, ms_open_fn open_file, const char *relpath, ms_buf *out,
-		   ms_error *err)
-{
-	int fd = open_file(src, relpath, err);
-
-	if (fd < 0)
-		return fd;
-	int r = ms_fd_read_all(fd, relpath, out, err);
-	close(fd);
-	return r;
-}
-
-int ms_opened_stream(ms_source *src, ms_open_fn open_file, const char *relpath,
-		     ms_chunk_fn fn, void *ctx, ms_error *err)
-{
-	int fd = open_file(src, relpath, err);
-
-	if (fd < 0)
-		return fd;
-	int r = ms_fd_stream(fd, relpath, fn, ctx, err);
-	close(fd);
-	return r;
 }
 
 int ms_fd_stream(int fd, const char *relpath, ms_chunk_fn fn, void *ctx, ms_error *err)

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Reading ahead: one big /proc file (the smaps of a process with 60,000
+ * mappings) costs the kernel as much time to print as we need to parse it.
+ * A second thread reads the next chunks while the caller's thread works on
+ * the chunks already read, so that the two costs overlap instead of adding
+ * up. The chunks go round a small ring: memory stays bounded whatever the
+ * size of the file.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "priv.h"
+
+/* The kernel prints a seq_file into whatever room a read() offers, so a
+ * large chunk means few system calls; 4 of them keep the reader a quarter
+ * of a megabyte ahead. */
+#define AHEAD_CHUNK ((size_t)128 << 10)
+#define AHEAD_SLOTS 4
+
+struct slot {
+	char *data;
+	size_t len;
+	bool full;   /* written by the reader, not yet used by the consumer */
+	bool last;   /* end of file, or the error in reader_errno */
+};
+
+struct ahead {
+	int fd;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct slot slots[AHEAD_SLOTS];
+	bool stop;        /* the consumer is done: the reader leaves */
+	int reader_errno; /* 0, or the errno of the failed read */
+	size_t total;
+};
+
+static ssize_t read_retry(int fd, void *buf, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* Waits until slot i is free (or the consumer has stopped). */
+static bool wait_free(struct ahead *a, struct slot *s)
+{
+	pthread_mutex_lock(&a->lock);
+	while (s->full && !a->stop)
+		pthread_cond_wait(&a->changed, &a->lock);
+	bool go = !a->stop;
+	pthread_mutex_unlock(&a->lock);
+	return go;
+}
+
+static void publish(struct ahead *a, struct slot *s, size_t len, bool last, int e)
+{
+	pthread_mutex_lock(&a->lock);
+	s->len = len;
+	s->last = last;
+	s->full = true;
+	if (e)
+		a->reader_errno = e;
+	pthread_cond_broadcast(&a->changed);
+	pthread_mutex_unlock(&a->lock);
+}
+
+static void *reader_main(void *arg)
+{
+	struct ahead *a = arg;
+
+	for (size_t i = 0;; i = (i + 1) % AHEAD_SLOTS) {
+		struct slot *s = &a->slots[i];
+		if (!wait_free(a, s))
+			return NULL;
+		/* The slot is ours until published: no lock while reading. */
+		ssize_t r = read_retry(a->fd, s->data, AHEAD_CHUNK);
+		if (r <= 0) {
+			publish(a, s, 0, true, r < 0 ? errno : 0);
+			return NULL;
+		}
+		publish(a, s, (size_t)r, false, 0);
+	}
+}
+
+static struct slot *wait_full(struct ahead *a, struct slot *s)
+{
+	pthread_mutex_lock(&a->lock);
+	while (!s->full)
+		pthread_cond_wait(&a->changed, &a->lock);
+	pthread_mutex_unlock(&a->lock);
+	return s;
+}
+
+static void release(struct ahead *a, struct slot *s, bool stop)
+{
+	pthread_mutex_lock(&a->lock);
+	s->full = false;
+	if (stop)
+		a->stop = true;
+	pthread_cond_broadcast(&a->changed);
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* The caller's side: hands each chunk to fn in file order. */
+static int consume(struct ahead *a, const char *relpath, ms_chunk_fn fn, void *ctx,
+		   ms_error *err)
+{
+	for (size_t i = 0;; i = (i + 1) % AHEAD_SLOTS) {
+		struct slot *s = wait_full(a, &a->slots[i]);
+		int ret = 0;
+		if (s->last) {
+			if (a->reader_errno)
+				ret = ms_errno_to_error(a->reader_errno, relpath, err);
+			release(a, s, true);
+			return ret;
+		}
+		a->total += s->len;
+		if (a->total > MS_FILE_CAP)
+			ret = ms_error_set(err, EFBIG, 0, "%s: more than %zu MiB", relpath,
+					   MS_FILE_CAP >> 20);
+		else
+			ret = fn(ctx, s->data, s->len);
+		release(a, s, ret != 0);
+		if (ret != 0)
+			return ret;
+	}
+}
+
+static void ahead_free(struct ahead *a)
+{
+	for (size_t i = 0; i < AHEAD_SLOTS; i++)
+		free(a->slots[i].data);
+	pthread_cond_destroy(&a->changed);
+	pthread_mutex_destroy(&a->lock);
+}
+
+int ms_fd_stream_ahead(int fd, const char *relpath, ms_chunk_fn fn, void *ctx, ms_error *err)
+{
+	struct ahead a = { .fd = fd };
+	pthread_t reader;
+	int ret;
+
+	pthread_mutex_init(&a.lock, NULL);
+	pthread_cond_init(&a.changed, NULL);
+	for (size_t i = 0; i < AHEAD_SLOTS; i++) {
+		if (!(a.slots[i].data = malloc(AHEAD_CHUNK))) {
+			ahead_free(&a);
+			return ms_errno_to_error(ENOMEM, relpath, err);
+		}
+	}
+	/* No second thread to be had: the same chunks, read in turn. */
+	if (pthread_create(&reader, NULL, reader_main, &a) != 0) {
+		ahead_free(&a);
+		return ms_fd_stream(fd, relpath, fn, ctx, err);
+	}
+	ret = consume(&a, relpath, fn, ctx, err);
+	pthread_join(reader, NULL);
+	ahead_free(&a);
+	return ret;
+}
