@@ -78,7 +78,8 @@ struct render {
 	const ms_sample *s;
 	ms_buf *out;
 	ms_json j;
-	int status; /* first -ENOMEM of the text/CSV writers, sticky */
+	ms_buf scratch; /* escaped text of the cell being written */
+	int status;     /* first -ENOMEM of the text/CSV writers, sticky */
 };
 
 static void put(struct render *r, const char *s)
@@ -98,30 +99,69 @@ static void putf(struct render *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void put_bytes(struct render *r, const char *s, size_t len)
+{
+	if (!r->status && ms_buf_append(r->out, s, len))
+		r->status = -ENOMEM;
+}
+
 static void put_spaces(struct render *r, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		put(r, " ");
+	static const char spaces[] = "                                ";
+
+	for (size_t step; n > 0; n -= step) {
+		step = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+		put_bytes(r, spaces, step);
+	}
+}
+
+/* Text ready for a terminal, and its width in columns. */
+struct shown {
+	const char *text;
+	size_t len, width;
+};
+
+static bool printable_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+/* Untrusted text made safe to show: nearly all of it is printable ASCII,
+ * shown as it is; the rest is escaped into r->scratch, valid until the next
+ * call. */
+static struct shown display_text(struct render *r, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (printable_ascii(s, len))
+		return (struct shown){ s, len, len };
+	ms_buf_reset(&r->scratch);
+	if (ms_escape_display(&r->scratch, s, len) || !r->scratch.data) {
+		if (len)
+			r->status = -ENOMEM;
+		return (struct shown){ "", 0, 0 };
+	}
+	return (struct shown){ r->scratch.data, r->scratch.len,
+			       ms_display_width(r->scratch.data, r->scratch.len) };
+}
+
+/* Text padded to width columns, on the left or on the right. */
+static void put_padded(struct render *r, struct shown t, size_t width, bool left)
+{
+	if (!left && t.width < width)
+		put_spaces(r, width - t.width);
+	put_bytes(r, t.text, t.len);
+	if (left && t.width < width)
+		put_spaces(r, width - t.width);
 }
 
 /* Untrusted text for a terminal: escaped, then padded to width columns. */
 static void put_display(struct render *r, const char *s, size_t width, bool left)
 {
-	ms_buf esc = MS_BUF_INIT;
-
-	if (ms_escape_display(&esc, s, strlen(s))) {
-		r->status = -ENOMEM;
-		ms_buf_free(&esc);
-		return;
-	}
-	const char *text = esc.data ? esc.data : "";
-	size_t w = ms_display_width(text, esc.len);
-	if (!left && w < width)
-		put_spaces(r, width - w);
-	put(r, text);
-	if (left && w < width)
-		put_spaces(r, width - w);
-	ms_buf_free(&esc);
+	put_padded(r, display_text(r, s), width, left);
 }
 
 /* Why a part is missing. The parsers' messages quote the bytes they could
@@ -140,11 +180,11 @@ static void put_csv_field(struct render *r, const char *s)
 
 static void put_kb_text(struct render *r, int64_t kb, size_t width)
 {
-	char cell[CELL_MAX] = "-";
+	char cell[CELL_MAX];
 
-	if (kb != MS_NA)
-		ms_format_kb(cell, sizeof cell, kb, r->o->plain_kb);
-	putf(r, "%*s", (int)width, cell);
+	ms_format_kb(cell, sizeof cell, kb, r->o->plain_kb);
+	size_t len = strlen(cell);
+	put_padded(r, (struct shown){ cell, len, len }, width, false);
 }
 
 /* CSV leaves an unknown figure empty: a spreadsheet then sees no value
@@ -202,6 +242,16 @@ static int part_error(const struct render *r, const char *file, const ms_part_st
 
 /* ---- tables -------------------------------------------------------------- */
 
+/* Columns a table may have (the widest, vma, has 13). */
+#define MAX_COLS 24
+
+/* Sums of the kB columns over every row, shown or not: MS_NA where no row
+ * knows the figure. */
+struct totals {
+	int64_t sum[MAX_COLS];
+	size_t count;
+};
+
 /* A sorted, limited copy of a table's rows (the sample stays const). */
 struct rows {
 	const ms_table_def *t;
@@ -211,6 +261,7 @@ struct rows {
 	size_t n;      /* all rows: totals cover them all */
 	size_t shown;  /* after --limit */
 	size_t stride;
+	struct totals totals;
 };
 
 static const void *row_at(const struct rows *rs, size_t i)
@@ -283,6 +334,40 @@ static int sort_col(const ms_batch_opts *o, const ms_table_def *t, int *col, ms_
 	return key && *col < 0 ? unknown_sort_key(t, key, err) : 0;
 }
 
+static bool col_totals(const ms_column *c)
+{
+	return c->kind == MS_COL_KB && !c->no_total;
+}
+
+static bool has_totals(const ms_table_def *t)
+{
+	for (size_t c = 0; c < t->ncols; c++)
+		if (col_totals(&t->cols[c]))
+			return true;
+	return false;
+}
+
+static void totals_init(struct totals *tot)
+{
+	for (size_t c = 0; c < MAX_COLS; c++)
+		tot->sum[c] = MS_NA;
+	tot->count = 0;
+}
+
+/* Adds one row's known figures: a row that lacks one hides nothing. */
+static void totals_add(struct totals *tot, const ms_table_def *t, const void *row,
+		       const void *ctx)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (!col_totals(&t->cols[c]))
+			continue;
+		int64_t v = ms_cell_i64(&t->cols[c], row, ctx);
+		if (v != MS_NA)
+			tot->sum[c] = tot->sum[c] == MS_NA ? v : ms_add_na(tot->sum[c], v);
+	}
+	tot->count++;
+}
+
 /* Sorts and limits the rows of a table. The sample is const, so its rows
  * are copied; rows the caller owns (a VMA list) are sorted in place, as
  * their getters find a row's strings by its index in the list. */
@@ -294,6 +379,8 @@ static int rows_prepare(struct rows *rs, const ms_batch_opts *o, const ms_table_
 
 	*rs = (struct rows){ .t = t, .ctx = ctx, .n = n, .stride = stride,
 			     .data = (char *)rows };
+	if (t->ncols > MAX_COLS)
+		return ms_error_set(err, EINVAL, 0, "%s: more than %d columns", t->name, MAX_COLS);
 	int rc = sort_col(o, t, &col, err);
 	if (rc)
 		return rc;
@@ -309,6 +396,9 @@ static int rows_prepare(struct rows *rs, const ms_batch_opts *o, const ms_table_
 	else if (o->reverse)
 		reverse_rows(rs);
 	rs->shown = o->limit > 0 && (size_t)o->limit < n ? (size_t)o->limit : n;
+	totals_init(&rs->totals);
+	for (size_t i = 0; i < n; i++)
+		totals_add(&rs->totals, t, row_at(rs, i), ctx);
 	return 0;
 }
 
@@ -319,127 +409,42 @@ static void rows_free(struct rows *rs)
 	rs->data = NULL;
 }
 
-static bool col_totals(const ms_column *c)
-{
-	return c->kind == MS_COL_KB && !c->no_total;
-}
-
-static bool has_totals(const ms_table_def *t)
-{
-	for (size_t c = 0; c < t->ncols; c++)
-		if (col_totals(&t->cols[c]))
-			return true;
-	return false;
-}
-
-/* Sum of the known values of a kB column over every row (not only the
- * shown ones); MS_NA when no row knows it. */
-static int64_t column_total(const struct rows *rs, const ms_column *c)
-{
-	int64_t sum = MS_NA;
-
-	for (size_t i = 0; i < rs->n; i++) {
-		int64_t v = ms_cell_i64(c, row_at(rs, i), rs->ctx);
-		if (v != MS_NA)
-			sum = sum == MS_NA ? v : ms_add_na(sum, v);
-	}
-	return sum;
-}
-
 static const char *cell_str(const ms_column *c, const void *row, const void *ctx)
 {
 	const char *s = ms_cell_str(c, row, ctx);
 	return s ? s : "";
 }
 
-/* A number, hex or kB cell as text ("-" when unknown). */
-static void format_number(const struct render *r, const ms_column *c, const void *row,
-			  const void *ctx, char *cell, size_t cap)
+/* A number, hex or kB cell as text ("-" when unknown); its length. */
+static size_t format_number(const struct render *r, const ms_column *c, const void *row,
+			    const void *ctx, char cell[CELL_MAX])
 {
 	int64_t v;
 
 	switch (c->kind) {
 	case MS_COL_HEX:
-		snprintf(cell, cap, "%08" PRIx64, ms_cell_u64(c, row, ctx));
-		return;
+		return ms_fmt_hex(cell, ms_cell_u64(c, row, ctx), 8);
 	case MS_COL_KB:
-		v = ms_cell_i64(c, row, ctx);
-		if (v == MS_NA)
-			snprintf(cell, cap, "-");
-		else
-			ms_format_kb(cell, cap, v, r->o->plain_kb);
-		return;
+		ms_format_kb(cell, CELL_MAX, ms_cell_i64(c, row, ctx), r->o->plain_kb);
+		return strlen(cell);
 	default:
 		v = ms_cell_i64(c, row, ctx);
-		if (v == MS_NA)
-			snprintf(cell, cap, "-");
-		else
-			snprintf(cell, cap, "%" PRId64, v);
-		return;
-	}
-}
-
-static size_t cell_width(const struct render *r, const ms_column *c, const void *row,
-			 const void *ctx)
-{
-	char cell[CELL_MAX];
-
-	if (c->kind != MS_COL_STR) {
-		format_number(r, c, row, ctx, cell, sizeof cell);
-		return strlen(cell);
-	}
-	ms_buf esc = MS_BUF_INIT;
-	const char *s = cell_str(c, row, ctx);
-	size_t w = ms_escape_display(&esc, s, strlen(s)) || !esc.data
-			   ? 0 : ms_display_width(esc.data, esc.len);
-	ms_buf_free(&esc);
-	return w;
-}
-
-static void put_cell_text(struct render *r, const ms_column *c, const void *row,
-			  const void *ctx, size_t width)
-{
-	char cell[CELL_MAX];
-
-	if (c->kind == MS_COL_STR) {
-		put_display(r, cell_str(c, row, ctx), width, c->left);
-		return;
-	}
-	format_number(r, c, row, ctx, cell, sizeof cell);
-	putf(r, c->left ? "%-*s" : "%*s", (int)width, cell);
-}
-
-static size_t total_width(const struct render *r, const struct rows *rs, const ms_column *c)
-{
-	char cell[CELL_MAX] = "-";
-	int64_t v = column_total(rs, c);
-
-	if (v != MS_NA)
-		ms_format_kb(cell, sizeof cell, v, r->o->plain_kb);
-	return strlen(cell);
-}
-
-/* Text widths: the declared width, widened to the title, to every shown
- * cell and to the totals, so that the columns stay aligned. */
-static void text_widths(const struct render *r, const struct rows *rs, size_t *w)
-{
-	const ms_table_def *t = rs->t;
-
-	for (size_t c = 0; c < t->ncols; c++) {
-		const ms_column *col = &t->cols[c];
-		w[c] = col->width > 0 ? (size_t)col->width : 0;
-		if (strlen(col->title) > w[c])
-			w[c] = strlen(col->title);
-		for (size_t i = 0; i < rs->shown; i++) {
-			size_t cw = cell_width(r, col, row_at(rs, i), rs->ctx);
-			if (cw > w[c])
-				w[c] = cw;
+		if (v == MS_NA) {
+			memcpy(cell, "-", 2);
+			return 1;
 		}
-		if (col_totals(col) && total_width(r, rs, col) > w[c])
-			w[c] = total_width(r, rs, col);
+		return ms_fmt_i64(cell, v);
 	}
-	if (has_totals(t) && w[0] < strlen("TOTAL"))
-		w[0] = strlen("TOTAL");
+}
+
+/* One cell of a text table, formatted into cell when it is a number. */
+static struct shown text_cell(struct render *r, const ms_column *c, const void *row,
+			      const void *ctx, char cell[CELL_MAX])
+{
+	if (c->kind == MS_COL_STR)
+		return display_text(r, cell_str(c, row, ctx));
+	size_t len = format_number(r, c, row, ctx, cell);
+	return (struct shown){ cell, len, len };
 }
 
 static void put_sep(struct render *r, size_t c)
@@ -454,6 +459,96 @@ static size_t pad_for(const ms_table_def *t, size_t c, const size_t *w)
 	return c + 1 == t->ncols && t->cols[c].left ? 0 : w[c];
 }
 
+/* ---- text tables: every cell formatted once ------------------------------- */
+
+/* The cells of the shown rows as text, one after the other, so that the
+ * column widths come from them and they are then written padded, without
+ * formatting a number twice; rows can be added as they are read. */
+struct cells {
+	const ms_table_def *t;
+	size_t nrows, cap;  /* rows held, rows len[] has room for */
+	ms_buf text;        /* every cell's bytes, row after row */
+	uint32_t *len;      /* bytes of each cell, ncols per row */
+	size_t width[MAX_COLS];
+};
+
+/* Widths start at the declared width, widened to the title. */
+static void cells_init(struct cells *cs, const ms_table_def *t)
+{
+	*cs = (struct cells){ .t = t, .text = MS_BUF_INIT };
+	for (size_t c = 0; c < t->ncols && c < MAX_COLS; c++) {
+		size_t title = strlen(t->cols[c].title);
+		cs->width[c] = t->cols[c].width > 0 ? (size_t)t->cols[c].width : 0;
+		if (title > cs->width[c])
+			cs->width[c] = title;
+	}
+}
+
+static void cells_free(struct cells *cs)
+{
+	ms_buf_free(&cs->text);
+	free(cs->len);
+	cs->len = NULL;
+}
+
+/* Width in columns of an escaped cell (multi-byte UTF-8 may be narrower or
+ * wider than its bytes). */
+static size_t stored_width(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)text[i] >= 0x80)
+			return ms_display_width(text, len);
+	return len;
+}
+
+static int cells_add_row(struct render *r, struct cells *cs, const void *row, const void *ctx)
+{
+	const ms_table_def *t = cs->t;
+	char cell[CELL_MAX];
+
+	if (cs->nrows == cs->cap) {
+		size_t cap = cs->cap ? cs->cap * 2 : 64;
+		uint32_t *len = cap > SIZE_MAX / sizeof *len / t->ncols
+					? NULL : realloc(cs->len, cap * t->ncols * sizeof *len);
+		if (!len)
+			return r->status = -ENOMEM;
+		cs->len = len;
+		cs->cap = cap;
+	}
+	uint32_t *lens = cs->len + cs->nrows * t->ncols;
+	for (size_t c = 0; c < t->ncols; c++) {
+		struct shown sh = text_cell(r, &t->cols[c], row, ctx, cell);
+		if (sh.len > UINT32_MAX || ms_buf_append(&cs->text, sh.text, sh.len))
+			return r->status = -ENOMEM;
+		lens[c] = (uint32_t)sh.len;
+		if (sh.width > cs->width[c])
+			cs->width[c] = sh.width;
+	}
+	cs->nrows++;
+	return 0;
+}
+
+static size_t total_width(const struct render *r, int64_t total)
+{
+	char cell[CELL_MAX];
+
+	ms_format_kb(cell, sizeof cell, total, r->o->plain_kb);
+	return strlen(cell);
+}
+
+/* The widths once every shown row is in: widened to the totals too. */
+static void cells_finish_widths(const struct render *r, struct cells *cs,
+				const struct totals *tot)
+{
+	const ms_table_def *t = cs->t;
+
+	for (size_t c = 0; c < t->ncols; c++)
+		if (col_totals(&t->cols[c]) && total_width(r, tot->sum[c]) > cs->width[c])
+			cs->width[c] = total_width(r, tot->sum[c]);
+	if (has_totals(t) && cs->width[0] < strlen("TOTAL"))
+		cs->width[0] = strlen("TOTAL");
+}
+
 static void text_header(struct render *r, const ms_table_def *t, const size_t *w)
 {
 	for (size_t c = 0; c < t->ncols; c++) {
@@ -463,9 +558,9 @@ static void text_header(struct render *r, const ms_table_def *t, const size_t *w
 	put(r, "\n");
 }
 
-static void text_totals(struct render *r, const struct rows *rs, const size_t *w)
+static void text_totals(struct render *r, const ms_table_def *t, const struct totals *tot,
+			const size_t *w)
 {
-	const ms_table_def *t = rs->t;
 	size_t last = 0;
 
 	if (!has_totals(t))
@@ -477,7 +572,7 @@ static void text_totals(struct render *r, const struct rows *rs, const size_t *w
 		const ms_column *col = &t->cols[c];
 		put_sep(r, c);
 		if (col_totals(col))
-			put_kb_text(r, column_total(rs, col), w[c]);
+			put_kb_text(r, tot->sum[c], w[c]);
 		else
 			putf(r, col->left ? "%-*s" : "%*s", (int)w[c], c == 0 ? "TOTAL" : "");
 	}
@@ -487,32 +582,48 @@ static void text_totals(struct render *r, const struct rows *rs, const size_t *w
 /* Text after a row's last column (the zones' watermark marker). */
 typedef const char *(*row_note_fn)(const void *row);
 
-static void table_text(struct render *r, const struct rows *rs, row_note_fn note)
+/* Header, the rows from their cells, totals. rs and note give each row's
+ * note; rs is NULL for rows that were written as they were read. */
+static void cells_write(struct render *r, struct cells *cs, const struct totals *tot,
+			const struct rows *rs, row_note_fn note)
 {
-	const ms_table_def *t = rs->t;
-	size_t *w = calloc(t->ncols ? t->ncols : 1, sizeof *w);
+	const ms_table_def *t = cs->t;
+	const char *text = cs->text.data ? cs->text.data : "";
 
-	if (!w) {
-		r->status = -ENOMEM;
-		return;
-	}
-	text_widths(r, rs, w);
-	text_header(r, t, w);
-	for (size_t i = 0; i < rs->shown; i++) {
+	cells_finish_widths(r, cs, tot);
+	text_header(r, t, cs->width);
+	for (size_t i = 0; i < cs->nrows; i++) {
+		const uint32_t *lens = cs->len + i * t->ncols;
 		for (size_t c = 0; c < t->ncols; c++) {
+			struct shown sh = { text, lens[c], lens[c] };
+			if (t->cols[c].kind == MS_COL_STR)
+				sh.width = stored_width(text, lens[c]);
 			put_sep(r, c);
-			put_cell_text(r, &t->cols[c], row_at(rs, i), rs->ctx, pad_for(t, c, w));
+			put_padded(r, sh, pad_for(t, c, cs->width), t->cols[c].left);
+			text += lens[c];
 		}
-		const char *extra = note ? note(row_at(rs, i)) : NULL;
+		const char *extra = rs && note ? note(row_at(rs, i)) : NULL;
 		if (extra)
 			putf(r, "  %s", extra);
 		put(r, "\n");
 	}
-	text_totals(r, rs, w);
-	if (rs->shown < rs->n)
-		putf(r, "(%zu of %zu rows shown; totals cover all %zu)\n", rs->shown, rs->n,
-		     rs->n);
-	free(w);
+	text_totals(r, t, tot, cs->width);
+	if (cs->nrows < tot->count)
+		putf(r, "(%zu of %zu rows shown; totals cover all %zu)\n", cs->nrows, tot->count,
+		     tot->count);
+}
+
+static void table_text(struct render *r, const struct rows *rs, row_note_fn note)
+{
+	struct cells cs;
+
+	cells_init(&cs, rs->t);
+	for (size_t i = 0; i < rs->shown; i++)
+		if (cells_add_row(r, &cs, row_at(rs, i), rs->ctx))
+			break;
+	if (!r->status)
+		cells_write(r, &cs, &rs->totals, rs, note);
+	cells_free(&cs);
 }
 
 static void render_table_text(struct render *r, const struct rows *rs)
@@ -520,31 +631,37 @@ static void render_table_text(struct render *r, const struct rows *rs)
 	table_text(r, rs, NULL);
 }
 
-static void render_table_csv(struct render *r, const struct rows *rs)
+static void csv_header(struct render *r, const ms_table_def *t)
 {
-	const ms_table_def *t = rs->t;
-	char cell[CELL_MAX];
-
 	for (size_t c = 0; c < t->ncols; c++) {
 		put(r, c ? "," : "");
 		put(r, t->cols[c].key);
 	}
 	put(r, "\r\n");
-	for (size_t i = 0; i < rs->shown; i++) {
-		for (size_t c = 0; c < t->ncols; c++) {
-			const ms_column *col = &t->cols[c];
-			put(r, c ? "," : "");
-			if (col->kind == MS_COL_STR) {
-				put_csv_field(r, cell_str(col, row_at(rs, i), rs->ctx));
-			} else if (col->kind == MS_COL_HEX) {
-				format_number(r, col, row_at(rs, i), rs->ctx, cell, sizeof cell);
-				put(r, cell);
-			} else {
-				put_i64_csv(r, ms_cell_i64(col, row_at(rs, i), rs->ctx));
-			}
-		}
-		put(r, "\r\n");
+}
+
+static void csv_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx)
+{
+	char cell[CELL_MAX];
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		const ms_column *col = &t->cols[c];
+		put(r, c ? "," : "");
+		if (col->kind == MS_COL_STR)
+			put_csv_field(r, cell_str(col, row, ctx));
+		else if (col->kind == MS_COL_HEX)
+			put_bytes(r, cell, format_number(r, col, row, ctx, cell));
+		else
+			put_i64_csv(r, ms_cell_i64(col, row, ctx));
 	}
+	put(r, "\r\n");
+}
+
+static void render_table_csv(struct render *r, const struct rows *rs)
+{
+	csv_header(r, rs->t);
+	for (size_t i = 0; i < rs->shown; i++)
+		csv_row(r, rs->t, row_at(rs, i), rs->ctx);
 }
 
 static void json_cell(struct render *r, const ms_column *c, const void *row, const void *ctx)
@@ -557,8 +674,7 @@ static void json_cell(struct render *r, const ms_column *c, const void *row, con
 		ms_json_str(&r->j, ms_cell_str(c, row, ctx));
 		return;
 	case MS_COL_HEX:
-		format_number(r, c, row, ctx, cell, sizeof cell);
-		ms_json_str(&r->j, cell);
+		ms_json_strn(&r->j, cell, format_number(r, c, row, ctx, cell));
 		return;
 	default:
 		ms_json_i64(&r->j, ms_cell_i64(c, row, ctx));
@@ -569,33 +685,42 @@ static void json_cell(struct render *r, const ms_column *c, const void *row, con
 /* Keys a view adds to each row beyond its columns (documented in json.md). */
 typedef void (*row_extra_fn)(struct render *r, const void *row);
 
+static void json_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx,
+		     row_extra_fn extra)
+{
+	ms_json_obj_begin(&r->j);
+	for (size_t c = 0; c < t->ncols; c++)
+		json_cell(r, &t->cols[c], row, ctx);
+	if (extra)
+		extra(r, row);
+	ms_json_obj_end(&r->j);
+}
+
 static void json_rows(struct render *r, const char *key, const struct rows *rs,
 		      row_extra_fn extra)
 {
 	ms_json_key(&r->j, key);
 	ms_json_arr_begin(&r->j);
-	for (size_t i = 0; i < rs->shown; i++) {
-		ms_json_obj_begin(&r->j);
-		for (size_t c = 0; c < rs->t->ncols; c++)
-			json_cell(r, &rs->t->cols[c], row_at(rs, i), rs->ctx);
-		if (extra)
-			extra(r, row_at(rs, i));
-		ms_json_obj_end(&r->j);
-	}
+	for (size_t i = 0; i < rs->shown; i++)
+		json_row(r, rs->t, row_at(rs, i), rs->ctx, extra);
 	ms_json_arr_end(&r->j);
+}
+
+static void json_totals_of(struct render *r, const char *key, const ms_table_def *t,
+			   const struct totals *tot)
+{
+	ms_json_key(&r->j, key);
+	ms_json_obj_begin(&r->j);
+	for (size_t c = 0; c < t->ncols; c++)
+		if (col_totals(&t->cols[c]))
+			ms_json_kv_i64(&r->j, t->cols[c].key, tot->sum[c]);
+	ms_json_kv_i64(&r->j, "count", (int64_t)tot->count);
+	ms_json_obj_end(&r->j);
 }
 
 static void json_totals(struct render *r, const char *key, const struct rows *rs)
 {
-	ms_json_key(&r->j, key);
-	ms_json_obj_begin(&r->j);
-	for (size_t c = 0; c < rs->t->ncols; c++) {
-		const ms_column *col = &rs->t->cols[c];
-		if (col_totals(col))
-			ms_json_kv_i64(&r->j, col->key, column_total(rs, col));
-	}
-	ms_json_kv_i64(&r->j, "count", (int64_t)rs->n);
-	ms_json_obj_end(&r->j);
+	json_totals_of(r, key, rs->t, &rs->totals);
 }
 
 /* ---- procrank ------------------------------------------------------------ */
@@ -1141,12 +1266,26 @@ static int vma_error(const struct render *r, ms_source *src, int rc, ms_error *e
 	return ms_error_set(err, ENOENT, 0, "vma %d: %s/%d: no smaps or maps", pid, root, pid);
 }
 
-static int render_vma(struct render *r, ms_source *src, ms_error *err)
+static void vma_text_head(struct render *r, size_t n, bool from_smaps)
+{
+	putf(r, "pid %d, %zu mappings%s\n", r->o->pid, n,
+	     from_smaps ? "" : " (from maps: no smaps, memory figures unknown)");
+}
+
+static void vma_json_head(struct render *r, bool from_smaps)
+{
+	json_begin(r, "vma");
+	ms_json_kv_i64(&r->j, "pid", r->o->pid);
+	ms_json_key(&r->j, "from_smaps");
+	ms_json_bool(&r->j, from_smaps);
+}
+
+/* --sort or --reverse: the whole list, then sorted. */
+static int render_vma_sorted(struct render *r, ms_source *src, ms_error *err)
 {
 	ms_vmalist vl;
 	struct rows rs;
 
-	memset(&vl, 0, sizeof vl);
 	int rc = ms_vmas_load(src, r->o->pid, &vl, err);
 	if (rc)
 		return vma_error(r, src, rc, err);
@@ -1157,18 +1296,14 @@ static int render_vma(struct render *r, ms_source *src, ms_error *err)
 	}
 	switch (r->o->format) {
 	case MS_FORMAT_TEXT:
-		putf(r, "pid %d, %zu mappings%s\n", r->o->pid, vl.n,
-		     vl.from_smaps ? "" : " (from maps: no smaps, memory figures unknown)");
+		vma_text_head(r, vl.n, vl.from_smaps);
 		render_table_text(r, &rs);
 		break;
 	case MS_FORMAT_CSV:
 		render_table_csv(r, &rs);
 		break;
 	case MS_FORMAT_JSON:
-		json_begin(r, "vma");
-		ms_json_kv_i64(&r->j, "pid", r->o->pid);
-		ms_json_key(&r->j, "from_smaps");
-		ms_json_bool(&r->j, vl.from_smaps);
+		vma_json_head(r, vl.from_smaps);
 		json_rows(r, "vmas", &rs, NULL);
 		json_totals(r, "totals", &rs);
 		json_end(r);
@@ -1177,6 +1312,96 @@ static int render_vma(struct render *r, ms_source *src, ms_error *err)
 	rows_free(&rs);
 	ms_vmalist_free(&vl);
 	return 0;
+}
+
+/* Without --sort, mappings come in the order of the file, which the kernel
+ * prints by address: each is written as soon as it is read, so the
+ * formatting runs while the kernel prints the rest (src reads ahead) and no
+ * mapping is kept. Text keeps its cells until the widths are known. */
+struct vma_feed {
+	struct render *r;
+	struct totals tot;
+	struct cells cells; /* text */
+	bool began;         /* JSON or CSV head written */
+};
+
+static void vma_feed_begin(struct vma_feed *f, bool from_smaps)
+{
+	if (f->began)
+		return;
+	f->began = true;
+	if (f->r->o->format == MS_FORMAT_JSON) {
+		vma_json_head(f->r, from_smaps);
+		ms_json_key(&f->r->j, "vmas");
+		ms_json_arr_begin(&f->r->j);
+	} else if (f->r->o->format == MS_FORMAT_CSV) {
+		csv_header(f->r, &ms_vma_table);
+	}
+}
+
+static int vma_feed_row(void *ctx, const ms_vmalist *l, size_t i)
+{
+	struct vma_feed *f = ctx;
+	struct render *r = f->r;
+	const ms_vma *row = &l->v[i];
+	bool shown = r->o->limit <= 0 || f->tot.count < (size_t)r->o->limit;
+
+	vma_feed_begin(f, l->from_smaps);
+	totals_add(&f->tot, &ms_vma_table, row, l);
+	if (shown) {
+		switch (r->o->format) {
+		case MS_FORMAT_TEXT: cells_add_row(r, &f->cells, row, l); break;
+		case MS_FORMAT_CSV: csv_row(r, &ms_vma_table, row, l); break;
+		case MS_FORMAT_JSON: json_row(r, &ms_vma_table, row, l, NULL); break;
+		}
+	}
+	return r->status ? r->status : MS_VMA_USED;
+}
+
+static void vma_feed_end(struct vma_feed *f, bool from_smaps)
+{
+	struct render *r = f->r;
+
+	vma_feed_begin(f, from_smaps);
+	switch (r->o->format) {
+	case MS_FORMAT_TEXT:
+		vma_text_head(r, f->tot.count, from_smaps);
+		cells_write(r, &f->cells, &f->tot, NULL, NULL);
+		break;
+	case MS_FORMAT_CSV:
+		break;
+	case MS_FORMAT_JSON:
+		ms_json_arr_end(&r->j);
+		json_totals_of(r, "totals", &ms_vma_table, &f->tot);
+		json_end(r);
+		break;
+	}
+}
+
+static int render_vma_streamed(struct render *r, ms_source *src, ms_error *err)
+{
+	struct vma_feed f = { .r = r };
+	ms_vmalist vl;
+
+	totals_init(&f.tot);
+	cells_init(&f.cells, &ms_vma_table);
+	int rc = ms_vmas_load_each(src, r->o->pid, &vl, vma_feed_row, &f, err);
+	if (rc == 0)
+		vma_feed_end(&f, vl.from_smaps);
+	else if (r->status)
+		rc = ms_error_set(err, -r->status, 0, "vma %d: out of memory", r->o->pid);
+	else
+		rc = vma_error(r, src, rc, err);
+	cells_free(&f.cells);
+	ms_vmalist_free(&vl);
+	return rc;
+}
+
+static int render_vma(struct render *r, ms_source *src, ms_error *err)
+{
+	if (r->o->sort || r->o->reverse)
+		return render_vma_sorted(r, src, err);
+	return render_vma_streamed(r, src, err);
 }
 
 /* ---- report -------------------------------------------------------------- */
@@ -1379,6 +1604,7 @@ int ms_batch_render(const ms_batch_opts *o, const ms_sample *s, ms_source *src, 
 	case MS_VIEW_REPORT: rc = render_report(&r, err); break;
 	default: rc = ms_error_set(err, EINVAL, 0, "view %d: unknown", (int)o->view); break;
 	}
+	ms_buf_free(&r.scratch);
 	if (!rc && r.status)
 		rc = ms_error_set(err, -r.status, 0, "%s: out of memory", ms_view_name(o->view));
 	if (rc) {

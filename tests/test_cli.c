@@ -285,6 +285,58 @@ Test(cli, vma_view_from_smaps)
 			 "'swap_kb': 8, 'count': 3}\n");
 }
 
+/* Without --sort the mappings are written as they are read; the result is
+ * the table sorted by address, byte for byte, in every format; --limit
+ * shows fewer rows and the totals still cover all of them. */
+Test(cli, vma_written_as_read_equals_sorted)
+{
+	const char *formats[] = { "text", "csv", "json", "text -k" };
+	ms_buf sorted = MS_BUF_INIT;
+
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		cr_assert_eq(run(false, "vma 400 -f %s --sort start --proc-root '%s'", formats[i],
+				 proc_root()), 0);
+		ms_buf_reset(&sorted);
+		ms_buf_append(&sorted, out.data, out.len);
+		cr_assert_eq(run(false, "vma 400 -f %s --proc-root '%s'", formats[i], proc_root()),
+			     0);
+		cr_assert_str_eq(out.data, sorted.data, "-f %s", formats[i]);
+	}
+	ms_buf_free(&sorted);
+	cr_assert_eq(run(false, "vma 400 --limit 2 -k --proc-root '%s'", proc_root()), 0);
+	cr_assert_str_eq(out.data,
+		"pid 400, 3 mappings\n"
+		"       START          END PERM   OFFSET DEV      INODE PATH                    SIZE     RSS     PSS     USS    SWAP\n"
+		"    00010000     00128000 r-xp 00000000 b3:02     1835 /usr/bin/logd           1120      64      40      16       0\n"
+		"    00138000     00139000 rw-p 00118000 b3:02     1835 /usr/bin/logd              4       4       4       4       0\n"
+		"       TOTAL                                                                   1316     100      76      52       8\n"
+		"(2 of 3 rows shown; totals cover all 3)\n");
+	char args[1024];
+	snprintf(args, sizeof args, "vma 400 -f json --limit 1 --proc-root '%s'", proc_root());
+	cr_assert_eq(run_json_py(args, "print(len(d[\"vmas\"]), d[\"totals\"][\"count\"], "
+				       "d[\"totals\"][\"pss_kb\"])"), 0);
+	cr_assert_str_eq(out.data, "1 3 76\n");
+}
+
+/* smaps that turns to garbage after some mappings were written: no half
+ * document on stdout, exit 1, and the error names the line. */
+Test(cli, vma_garbage_after_some_mappings_gives_no_output)
+{
+	const char *tmp = tu_tmpdir();
+	char cmd[4096];
+
+	snprintf(cmd, sizeof cmd, "cp -r '%s'/. '%s' && printf 'not a line\\n' >> '%s/400/smaps'",
+		 proc_root(), tmp, tmp);
+	cr_assert_eq(tu_run(cmd, NULL), 0);
+	for (int json = 0; json < 2; json++) {
+		cr_assert_eq(run(false, "vma 400 %s --proc-root '%s'", json ? "-f json" : "", tmp), 1);
+		cr_assert_eq(out.len, 0, "stdout: [%s]", out.data);
+		cr_assert_eq(run(true, "vma 400 %s --proc-root '%s'", json ? "-f json" : "", tmp), 1);
+		assert_one_error_line("memscope: vma 400: 400/smaps:52:");
+	}
+	tu_rm_rf(tmp);
+}
+
 /* The report shows what it can and says why for the rest: exit 0. */
 Test(cli, report_lists_missing_parts)
 {

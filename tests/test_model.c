@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -735,6 +736,64 @@ Test(model, slab_sort_by_size_then_name)
 	cr_assert_str_eq(rows[1].name, "alpha");
 	cr_assert_str_eq(rows[2].name, "zeta");
 	cr_assert_eq(ms_cell_i64(&ms_slab_table.cols[col], &rows[0], &ctx), 32);
+}
+
+/* The human units as they were first written, with printf on doubles: the
+ * integer version in table.c must print the same text for every size. */
+static void format_kb_printf(char *dst, size_t cap, int64_t kb)
+{
+	static const struct {
+		char unit;
+		int decimals;
+	} units[] = { { 'M', 1 }, { 'G', 2 }, { 'T', 2 }, { 'P', 2 } };
+	const char *sign = kb < 0 ? "-" : "";
+	double v = kb < 0 ? -(double)kb : (double)kb;
+
+	if (v < 1024) {
+		snprintf(dst, cap, "%s%.0fK", sign, v);
+		return;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		v /= 1024;
+		double limit = 1024 - (units[i].decimals == 1 ? 0.05 : 0.005);
+		if (v < limit || i + 1 == 4) {
+			snprintf(dst, cap, "%s%.*f%c", sign, units[i].decimals, v, units[i].unit);
+			return;
+		}
+	}
+}
+
+Test(model, format_kb_matches_printf_everywhere)
+{
+	char got[32], want[32];
+	uint64_t x = 0x9e3779b97f4a7c15u; /* a fixed xorshift sequence */
+
+	/* Every value around each unit step and each rounding tie, then
+	 * random sizes of every magnitude up to exabytes. */
+	for (unsigned shift = 10; shift <= 50; shift += 10) {
+		for (int64_t d = -600; d <= 600; d++) {
+			int64_t steps[] = { ((int64_t)1 << shift) + d,
+					    ((int64_t)1024 << shift) - ((int64_t)1 << (shift - 10)) + d,
+					    ((int64_t)3 << (shift - 1)) + d };
+			for (size_t k = 0; k < 3; k++) {
+				for (int neg = 0; neg < 2; neg++) {
+					int64_t kb = neg ? -steps[k] : steps[k];
+					ms_format_kb(got, sizeof got, kb, false);
+					format_kb_printf(want, sizeof want, kb);
+					cr_assert_str_eq(got, want, "kb=%" PRId64, kb);
+				}
+			}
+		}
+	}
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t kb = (int64_t)(x >> (x % 62 + 2));
+		ms_format_kb(got, sizeof got, kb, false);
+		format_kb_printf(want, sizeof want, kb);
+		cr_assert_str_eq(got, want, "kb=%" PRId64, kb);
+	}
 }
 
 Test(model, format_kb)

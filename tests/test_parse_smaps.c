@@ -549,6 +549,120 @@ Test(parse_smaps, incremental_parser)
 	ms_buf_free(&b);
 }
 
+/* What the observer saw: each mapping whole (its last counter read), in
+ * file order; it keeps every other one and can stop the parse. */
+struct seen {
+	ms_vmalist copy;  /* the mappings as handed over */
+	char *paths[64];
+	size_t calls, stop_at;
+	size_t max_n;     /* the list's length at a call */
+};
+
+static int observe(void *ctx, const ms_vmalist *l, size_t i)
+{
+	struct seen *s = ctx;
+	ms_vma *slot;
+
+	cr_assert_eq(i, l->n - 1, "the newest mapping, once whole");
+	if (s->copy.n == s->copy.cap) {
+		s->copy.cap = s->copy.cap ? s->copy.cap * 2 : 16;
+		s->copy.v = realloc(s->copy.v, s->copy.cap * sizeof *s->copy.v);
+		cr_assert(s->copy.v);
+	}
+	slot = &s->copy.v[s->copy.n++];
+	*slot = l->v[i];
+	cr_assert_lt(s->calls, 64);
+	s->paths[s->calls] = strdup(ms_vma_path(l, i));
+	if (l->n > s->max_n)
+		s->max_n = l->n;
+	if (++s->calls == s->stop_at)
+		return -ECANCELED;
+	return s->calls % 2 ? MS_VMA_USED : 0;
+}
+
+static int use_all(void *ctx, const ms_vmalist *l, size_t i)
+{
+	size_t *calls = ctx;
+
+	cr_assert_leq(l->n, 1, "nothing kept from the mappings before");
+	cr_assert_eq(i, 0);
+	++*calls;
+	return MS_VMA_USED;
+}
+
+Test(parse_smaps, observer_sees_each_mapping_whole_and_may_drop_it)
+{
+	ms_buf b = MS_BUF_INIT;
+	ms_vmalist whole = { 0 }, inc = { 0 };
+	ms_smaps_parser p;
+	ms_error err;
+	ms_lines it;
+	const char *line;
+	size_t n;
+	struct seen seen = { .stop_at = 0 };
+
+	load_fixture("smaps/x86_64-6.8.smaps", &b);
+	cr_assert_eq(ms_parse_smaps(b.data, b.len, &whole, &err), 0);
+	cr_assert_gt(whole.n, 4);
+	ms_smaps_parser_init(&p, &inc, &err);
+	ms_smaps_parser_on_vma(&p, observe, &seen);
+	ms_lines_init(&it, b.data, b.len);
+	while (ms_lines_next(&it, &line, &n))
+		cr_assert_eq(ms_smaps_parser_line(&p, line, n), 0);
+	cr_assert_eq(ms_smaps_parser_finish(&p), 0);
+	cr_assert_eq(seen.calls, whole.n, "one call per mapping, the last at finish");
+	for (size_t i = 0; i < whole.n; i++) {
+		cr_assert_eq(seen.copy.v[i].start, whole.v[i].start);
+		cr_assert(memcmp(&seen.copy.v[i].mem, &whole.v[i].mem, sizeof(ms_memcounters)) == 0,
+			  "mapping %zu handed over with every counter", i);
+		cr_assert_str_eq(seen.copy.v[i].vmflags, whole.v[i].vmflags);
+		cr_assert_str_eq(seen.paths[i], ms_vma_path(&whole, i));
+		free(seen.paths[i]);
+	}
+	/* Every odd call said "used": those are not in the list. */
+	cr_assert_eq(inc.n, whole.n / 2);
+	for (size_t i = 0; i < inc.n; i++) {
+		cr_assert_eq(inc.v[i].start, whole.v[2 * i + 1].start);
+		cr_assert_str_eq(ms_vma_path(&inc, i), ms_vma_path(&whole, 2 * i + 1));
+	}
+
+	/* Every mapping used as it comes: the list holds none at the end,
+	 * and no path either. */
+	size_t calls = 0;
+	ms_smaps_parser_init(&p, &inc, &err);
+	ms_smaps_parser_on_vma(&p, use_all, &calls);
+	ms_lines_init(&it, b.data, b.len);
+	while (ms_lines_next(&it, &line, &n))
+		cr_assert_eq(ms_smaps_parser_line(&p, line, n), 0);
+	cr_assert_eq(ms_smaps_parser_finish(&p), 0);
+	cr_assert_eq(calls, whole.n);
+	cr_assert_eq(inc.n, 0);
+	cr_assert_eq(inc.strings.len, 0);
+
+	/* A negative answer stops the parse with it. */
+	struct seen stop = { .stop_at = 3 };
+	ms_smaps_parser_init(&p, &inc, &err);
+	ms_smaps_parser_on_vma(&p, observe, &stop);
+	int rc = ms_parse_smaps(b.data, b.len, &inc, &err);
+	cr_assert_eq(rc, 0, "ms_parse_smaps has no observer");
+	ms_smaps_parser_init(&p, &inc, &err);
+	ms_smaps_parser_on_vma(&p, observe, &stop);
+	ms_lines_init(&it, b.data, b.len);
+	while (ms_lines_next(&it, &line, &n) && rc == 0)
+		rc = ms_smaps_parser_line(&p, line, n);
+	cr_assert_eq(rc, -ECANCELED);
+	cr_assert_eq(stop.calls, 3);
+	for (size_t i = 0; i < stop.calls; i++)
+		free(stop.paths[i]);
+	cr_assert_eq(ms_smaps_parser_finish(&p), -ECANCELED);
+
+	free(seen.copy.v);
+	free(stop.copy.v);
+	ms_vmalist_free(&whole);
+	ms_vmalist_free(&inc);
+	ms_buf_free(&b);
+}
+
 /* ---- smaps_rollup ------------------------------------------------------ */
 
 static int rollup_str(const char *s, ms_memcounters *c, ms_error *err)

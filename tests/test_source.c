@@ -674,6 +674,68 @@ Test(source, stream_through_splitter_dir_and_tar)
 	tu_rm_rf(tmp);
 }
 
+/* Chunks appended to a buffer; stops with 7 once past stop_after bytes. */
+struct collect {
+	ms_buf all;
+	size_t chunks, stop_after;
+};
+
+static int collect_chunk(void *ctx, const char *data, size_t len)
+{
+	struct collect *c = ctx;
+
+	cr_assert_eq(ms_buf_append(&c->all, data, len), 0);
+	c->chunks++;
+	return c->stop_after && c->all.len >= c->stop_after ? 7 : 0;
+}
+
+/* A 3 MiB file, which the reader thread reads in many chunks ahead of the
+ * consumer: the same bytes, in order, as the plain stream; the consumer
+ * can stop half-way (its value comes back, the reader thread leaves); a
+ * missing file is -ENOENT; /proc itself goes through it too. */
+Test(source, stream_ahead_same_bytes_and_stops)
+{
+	const char *tmp = tu_tmpdir();
+	char path[1024];
+	ms_buf want = MS_BUF_INIT;
+
+	for (unsigned i = 0; want.len < (3u << 20); i++)
+		ms_buf_printf(&want, "line %u of a file longer than the read-ahead ring\n", i);
+	snprintf(path, sizeof path, "%s/meminfo", tmp);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	cr_assert_eq(fwrite(want.data, 1, want.len, f), want.len);
+	fclose(f);
+
+	ms_source *src = open_snapshot_ok(tmp);
+	ms_error err = { 0 };
+	struct collect c = { .all = MS_BUF_INIT };
+	cr_assert_eq(ms_source_stream_ahead(src, "meminfo", collect_chunk, &c, &err), 0);
+	cr_assert_eq(c.all.len, want.len);
+	cr_assert(memcmp(c.all.data, want.data, want.len) == 0);
+	cr_assert_gt(c.chunks, 8, "read in chunks, not at once: %zu", c.chunks);
+
+	struct collect stop = { .all = MS_BUF_INIT, .stop_after = 1u << 20 };
+	cr_assert_eq(ms_source_stream_ahead(src, "meminfo", collect_chunk, &stop, &err), 7);
+	cr_assert_lt(stop.all.len, want.len);
+	cr_assert(memcmp(stop.all.data, want.data, stop.all.len) == 0);
+	cr_assert_eq(ms_source_stream_ahead(src, "nope", collect_chunk, &stop, &err), -ENOENT);
+	ms_source_close(src);
+
+	ms_source *live = ms_source_open_live(NULL, &err);
+	cr_assert(live);
+	ms_buf_reset(&c.all);
+	snprintf(path, sizeof path, "%d/status", (int)getpid());
+	cr_assert_eq(ms_source_stream_ahead(live, path, collect_chunk, &c, &err), 0);
+	cr_assert(strstr(c.all.data, "\nVmRSS:") != NULL);
+	ms_source_close(live);
+
+	ms_buf_free(&c.all);
+	ms_buf_free(&stop.all);
+	ms_buf_free(&want);
+	tu_rm_rf(tmp);
+}
+
 /* ---- metadata parsing ------------------------------------------------------ */
 
 Test(source, meta_parse_fields)

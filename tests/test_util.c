@@ -2,6 +2,8 @@
 /* Suite "util": buffers, lines, numbers, escaping and the JSON writer. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "memscope/util.h"
@@ -86,6 +88,35 @@ Test(util, numbers_overflow_and_signs)
 	p = s;
 	cr_assert(ms_parse_u64(&p, s + 3, &u));
 	cr_assert_eq(u, 123);
+}
+
+/* The formatters must print what printf prints, at the edges of every
+ * digit count and of the 64-bit range. */
+Test(util, number_formatters_match_printf)
+{
+	static const uint64_t values[] = { 0, 1, 9, 10, 99, 100, 4095, 65535, 0xffffffffu,
+					   0x100000000u, 0x7fffffffffffu, 0xffffffffff600000u,
+					   UINT64_MAX, (uint64_t)INT64_MAX,
+					   (uint64_t)INT64_MAX + 1 };
+	char got[MS_NUM_MAX], want[64];
+
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		uint64_t v = values[i];
+		snprintf(want, sizeof want, "%" PRIu64, v);
+		cr_expect_eq(ms_fmt_u64(got, v), strlen(want));
+		cr_expect_str_eq(got, want);
+		snprintf(want, sizeof want, "%" PRId64, (int64_t)v);
+		cr_expect_eq(ms_fmt_i64(got, (int64_t)v), strlen(want));
+		cr_expect_str_eq(got, want);
+		snprintf(want, sizeof want, "%08" PRIx64, v);
+		cr_expect_eq(ms_fmt_hex(got, v, 8), strlen(want));
+		cr_expect_str_eq(got, want);
+		snprintf(want, sizeof want, "%" PRIx64, v);
+		ms_fmt_hex(got, v, 1);
+		cr_expect_str_eq(got, want);
+	}
+	ms_fmt_i64(got, INT64_MIN);
+	cr_expect_str_eq(got, "-9223372036854775808");
 }
 
 Test(util, tokens_and_na_arithmetic)

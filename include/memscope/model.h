@@ -90,6 +90,12 @@ int ms_procs_load(ms_sample *s, ms_source *src);
 
 /* The mappings of one process, from smaps (maps when smaps is missing). */
 int ms_vmas_load(ms_source *src, int pid, ms_vmalist *out, ms_error *err);
+/* The same, handing each mapping to fn as soon as it is read (see
+ * ms_vma_fn); a mapping fn is done with may be left out of out. A load can
+ * fail after some calls (the file ends in garbage): the caller then drops
+ * what it made of them. */
+int ms_vmas_load_each(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, void *ctx,
+		      ms_error *err);
 
 /* ---- derived figures ----------------------------------------------------- */
 

@@ -205,6 +205,14 @@ void ms_vmalist_free(ms_vmalist *l);
 int ms_parse_maps_line(const char *line, size_t len, ms_vma *vma,
 		       const char **path, size_t *pathlen);
 
+/* Called for each mapping as soon as it is read whole, in file order,
+ * while the rest of the file is still being read. Returns 0 to keep the
+ * mapping in the list; MS_VMA_USED when the caller is done with it, so the
+ * list forgets it (a table written as the file is read then needs no
+ * memory per mapping); or a negative errno to stop reading. */
+#define MS_VMA_USED 1
+typedef int (*ms_vma_fn)(void *ctx, const ms_vmalist *l, size_t i);
+
 /* Incremental smaps parser, so that a 60,000-mapping process can be parsed
  * while it is read, in fixed memory per chunk. Feed it whole lines. */
 typedef struct ms_smaps_parser {
@@ -213,9 +221,12 @@ typedef struct ms_smaps_parser {
 	bool in_vma;
 	ms_error *err;
 	int status; /* first error, sticky */
+	ms_vma_fn on_vma; /* NULL, or set with ms_smaps_parser_on_vma */
+	void *on_vma_ctx;
 } ms_smaps_parser;
 
 void ms_smaps_parser_init(ms_smaps_parser *p, ms_vmalist *out, ms_error *err);
+void ms_smaps_parser_on_vma(ms_smaps_parser *p, ms_vma_fn fn, void *ctx);
 int ms_smaps_parser_line(ms_smaps_parser *p, const char *line, size_t len);
 int ms_smaps_parser_finish(ms_smaps_parser *p);
 

@@ -87,6 +87,15 @@ bool ms_next_token(const char **p, const char *end, const char **tok, size_t *to
 void ms_copy_field(char *dst, size_t cap, const char *src, size_t len);
 bool ms_token_eq(const char *tok, size_t len, const char *lit);
 
+/* Numbers as text without printf (a 60,000-mapping table holds a million
+ * of them). dst needs MS_NUM_MAX bytes; the text is NUL-terminated and its
+ * length returned. */
+#define MS_NUM_MAX 24
+size_t ms_fmt_u64(char *dst, uint64_t v);
+size_t ms_fmt_i64(char *dst, int64_t v);
+/* Lower-case hex, zero-padded to at least min_digits ("%08" PRIx64). */
+size_t ms_fmt_hex(char *dst, uint64_t v, int min_digits);
+
 /* Saturating arithmetic for totals: MS_NA is contagious. */
 int64_t ms_add_na(int64_t a, int64_t b);
 

@@ -190,7 +190,10 @@ static const char *vma_dev(const void *row, const void *ctx)
 	const ms_vma *v = row;
 
 	(void)ctx;
-	snprintf(text, sizeof text, "%02x:%02x", v->dev_major, v->dev_minor);
+	/* "%02x:%02x" without printf: one call per mapping. */
+	size_t n = ms_fmt_hex(text, v->dev_major, 2);
+	text[n++] = ':';
+	ms_fmt_hex(text + n, v->dev_minor, 2);
 	return text;
 }
 

@@ -250,7 +250,9 @@ static int smaps_line(void *ctx, const char *line, size_t len)
 	return ms_smaps_parser_line(ctx, line, len);
 }
 
-static int vmas_from_smaps(ms_source *src, int pid, ms_vmalist *out, ms_error *err)
+/* *began: some line was read (so a later failure is not "no smaps"). */
+static int vmas_from_smaps(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, void *ctx,
+			   bool *began, ms_error *err)
 {
 	char path[32];
 	ms_smaps_parser parser;
@@ -259,23 +261,33 @@ static int vmas_from_smaps(ms_source *src, int pid, ms_vmalist *out, ms_error *e
 
 	snprintf(path, sizeof path, "%d/smaps", pid);
 	ms_smaps_parser_init(&parser, out, err);
+	ms_smaps_parser_on_vma(&parser, fn, ctx);
 	ms_line_splitter_init(&split, smaps_line, &parser, VMA_MAX_LINE);
 	rc = ms_source_stream_ahead(src, path, ms_line_splitter_feed, &split, err);
 	/* The splitter refuses a line without a word: say which one. */
 	if (rc == -EFBIG && err && !err->msg[0])
-		ms_error_set(err, EFBIG, parser.lineno + 1, "line %u longer than %d KiB",
-			     parser.lineno + 1, VMA_MAX_LINE / 1024);
+		ms_error_set(err, EFBIG, parser.lineno + 1, "a line longer than %d KiB",
+			     VMA_MAX_LINE / 1024);
 	if (rc == 0)
 		rc = ms_line_splitter_finish(&split);
 	if (rc == 0)
 		rc = ms_smaps_parser_finish(&parser);
 	ms_line_splitter_free(&split);
-	if (rc < 0 && rc != -ENOENT && err && strncmp(err->msg, path, strlen(path)) != 0)
-		ms_error_prefix(err, path);
+	*began = parser.lineno > 0;
+	if (rc < 0 && rc != -ENOENT && err && strncmp(err->msg, path, strlen(path)) != 0) {
+		/* "400/smaps:52: ...": the line of a file 60,000 mappings long. */
+		char where[48];
+		if (err->line)
+			snprintf(where, sizeof where, "%s:%u", path, err->line);
+		ms_error_prefix(err, err->line ? where : path);
+	}
 	return rc;
 }
 
-static int vmas_from_maps(ms_source *src, int pid, ms_vmalist *out, ms_error *err)
+/* maps is small (no counters): read whole, then handed over mapping by
+ * mapping like smaps. */
+static int vmas_from_maps(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, void *ctx,
+			  ms_error *err)
 {
 	char path[32];
 	ms_buf buf = MS_BUF_INIT;
@@ -288,28 +300,40 @@ static int vmas_from_maps(ms_source *src, int pid, ms_vmalist *out, ms_error *er
 	if (rc < 0)
 		ms_error_prefix(err, path);
 	ms_buf_free(&buf);
+	for (size_t i = 0; rc == 0 && fn && i < out->n; i++) {
+		int used = fn(ctx, out, i);
+		rc = used < 0 ? used : 0;
+	}
 	return rc;
 }
 
 int ms_vmas_load(ms_source *src, int pid, ms_vmalist *out, ms_error *err)
 {
+	return ms_vmas_load_each(src, pid, out, NULL, NULL, err);
+}
+
+int ms_vmas_load_each(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, void *ctx,
+		      ms_error *err)
+{
+	bool began = false;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	ms_error_clear(err);
-	rc = vmas_from_smaps(src, pid, out, err);
+	rc = vmas_from_smaps(src, pid, out, fn, ctx, &began, err);
 	if (rc == 0) {
 		out->from_smaps = true;
 		return 0;
 	}
 	/* smaps missing (an old kernel, a trimmed capture): maps still gives
-	 * the layout, without the memory figures. */
+	 * the layout, without the memory figures. Not when the process exited
+	 * half-way through its smaps: fn has seen some of it already. */
 	ms_vmalist_free(out);
 	memset(out, 0, sizeof *out);
-	if (rc != -ENOENT)
+	if (rc != -ENOENT || began)
 		return normalize_status(rc);
 	ms_error_clear(err);
-	rc = vmas_from_maps(src, pid, out, err);
+	rc = vmas_from_maps(src, pid, out, fn, ctx, err);
 	if (rc < 0) {
 		ms_vmalist_free(out);
 		memset(out, 0, sizeof *out);

@@ -178,36 +178,70 @@ void ms_table_sort(const ms_table_def *t, void *rows, size_t n, size_t stride, i
 /* Binary steps; the precision shrinks as the unit grows so that the text
  * stays about five characters wide ("980K", "12.3M", "1.20G"). A value
  * that would round up to 1024 of a unit is shown in the next one. */
+/* mag * scale / 2^shift rounded as printf rounds the exact quotient: to
+ * nearest, ties to even. The caller keeps mag * scale within 64 bits. */
+static uint64_t rounded_quotient(uint64_t mag, uint64_t scale, unsigned shift)
+{
+	uint64_t num = mag * scale, half = (uint64_t)1 << (shift - 1);
+	uint64_t q = num >> shift, rem = num & ((half << 1) - 1);
+
+	return rem > half || (rem == half && (q & 1)) ? q + 1 : q;
+}
+
+/* sign, q / scale, '.', the decimals, unit: "12.3M". */
+static void put_fixed(char *dst, size_t cap, const char *sign, uint64_t q, uint64_t scale,
+		      char unit)
+{
+	char text[MS_NUM_MAX + 8];
+	size_t at = strlen(sign);
+
+	memcpy(text, sign, at);
+	at += ms_fmt_u64(text + at, q / scale);
+	text[at++] = '.';
+	if (scale == 100)
+		text[at++] = (char)('0' + q % 100 / 10);
+	text[at++] = (char)('0' + q % 10);
+	text[at++] = unit;
+	text[at] = '\0';
+	ms_copy_field(dst, cap, text, at);
+}
+
 void ms_format_kb(char *dst, size_t cap, int64_t kb, bool plain)
 {
+	/* kB per unit as a power of 2, and the decimals shown. */
 	static const struct {
 		char unit;
-		int decimals;
-	} units[] = { { 'M', 1 }, { 'G', 2 }, { 'T', 2 }, { 'P', 2 } };
-	const char *sign = kb < 0 ? "-" : "";
-	double v;
+		unsigned shift;
+		uint64_t scale;
+	} units[] = { { 'M', 10, 10 }, { 'G', 20, 100 }, { 'T', 30, 100 }, { 'P', 40, 100 } };
+	char text[MS_NUM_MAX + 1];
 
 	if (!dst || cap == 0)
 		return;
 	if (kb == MS_NA) {
-		snprintf(dst, cap, "-");
+		ms_copy_field(dst, cap, "-", 1);
 		return;
 	}
-	if (plain) {
-		snprintf(dst, cap, "%lld", (long long)kb);
+	/* Integers only: a 60,000-row table formats 300,000 of these. */
+	uint64_t mag = kb < 0 ? (uint64_t)(-(kb + 1)) + 1 : (uint64_t)kb;
+	if (plain || mag < 1024) {
+		size_t n = ms_fmt_i64(text, kb);
+		if (!plain)
+			text[n++] = 'K';
+		ms_copy_field(dst, cap, text, n);
 		return;
 	}
-	v = kb < 0 ? -(double)kb : (double)kb;
-	if (v < 1024) {
-		snprintf(dst, cap, "%s%.0fK", sign, v);
-		return;
-	}
-	for (size_t i = 0; i < MS_ARRAY_LEN(units); i++) {
-		v /= 1024;
-		double limit = 1024 - (units[i].decimals == 1 ? 0.05 : 0.005);
-		if (v < limit || i + 1 == MS_ARRAY_LEN(units)) {
-			snprintf(dst, cap, "%s%.*f%c", sign, units[i].decimals, v, units[i].unit);
+	const char *sign = kb < 0 ? "-" : "";
+	for (size_t i = 0; i + 1 < MS_ARRAY_LEN(units); i++) {
+		/* Below 1024 units, mag * scale fits 64 bits. */
+		if (mag >= (uint64_t)1024 << units[i].shift)
+			continue;
+		uint64_t q = rounded_quotient(mag, units[i].scale, units[i].shift);
+		if (q < 1024 * units[i].scale) {
+			put_fixed(dst, cap, sign, q, units[i].scale, units[i].unit);
 			return;
 		}
 	}
+	/* Petabytes: the last unit takes any size, and printf any digits. */
+	snprintf(dst, cap, "%s%.2fP", sign, (double)mag / 1099511627776.0);
 }

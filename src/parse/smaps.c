@@ -374,6 +374,19 @@ static int vmalist_set_path(ms_vmalist *l, size_t idx, const char *path, size_t 
 	return 0;
 }
 
+/* Forgets the last mapping, and its path unless the one before shares it:
+ * a list whose mappings are all used as they come stays this small. */
+static void vmalist_drop_last(ms_vmalist *l)
+{
+	const ms_vma *last = &l->v[--l->n];
+	bool shared = l->n > 0 && l->v[l->n - 1].path_len && l->v[l->n - 1].path_off == last->path_off;
+
+	if (last->path_len && !shared && last->path_off + last->path_len + 1 == l->strings.len) {
+		l->strings.len = last->path_off;
+		l->strings.data[l->strings.len] = '\0';
+	}
+}
+
 static const char *path_error(int rc)
 {
 	return rc == -EFBIG ? "paths longer than 4 GiB in total" : "out of memory";
@@ -497,8 +510,30 @@ void ms_smaps_parser_init(ms_smaps_parser *p, ms_vmalist *out, ms_error *err)
 	p->in_vma = false;
 	p->err = err;
 	p->status = 0;
+	p->on_vma = NULL;
+	p->on_vma_ctx = NULL;
 	ms_error_clear(err);
 	vmalist_clear(out, true);
+}
+
+void ms_smaps_parser_on_vma(ms_smaps_parser *p, ms_vma_fn fn, void *ctx)
+{
+	p->on_vma = fn;
+	p->on_vma_ctx = ctx;
+}
+
+/* The mapping being read is whole (the next header, or the end, came):
+ * hands it to the caller, who may be done with it. */
+static int vma_complete(ms_smaps_parser *p)
+{
+	if (!p->in_vma || !p->on_vma)
+		return 0;
+	int rc = p->on_vma(p->on_vma_ctx, p->out, p->out->n - 1);
+	if (rc == MS_VMA_USED) {
+		vmalist_drop_last(p->out);
+		return 0;
+	}
+	return rc < 0 ? rc : 0;
 }
 
 int ms_smaps_parser_line(ms_smaps_parser *p, const char *line, size_t len)
@@ -513,7 +548,9 @@ int ms_smaps_parser_line(ms_smaps_parser *p, const char *line, size_t len)
 	if (len == 0)
 		return 0;
 	if (is_header(line)) {
-		rc = vmalist_add_line(p->out, line, len, p->lineno, p->err);
+		rc = vma_complete(p);
+		if (rc == 0)
+			rc = vmalist_add_line(p->out, line, len, p->lineno, p->err);
 		p->in_vma = rc == 0;
 	} else if (!p->in_vma) {
 		rc = ms_error_set(p->err, EINVAL, p->lineno,
@@ -534,6 +571,10 @@ int ms_smaps_parser_line(ms_smaps_parser *p, const char *line, size_t len)
 
 int ms_smaps_parser_finish(ms_smaps_parser *p)
 {
+	if (p->status == 0) {
+		p->status = vma_complete(p);
+		p->in_vma = false;
+	}
 	return p->status;
 }
 

@@ -73,36 +73,24 @@ void ms_json_str(ms_json *j, const char *s)
 	ms_json_strn(j, s, strlen(s));
 }
 
-/* Decimal digits without printf: a 60,000-mapping vma view writes a
- * million numbers. */
-static void put_u64(ms_buf *out, uint64_t v, bool negative)
-{
-	char digits[24];
-	size_t n = sizeof digits;
-	do {
-		digits[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	if (negative)
-		digits[--n] = '-';
-	ms_buf_append(out, digits + n, sizeof digits - n);
-}
-
 void ms_json_i64(ms_json *j, int64_t v)
 {
+	char digits[MS_NUM_MAX];
+
 	if (v == MS_NA) {
 		ms_json_null(j);
 		return;
 	}
 	before_value(j);
-	/* The magnitude of INT64_MIN is MS_NA's, handled above. */
-	put_u64(j->out, v < 0 ? (uint64_t)-v : (uint64_t)v, v < 0);
+	ms_buf_append(j->out, digits, ms_fmt_i64(digits, v));
 }
 
 void ms_json_u64(ms_json *j, uint64_t v)
 {
+	char digits[MS_NUM_MAX];
+
 	before_value(j);
-	put_u64(j->out, v, false);
+	ms_buf_append(j->out, digits, ms_fmt_u64(digits, v));
 }
 
 void ms_json_double(ms_json *j, double v, int decimals)

@@ -133,6 +133,44 @@ bool ms_token_eq(const char *tok, size_t len, const char *lit)
 	return n == len && memcmp(tok, lit, n) == 0;
 }
 
+size_t ms_fmt_u64(char *dst, uint64_t v)
+{
+	char digits[MS_NUM_MAX];
+	size_t n = sizeof digits;
+
+	do {
+		digits[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	size_t len = sizeof digits - n;
+	memcpy(dst, digits + n, len);
+	dst[len] = '\0';
+	return len;
+}
+
+size_t ms_fmt_i64(char *dst, int64_t v)
+{
+	if (v >= 0)
+		return ms_fmt_u64(dst, (uint64_t)v);
+	dst[0] = '-';
+	/* -(v + 1) + 1: the magnitude of INT64_MIN does not fit an int64_t. */
+	return 1 + ms_fmt_u64(dst + 1, (uint64_t)(-(v + 1)) + 1);
+}
+
+size_t ms_fmt_hex(char *dst, uint64_t v, int min_digits)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (int shift = 60; shift >= 0; shift -= 4) {
+		unsigned d = (unsigned)(v >> shift) & 0xf;
+		if (d || n || shift < 4 * min_digits)
+			dst[n++] = hex[d];
+	}
+	dst[n] = '\0';
+	return n;
+}
+
 int64_t ms_add_na(int64_t a, int64_t b)
 {
 	if (a == MS_NA || b == MS_NA)
