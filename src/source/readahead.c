@@ -15,11 +15,11 @@
 
 #include "priv.h"
 
-/* The kernel prints a seq_file into whatever room a read() offers, so a
- * large chunk means few system calls; 4 of them keep the reader a quarter
- * of a megabyte ahead. */
+/* Four slots of 128 KiB keep the reader up to half a megabyte ahead. */
 #define AHEAD_CHUNK ((size_t)128 << 10)
 #define AHEAD_SLOTS 4
+/* Below this much room a slot is handed over rather than read into. */
+#define AHEAD_MIN_ROOM ((size_t)8 << 10)
 
 struct slot {
 	char *data;
@@ -71,6 +71,24 @@ static void publish(struct ahead *a, struct slot *s, size_t len, bool last, int 
 	pthread_mutex_unlock(&a->lock);
 }
 
+/* A seq_file read returns one page of text at most, whatever room it is
+ * given: the slot is filled by as many reads as it takes, so that the
+ * threads meet once per slot and not once per page (12,000 times for a
+ * 60,000-mapping smaps). Returns 0 or an errno; *len 0 is the end. */
+static int fill(int fd, char *buf, size_t *len)
+{
+	*len = 0;
+	while (*len < AHEAD_CHUNK - AHEAD_MIN_ROOM) {
+		ssize_t r = read_retry(fd, buf + *len, AHEAD_CHUNK - *len);
+		if (r < 0)
+			return *len ? 0 : errno; /* the error again at the next read */
+		if (r == 0)
+			break;
+		*len += (size_t)r;
+	}
+	return 0;
+}
+
 static void *reader_main(void *arg)
 {
 	struct ahead *a = arg;
@@ -80,12 +98,13 @@ static void *reader_main(void *arg)
 		if (!wait_free(a, s))
 			return NULL;
 		/* The slot is ours until published: no lock while reading. */
-		ssize_t r = read_retry(a->fd, s->data, AHEAD_CHUNK);
-		if (r <= 0) {
-			publish(a, s, 0, true, r < 0 ? errno : 0);
+		size_t len;
+		int e = fill(a->fd, s->data, &len);
+		if (e || len == 0) {
+			publish(a, s, 0, true, e);
 			return NULL;
 		}
-		publish(a, s, (size_t)r, false, 0);
+		publish(a, s, len, false, 0);
 	}
 }
 
