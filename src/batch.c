@@ -80,7 +80,28 @@ struct render {
 	ms_json j;
 	ms_buf scratch; /* escaped text of the cell being written */
 	int status;     /* first -ENOMEM of the text/CSV writers, sticky */
+	/* ms_batch_write: out goes to sink whenever it holds FLUSH_AT bytes,
+	 * once `flushing` says the data is all read (a view that fails while
+	 * reading must not leave half a document behind). */
+	FILE *sink;
+	bool flushing;
+	int sink_errno; /* the write that failed */
 };
+
+#define FLUSH_AT ((size_t)256 << 10)
+
+/* At a row's end: hands the output made so far to the sink, so that a
+ * 60,000-row table is never held whole. */
+static void flush_out(struct render *r, bool all)
+{
+	if (!r->sink || !r->flushing || r->status || (!all && r->out->len < FLUSH_AT))
+		return;
+	if (r->out->len && fwrite(r->out->data, 1, r->out->len, r->sink) != r->out->len) {
+		r->sink_errno = errno ? errno : EIO;
+		r->status = -r->sink_errno;
+	}
+	ms_buf_reset(r->out);
+}
 
 static void put(struct render *r, const char *s)
 {
@@ -582,6 +603,40 @@ static void text_totals(struct render *r, const ms_table_def *t, const struct to
 /* Text after a row's last column (the zones' watermark marker). */
 typedef const char *(*row_note_fn)(const void *row);
 
+/* One row from its cells, padded, in one go: room for the widest row is
+ * made once, then the bytes are copied (60,000 rows of 13 cells). Returns
+ * the text of the next row. */
+static const char *cells_write_row(struct render *r, const struct cells *cs, const char *text,
+				   const uint32_t *lens)
+{
+	const ms_table_def *t = cs->t;
+	size_t room = 0;
+
+	for (size_t c = 0; c < t->ncols; c++)
+		room += 1 + lens[c] + cs->width[c];
+	if (ms_buf_reserve(r->out, room)) {
+		r->status = -ENOMEM;
+		return text;
+	}
+	char *p = r->out->data + r->out->len;
+	for (size_t c = 0; c < t->ncols; c++) {
+		size_t len = lens[c], pad = pad_for(t, c, cs->width);
+		size_t width = t->cols[c].kind == MS_COL_STR ? stored_width(text, len) : len;
+		size_t fill = width < pad ? pad - width : 0;
+		if (c)
+			*p++ = ' ';
+		if (!t->cols[c].left)
+			p = (char *)memset(p, ' ', fill) + fill;
+		p = (char *)memcpy(p, text, len) + len;
+		if (t->cols[c].left)
+			p = (char *)memset(p, ' ', fill) + fill;
+		text += len;
+	}
+	r->out->len = (size_t)(p - r->out->data);
+	r->out->data[r->out->len] = '\0';
+	return text;
+}
+
 /* Header, the rows from their cells, totals. rs and note give each row's
  * note; rs is NULL for rows that were written as they were read. */
 static void cells_write(struct render *r, struct cells *cs, const struct totals *tot,
@@ -592,16 +647,9 @@ static void cells_write(struct render *r, struct cells *cs, const struct totals 
 
 	cells_finish_widths(r, cs, tot);
 	text_header(r, t, cs->width);
-	for (size_t i = 0; i < cs->nrows; i++) {
-		const uint32_t *lens = cs->len + i * t->ncols;
-		for (size_t c = 0; c < t->ncols; c++) {
-			struct shown sh = { text, lens[c], lens[c] };
-			if (t->cols[c].kind == MS_COL_STR)
-				sh.width = stored_width(text, lens[c]);
-			put_sep(r, c);
-			put_padded(r, sh, pad_for(t, c, cs->width), t->cols[c].left);
-			text += lens[c];
-		}
+	for (size_t i = 0; i < cs->nrows && !r->status; i++) {
+		text = cells_write_row(r, cs, text, cs->len + i * t->ncols);
+		flush_out(r, false);
 		const char *extra = rs && note ? note(row_at(rs, i)) : NULL;
 		if (extra)
 			putf(r, "  %s", extra);
@@ -660,8 +708,10 @@ static void csv_row(struct render *r, const ms_table_def *t, const void *row, co
 static void render_table_csv(struct render *r, const struct rows *rs)
 {
 	csv_header(r, rs->t);
-	for (size_t i = 0; i < rs->shown; i++)
+	for (size_t i = 0; i < rs->shown; i++) {
 		csv_row(r, rs->t, row_at(rs, i), rs->ctx);
+		flush_out(r, false);
+	}
 }
 
 static void json_cell(struct render *r, const ms_column *c, const void *row, const void *ctx)
@@ -701,8 +751,10 @@ static void json_rows(struct render *r, const char *key, const struct rows *rs,
 {
 	ms_json_key(&r->j, key);
 	ms_json_arr_begin(&r->j);
-	for (size_t i = 0; i < rs->shown; i++)
+	for (size_t i = 0; i < rs->shown; i++) {
 		json_row(r, rs->t, row_at(rs, i), rs->ctx, extra);
+		flush_out(r, false);
+	}
 	ms_json_arr_end(&r->j);
 }
 
@@ -1294,6 +1346,7 @@ static int render_vma_sorted(struct render *r, ms_source *src, ms_error *err)
 		ms_vmalist_free(&vl);
 		return rc;
 	}
+	r->flushing = true;
 	switch (r->o->format) {
 	case MS_FORMAT_TEXT:
 		vma_text_head(r, vl.n, vl.from_smaps);
@@ -1362,6 +1415,9 @@ static void vma_feed_end(struct vma_feed *f, bool from_smaps)
 {
 	struct render *r = f->r;
 
+	/* smaps is read whole: what is left cannot fail half-way but for
+	 * want of memory. */
+	r->flushing = true;
 	vma_feed_begin(f, from_smaps);
 	switch (r->o->format) {
 	case MS_FORMAT_TEXT:
@@ -1586,10 +1642,15 @@ static int render_report(struct render *r, ms_error *err)
 
 /* ---- entry point ----------------------------------------------------------- */
 
-int ms_batch_render(const ms_batch_opts *o, const ms_sample *s, ms_source *src, ms_buf *out,
-		    ms_error *err)
+/* Renders into out, handing it to sink (when not NULL) as it fills once
+ * the view's data is read. */
+static int render_view(const ms_batch_opts *o, const ms_sample *s, ms_source *src, ms_buf *out,
+		       FILE *sink, const char *sink_name, ms_error *err)
 {
-	struct render r = { .o = o, .s = s, .out = out };
+	/* The vma view reads its process while rendering; the others have
+	 * their data in the sample already. */
+	struct render r = { .o = o, .s = s, .out = out, .sink = sink,
+			    .flushing = o->view != MS_VIEW_VMA };
 	size_t start = out->len;
 	int rc;
 
@@ -1605,13 +1666,40 @@ int ms_batch_render(const ms_batch_opts *o, const ms_sample *s, ms_source *src, 
 	default: rc = ms_error_set(err, EINVAL, 0, "view %d: unknown", (int)o->view); break;
 	}
 	ms_buf_free(&r.scratch);
-	if (!rc && r.status)
+	if (!rc) {
+		r.flushing = true;
+		flush_out(&r, true);
+	}
+	if (!rc && r.sink_errno)
+		rc = ms_error_set(err, r.sink_errno, 0, "%s: %s", sink_name, strerror(r.sink_errno));
+	else if (!rc && r.status)
 		rc = ms_error_set(err, -r.status, 0, "%s: out of memory", ms_view_name(o->view));
-	if (rc) {
-		/* Never hand back half a document. */
+	if (rc && out->len >= start) {
+		/* Never hand back half a document (what went to the sink is
+		 * gone: only a failed write or memory can get there). */
 		out->len = start;
 		if (out->data)
 			out->data[start] = '\0';
+	}
+	return rc;
+}
+
+int ms_batch_render(const ms_batch_opts *o, const ms_sample *s, ms_source *src, ms_buf *out,
+		    ms_error *err)
+{
+	return render_view(o, s, src, out, NULL, NULL, err);
+}
+
+int ms_batch_write(const ms_batch_opts *o, const ms_sample *s, ms_source *src, FILE *to,
+		   const char *to_name, ms_error *err)
+{
+	ms_buf out = MS_BUF_INIT;
+	int rc = render_view(o, s, src, &out, to, to_name, err);
+
+	ms_buf_free(&out);
+	if (rc == 0 && fflush(to) != 0) {
+		int e = errno ? errno : EIO;
+		rc = ms_error_set(err, e, 0, "%s: %s", to_name, strerror(e));
 	}
 	return rc;
 }

@@ -57,15 +57,6 @@ static ms_source *open_source(const ms_options *o, ms_error *err)
 	return ms_source_open_live(o->proc_root, err);
 }
 
-/* Writes all of buf to stdout; false on a write error (a closed pipe,
- * a full disk), which a script must see as a failure. */
-static bool write_stdout(const ms_buf *buf)
-{
-	if (buf->len && fwrite(buf->data, 1, buf->len, stdout) != buf->len)
-		return false;
-	return fflush(stdout) == 0;
-}
-
 /* When nothing of a view could be read, ms_sample_load names the file
  * ("slabinfo: needs root"); say it where the user would look:
  * "slabs: /proc/slabinfo: needs root". */
@@ -90,7 +81,6 @@ static void print_load_error(const ms_options *o, const ms_source_info *info,
 static int run_batch(const ms_options *o, ms_source *src)
 {
 	ms_sample sample;
-	ms_buf out = MS_BUF_INIT;
 	ms_error err = { 0 };
 	int status = EXIT_OK;
 
@@ -99,17 +89,13 @@ static int run_batch(const ms_options *o, ms_source *src)
 		print_load_error(o, ms_source_get_info(src), &err, rc);
 		return EXIT_FAILED;
 	}
-	rc = ms_batch_render(&o->batch, &sample, src, &out, &err);
+	/* A failed write (a closed pipe, a full disk) is a failure a script
+	 * must see: it says "stdout: ..." and the exit status is 1. */
+	rc = ms_batch_write(&o->batch, &sample, src, stdout, "stdout", &err);
 	if (rc) {
 		print_error(NULL, &err, rc);
 		status = EXIT_FAILED;
-	} else if (!write_stdout(&out)) {
-		int e = errno ? errno : EIO;
-		ms_error_set(&err, e, 0, "%s", strerror(e));
-		print_error("stdout", &err, -e);
-		status = EXIT_FAILED;
 	}
-	ms_buf_free(&out);
 	ms_sample_free(&sample);
 	return status;
 }

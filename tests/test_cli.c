@@ -318,6 +318,51 @@ Test(cli, vma_written_as_read_equals_sorted)
 	cr_assert_str_eq(out.data, "1 3 76\n");
 }
 
+/* 20,000 mappings: the output is written in several pieces as it is made
+ * (the sink takes 256 KiB at a time), in each format, and it is whole: the
+ * streamed table equals the sorted one, every mapping is there and the
+ * totals add up. */
+Test(cli, vma_big_table_written_in_pieces_is_whole)
+{
+	const char *tmp = tu_tmpdir();
+	char path[1024];
+	ms_buf sorted = MS_BUF_INIT;
+	enum { N = 20000 };
+
+	snprintf(path, sizeof path, "%s/7", tmp);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof path, "%s/7/smaps", tmp);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	for (unsigned i = 0; i < N; i++)
+		fprintf(f, "%08x-%08x rw-p 00000000 00:00 0 %s\nSize: 4 kB\nRss: %u kB\n"
+			   "Pss: %u kB\nPrivate_Clean: 0 kB\nPrivate_Dirty: %u kB\nSwap: 0 kB\n",
+			0x10000000u + i * 0x2000u, 0x10001000u + i * 0x2000u,
+			i % 3 ? "" : "/lib/libbig.so", i % 2 * 4, i % 2 * 4, i % 2 * 4);
+	fclose(f);
+	const char *formats[] = { "text", "csv", "json" };
+	for (size_t i = 0; i < 3; i++) {
+		cr_assert_eq(run(false, "vma 7 -f %s --sort start --proc-root '%s'", formats[i], tmp),
+			     0);
+		cr_assert_gt(out.len, 600000, "-f %s: %zu bytes", formats[i], out.len);
+		ms_buf_reset(&sorted);
+		ms_buf_append(&sorted, out.data, out.len);
+		cr_assert_eq(run(false, "vma 7 -f %s --proc-root '%s'", formats[i], tmp), 0);
+		cr_assert_eq(out.len, sorted.len, "-f %s", formats[i]);
+		cr_assert(memcmp(out.data, sorted.data, out.len) == 0, "-f %s", formats[i]);
+	}
+	cr_assert_eq(count_lines(out.data), 1, "JSON is one line");
+	char args[1024];
+	snprintf(args, sizeof args, "vma 7 -f json --proc-root '%s'", tmp);
+	cr_assert_eq(run_json_py(args, "print(len(d[\"vmas\"]), d[\"totals\"])"), 0);
+	cr_assert_str_eq(out.data, "20000 {'size_kb': 80000, 'rss_kb': 40000, 'pss_kb': 40000, "
+				   "'uss_kb': 40000, 'swap_kb': 0, 'count': 20000}\n");
+	cr_assert_eq(run(false, "vma 7 --proc-root '%s'", tmp), 0);
+	cr_assert_eq(count_lines(out.data), N + 3, "title, header, rows, totals");
+	ms_buf_free(&sorted);
+	tu_rm_rf(tmp);
+}
+
 /* smaps that turns to garbage after some mappings were written: no half
  * document on stdout, exit 1, and the error names the line. */
 Test(cli, vma_garbage_after_some_mappings_gives_no_output)

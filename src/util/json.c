@@ -13,17 +13,73 @@ void ms_json_init(ms_json *j, ms_buf *out)
 	j->out = out;
 }
 
-/* Before any value: a comma when the container already holds one, unless
- * the value follows its key. */
-static void before_value(ms_json *j)
+/* Before any value: whether a comma goes first (the container already
+ * holds a value, and this one does not follow its key). */
+static bool comma_first(ms_json *j)
 {
 	if (j->after_key) {
 		j->after_key = false;
-		return;
+		return false;
 	}
-	if (j->need_comma[j->depth])
-		ms_buf_putc(j->out, ',');
+	bool comma = j->need_comma[j->depth];
 	j->need_comma[j->depth] = true;
+	return comma;
+}
+
+static void before_value(ms_json *j)
+{
+	if (comma_first(j))
+		ms_buf_putc(j->out, ',');
+}
+
+/* The output of a 60,000-mapping vma view is a million small pieces, so
+ * the common ones are put together here and appended at once: the comma,
+ * the text, the quotes and a key's colon. */
+#define PIECE_MAX 128
+
+static bool needs_json_escape(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			return true;
+	}
+	return false;
+}
+
+/* [,]"s"[:] in one append; false (nothing written, no state changed) when
+ * s is long or needs escaping. */
+static bool put_plain_string(ms_json *j, const char *s, size_t len, bool key)
+{
+	char piece[PIECE_MAX];
+	size_t n = 0;
+
+	if (len > PIECE_MAX - 4 || needs_json_escape(s, len))
+		return false;
+	if (comma_first(j))
+		piece[n++] = ',';
+	piece[n++] = '"';
+	memcpy(piece + n, s, len);
+	n += len;
+	piece[n++] = '"';
+	if (key)
+		piece[n++] = ':';
+	ms_buf_append(j->out, piece, n);
+	return true;
+}
+
+/* [,]digits in one append. */
+static void put_number(ms_json *j, uint64_t magnitude, bool negative)
+{
+	char piece[MS_NUM_MAX + 2];
+	size_t n = 0;
+
+	if (comma_first(j))
+		piece[n++] = ',';
+	if (negative)
+		piece[n++] = '-';
+	n += ms_fmt_u64(piece + n, magnitude);
+	ms_buf_append(j->out, piece, n);
 }
 
 static void open_container(ms_json *j, char c)
@@ -49,6 +105,10 @@ void ms_json_arr_end(ms_json *j) { close_container(j, ']'); }
 
 void ms_json_key(ms_json *j, const char *key)
 {
+	if (put_plain_string(j, key, strlen(key), true)) {
+		j->after_key = true;
+		return;
+	}
 	before_value(j);
 	ms_buf_putc(j->out, '"');
 	ms_escape_json(j->out, key, strlen(key));
@@ -58,6 +118,8 @@ void ms_json_key(ms_json *j, const char *key)
 
 void ms_json_strn(ms_json *j, const char *s, size_t len)
 {
+	if (put_plain_string(j, s, len, false))
+		return;
 	before_value(j);
 	ms_buf_putc(j->out, '"');
 	ms_escape_json(j->out, s, len);
@@ -75,22 +137,17 @@ void ms_json_str(ms_json *j, const char *s)
 
 void ms_json_i64(ms_json *j, int64_t v)
 {
-	char digits[MS_NUM_MAX];
-
 	if (v == MS_NA) {
 		ms_json_null(j);
 		return;
 	}
-	before_value(j);
-	ms_buf_append(j->out, digits, ms_fmt_i64(digits, v));
+	/* The magnitude of INT64_MIN is MS_NA's, handled above. */
+	put_number(j, v < 0 ? (uint64_t)-v : (uint64_t)v, v < 0);
 }
 
 void ms_json_u64(ms_json *j, uint64_t v)
 {
-	char digits[MS_NUM_MAX];
-
-	before_value(j);
-	ms_buf_append(j->out, digits, ms_fmt_u64(digits, v));
+	put_number(j, v, false);
 }
 
 void ms_json_double(ms_json *j, double v, int decimals)
