@@ -212,8 +212,10 @@ static void put_kb_text(struct render *r, int64_t kb, size_t width)
  * rather than a zero or a dash it would take for text. */
 static void put_i64_csv(struct render *r, int64_t v)
 {
+	char digits[MS_NUM_MAX];
+
 	if (v != MS_NA)
-		putf(r, "%" PRId64, v);
+		put_bytes(r, digits, ms_fmt_i64(digits, v));
 }
 
 static void json_source(struct render *r)

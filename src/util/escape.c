@@ -185,8 +185,24 @@ int ms_escape_json(ms_buf *out, const char *s, size_t len)
 	return 0;
 }
 
+/* Printable ASCII without a comma or a quote, and no blank at either end:
+ * a CSV field as it is, nearly always. */
+static bool plain_csv(const char *s, size_t len)
+{
+	if (len && (s[0] == ' ' || s[len - 1] == ' '))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == ',' || c == '"')
+			return false;
+	}
+	return true;
+}
+
 int ms_escape_csv(ms_buf *out, const char *s, size_t len)
 {
+	if (plain_csv(s, len))
+		return ms_buf_append(out, s, len);
 	ms_buf tmp = MS_BUF_INIT;
 	int r = ms_escape_display(&tmp, s, len);
 	if (r != 0) {
