@@ -91,6 +91,28 @@ header() {
 	echo "|---|---:|---:|---:|---:|"
 }
 
+# paired_ratio LABEL FLOOR_CMD CMD: this VM's speed drifts by tens of
+# percent within a minute (the host is shared), which skews a ratio of two
+# medians taken a minute apart. Here the floor and the command run in
+# turns, 15 rounds, and the median of the per-round ratios is printed.
+paired_ratio() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import statistics, subprocess, sys, time
+label, floor, cmd = sys.argv[1:4]
+def once(c):
+    t = time.perf_counter()
+    subprocess.run(c, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+for c in (floor, cmd):
+    once(c)
+pairs = [(once(floor), once(cmd)) for _ in range(15)]
+ratios = sorted(c / f for f, c in pairs)
+print("| %s | %.2f | %.2f-%.2f | %.1f / %.1f |" % (label, statistics.median(ratios),
+      ratios[3], ratios[-4], statistics.median(f for f, _ in pairs) * 1e3,
+      statistics.median(c for _, c in pairs) * 1e3))
+PY
+}
+
 echo "memscope $("$ms" --version | head -n1), kernel $(uname -r), $(nproc) CPUs, $(date -u +%F)"
 
 # n400: 400 workers x 200 mappings (shared anon group of 4, 50 shared file
@@ -108,6 +130,14 @@ time_cmd "memscope report -f json" "$ms report -f json"
 tui_cost 1 procrank
 tui_cost 2 slabs
 tui_cost 3 buddy/zones
+echo
+echo "Paired with the floor (cat smaps_rollup), 15 alternating rounds:"
+echo
+echo "| command | median ratio to the floor | middle half of the ratios | median ms, floor / command |"
+echo "|---|---:|---:|---:|"
+paired_ratio "memscope procrank" "sh -c 'cat /proc/[0-9]*/smaps_rollup > /dev/null 2>&1'" "$ms procrank"
+paired_ratio "memscope procrank -f json" "sh -c 'cat /proc/[0-9]*/smaps_rollup > /dev/null 2>&1'" \
+	"$ms procrank -f json"
 stop_workload
 
 # vma60k: one process with 60,000 mappings.
@@ -117,4 +147,13 @@ time_cmd "floor: cat /proc/PID/smaps" "cat /proc/$first_worker/smaps"
 time_cmd "memscope vma PID -f json" "$ms vma $first_worker -f json"
 time_cmd "memscope vma PID (text)" "$ms vma $first_worker"
 command -v pmap >/dev/null && time_cmd "pmap -X PID" "pmap -X $first_worker"
+echo
+echo "Paired with the floor (cat smaps), 15 alternating rounds:"
+echo
+echo "| command | median ratio to the floor | middle half of the ratios | median ms, floor / command |"
+echo "|---|---:|---:|---:|"
+for args in "-f json" "" "-f csv"; do
+	paired_ratio "memscope vma PID ${args:-(text)}" "cat /proc/$first_worker/smaps" \
+		"$ms vma $first_worker $args"
+done
 stop_workload
