@@ -41,7 +41,7 @@ files_of() {
 	pid) echo src/parse/pid.c ;;
 	meta) echo src/parse/meta.c ;;
 	tar) echo src/source/tar.c src/source/source.c src/model/sample.c src/model/procs.c \
-		src/batch.c ;;
+		src/batch/*.c ;;
 	esac
 }
 

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Inside the batch views: the render context that every view writes
+ * through, and the tables they share. Nothing outside src/batch/ includes
+ * this; the public side is include/memscope/batch.h.
+ *
+ *   output.c  the render context: text, padding, escaping, JSON framing
+ *   table.c   sorted tables, totals, text/CSV/JSON table writers
+ *   views.c   procrank, slabs, zones, meminfo, buddy
+ *   vma.c     one process's mappings, written as they are read
+ *   report.c  every view in one document
+ *   batch.c   views by name, the entry points
+ */
+#ifndef MEMSCOPE_BATCH_RENDER_H
+#define MEMSCOPE_BATCH_RENDER_H
+
+#include <stdio.h>
+
+#include "memscope/batch.h"
+#include "memscope/table.h"
+
+/* Text cells are built in a small buffer; longer strings (command lines)
+ * go through an ms_buf. */
+#define CELL_MAX 64
+
+struct render {
+	const ms_batch_opts *o;
+	const ms_sample *s;
+	ms_buf *out;
+	ms_json j;
+	ms_buf scratch; /* escaped text of the cell being written */
+	int status;     /* first -ENOMEM of the text/CSV writers, sticky */
+	/* ms_batch_write: out goes to sink whenever it holds FLUSH_AT bytes,
+	 * once `flushing` says the data is all read (a view that fails while
+	 * reading must not leave half a document behind). */
+	FILE *sink;
+	bool flushing;
+	int sink_errno; /* the write that failed */
+};
+
+/* Text ready for a terminal, and its width in columns. */
+struct shown {
+	const char *text;
+	size_t len, width;
+};
+
+/* Columns a table may have (the widest, vma, has 13). */
+#define MAX_COLS 24
+
+/* Sums of the kB columns over every row, shown or not: MS_NA where no row
+ * knows the figure. */
+struct totals {
+	int64_t sum[MAX_COLS];
+	size_t count;
+};
+
+/* A sorted, limited copy of a table's rows (the sample stays const). */
+struct rows {
+	const ms_table_def *t;
+	const void *ctx;
+	char *data;
+	bool owned;    /* data is our copy (freed by rows_free) */
+	size_t n;      /* all rows: totals cover them all */
+	size_t shown;  /* after --limit */
+	size_t stride;
+	struct totals totals;
+};
+
+/* The cells of the shown rows as text, one after the other, so that the
+ * column widths come from them and they are then written padded, without
+ * formatting a number twice; rows can be added as they are read. */
+struct cells {
+	const ms_table_def *t;
+	size_t nrows, cap;  /* rows held, rows len[] has room for */
+	ms_buf text;        /* every cell's bytes, row after row */
+	uint32_t *len;      /* bytes of each cell, ncols per row */
+	size_t width[MAX_COLS];
+};
+
+/* Text after a row's last column (the zones' watermark marker). */
+typedef const char *(*row_note_fn)(const void *row);
+
+/* Keys a view adds to each row beyond its columns (documented in json.md). */
+typedef void (*row_extra_fn)(struct render *r, const void *row);
+
+/* ---- output.c ---- */
+
+void flush_out(struct render *r, bool all);
+void put(struct render *r, const char *s);
+void putf(struct render *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void put_bytes(struct render *r, const char *s, size_t len);
+void put_spaces(struct render *r, size_t n);
+struct shown display_text(struct render *r, const char *s);
+void put_display(struct render *r, const char *s, size_t width, bool left);
+void put_reason(struct render *r, const ms_part_state *st);
+void put_csv_field(struct render *r, const char *s);
+void put_kb_text(struct render *r, int64_t kb, size_t width);
+void put_i64_csv(struct render *r, int64_t v);
+void json_begin(struct render *r, const char *view);
+void json_end(struct render *r);
+int part_error(const struct render *r, const char *file, const ms_part_state *st,
+	       ms_error *err);
+
+/* ---- table.c ---- */
+
+void totals_init(struct totals *tot);
+void totals_add(struct totals *tot, const ms_table_def *t, const void *row,
+		const void *ctx);
+int rows_prepare(struct rows *rs, const ms_batch_opts *o, const ms_table_def *t,
+		 const void *rows, size_t n, size_t stride, const void *ctx, bool copy,
+		 ms_error *err);
+void rows_free(struct rows *rs);
+void cells_init(struct cells *cs, const ms_table_def *t);
+void cells_free(struct cells *cs);
+int cells_add_row(struct render *r, struct cells *cs, const void *row, const void *ctx);
+void cells_write(struct render *r, struct cells *cs, const struct totals *tot,
+		 const struct rows *rs, row_note_fn note);
+void table_text(struct render *r, const struct rows *rs, row_note_fn note);
+void render_table_text(struct render *r, const struct rows *rs);
+void csv_header(struct render *r, const ms_table_def *t);
+void csv_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx);
+void render_table_csv(struct render *r, const struct rows *rs);
+void json_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx,
+	      row_extra_fn extra);
+void json_rows(struct render *r, const char *key, const struct rows *rs,
+	       row_extra_fn extra);
+void json_totals_of(struct render *r, const char *key, const ms_table_def *t,
+		    const struct totals *tot);
+void json_totals(struct render *r, const char *key, const struct rows *rs);
+
+/* ---- views.c ---- */
+
+void proc_extra(struct render *r, const void *row);
+int procs_prepare(struct rows *rs, const struct render *r, ms_error *err);
+void text_skipped(struct render *r);
+int render_procrank(struct render *r, ms_error *err);
+int slabs_prepare(struct rows *rs, const struct render *r, ms_error *err);
+int render_slabs(struct render *r, ms_error *err);
+void zone_extra(struct render *r, const void *row);
+int zones_prepare(struct rows *rs, const struct render *r, ms_error *err);
+void zones_text(struct render *r, const struct rows *rs);
+int render_zones(struct render *r, ms_error *err);
+void meminfo_text(struct render *r, const ms_kvlist *l);
+void meminfo_json_object(struct render *r, const ms_kvlist *l);
+int render_meminfo(struct render *r, ms_error *err);
+void json_buddy_body(struct render *r);
+void buddy_text(struct render *r);
+int render_buddy(struct render *r, ms_error *err);
+
+/* ---- vma.c ---- */
+
+int render_vma(struct render *r, ms_source *src, ms_error *err);
+
+/* ---- report.c ---- */
+
+int render_report(struct render *r, ms_error *err);
+
+#endif

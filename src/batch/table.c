@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Tables: sorted and limited rows, totals over every row, and their text
+ * (each cell formatted once), CSV and JSON. Driven by the column
+ * declarations of table.h, so that headers, keys and cells cannot drift
+ * apart.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+
+/* ---- tables -------------------------------------------------------------- */
+
+
+
+static const void *row_at(const struct rows *rs, size_t i)
+{
+	return rs->data + i * rs->stride;
+}
+
+static void swap_bytes(char *a, char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char t = a[i];
+		a[i] = b[i];
+		b[i] = t;
+	}
+}
+
+/* --reverse on a table kept in the kernel's order. */
+static void reverse_rows(struct rows *rs)
+{
+	for (size_t i = 0, k = rs->n; i + 1 < k; i++, k--)
+		swap_bytes(rs->data + i * rs->stride, rs->data + (k - 1) * rs->stride, rs->stride);
+}
+
+static const ms_table_def *view_table(ms_view v)
+{
+	switch (v) {
+	case MS_VIEW_PROCRANK: return &ms_procrank_table;
+	case MS_VIEW_SLABS: return &ms_slab_table;
+	case MS_VIEW_ZONES: return &ms_zone_table;
+	case MS_VIEW_VMA: return &ms_vma_table;
+	default: return NULL;
+	}
+}
+
+/* "--sort bogus: unknown key (valid: pid, user, ...)" */
+static int unknown_sort_key(const ms_table_def *t, const char *key, ms_error *err)
+{
+	char keys[160] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < t->ncols && used < sizeof keys; i++) {
+		int n = snprintf(keys + used, sizeof keys - used, "%s%s", i ? ", " : "",
+				 t->cols[i].key);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return ms_error_set(err, EINVAL, 0, "--sort %s: unknown key (valid: %s)", key, keys);
+}
+
+int ms_batch_check_sort(const ms_batch_opts *o, ms_error *err)
+{
+	const ms_table_def *t = view_table(o->view);
+
+	if (!o->sort)
+		return 0;
+	if (!t)
+		return ms_error_set(err, EINVAL, 0, "--sort: %s has no sortable table",
+				    ms_view_name(o->view));
+	return ms_table_find_col(t, o->sort) >= 0 ? 0 : unknown_sort_key(t, o->sort, err);
+}
+
+/* The column to sort on; -1 keeps the kernel's order (zones have no
+ * default sort: DMA, DMA32, Normal... is an order no column gives). */
+static int sort_col(const ms_batch_opts *o, const ms_table_def *t, int *col, ms_error *err)
+{
+	const char *key = o->sort ? o->sort : t->default_sort;
+
+	*col = key ? ms_table_find_col(t, key) : -1;
+	return key && *col < 0 ? unknown_sort_key(t, key, err) : 0;
+}
+
+static bool col_totals(const ms_column *c)
+{
+	return c->kind == MS_COL_KB && !c->no_total;
+}
+
+static bool has_totals(const ms_table_def *t)
+{
+	for (size_t c = 0; c < t->ncols; c++)
+		if (col_totals(&t->cols[c]))
+			return true;
+	return false;
+}
+
+void totals_init(struct totals *tot)
+{
+	for (size_t c = 0; c < MAX_COLS; c++)
+		tot->sum[c] = MS_NA;
+	tot->count = 0;
+}
+
+/* Adds one row's known figures: a row that lacks one hides nothing. */
+void totals_add(struct totals *tot, const ms_table_def *t, const void *row,
+		const void *ctx)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		if (!col_totals(&t->cols[c]))
+			continue;
+		int64_t v = ms_cell_i64(&t->cols[c], row, ctx);
+		if (v != MS_NA)
+			tot->sum[c] = tot->sum[c] == MS_NA ? v : ms_add_na(tot->sum[c], v);
+	}
+	tot->count++;
+}
+
+/* Sorts and limits the rows of a table. The sample is const, so its rows
+ * are copied; rows the caller owns (a VMA list) are sorted in place, as
+ * their getters find a row's strings by its index in the list. */
+int rows_prepare(struct rows *rs, const ms_batch_opts *o, const ms_table_def *t,
+		 const void *rows, size_t n, size_t stride, const void *ctx, bool copy,
+		 ms_error *err)
+{
+	int col;
+
+	*rs = (struct rows){ .t = t, .ctx = ctx, .n = n, .stride = stride,
+			     .data = (char *)rows };
+	if (t->ncols > MAX_COLS)
+		return ms_error_set(err, EINVAL, 0, "%s: more than %d columns", t->name, MAX_COLS);
+	int rc = sort_col(o, t, &col, err);
+	if (rc)
+		return rc;
+	if (copy && n) {
+		if (n > SIZE_MAX / stride || !(rs->data = malloc(n * stride)))
+			return ms_error_set(err, ENOMEM, 0, "%s: out of memory", t->name);
+		memcpy(rs->data, rows, n * stride);
+		rs->owned = true;
+	}
+	if (col >= 0)
+		ms_table_sort(t, rs->data, n, stride, col, t->cols[col].descending != o->reverse,
+			      ctx);
+	else if (o->reverse)
+		reverse_rows(rs);
+	rs->shown = o->limit > 0 && (size_t)o->limit < n ? (size_t)o->limit : n;
+	totals_init(&rs->totals);
+	for (size_t i = 0; i < n; i++)
+		totals_add(&rs->totals, t, row_at(rs, i), ctx);
+	return 0;
+}
+
+void rows_free(struct rows *rs)
+{
+	if (rs->owned)
+		free(rs->data);
+	rs->data = NULL;
+}
+
+static const char *cell_str(const ms_column *c, const void *row, const void *ctx)
+{
+	const char *s = ms_cell_str(c, row, ctx);
+	return s ? s : "";
+}
+
+/* A number, hex or kB cell as text ("-" when unknown); its length. */
+static size_t format_number(const struct render *r, const ms_column *c, const void *row,
+			    const void *ctx, char cell[CELL_MAX])
+{
+	int64_t v;
+
+	switch (c->kind) {
+	case MS_COL_HEX:
+		return ms_fmt_hex(cell, ms_cell_u64(c, row, ctx), 8);
+	case MS_COL_KB:
+		ms_format_kb(cell, CELL_MAX, ms_cell_i64(c, row, ctx), r->o->plain_kb);
+		return strlen(cell);
+	default:
+		v = ms_cell_i64(c, row, ctx);
+		if (v == MS_NA) {
+			memcpy(cell, "-", 2);
+			return 1;
+		}
+		return ms_fmt_i64(cell, v);
+	}
+}
+
+/* One cell of a text table, formatted into cell when it is a number. */
+static struct shown text_cell(struct render *r, const ms_column *c, const void *row,
+			      const void *ctx, char cell[CELL_MAX])
+{
+	if (c->kind == MS_COL_STR)
+		return display_text(r, cell_str(c, row, ctx));
+	size_t len = format_number(r, c, row, ctx, cell);
+	return (struct shown){ cell, len, len };
+}
+
+static void put_sep(struct render *r, size_t c)
+{
+	if (c)
+		put(r, " ");
+}
+
+/* The last left-aligned column is not padded: no trailing blanks. */
+static size_t pad_for(const ms_table_def *t, size_t c, const size_t *w)
+{
+	return c + 1 == t->ncols && t->cols[c].left ? 0 : w[c];
+}
+
+/* ---- text tables: every cell formatted once ------------------------------- */
+
+
+/* Widths start at the declared width, widened to the title. */
+void cells_init(struct cells *cs, const ms_table_def *t)
+{
+	*cs = (struct cells){ .t = t, .text = MS_BUF_INIT };
+	for (size_t c = 0; c < t->ncols && c < MAX_COLS; c++) {
+		size_t title = strlen(t->cols[c].title);
+		cs->width[c] = t->cols[c].width > 0 ? (size_t)t->cols[c].width : 0;
+		if (title > cs->width[c])
+			cs->width[c] = title;
+	}
+}
+
+void cells_free(struct cells *cs)
+{
+	ms_buf_free(&cs->text);
+	free(cs->len);
+	cs->len = NULL;
+}
+
+/* Width in columns of an escaped cell (multi-byte UTF-8 may be narrower or
+ * wider than its bytes). */
+static size_t stored_width(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)text[i] >= 0x80)
+			return ms_display_width(text, len);
+	return len;
+}
+
+int cells_add_row(struct render *r, struct cells *cs, const void *row, const void *ctx)
+{
+	const ms_table_def *t = cs->t;
+	char cell[CELL_MAX];
+
+	if (cs->nrows == cs->cap) {
+		size_t cap = cs->cap ? cs->cap * 2 : 64;
+		uint32_t *len = cap > SIZE_MAX / sizeof *len / t->ncols
+					? NULL : realloc(cs->len, cap * t->ncols * sizeof *len);
+		if (!len)
+			return r->status = -ENOMEM;
+		cs->len = len;
+		cs->cap = cap;
+	}
+	uint32_t *lens = cs->len + cs->nrows * t->ncols;
+	for (size_t c = 0; c < t->ncols; c++) {
+		struct shown sh = text_cell(r, &t->cols[c], row, ctx, cell);
+		if (sh.len > UINT32_MAX || ms_buf_append(&cs->text, sh.text, sh.len))
+			return r->status = -ENOMEM;
+		lens[c] = (uint32_t)sh.len;
+		if (sh.width > cs->width[c])
+			cs->width[c] = sh.width;
+	}
+	cs->nrows++;
+	return 0;
+}
+
+static size_t total_width(const struct render *r, int64_t total)
+{
+	char cell[CELL_MAX];
+
+	ms_format_kb(cell, sizeof cell, total, r->o->plain_kb);
+	return strlen(cell);
+}
+
+/* The widths once every shown row is in: widened to the totals too. */
+static void cells_finish_widths(const struct render *r, struct cells *cs,
+				const struct totals *tot)
+{
+	const ms_table_def *t = cs->t;
+
+	for (size_t c = 0; c < t->ncols; c++)
+		if (col_totals(&t->cols[c]) && total_width(r, tot->sum[c]) > cs->width[c])
+			cs->width[c] = total_width(r, tot->sum[c]);
+	if (has_totals(t) && cs->width[0] < strlen("TOTAL"))
+		cs->width[0] = strlen("TOTAL");
+}
+
+static void text_header(struct render *r, const ms_table_def *t, const size_t *w)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		put_sep(r, c);
+		putf(r, t->cols[c].left ? "%-*s" : "%*s", (int)pad_for(t, c, w), t->cols[c].title);
+	}
+	put(r, "\n");
+}
+
+static void text_totals(struct render *r, const ms_table_def *t, const struct totals *tot,
+			const size_t *w)
+{
+	size_t last = 0;
+
+	if (!has_totals(t))
+		return;
+	for (size_t c = 0; c < t->ncols; c++)
+		if (col_totals(&t->cols[c]))
+			last = c;
+	for (size_t c = 0; c <= last && c < t->ncols; c++) {
+		const ms_column *col = &t->cols[c];
+		put_sep(r, c);
+		if (col_totals(col))
+			put_kb_text(r, tot->sum[c], w[c]);
+		else
+			putf(r, col->left ? "%-*s" : "%*s", (int)w[c], c == 0 ? "TOTAL" : "");
+	}
+	put(r, "\n");
+}
+
+/* One row from its cells, padded, in one go: room for the widest row is
+ * made once, then the bytes are copied (60,000 rows of 13 cells). Returns
+ * the text of the next row. */
+static const char *cells_write_row(struct render *r, const struct cells *cs, const char *text,
+				   const uint32_t *lens)
+{
+	const ms_table_def *t = cs->t;
+	size_t room = 0;
+
+	for (size_t c = 0; c < t->ncols; c++)
+		room += 1 + lens[c] + cs->width[c];
+	if (ms_buf_reserve(r->out, room)) {
+		r->status = -ENOMEM;
+		return text;
+	}
+	char *p = r->out->data + r->out->len;
+	for (size_t c = 0; c < t->ncols; c++) {
+		size_t len = lens[c], pad = pad_for(t, c, cs->width);
+		size_t width = t->cols[c].kind == MS_COL_STR ? stored_width(text, len) : len;
+		size_t fill = width < pad ? pad - width : 0;
+		if (c)
+			*p++ = ' ';
+		if (!t->cols[c].left)
+			p = (char *)memset(p, ' ', fill) + fill;
+		p = (char *)memcpy(p, text, len) + len;
+		if (t->cols[c].left)
+			p = (char *)memset(p, ' ', fill) + fill;
+		text += len;
+	}
+	r->out->len = (size_t)(p - r->out->data);
+	r->out->data[r->out->len] = '\0';
+	return text;
+}
+
+/* Header, the rows from their cells, totals. rs and note give each row's
+ * note; rs is NULL for rows that were written as they were read. */
+void cells_write(struct render *r, struct cells *cs, const struct totals *tot,
+		 const struct rows *rs, row_note_fn note)
+{
+	const ms_table_def *t = cs->t;
+	const char *text = cs->text.data ? cs->text.data : "";
+
+	cells_finish_widths(r, cs, tot);
+	text_header(r, t, cs->width);
+	for (size_t i = 0; i < cs->nrows && !r->status; i++) {
+		text = cells_write_row(r, cs, text, cs->len + i * t->ncols);
+		flush_out(r, false);
+		const char *extra = rs && note ? note(row_at(rs, i)) : NULL;
+		if (extra)
+			putf(r, "  %s", extra);
+		put(r, "\n");
+	}
+	text_totals(r, t, tot, cs->width);
+	if (cs->nrows < tot->count)
+		putf(r, "(%zu of %zu rows shown; totals cover all %zu)\n", cs->nrows, tot->count,
+		     tot->count);
+}
+
+void table_text(struct render *r, const struct rows *rs, row_note_fn note)
+{
+	struct cells cs;
+
+	cells_init(&cs, rs->t);
+	for (size_t i = 0; i < rs->shown; i++)
+		if (cells_add_row(r, &cs, row_at(rs, i), rs->ctx))
+			break;
+	if (!r->status)
+		cells_write(r, &cs, &rs->totals, rs, note);
+	cells_free(&cs);
+}
+
+void render_table_text(struct render *r, const struct rows *rs)
+{
+	table_text(r, rs, NULL);
+}
+
+void csv_header(struct render *r, const ms_table_def *t)
+{
+	for (size_t c = 0; c < t->ncols; c++) {
+		put(r, c ? "," : "");
+		put(r, t->cols[c].key);
+	}
+	put(r, "\r\n");
+}
+
+void csv_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx)
+{
+	char cell[CELL_MAX];
+
+	for (size_t c = 0; c < t->ncols; c++) {
+		const ms_column *col = &t->cols[c];
+		put(r, c ? "," : "");
+		if (col->kind == MS_COL_STR)
+			put_csv_field(r, cell_str(col, row, ctx));
+		else if (col->kind == MS_COL_HEX)
+			put_bytes(r, cell, format_number(r, col, row, ctx, cell));
+		else
+			put_i64_csv(r, ms_cell_i64(col, row, ctx));
+	}
+	put(r, "\r\n");
+}
+
+void render_table_csv(struct render *r, const struct rows *rs)
+{
+	csv_header(r, rs->t);
+	for (size_t i = 0; i < rs->shown; i++) {
+		csv_row(r, rs->t, row_at(rs, i), rs->ctx);
+		flush_out(r, false);
+	}
+}
+
+static void json_cell(struct render *r, const ms_column *c, const void *row, const void *ctx)
+{
+	char cell[CELL_MAX];
+
+	ms_json_key(&r->j, c->key);
+	switch (c->kind) {
+	case MS_COL_STR:
+		ms_json_str(&r->j, ms_cell_str(c, row, ctx));
+		return;
+	case MS_COL_HEX:
+		ms_json_strn(&r->j, cell, format_number(r, c, row, ctx, cell));
+		return;
+	default:
+		ms_json_i64(&r->j, ms_cell_i64(c, row, ctx));
+		return;
+	}
+}
+
+void json_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx,
+	      row_extra_fn extra)
+{
+	ms_json_obj_begin(&r->j);
+	for (size_t c = 0; c < t->ncols; c++)
+		json_cell(r, &t->cols[c], row, ctx);
+	if (extra)
+		extra(r, row);
+	ms_json_obj_end(&r->j);
+}
+
+void json_rows(struct render *r, const char *key, const struct rows *rs,
+	       row_extra_fn extra)
+{
+	ms_json_key(&r->j, key);
+	ms_json_arr_begin(&r->j);
+	for (size_t i = 0; i < rs->shown; i++) {
+		json_row(r, rs->t, row_at(rs, i), rs->ctx, extra);
+		flush_out(r, false);
+	}
+	ms_json_arr_end(&r->j);
+}
+
+void json_totals_of(struct render *r, const char *key, const ms_table_def *t,
+		    const struct totals *tot)
+{
+	ms_json_key(&r->j, key);
+	ms_json_obj_begin(&r->j);
+	for (size_t c = 0; c < t->ncols; c++)
+		if (col_totals(&t->cols[c]))
+			ms_json_kv_i64(&r->j, t->cols[c].key, tot->sum[c]);
+	ms_json_kv_i64(&r->j, "count", (int64_t)tot->count);
+	ms_json_obj_end(&r->j);
+}
+
+void json_totals(struct render *r, const char *key, const struct rows *rs)
+{
+	json_totals_of(r, key, rs->t, &rs->totals);
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The vma view: one process's mappings, read by the view itself. Without
+ * --sort each mapping is written as soon as it is read.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "render.h"
+
+/* ---- vma ----------------------------------------------------------------- */
+
+/* "vma 42: no such process", "vma 42: /proc/42/smaps: needs root". */
+static int vma_error(const struct render *r, ms_source *src, int rc, ms_error *err)
+{
+	const char *root = r->s->info.path;
+	int pid = r->o->pid;
+
+	if (rc == -EACCES || rc == -EPERM)
+		return ms_error_set(err, EACCES, 0, "vma %d: %s/%d/smaps: %s", pid, root, pid,
+				    ms_denied_reason());
+	if (rc != -ENOENT) {
+		char what[32];
+		snprintf(what, sizeof what, "vma %d", pid);
+		ms_error_prefix(err, what);
+		return rc;
+	}
+	/* Neither smaps nor maps: is the process there at all? */
+	ms_buf status = MS_BUF_INIT;
+	char rel[32];
+	snprintf(rel, sizeof rel, "%d/status", pid);
+	bool exists = ms_source_read(src, rel, &status, NULL) == 0;
+	ms_buf_free(&status);
+	if (!exists)
+		return ms_error_set(err, ENOENT, 0, "vma %d: no such process in %s", pid, root);
+	return ms_error_set(err, ENOENT, 0, "vma %d: %s/%d: no smaps or maps", pid, root, pid);
+}
+
+static void vma_text_head(struct render *r, size_t n, bool from_smaps)
+{
+	putf(r, "pid %d, %zu mappings%s\n", r->o->pid, n,
+	     from_smaps ? "" : " (from maps: no smaps, memory figures unknown)");
+}
+
+static void vma_json_head(struct render *r, bool from_smaps)
+{
+	json_begin(r, "vma");
+	ms_json_kv_i64(&r->j, "pid", r->o->pid);
+	ms_json_key(&r->j, "from_smaps");
+	ms_json_bool(&r->j, from_smaps);
+}
+
+/* --sort or --reverse: the whole list, then sorted. */
+static int render_vma_sorted(struct render *r, ms_source *src, ms_error *err)
+{
+	ms_vmalist vl;
+	struct rows rs;
+
+	int rc = ms_vmas_load(src, r->o->pid, &vl, err);
+	if (rc)
+		return vma_error(r, src, rc, err);
+	rc = rows_prepare(&rs, r->o, &ms_vma_table, vl.v, vl.n, sizeof(ms_vma), &vl, false, err);
+	if (rc) {
+		ms_vmalist_free(&vl);
+		return rc;
+	}
+	r->flushing = true;
+	switch (r->o->format) {
+	case MS_FORMAT_TEXT:
+		vma_text_head(r, vl.n, vl.from_smaps);
+		render_table_text(r, &rs);
+		break;
+	case MS_FORMAT_CSV:
+		render_table_csv(r, &rs);
+		break;
+	case MS_FORMAT_JSON:
+		vma_json_head(r, vl.from_smaps);
+		json_rows(r, "vmas", &rs, NULL);
+		json_totals(r, "totals", &rs);
+		json_end(r);
+		break;
+	}
+	rows_free(&rs);
+	ms_vmalist_free(&vl);
+	return 0;
+}
+
+/* Without --sort, mappings come in the order of the file, which the kernel
+ * prints by address: each is written as soon as it is read, so the
+ * formatting runs while the kernel prints the rest (src reads ahead) and no
+ * mapping is kept. Text keeps its cells until the widths are known. */
+struct vma_feed {
+	struct render *r;
+	struct totals tot;
+	struct cells cells; /* text */
+	bool began;         /* JSON or CSV head written */
+};
+
+static void vma_feed_begin(struct vma_feed *f, bool from_smaps)
+{
+	if (f->began)
+		return;
+	f->began = true;
+	if (f->r->o->format == MS_FORMAT_JSON) {
+		vma_json_head(f->r, from_smaps);
+		ms_json_key(&f->r->j, "vmas");
+		ms_json_arr_begin(&f->r->j);
+	} else if (f->r->o->format == MS_FORMAT_CSV) {
+		csv_header(f->r, &ms_vma_table);
+	}
+}
+
+static int vma_feed_row(void *ctx, const ms_vmalist *l, size_t i)
+{
+	struct vma_feed *f = ctx;
+	struct render *r = f->r;
+	const ms_vma *row = &l->v[i];
+	bool shown = r->o->limit <= 0 || f->tot.count < (size_t)r->o->limit;
+
+	vma_feed_begin(f, l->from_smaps);
+	totals_add(&f->tot, &ms_vma_table, row, l);
+	if (shown) {
+		switch (r->o->format) {
+		case MS_FORMAT_TEXT: cells_add_row(r, &f->cells, row, l); break;
+		case MS_FORMAT_CSV: csv_row(r, &ms_vma_table, row, l); break;
+		case MS_FORMAT_JSON: json_row(r, &ms_vma_table, row, l, NULL); break;
+		}
+	}
+	return r->status ? r->status : MS_VMA_USED;
+}
+
+static void vma_feed_end(struct vma_feed *f, bool from_smaps)
+{
+	struct render *r = f->r;
+
+	/* smaps is read whole: what is left cannot fail half-way but for
+	 * want of memory. */
+	r->flushing = true;
+	vma_feed_begin(f, from_smaps);
+	switch (r->o->format) {
+	case MS_FORMAT_TEXT:
+		vma_text_head(r, f->tot.count, from_smaps);
+		cells_write(r, &f->cells, &f->tot, NULL, NULL);
+		break;
+	case MS_FORMAT_CSV:
+		break;
+	case MS_FORMAT_JSON:
+		ms_json_arr_end(&r->j);
+		json_totals_of(r, "totals", &ms_vma_table, &f->tot);
+		json_end(r);
+		break;
+	}
+}
+
+static int render_vma_streamed(struct render *r, ms_source *src, ms_error *err)
+{
+	struct vma_feed f = { .r = r };
+	ms_vmalist vl;
+
+	totals_init(&f.tot);
+	cells_init(&f.cells, &ms_vma_table);
+	int rc = ms_vmas_load_each(src, r->o->pid, &vl, vma_feed_row, &f, err);
+	if (rc == 0)
+		vma_feed_end(&f, vl.from_smaps);
+	else if (r->status)
+		rc = ms_error_set(err, -r->status, 0, "vma %d: out of memory", r->o->pid);
+	else
+		rc = vma_error(r, src, rc, err);
+	cells_free(&f.cells);
+	ms_vmalist_free(&vl);
+	return rc;
+}
+
+int render_vma(struct render *r, ms_source *src, ms_error *err)
+{
+	if (r->o->sort || r->o->reverse)
+		return render_vma_sorted(r, src, err);
+	return render_vma_streamed(r, src, err);
+}
