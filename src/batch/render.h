@@ -83,6 +83,21 @@ typedef const char *(*row_note_fn)(const void *row);
 /* Keys a view adds to each row beyond its columns (documented in json.md). */
 typedef void (*row_extra_fn)(struct render *r, const void *row);
 
+/* What sets one table view apart from the others; the rest (text, CSV,
+ * JSON framing) is write_table_view's. ctx is the view's own (the VMA
+ * list), for its head. */
+struct table_view {
+	const char *name;     /* "view" in JSON */
+	const char *rows_key; /* "processes" */
+	bool totals;          /* a "totals" object after the rows */
+	row_extra_fn extra;   /* JSON keys beyond the columns */
+	row_note_fn note;     /* text after a row */
+	void (*text_head)(struct render *r, const struct rows *rs, const void *ctx);
+	void (*text_tail)(struct render *r);
+	void (*json_head)(struct render *r, const void *ctx); /* keys before the rows */
+	void (*json_tail)(struct render *r);                  /* keys after the totals */
+};
+
 /* ---- output.c ---- */
 
 void flush_out(struct render *r, bool all);
@@ -116,10 +131,12 @@ int cells_add_row(struct render *r, struct cells *cs, const void *row, const voi
 void cells_write(struct render *r, struct cells *cs, const struct totals *tot,
 		 const struct rows *rs, row_note_fn note);
 void table_text(struct render *r, const struct rows *rs, row_note_fn note);
-void render_table_text(struct render *r, const struct rows *rs);
 void csv_header(struct render *r, const ms_table_def *t);
 void csv_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx);
-void render_table_csv(struct render *r, const struct rows *rs);
+void table_view_text(struct render *r, const struct rows *rs, const struct table_view *v,
+		     const void *ctx);
+void write_table_view(struct render *r, const struct rows *rs, const struct table_view *v,
+		      const void *ctx);
 void json_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx,
 	      row_extra_fn extra);
 void json_rows(struct render *r, const char *key, const struct rows *rs,
@@ -130,15 +147,14 @@ void json_totals(struct render *r, const char *key, const struct rows *rs);
 
 /* ---- views.c ---- */
 
+extern const struct table_view procrank_view, slabs_view, zones_view;
 void proc_extra(struct render *r, const void *row);
 int procs_prepare(struct rows *rs, const struct render *r, ms_error *err);
-void text_skipped(struct render *r);
 int render_procrank(struct render *r, ms_error *err);
 int slabs_prepare(struct rows *rs, const struct render *r, ms_error *err);
 int render_slabs(struct render *r, ms_error *err);
 void zone_extra(struct render *r, const void *row);
 int zones_prepare(struct rows *rs, const struct render *r, ms_error *err);
-void zones_text(struct render *r, const struct rows *rs);
 int render_zones(struct render *r, ms_error *err);
 void meminfo_text(struct render *r, const ms_kvlist *l);
 void meminfo_json_object(struct render *r, const ms_kvlist *l);

@@ -90,13 +90,8 @@ static void report_text_section(struct render *r, int sec)
 	}
 	if (section_rows(&rs, r, sec, &ignored))
 		return;
-	if (sec == SEC_ZONES) {
-		zones_text(r, &rs);
-	} else {
-		render_table_text(r, &rs);
-		if (sec == SEC_PROCS)
-			text_skipped(r);
-	}
+	table_view_text(r, &rs, sec == SEC_PROCS ? &procrank_view
+				: sec == SEC_SLABS ? &slabs_view : &zones_view, NULL);
 	rows_free(&rs);
 }
 

@@ -392,10 +392,6 @@ void table_text(struct render *r, const struct rows *rs, row_note_fn note)
 	cells_free(&cs);
 }
 
-void render_table_text(struct render *r, const struct rows *rs)
-{
-	table_text(r, rs, NULL);
-}
 
 void csv_header(struct render *r, const ms_table_def *t)
 {
@@ -423,7 +419,7 @@ void csv_row(struct render *r, const ms_table_def *t, const void *row, const voi
 	put(r, "\r\n");
 }
 
-void render_table_csv(struct render *r, const struct rows *rs)
+static void table_csv(struct render *r, const struct rows *rs)
 {
 	csv_header(r, rs->t);
 	for (size_t i = 0; i < rs->shown; i++) {
@@ -488,4 +484,40 @@ void json_totals_of(struct render *r, const char *key, const ms_table_def *t,
 void json_totals(struct render *r, const char *key, const struct rows *rs)
 {
 	json_totals_of(r, key, rs->t, &rs->totals);
+}
+
+/* ---- one table view, in the format asked for ------------------------------ */
+
+void table_view_text(struct render *r, const struct rows *rs, const struct table_view *v,
+		     const void *ctx)
+{
+	if (v->text_head)
+		v->text_head(r, rs, ctx);
+	table_text(r, rs, v->note);
+	if (v->text_tail)
+		v->text_tail(r);
+}
+
+void write_table_view(struct render *r, const struct rows *rs, const struct table_view *v,
+		      const void *ctx)
+{
+	switch (r->o->format) {
+	case MS_FORMAT_TEXT:
+		table_view_text(r, rs, v, ctx);
+		break;
+	case MS_FORMAT_CSV:
+		table_csv(r, rs);
+		break;
+	case MS_FORMAT_JSON:
+		json_begin(r, v->name);
+		if (v->json_head)
+			v->json_head(r, ctx);
+		json_rows(r, v->rows_key, rs, v->extra);
+		if (v->totals)
+			json_totals(r, "totals", rs);
+		if (v->json_tail)
+			v->json_tail(r);
+		json_end(r);
+		break;
+	}
 }

@@ -44,7 +44,7 @@ static void json_skipped(struct render *r)
 	ms_json_obj_end(&r->j);
 }
 
-void text_skipped(struct render *r)
+static void text_skipped(struct render *r)
 {
 	const ms_sample *s = r->s;
 
@@ -55,6 +55,11 @@ void text_skipped(struct render *r)
 		putf(r, "; exited while read: %zu", s->ngone);
 	put(r, "\n");
 }
+
+const struct table_view procrank_view = {
+	.name = "procrank", .rows_key = "processes", .totals = true, .extra = proc_extra,
+	.text_tail = text_skipped, .json_tail = json_skipped,
+};
 
 int render_procrank(struct render *r, ms_error *err)
 {
@@ -67,22 +72,7 @@ int render_procrank(struct render *r, ms_error *err)
 	int rc = procs_prepare(&rs, r, err);
 	if (rc)
 		return rc;
-	switch (r->o->format) {
-	case MS_FORMAT_TEXT:
-		render_table_text(r, &rs);
-		text_skipped(r);
-		break;
-	case MS_FORMAT_CSV:
-		render_table_csv(r, &rs);
-		break;
-	case MS_FORMAT_JSON:
-		json_begin(r, "procrank");
-		json_rows(r, "processes", &rs, proc_extra);
-		json_totals(r, "totals", &rs);
-		json_skipped(r);
-		json_end(r);
-		break;
-	}
+	write_table_view(r, &rs, &procrank_view, NULL);
 	rows_free(&rs);
 	return 0;
 }
@@ -95,6 +85,17 @@ int slabs_prepare(struct rows *rs, const struct render *r, ms_error *err)
 			    sizeof(ms_slab), r->s, true, err);
 }
 
+static void slabs_json_head(struct render *r, const void *ctx)
+{
+	(void)ctx;
+	ms_json_kv_str(&r->j, "slabinfo_version",
+		       r->s->slabs.version[0] ? r->s->slabs.version : NULL);
+}
+
+const struct table_view slabs_view = {
+	.name = "slabs", .rows_key = "caches", .totals = true, .json_head = slabs_json_head,
+};
+
 int render_slabs(struct render *r, ms_error *err)
 {
 	struct rows rs;
@@ -104,22 +105,7 @@ int render_slabs(struct render *r, ms_error *err)
 	int rc = slabs_prepare(&rs, r, err);
 	if (rc)
 		return rc;
-	switch (r->o->format) {
-	case MS_FORMAT_TEXT:
-		render_table_text(r, &rs);
-		break;
-	case MS_FORMAT_CSV:
-		render_table_csv(r, &rs);
-		break;
-	case MS_FORMAT_JSON:
-		json_begin(r, "slabs");
-		ms_json_kv_str(&r->j, "slabinfo_version",
-			       r->s->slabs.version[0] ? r->s->slabs.version : NULL);
-		json_rows(r, "caches", &rs, NULL);
-		json_totals(r, "totals", &rs);
-		json_end(r);
-		break;
-	}
+	write_table_view(r, &rs, &slabs_view, NULL);
 	rows_free(&rs);
 	return 0;
 }
@@ -169,11 +155,15 @@ int zones_prepare(struct rows *rs, const struct render *r, ms_error *err)
 			    sizeof(ms_zone), r->s, true, err);
 }
 
-void zones_text(struct render *r, const struct rows *rs)
+static void zones_legend(struct render *r)
 {
-	table_text(r, rs, zone_marker);
 	put(r, "(pages; \"< low\": free below the low watermark, \"< min\": below min)\n");
 }
+
+const struct table_view zones_view = {
+	.name = "zones", .rows_key = "zones", .extra = zone_extra, .note = zone_marker,
+	.text_tail = zones_legend,
+};
 
 int render_zones(struct render *r, ms_error *err)
 {
@@ -184,19 +174,7 @@ int render_zones(struct render *r, ms_error *err)
 	int rc = zones_prepare(&rs, r, err);
 	if (rc)
 		return rc;
-	switch (r->o->format) {
-	case MS_FORMAT_TEXT:
-		zones_text(r, &rs);
-		break;
-	case MS_FORMAT_CSV:
-		render_table_csv(r, &rs);
-		break;
-	case MS_FORMAT_JSON:
-		json_begin(r, "zones");
-		json_rows(r, "zones", &rs, zone_extra);
-		json_end(r);
-		break;
-	}
+	write_table_view(r, &rs, &zones_view, NULL);
 	rows_free(&rs);
 	return 0;
 }

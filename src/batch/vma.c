@@ -42,13 +42,28 @@ static void vma_text_head(struct render *r, size_t n, bool from_smaps)
 	     from_smaps ? "" : " (from maps: no smaps, memory figures unknown)");
 }
 
+/* The keys before the mappings. */
 static void vma_json_head(struct render *r, bool from_smaps)
 {
-	json_begin(r, "vma");
 	ms_json_kv_i64(&r->j, "pid", r->o->pid);
 	ms_json_key(&r->j, "from_smaps");
 	ms_json_bool(&r->j, from_smaps);
 }
+
+static void vma_sorted_text_head(struct render *r, const struct rows *rs, const void *ctx)
+{
+	vma_text_head(r, rs->n, ((const ms_vmalist *)ctx)->from_smaps);
+}
+
+static void vma_sorted_json_head(struct render *r, const void *ctx)
+{
+	vma_json_head(r, ((const ms_vmalist *)ctx)->from_smaps);
+}
+
+static const struct table_view vma_view = {
+	.name = "vma", .rows_key = "vmas", .totals = true,
+	.text_head = vma_sorted_text_head, .json_head = vma_sorted_json_head,
+};
 
 /* --sort or --reverse: the whole list, then sorted. */
 static int render_vma_sorted(struct render *r, ms_source *src, ms_error *err)
@@ -65,21 +80,7 @@ static int render_vma_sorted(struct render *r, ms_source *src, ms_error *err)
 		return rc;
 	}
 	r->flushing = true;
-	switch (r->o->format) {
-	case MS_FORMAT_TEXT:
-		vma_text_head(r, vl.n, vl.from_smaps);
-		render_table_text(r, &rs);
-		break;
-	case MS_FORMAT_CSV:
-		render_table_csv(r, &rs);
-		break;
-	case MS_FORMAT_JSON:
-		vma_json_head(r, vl.from_smaps);
-		json_rows(r, "vmas", &rs, NULL);
-		json_totals(r, "totals", &rs);
-		json_end(r);
-		break;
-	}
+	write_table_view(r, &rs, &vma_view, &vl);
 	rows_free(&rs);
 	ms_vmalist_free(&vl);
 	return 0;
@@ -102,6 +103,7 @@ static void vma_feed_begin(struct vma_feed *f, bool from_smaps)
 		return;
 	f->began = true;
 	if (f->r->o->format == MS_FORMAT_JSON) {
+		json_begin(f->r, "vma");
 		vma_json_head(f->r, from_smaps);
 		ms_json_key(&f->r->j, "vmas");
 		ms_json_arr_begin(&f->r->j);
