@@ -722,6 +722,18 @@ Test(source, stream_ahead_same_bytes_and_stops)
 	cr_assert_eq(ms_source_stream_ahead(src, "nope", collect_chunk, &stop, &err), -ENOENT);
 	ms_source_close(src);
 
+	/* A read that fails (a directory where a file should be) is an error
+	 * from the reader thread, passed on. */
+	snprintf(path, sizeof path, "%s/adir", tmp);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	ms_source *tree = ms_source_open_live(tmp, &err);
+	cr_assert(tree, "%s", err.msg);
+	ms_buf_reset(&c.all);
+	cr_assert_eq(ms_source_stream_ahead(tree, "adir", collect_chunk, &c, &err), -EIO);
+	cr_assert(strstr(err.msg, "adir") != NULL, "%s", err.msg);
+	cr_assert_eq(c.all.len, 0);
+	ms_source_close(tree);
+
 	ms_source *live = ms_source_open_live(NULL, &err);
 	cr_assert(live);
 	ms_buf_reset(&c.all);
