@@ -171,6 +171,17 @@ Test(util, display_escapes_every_control)
 Test(util, json_and_csv_escaping)
 {
 	ms_buf b = MS_BUF_INIT;
+
+	/* What the fast paths may copy as it is. */
+	cr_assert(ms_is_plain_display("/usr/lib/a b.so", 15));
+	cr_assert(ms_is_plain_json("/usr/lib/a b.so", 15));
+	cr_assert(ms_is_plain_display("say \"hi\"\\", 9));
+	cr_assert(!ms_is_plain_json("say \"hi\"", 8));
+	cr_assert(!ms_is_plain_json("a\\b", 3));
+	cr_assert(!ms_is_plain_display("\033]0;x", 6));
+	cr_assert(!ms_is_plain_display("caf\xc3\xa9", 5), "UTF-8 goes the slow way");
+	cr_assert(!ms_is_plain_display("a\x7f", 2));
+	cr_assert(ms_is_plain_display("", 0));
 	cr_assert_eq(ms_escape_json(&b, hostile, sizeof hostile - 1), 0);
 	cr_assert_str_eq(b.data,
 		"a\\u001b[31mred\\n\\\"q\\\",\\u0007\\\\x9b\\u009b\\u202e\\\\xff\xc3\xa9");

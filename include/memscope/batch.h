@@ -57,9 +57,9 @@ int ms_batch_render(const ms_batch_opts *o, const ms_sample *s, ms_source *src, 
 /* Renders the view to `to` (stdout, named to_name in errors), writing as
  * it goes once the view's data is read, so that a big table is never held
  * whole. Returns as ms_batch_render, or -errno of a failed write (a closed
- * pipe, a full disk): *err then says "stdout: No space left on device". A view that fails while it
- * reads writes nothing; only a failed write or a lack of memory can stop
- * a document half-way. */
+ * pipe, a full disk): *err then says "stdout: No space left on device".
+ * A view that fails while it reads writes nothing; only a failed write or
+ * a lack of memory can stop a document half-way. */
 int ms_batch_write(const ms_batch_opts *o, const ms_sample *s, ms_source *src, FILE *to,
 		   const char *to_name, ms_error *err);
 

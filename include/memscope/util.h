@@ -108,6 +108,11 @@ int ms_escape_display(ms_buf *out, const char *s, size_t len);
 /* Display width of the result of ms_escape_display, in columns
  * (one per code point; East Asian wide ones count two). */
 size_t ms_display_width(const char *s, size_t len);
+/* True when the text is printable ASCII that the escapes leave as it is
+ * (for JSON, without a quote or a backslash either): nearly all of it, so
+ * callers copy it in one go. */
+bool ms_is_plain_display(const char *s, size_t len);
+bool ms_is_plain_json(const char *s, size_t len);
 /* RFC 8259 string body, without the quotes. */
 int ms_escape_json(ms_buf *out, const char *s, size_t len);
 /* RFC 4180 field: display-escaped, then quoted when it holds , " or space. */

@@ -64,14 +64,6 @@ void put_spaces(struct render *r, size_t n)
 }
 
 
-static bool printable_ascii(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
-			return false;
-	return true;
-}
-
 /* Untrusted text made safe to show: nearly all of it is printable ASCII,
  * shown as it is; the rest is escaped into r->scratch, valid until the next
  * call. */
@@ -79,7 +71,7 @@ struct shown display_text(struct render *r, const char *s)
 {
 	size_t len = strlen(s);
 
-	if (printable_ascii(s, len))
+	if (ms_is_plain_display(s, len))
 		return (struct shown){ s, len, len };
 	ms_buf_reset(&r->scratch);
 	if (ms_escape_display(&r->scratch, s, len) || !r->scratch.data) {

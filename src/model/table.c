@@ -175,9 +175,6 @@ void ms_table_sort(const ms_table_def *t, void *rows, size_t n, size_t stride, i
 
 /* ---- kB in human units --------------------------------------------------- */
 
-/* Binary steps; the precision shrinks as the unit grows so that the text
- * stays about five characters wide ("980K", "12.3M", "1.20G"). A value
- * that would round up to 1024 of a unit is shown in the next one. */
 /* mag * scale / 2^shift rounded as printf rounds the exact quotient: to
  * nearest, ties to even. The caller keeps mag * scale within 64 bits. */
 static uint64_t rounded_quotient(uint64_t mag, uint64_t scale, unsigned shift)
@@ -206,6 +203,9 @@ static void put_fixed(char *dst, size_t cap, const char *sign, uint64_t q, uint6
 	ms_copy_field(dst, cap, text, at);
 }
 
+/* Binary steps; the precision shrinks as the unit grows so that the text
+ * stays about five characters wide ("980K", "12.3M", "1.20G"). A value
+ * that would round up to 1024 of a unit is shown in the next one. */
 void ms_format_kb(char *dst, size_t cap, int64_t kb, bool plain)
 {
 	/* kB per unit as a power of 2, and the decimals shown. */

@@ -379,7 +379,8 @@ static int vmalist_set_path(ms_vmalist *l, size_t idx, const char *path, size_t 
 static void vmalist_drop_last(ms_vmalist *l)
 {
 	const ms_vma *last = &l->v[--l->n];
-	bool shared = l->n > 0 && l->v[l->n - 1].path_len && l->v[l->n - 1].path_off == last->path_off;
+	const ms_vma *prev = l->n > 0 ? &l->v[l->n - 1] : NULL;
+	bool shared = prev && prev->path_len && prev->path_off == last->path_off;
 
 	if (last->path_len && !shared && last->path_off + last->path_len + 1 == l->strings.len) {
 		l->strings.len = last->path_off;

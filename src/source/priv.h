@@ -40,6 +40,8 @@ int ms_open_beneath(int root_fd, const char *relpath, int flags);
  * the processes of a snapshot folder or of a --proc-root tree. */
 int ms_scan_pid_dirs(int dir_fd, int **pids, size_t *n, ms_error *err);
 
+/* read(2), again when a signal interrupts it. */
+ssize_t ms_read_retry(int fd, void *buf, size_t n);
 /* Read loops over an open fd, capped at MS_FILE_CAP (-EFBIG). */
 int ms_fd_read_all(int fd, const char *relpath, ms_buf *out, ms_error *err);
 int ms_fd_stream(int fd, const char *relpath, ms_chunk_fn fn, void *ctx, ms_error *err);

@@ -11,7 +11,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "priv.h"
 
@@ -37,16 +36,6 @@ struct ahead {
 	int reader_errno; /* 0, or the errno of the failed read */
 	size_t total;
 };
-
-static ssize_t read_retry(int fd, void *buf, size_t n)
-{
-	ssize_t r;
-
-	do
-		r = read(fd, buf, n);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
 
 /* Waits until slot i is free (or the consumer has stopped). */
 static bool wait_free(struct ahead *a, struct slot *s)
@@ -79,7 +68,7 @@ static int fill(int fd, char *buf, size_t *len)
 {
 	*len = 0;
 	while (*len < AHEAD_CHUNK - AHEAD_MIN_ROOM) {
-		ssize_t r = read_retry(fd, buf + *len, AHEAD_CHUNK - *len);
+		ssize_t r = ms_read_retry(fd, buf + *len, AHEAD_CHUNK - *len);
 		if (r < 0)
 			return *len ? 0 : errno; /* the error again at the next read */
 		if (r == 0)

@@ -218,7 +218,7 @@ int ms_errno_to_error(int e, const char *relpath, ms_error *err)
 	}
 }
 
-static ssize_t read_retry(int fd, void *buf, size_t n)
+ssize_t ms_read_retry(int fd, void *buf, size_t n)
 {
 	ssize_t r;
 
@@ -237,7 +237,7 @@ int ms_fd_read_all(int fd, const char *relpath, ms_buf *out, ms_error *err)
 					    MS_FILE_CAP >> 20);
 		if (ms_buf_reserve(out, MS_CHUNK) != 0)
 			return ms_errno_to_error(ENOMEM, relpath, err);
-		ssize_t r = read_retry(fd, out->data + out->len, MS_CHUNK);
+		ssize_t r = ms_read_retry(fd, out->data + out->len, MS_CHUNK);
 		if (r < 0)
 			return ms_errno_to_error(errno, relpath, err);
 		if (r == 0)
@@ -256,7 +256,7 @@ int ms_fd_stream(int fd, const char *relpath, ms_chunk_fn fn, void *ctx, ms_erro
 	if (!chunk)
 		return ms_errno_to_error(ENOMEM, relpath, err);
 	for (;;) {
-		ssize_t r = read_retry(fd, chunk, MS_CHUNK);
+		ssize_t r = ms_read_retry(fd, chunk, MS_CHUNK);
 		if (r <= 0) {
 			if (r < 0)
 				ret = ms_errno_to_error(errno, relpath, err);

@@ -185,18 +185,23 @@ int ms_escape_json(ms_buf *out, const char *s, size_t len)
 	return 0;
 }
 
+bool ms_is_plain_display(const char *s, size_t len)
+{
+	return plain_run((const unsigned char *)s, len, false) == len;
+}
+
+bool ms_is_plain_json(const char *s, size_t len)
+{
+	return plain_run((const unsigned char *)s, len, true) == len;
+}
+
 /* Printable ASCII without a comma or a quote, and no blank at either end:
  * a CSV field as it is, nearly always. */
 static bool plain_csv(const char *s, size_t len)
 {
 	if (len && (s[0] == ' ' || s[len - 1] == ' '))
 		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x7f || c == ',' || c == '"')
-			return false;
-	}
-	return true;
+	return ms_is_plain_display(s, len) && !memchr(s, ',', len) && !memchr(s, '"', len);
 }
 
 int ms_escape_csv(ms_buf *out, const char *s, size_t len)

@@ -37,16 +37,6 @@ static void before_value(ms_json *j)
  * the text, the quotes and a key's colon. */
 #define PIECE_MAX 128
 
-static bool needs_json_escape(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-			return true;
-	}
-	return false;
-}
-
 /* [,]"s"[:] in one append; false (nothing written, no state changed) when
  * s is long or needs escaping. */
 static bool put_plain_string(ms_json *j, const char *s, size_t len, bool key)
@@ -54,7 +44,7 @@ static bool put_plain_string(ms_json *j, const char *s, size_t len, bool key)
 	char piece[PIECE_MAX];
 	size_t n = 0;
 
-	if (len > PIECE_MAX - 4 || needs_json_escape(s, len))
+	if (len > PIECE_MAX - 4 || !ms_is_plain_json(s, len))
 		return false;
 	if (comma_first(j))
 		piece[n++] = ',';
