@@ -55,6 +55,11 @@ struct ms_pane {
 	void *state;
 };
 
+/* For panes whose state begins with an ms_tablew (procrank, slabs, vma):
+ * keys and the filter go to the table (src/views/table_pane.c). */
+ms_pane_action ms_table_pane_key(ms_pane *p, int key);
+int ms_table_pane_filter(ms_pane *p, const char *text);
+
 /* Each returns 0 or -ENOMEM. */
 int ms_pane_procrank_init(ms_pane *p);
 int ms_pane_slabs_init(ms_pane *p);

@@ -11,7 +11,7 @@
 #include "memscope/views.h"
 
 struct procrank_pane {
-	ms_tablew table;
+	ms_tablew table; /* first: ms_table_pane_key/filter take it */
 	unsigned long generation;
 	bool fresh; /* nothing drawn yet: rows must be taken */
 };
@@ -79,13 +79,7 @@ static ms_pane_action key(ms_pane *p, int k)
 		p->open_pid = sel->pid;
 		return MS_PANE_OPEN_VMA;
 	}
-	return ms_tablew_key(&st->table, k) ? MS_PANE_USED : MS_PANE_IGNORED;
-}
-
-static int filter(ms_pane *p, const char *text)
-{
-	struct procrank_pane *st = p->state;
-	return ms_tablew_set_filter(&st->table, text);
+	return ms_table_pane_key(p, k);
 }
 
 static void destroy(ms_pane *p)
@@ -119,7 +113,7 @@ int ms_pane_procrank_init(ms_pane *p)
 		.help = procrank_help,
 		.draw = draw,
 		.key = key,
-		.filter = filter,
+		.filter = ms_table_pane_filter,
 		.destroy = destroy,
 		.state = st,
 	};

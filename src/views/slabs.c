@@ -19,7 +19,7 @@ struct slab_row {
 };
 
 struct slabs_pane {
-	ms_tablew table;
+	ms_tablew table; /* first: ms_table_pane_key/filter take it */
 	ms_table_def def;   /* ms_slab_table + growth */
 	ms_column *cols;
 	struct slab_row *rows;
@@ -160,18 +160,6 @@ static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 	ms_tablew_draw(&st->table, s, t, NULL);
 }
 
-static ms_pane_action key(ms_pane *p, int k)
-{
-	struct slabs_pane *st = p->state;
-	return ms_tablew_key(&st->table, k) ? MS_PANE_USED : MS_PANE_IGNORED;
-}
-
-static int filter(ms_pane *p, const char *text)
-{
-	struct slabs_pane *st = p->state;
-	return ms_tablew_set_filter(&st->table, text);
-}
-
 static void destroy(ms_pane *p)
 {
 	struct slabs_pane *st = p->state;
@@ -208,8 +196,8 @@ int ms_pane_slabs_init(ms_pane *p)
 		.table = &st->def,
 		.help = slabs_help,
 		.draw = draw,
-		.key = key,
-		.filter = filter,
+		.key = ms_table_pane_key,
+		.filter = ms_table_pane_filter,
 		.destroy = destroy,
 		.state = st,
 	};

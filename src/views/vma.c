@@ -52,7 +52,7 @@ struct vma_ctx {
 /* The rows are pointers: to the mappings of the loaded list, in place (no
  * copy of a 60,000-mapping list), and to the gaps between them. */
 struct vma_pane {
-	ms_tablew table;
+	ms_tablew table; /* first: ms_table_pane_key/filter take it */
 	const void **rows;
 	struct vma_gap *gaps;
 	struct vma_ctx ctx;
@@ -430,18 +430,6 @@ static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 	ms_tablew_draw(&st->table, s, t, NULL);
 }
 
-static ms_pane_action key(ms_pane *p, int k)
-{
-	struct vma_pane *st = p->state;
-	return ms_tablew_key(&st->table, k) ? MS_PANE_USED : MS_PANE_IGNORED;
-}
-
-static int filter(ms_pane *p, const char *text)
-{
-	struct vma_pane *st = p->state;
-	return ms_tablew_set_filter(&st->table, text);
-}
-
 static void destroy(ms_pane *p)
 {
 	struct vma_pane *st = p->state;
@@ -478,8 +466,8 @@ int ms_pane_vma_init(ms_pane *p)
 		.table = &ms_vma_table,
 		.help = vma_help,
 		.draw = draw,
-		.key = key,
-		.filter = filter,
+		.key = ms_table_pane_key,
+		.filter = ms_table_pane_filter,
 		.destroy = destroy,
 		.state = st,
 	};
