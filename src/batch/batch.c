@@ -76,19 +76,19 @@ static int render_view(const ms_batch_opts *o, const ms_sample *s, ms_source *sr
 
 	ms_error_clear(err);
 	switch (o->view) {
-	case MS_VIEW_PROCRANK: rc = render_procrank(&r, err); break;
-	case MS_VIEW_SLABS: rc = render_slabs(&r, err); break;
-	case MS_VIEW_BUDDY: rc = render_buddy(&r, err); break;
-	case MS_VIEW_ZONES: rc = render_zones(&r, err); break;
-	case MS_VIEW_MEMINFO: rc = render_meminfo(&r, err); break;
-	case MS_VIEW_VMA: rc = render_vma(&r, src, err); break;
-	case MS_VIEW_REPORT: rc = render_report(&r, err); break;
+	case MS_VIEW_PROCRANK: rc = ms_render_procrank(&r, err); break;
+	case MS_VIEW_SLABS: rc = ms_render_slabs(&r, err); break;
+	case MS_VIEW_BUDDY: rc = ms_render_buddy(&r, err); break;
+	case MS_VIEW_ZONES: rc = ms_render_zones(&r, err); break;
+	case MS_VIEW_MEMINFO: rc = ms_render_meminfo(&r, err); break;
+	case MS_VIEW_VMA: rc = ms_render_vma(&r, src, err); break;
+	case MS_VIEW_REPORT: rc = ms_render_report(&r, err); break;
 	default: rc = ms_error_set(err, EINVAL, 0, "view %d: unknown", (int)o->view); break;
 	}
 	ms_buf_free(&r.scratch);
 	if (!rc) {
 		r.flushing = true;
-		flush_out(&r, true);
+		ms_out_flush(&r, true);
 	}
 	if (!rc && r.sink_errno)
 		rc = ms_error_set(err, r.sink_errno, 0, "%s: %s",

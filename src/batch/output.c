@@ -20,7 +20,7 @@
 
 /* At a row's end: hands the output made so far to the sink, so that a
  * 60,000-row table is never held whole. */
-void flush_out(struct render *r, bool all)
+void ms_out_flush(struct render *r, bool all)
 {
 	if (!r->sink || !r->flushing || r->status || (!all && r->out->len < FLUSH_AT))
 		return;
@@ -31,13 +31,13 @@ void flush_out(struct render *r, bool all)
 	ms_buf_reset(r->out);
 }
 
-void put(struct render *r, const char *s)
+void ms_out_put(struct render *r, const char *s)
 {
 	if (!r->status && ms_buf_puts(r->out, s))
 		r->status = -ENOMEM;
 }
 
-void putf(struct render *r, const char *fmt, ...)
+void ms_out_putf(struct render *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -47,19 +47,19 @@ void putf(struct render *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-void put_bytes(struct render *r, const char *s, size_t len)
+void ms_out_bytes(struct render *r, const char *s, size_t len)
 {
 	if (!r->status && ms_buf_append(r->out, s, len))
 		r->status = -ENOMEM;
 }
 
-void put_spaces(struct render *r, size_t n)
+void ms_out_spaces(struct render *r, size_t n)
 {
 	static const char spaces[] = "                                ";
 
 	for (size_t step; n > 0; n -= step) {
 		step = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
-		put_bytes(r, spaces, step);
+		ms_out_bytes(r, spaces, step);
 	}
 }
 
@@ -67,7 +67,7 @@ void put_spaces(struct render *r, size_t n)
 /* Untrusted text made safe to show: nearly all of it is printable ASCII,
  * shown as it is; the rest is escaped into r->scratch, valid until the next
  * call. */
-struct shown display_text(struct render *r, const char *s)
+struct shown ms_out_display_text(struct render *r, const char *s)
 {
 	size_t len = strlen(s);
 
@@ -87,33 +87,33 @@ struct shown display_text(struct render *r, const char *s)
 static void put_padded(struct render *r, struct shown t, size_t width, bool left)
 {
 	if (!left && t.width < width)
-		put_spaces(r, width - t.width);
-	put_bytes(r, t.text, t.len);
+		ms_out_spaces(r, width - t.width);
+	ms_out_bytes(r, t.text, t.len);
 	if (left && t.width < width)
-		put_spaces(r, width - t.width);
+		ms_out_spaces(r, width - t.width);
 }
 
 /* Untrusted text for a terminal: escaped, then padded to width columns. */
-void put_display(struct render *r, const char *s, size_t width, bool left)
+void ms_out_display(struct render *r, const char *s, size_t width, bool left)
 {
-	put_padded(r, display_text(r, s), width, left);
+	put_padded(r, ms_out_display_text(r, s), width, left);
 }
 
 /* Why a part is missing. The parsers' messages quote the bytes they could
  * not read (a migrate type name, a key), so they are text from the system
  * like any other. */
-void put_reason(struct render *r, const ms_part_state *st)
+void ms_out_reason(struct render *r, const ms_part_state *st)
 {
-	put_display(r, ms_part_reason(st), 0, true);
+	ms_out_display(r, ms_part_reason(st), 0, true);
 }
 
-void put_csv_field(struct render *r, const char *s)
+void ms_out_csv_field(struct render *r, const char *s)
 {
 	if (!r->status && ms_escape_csv(r->out, s, strlen(s)))
 		r->status = -ENOMEM;
 }
 
-void put_kb_text(struct render *r, int64_t kb, size_t width)
+void ms_out_kb_text(struct render *r, int64_t kb, size_t width)
 {
 	char cell[CELL_MAX];
 
@@ -124,12 +124,12 @@ void put_kb_text(struct render *r, int64_t kb, size_t width)
 
 /* CSV leaves an unknown figure empty: a spreadsheet then sees no value
  * rather than a zero or a dash it would take for text. */
-void put_i64_csv(struct render *r, int64_t v)
+void ms_out_i64_csv(struct render *r, int64_t v)
 {
 	char digits[MS_NUM_MAX];
 
 	if (v != MS_NA)
-		put_bytes(r, digits, ms_fmt_i64(digits, v));
+		ms_out_bytes(r, digits, ms_fmt_i64(digits, v));
 }
 
 static void json_source(struct render *r)
@@ -153,7 +153,7 @@ static void json_source(struct render *r)
 	ms_json_obj_end(j);
 }
 
-void json_begin(struct render *r, const char *view)
+void ms_out_json_begin(struct render *r, const char *view)
 {
 	ms_json_init(&r->j, r->out);
 	ms_json_obj_begin(&r->j);
@@ -162,15 +162,15 @@ void json_begin(struct render *r, const char *view)
 	json_source(r);
 }
 
-void json_end(struct render *r)
+void ms_out_json_end(struct render *r)
 {
 	ms_json_obj_end(&r->j);
-	put(r, "\n");
+	ms_out_put(r, "\n");
 }
 
 /* "slabs: /proc/slabinfo: needs root" */
-int part_error(const struct render *r, const char *file, const ms_part_state *st,
-	       ms_error *err)
+int ms_out_part_error(const struct render *r, const char *file, const ms_part_state *st,
+		      ms_error *err)
 {
 	return ms_error_set(err, st->err.code ? st->err.code : EIO, st->err.line,
 			    "%s: %s/%s: %s", ms_view_name(r->o->view), r->s->info.path, file,

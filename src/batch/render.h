@@ -59,7 +59,7 @@ struct rows {
 	const ms_table_def *t;
 	const void *ctx;
 	char *data;
-	bool owned;    /* data is our copy (freed by rows_free) */
+	bool owned;    /* data is our copy (freed by ms_tbl_rows_free) */
 	size_t n;      /* all rows: totals cover them all */
 	size_t shown;  /* after --limit */
 	size_t stride;
@@ -84,7 +84,7 @@ typedef const char *(*row_note_fn)(const void *row);
 typedef void (*row_extra_fn)(struct render *r, const void *row);
 
 /* What sets one table view apart from the others; the rest (text, CSV,
- * JSON framing) is write_table_view's. ctx is the view's own (the VMA
+ * JSON framing) is ms_tbl_write_view's. ctx is the view's own (the VMA
  * list), for its head. */
 struct table_view {
 	const char *name;     /* "view" in JSON */
@@ -100,75 +100,75 @@ struct table_view {
 
 /* ---- output.c ---- */
 
-void flush_out(struct render *r, bool all);
-void put(struct render *r, const char *s);
-void putf(struct render *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void put_bytes(struct render *r, const char *s, size_t len);
-void put_spaces(struct render *r, size_t n);
-struct shown display_text(struct render *r, const char *s);
-void put_display(struct render *r, const char *s, size_t width, bool left);
-void put_reason(struct render *r, const ms_part_state *st);
-void put_csv_field(struct render *r, const char *s);
-void put_kb_text(struct render *r, int64_t kb, size_t width);
-void put_i64_csv(struct render *r, int64_t v);
-void json_begin(struct render *r, const char *view);
-void json_end(struct render *r);
-int part_error(const struct render *r, const char *file, const ms_part_state *st,
-	       ms_error *err);
+void ms_out_flush(struct render *r, bool all);
+void ms_out_put(struct render *r, const char *s);
+void ms_out_putf(struct render *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ms_out_bytes(struct render *r, const char *s, size_t len);
+void ms_out_spaces(struct render *r, size_t n);
+struct shown ms_out_display_text(struct render *r, const char *s);
+void ms_out_display(struct render *r, const char *s, size_t width, bool left);
+void ms_out_reason(struct render *r, const ms_part_state *st);
+void ms_out_csv_field(struct render *r, const char *s);
+void ms_out_kb_text(struct render *r, int64_t kb, size_t width);
+void ms_out_i64_csv(struct render *r, int64_t v);
+void ms_out_json_begin(struct render *r, const char *view);
+void ms_out_json_end(struct render *r);
+int ms_out_part_error(const struct render *r, const char *file, const ms_part_state *st,
+		      ms_error *err);
 
 /* ---- table.c ---- */
 
-void totals_init(struct totals *tot);
-void totals_add(struct totals *tot, const ms_table_def *t, const void *row,
-		const void *ctx);
-int rows_prepare(struct rows *rs, const ms_batch_opts *o, const ms_table_def *t,
-		 const void *rows, size_t n, size_t stride, const void *ctx, bool copy,
-		 ms_error *err);
-void rows_free(struct rows *rs);
-void cells_init(struct cells *cs, const ms_table_def *t);
-void cells_free(struct cells *cs);
-int cells_add_row(struct render *r, struct cells *cs, const void *row, const void *ctx);
-void cells_write(struct render *r, struct cells *cs, const struct totals *tot,
-		 const struct rows *rs, row_note_fn note);
-void table_text(struct render *r, const struct rows *rs, row_note_fn note);
-void csv_header(struct render *r, const ms_table_def *t);
-void csv_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx);
-void table_view_text(struct render *r, const struct rows *rs, const struct table_view *v,
-		     const void *ctx);
-void write_table_view(struct render *r, const struct rows *rs, const struct table_view *v,
-		      const void *ctx);
-void json_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx,
-	      row_extra_fn extra);
-void json_rows(struct render *r, const char *key, const struct rows *rs,
-	       row_extra_fn extra);
-void json_totals_of(struct render *r, const char *key, const ms_table_def *t,
-		    const struct totals *tot);
-void json_totals(struct render *r, const char *key, const struct rows *rs);
+void ms_tbl_totals_init(struct totals *tot);
+void ms_tbl_totals_add(struct totals *tot, const ms_table_def *t, const void *row,
+		       const void *ctx);
+int ms_tbl_rows_prepare(struct rows *rs, const ms_batch_opts *o, const ms_table_def *t,
+			const void *rows, size_t n, size_t stride, const void *ctx, bool copy,
+			ms_error *err);
+void ms_tbl_rows_free(struct rows *rs);
+void ms_tbl_cells_init(struct cells *cs, const ms_table_def *t);
+void ms_tbl_cells_free(struct cells *cs);
+int ms_tbl_cells_add_row(struct render *r, struct cells *cs, const void *row, const void *ctx);
+void ms_tbl_cells_write(struct render *r, struct cells *cs, const struct totals *tot,
+			const struct rows *rs, row_note_fn note);
+void ms_tbl_text(struct render *r, const struct rows *rs, row_note_fn note);
+void ms_tbl_csv_header(struct render *r, const ms_table_def *t);
+void ms_tbl_csv_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx);
+void ms_tbl_view_text(struct render *r, const struct rows *rs, const struct table_view *v,
+		       const void *ctx);
+void ms_tbl_write_view(struct render *r, const struct rows *rs, const struct table_view *v,
+		       const void *ctx);
+void ms_tbl_json_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx,
+		     row_extra_fn extra);
+void ms_tbl_json_rows(struct render *r, const char *key, const struct rows *rs,
+		      row_extra_fn extra);
+void ms_tbl_json_totals_of(struct render *r, const char *key, const ms_table_def *t,
+			   const struct totals *tot);
+void ms_tbl_json_totals(struct render *r, const char *key, const struct rows *rs);
 
 /* ---- views.c ---- */
 
-extern const struct table_view procrank_view, slabs_view, zones_view;
-void proc_extra(struct render *r, const void *row);
-int procs_prepare(struct rows *rs, const struct render *r, ms_error *err);
-int render_procrank(struct render *r, ms_error *err);
-int slabs_prepare(struct rows *rs, const struct render *r, ms_error *err);
-int render_slabs(struct render *r, ms_error *err);
-void zone_extra(struct render *r, const void *row);
-int zones_prepare(struct rows *rs, const struct render *r, ms_error *err);
-int render_zones(struct render *r, ms_error *err);
-void meminfo_text(struct render *r, const ms_kvlist *l);
-void meminfo_json_object(struct render *r, const ms_kvlist *l);
-int render_meminfo(struct render *r, ms_error *err);
-void json_buddy_body(struct render *r);
-void buddy_text(struct render *r);
-int render_buddy(struct render *r, ms_error *err);
+extern const struct table_view ms_procrank_tview, ms_slabs_tview, ms_zones_tview;
+void ms_procrank_extra(struct render *r, const void *row);
+int ms_procrank_prepare(struct rows *rs, const struct render *r, ms_error *err);
+int ms_render_procrank(struct render *r, ms_error *err);
+int ms_slabs_prepare(struct rows *rs, const struct render *r, ms_error *err);
+int ms_render_slabs(struct render *r, ms_error *err);
+void ms_zones_extra(struct render *r, const void *row);
+int ms_zones_prepare(struct rows *rs, const struct render *r, ms_error *err);
+int ms_render_zones(struct render *r, ms_error *err);
+void ms_meminfo_text(struct render *r, const ms_kvlist *l);
+void ms_meminfo_json(struct render *r, const ms_kvlist *l);
+int ms_render_meminfo(struct render *r, ms_error *err);
+void ms_buddy_json_body(struct render *r);
+void ms_buddy_text(struct render *r);
+int ms_render_buddy(struct render *r, ms_error *err);
 
 /* ---- vma.c ---- */
 
-int render_vma(struct render *r, ms_source *src, ms_error *err);
+int ms_render_vma(struct render *r, ms_source *src, ms_error *err);
 
 /* ---- report.c ---- */
 
-int render_report(struct render *r, ms_error *err);
+int ms_render_report(struct render *r, ms_error *err);
 
 #endif

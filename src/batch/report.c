@@ -44,28 +44,28 @@ static void report_text_header(struct render *r)
 {
 	const ms_source_info *i = &r->s->info;
 
-	put(r, "memscope report\n");
-	put(r, "source:      ");
-	put_display(r, i->kind == MS_SOURCE_LIVE ? "live " : "snapshot ", 0, true);
-	put_display(r, i->path, 0, true);
-	put(r, "\nkernel:      ");
-	put_display(r, i->kernel[0] ? i->kernel : "-", 0, true);
-	put(r, "\nmachine:     ");
-	put_display(r, i->machine[0] ? i->machine : "-", 0, true);
-	putf(r, "\npage size:   %ld\ncaptured at: ", i->page_size);
-	put_display(r, i->captured_at[0] ? i->captured_at : "-", 0, true);
-	put(r, "\n");
+	ms_out_put(r, "memscope report\n");
+	ms_out_put(r, "source:      ");
+	ms_out_display(r, i->kind == MS_SOURCE_LIVE ? "live " : "snapshot ", 0, true);
+	ms_out_display(r, i->path, 0, true);
+	ms_out_put(r, "\nkernel:      ");
+	ms_out_display(r, i->kernel[0] ? i->kernel : "-", 0, true);
+	ms_out_put(r, "\nmachine:     ");
+	ms_out_display(r, i->machine[0] ? i->machine : "-", 0, true);
+	ms_out_putf(r, "\npage size:   %ld\ncaptured at: ", i->page_size);
+	ms_out_display(r, i->captured_at[0] ? i->captured_at : "-", 0, true);
+	ms_out_put(r, "\n");
 }
 
 static int section_rows(struct rows *rs, const struct render *r, int sec, ms_error *err)
 {
 	switch (sec) {
 	case SEC_PROCS:
-		return procs_prepare(rs, r, err);
+		return ms_procrank_prepare(rs, r, err);
 	case SEC_SLABS:
-		return slabs_prepare(rs, r, err);
+		return ms_slabs_prepare(rs, r, err);
 	default:
-		return zones_prepare(rs, r, err);
+		return ms_zones_prepare(rs, r, err);
 	}
 }
 
@@ -74,25 +74,25 @@ static void report_text_section(struct render *r, int sec)
 	struct rows rs;
 	ms_error ignored;
 
-	putf(r, "\n== %s ==\n", sections[sec].title);
+	ms_out_putf(r, "\n== %s ==\n", sections[sec].title);
 	if (!section_ok(r, sec)) {
-		put_reason(r, sections[sec].state(r->s));
-		put(r, "\n");
+		ms_out_reason(r, sections[sec].state(r->s));
+		ms_out_put(r, "\n");
 		return;
 	}
 	switch (sec) {
 	case SEC_MEMINFO:
-		meminfo_text(r, &r->s->meminfo);
+		ms_meminfo_text(r, &r->s->meminfo);
 		return;
 	case SEC_BUDDY:
-		buddy_text(r);
+		ms_buddy_text(r);
 		return;
 	}
 	if (section_rows(&rs, r, sec, &ignored))
 		return;
-	table_view_text(r, &rs, sec == SEC_PROCS ? &procrank_view
-				: sec == SEC_SLABS ? &slabs_view : &zones_view, NULL);
-	rows_free(&rs);
+	ms_tbl_view_text(r, &rs, sec == SEC_PROCS ? &ms_procrank_tview
+				: sec == SEC_SLABS ? &ms_slabs_tview : &ms_zones_tview, NULL);
+	ms_tbl_rows_free(&rs);
 }
 
 /* processes + process_totals, caches + cache_totals, zones. */
@@ -106,22 +106,22 @@ static void report_json_table(struct render *r, int sec)
 	bool ok = section_ok(r, sec) && section_rows(&rs, r, sec, &ignored) == 0;
 
 	if (ok) {
-		json_rows(r, sections[sec].key, &rs, sec == SEC_PROCS ? proc_extra
-						     : sec == SEC_ZONES ? zone_extra : NULL);
+		ms_tbl_json_rows(r, sections[sec].key, &rs, sec == SEC_PROCS ? ms_procrank_extra
+						     : sec == SEC_ZONES ? ms_zones_extra : NULL);
 	} else {
 		ms_json_key(&r->j, sections[sec].key);
 		ms_json_null(&r->j);
 	}
 	if (totals_key[sec]) {
 		if (ok) {
-			json_totals(r, totals_key[sec], &rs);
+			ms_tbl_json_totals(r, totals_key[sec], &rs);
 		} else {
 			ms_json_key(&r->j, totals_key[sec]);
 			ms_json_null(&r->j);
 		}
 	}
 	if (ok)
-		rows_free(&rs);
+		ms_tbl_rows_free(&rs);
 }
 
 static void report_json_section(struct render *r, int sec)
@@ -139,10 +139,10 @@ static void report_json_section(struct render *r, int sec)
 	if (!section_ok(r, sec)) {
 		ms_json_null(&r->j);
 	} else if (sec == SEC_MEMINFO) {
-		meminfo_json_object(r, &r->s->meminfo);
+		ms_meminfo_json(r, &r->s->meminfo);
 	} else {
 		ms_json_obj_begin(&r->j);
-		json_buddy_body(r);
+		ms_buddy_json_body(r);
 		ms_json_obj_end(&r->j);
 	}
 }
@@ -160,7 +160,7 @@ static void report_json_errors(struct render *r)
 	ms_json_obj_end(&r->j);
 }
 
-int render_report(struct render *r, ms_error *err)
+int ms_render_report(struct render *r, ms_error *err)
 {
 	switch (r->o->format) {
 	case MS_FORMAT_TEXT:
@@ -170,11 +170,11 @@ int render_report(struct render *r, ms_error *err)
 				report_text_section(r, sec);
 		return 0;
 	case MS_FORMAT_JSON:
-		json_begin(r, "report");
+		ms_out_json_begin(r, "report");
 		for (int sec = 0; sec < SEC_COUNT; sec++)
 			report_json_section(r, sec);
 		report_json_errors(r);
-		json_end(r);
+		ms_out_json_end(r);
 		return 0;
 	default:
 		/* options.c refuses it; a library caller gets the same answer. */

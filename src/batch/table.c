@@ -99,7 +99,7 @@ static bool has_totals(const ms_table_def *t)
 	return false;
 }
 
-void totals_init(struct totals *tot)
+void ms_tbl_totals_init(struct totals *tot)
 {
 	for (size_t c = 0; c < MAX_COLS; c++)
 		tot->sum[c] = MS_NA;
@@ -107,8 +107,8 @@ void totals_init(struct totals *tot)
 }
 
 /* Adds one row's known figures: a row that lacks one hides nothing. */
-void totals_add(struct totals *tot, const ms_table_def *t, const void *row,
-		const void *ctx)
+void ms_tbl_totals_add(struct totals *tot, const ms_table_def *t, const void *row,
+		       const void *ctx)
 {
 	for (size_t c = 0; c < t->ncols; c++) {
 		if (!col_totals(&t->cols[c]))
@@ -123,9 +123,9 @@ void totals_add(struct totals *tot, const ms_table_def *t, const void *row,
 /* Sorts and limits the rows of a table. The sample is const, so its rows
  * are copied; rows the caller owns (a VMA list) are sorted in place, as
  * their getters find a row's strings by its index in the list. */
-int rows_prepare(struct rows *rs, const ms_batch_opts *o, const ms_table_def *t,
-		 const void *rows, size_t n, size_t stride, const void *ctx, bool copy,
-		 ms_error *err)
+int ms_tbl_rows_prepare(struct rows *rs, const ms_batch_opts *o, const ms_table_def *t,
+			const void *rows, size_t n, size_t stride, const void *ctx, bool copy,
+			ms_error *err)
 {
 	int col;
 
@@ -148,13 +148,13 @@ int rows_prepare(struct rows *rs, const ms_batch_opts *o, const ms_table_def *t,
 	else if (o->reverse)
 		reverse_rows(rs);
 	rs->shown = o->limit > 0 && (size_t)o->limit < n ? (size_t)o->limit : n;
-	totals_init(&rs->totals);
+	ms_tbl_totals_init(&rs->totals);
 	for (size_t i = 0; i < n; i++)
-		totals_add(&rs->totals, t, row_at(rs, i), ctx);
+		ms_tbl_totals_add(&rs->totals, t, row_at(rs, i), ctx);
 	return 0;
 }
 
-void rows_free(struct rows *rs)
+void ms_tbl_rows_free(struct rows *rs)
 {
 	if (rs->owned)
 		free(rs->data);
@@ -194,7 +194,7 @@ static struct shown text_cell(struct render *r, const ms_column *c, const void *
 			      const void *ctx, char cell[CELL_MAX])
 {
 	if (c->kind == MS_COL_STR)
-		return display_text(r, cell_str(c, row, ctx));
+		return ms_out_display_text(r, cell_str(c, row, ctx));
 	size_t len = format_number(r, c, row, ctx, cell);
 	return (struct shown){ cell, len, len };
 }
@@ -202,7 +202,7 @@ static struct shown text_cell(struct render *r, const ms_column *c, const void *
 static void put_sep(struct render *r, size_t c)
 {
 	if (c)
-		put(r, " ");
+		ms_out_put(r, " ");
 }
 
 /* The last left-aligned column is not padded: no trailing blanks. */
@@ -215,7 +215,7 @@ static size_t pad_for(const ms_table_def *t, size_t c, const size_t *w)
 
 
 /* Widths start at the declared width, widened to the title. */
-void cells_init(struct cells *cs, const ms_table_def *t)
+void ms_tbl_cells_init(struct cells *cs, const ms_table_def *t)
 {
 	*cs = (struct cells){ .t = t, .text = MS_BUF_INIT };
 	for (size_t c = 0; c < t->ncols && c < MAX_COLS; c++) {
@@ -226,7 +226,7 @@ void cells_init(struct cells *cs, const ms_table_def *t)
 	}
 }
 
-void cells_free(struct cells *cs)
+void ms_tbl_cells_free(struct cells *cs)
 {
 	ms_buf_free(&cs->text);
 	free(cs->len);
@@ -243,7 +243,7 @@ static size_t stored_width(const char *text, size_t len)
 	return len;
 }
 
-int cells_add_row(struct render *r, struct cells *cs, const void *row, const void *ctx)
+int ms_tbl_cells_add_row(struct render *r, struct cells *cs, const void *row, const void *ctx)
 {
 	const ms_table_def *t = cs->t;
 	char cell[CELL_MAX];
@@ -295,9 +295,9 @@ static void text_header(struct render *r, const ms_table_def *t, const size_t *w
 {
 	for (size_t c = 0; c < t->ncols; c++) {
 		put_sep(r, c);
-		putf(r, t->cols[c].left ? "%-*s" : "%*s", (int)pad_for(t, c, w), t->cols[c].title);
+		ms_out_putf(r, t->cols[c].left ? "%-*s" : "%*s", (int)pad_for(t, c, w), t->cols[c].title);
 	}
-	put(r, "\n");
+	ms_out_put(r, "\n");
 }
 
 static void text_totals(struct render *r, const ms_table_def *t, const struct totals *tot,
@@ -314,11 +314,11 @@ static void text_totals(struct render *r, const ms_table_def *t, const struct to
 		const ms_column *col = &t->cols[c];
 		put_sep(r, c);
 		if (col_totals(col))
-			put_kb_text(r, tot->sum[c], w[c]);
+			ms_out_kb_text(r, tot->sum[c], w[c]);
 		else
-			putf(r, col->left ? "%-*s" : "%*s", (int)w[c], c == 0 ? "TOTAL" : "");
+			ms_out_putf(r, col->left ? "%-*s" : "%*s", (int)w[c], c == 0 ? "TOTAL" : "");
 	}
-	put(r, "\n");
+	ms_out_put(r, "\n");
 }
 
 /* One row from its cells, padded, in one go: room for the widest row is
@@ -357,8 +357,8 @@ static const char *cells_write_row(struct render *r, const struct cells *cs, con
 
 /* Header, the rows from their cells, totals. rs and note give each row's
  * note; rs is NULL for rows that were written as they were read. */
-void cells_write(struct render *r, struct cells *cs, const struct totals *tot,
-		 const struct rows *rs, row_note_fn note)
+void ms_tbl_cells_write(struct render *r, struct cells *cs, const struct totals *tot,
+			const struct rows *rs, row_note_fn note)
 {
 	const ms_table_def *t = cs->t;
 	const char *text = cs->text.data ? cs->text.data : "";
@@ -367,64 +367,64 @@ void cells_write(struct render *r, struct cells *cs, const struct totals *tot,
 	text_header(r, t, cs->width);
 	for (size_t i = 0; i < cs->nrows && !r->status; i++) {
 		text = cells_write_row(r, cs, text, cs->len + i * t->ncols);
-		flush_out(r, false);
+		ms_out_flush(r, false);
 		const char *extra = rs && note ? note(row_at(rs, i)) : NULL;
 		if (extra)
-			putf(r, "  %s", extra);
-		put(r, "\n");
+			ms_out_putf(r, "  %s", extra);
+		ms_out_put(r, "\n");
 	}
 	text_totals(r, t, tot, cs->width);
 	if (cs->nrows < tot->count)
-		putf(r, "(%zu of %zu rows shown; totals cover all %zu)\n", cs->nrows, tot->count,
-		     tot->count);
+		ms_out_putf(r, "(%zu of %zu rows shown; totals cover all %zu)\n", cs->nrows, tot->count,
+			    tot->count);
 }
 
-void table_text(struct render *r, const struct rows *rs, row_note_fn note)
+void ms_tbl_text(struct render *r, const struct rows *rs, row_note_fn note)
 {
 	struct cells cs;
 
-	cells_init(&cs, rs->t);
+	ms_tbl_cells_init(&cs, rs->t);
 	for (size_t i = 0; i < rs->shown; i++)
-		if (cells_add_row(r, &cs, row_at(rs, i), rs->ctx))
+		if (ms_tbl_cells_add_row(r, &cs, row_at(rs, i), rs->ctx))
 			break;
 	if (!r->status)
-		cells_write(r, &cs, &rs->totals, rs, note);
-	cells_free(&cs);
+		ms_tbl_cells_write(r, &cs, &rs->totals, rs, note);
+	ms_tbl_cells_free(&cs);
 }
 
 
-void csv_header(struct render *r, const ms_table_def *t)
+void ms_tbl_csv_header(struct render *r, const ms_table_def *t)
 {
 	for (size_t c = 0; c < t->ncols; c++) {
-		put(r, c ? "," : "");
-		put(r, t->cols[c].key);
+		ms_out_put(r, c ? "," : "");
+		ms_out_put(r, t->cols[c].key);
 	}
-	put(r, "\r\n");
+	ms_out_put(r, "\r\n");
 }
 
-void csv_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx)
+void ms_tbl_csv_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx)
 {
 	char cell[CELL_MAX];
 
 	for (size_t c = 0; c < t->ncols; c++) {
 		const ms_column *col = &t->cols[c];
-		put(r, c ? "," : "");
+		ms_out_put(r, c ? "," : "");
 		if (col->kind == MS_COL_STR)
-			put_csv_field(r, cell_str(col, row, ctx));
+			ms_out_csv_field(r, cell_str(col, row, ctx));
 		else if (col->kind == MS_COL_HEX)
-			put_bytes(r, cell, format_number(r, col, row, ctx, cell));
+			ms_out_bytes(r, cell, format_number(r, col, row, ctx, cell));
 		else
-			put_i64_csv(r, ms_cell_i64(col, row, ctx));
+			ms_out_i64_csv(r, ms_cell_i64(col, row, ctx));
 	}
-	put(r, "\r\n");
+	ms_out_put(r, "\r\n");
 }
 
 static void table_csv(struct render *r, const struct rows *rs)
 {
-	csv_header(r, rs->t);
+	ms_tbl_csv_header(r, rs->t);
 	for (size_t i = 0; i < rs->shown; i++) {
-		csv_row(r, rs->t, row_at(rs, i), rs->ctx);
-		flush_out(r, false);
+		ms_tbl_csv_row(r, rs->t, row_at(rs, i), rs->ctx);
+		ms_out_flush(r, false);
 	}
 }
 
@@ -446,8 +446,8 @@ static void json_cell(struct render *r, const ms_column *c, const void *row, con
 	}
 }
 
-void json_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx,
-	      row_extra_fn extra)
+void ms_tbl_json_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx,
+		     row_extra_fn extra)
 {
 	ms_json_obj_begin(&r->j);
 	for (size_t c = 0; c < t->ncols; c++)
@@ -457,20 +457,20 @@ void json_row(struct render *r, const ms_table_def *t, const void *row, const vo
 	ms_json_obj_end(&r->j);
 }
 
-void json_rows(struct render *r, const char *key, const struct rows *rs,
-	       row_extra_fn extra)
+void ms_tbl_json_rows(struct render *r, const char *key, const struct rows *rs,
+		      row_extra_fn extra)
 {
 	ms_json_key(&r->j, key);
 	ms_json_arr_begin(&r->j);
 	for (size_t i = 0; i < rs->shown; i++) {
-		json_row(r, rs->t, row_at(rs, i), rs->ctx, extra);
-		flush_out(r, false);
+		ms_tbl_json_row(r, rs->t, row_at(rs, i), rs->ctx, extra);
+		ms_out_flush(r, false);
 	}
 	ms_json_arr_end(&r->j);
 }
 
-void json_totals_of(struct render *r, const char *key, const ms_table_def *t,
-		    const struct totals *tot)
+void ms_tbl_json_totals_of(struct render *r, const char *key, const ms_table_def *t,
+			   const struct totals *tot)
 {
 	ms_json_key(&r->j, key);
 	ms_json_obj_begin(&r->j);
@@ -481,43 +481,43 @@ void json_totals_of(struct render *r, const char *key, const ms_table_def *t,
 	ms_json_obj_end(&r->j);
 }
 
-void json_totals(struct render *r, const char *key, const struct rows *rs)
+void ms_tbl_json_totals(struct render *r, const char *key, const struct rows *rs)
 {
-	json_totals_of(r, key, rs->t, &rs->totals);
+	ms_tbl_json_totals_of(r, key, rs->t, &rs->totals);
 }
 
 /* ---- one table view, in the format asked for ------------------------------ */
 
-void table_view_text(struct render *r, const struct rows *rs, const struct table_view *v,
-		     const void *ctx)
+void ms_tbl_view_text(struct render *r, const struct rows *rs, const struct table_view *v,
+		       const void *ctx)
 {
 	if (v->text_head)
 		v->text_head(r, rs, ctx);
-	table_text(r, rs, v->note);
+	ms_tbl_text(r, rs, v->note);
 	if (v->text_tail)
 		v->text_tail(r);
 }
 
-void write_table_view(struct render *r, const struct rows *rs, const struct table_view *v,
-		      const void *ctx)
+void ms_tbl_write_view(struct render *r, const struct rows *rs, const struct table_view *v,
+		       const void *ctx)
 {
 	switch (r->o->format) {
 	case MS_FORMAT_TEXT:
-		table_view_text(r, rs, v, ctx);
+		ms_tbl_view_text(r, rs, v, ctx);
 		break;
 	case MS_FORMAT_CSV:
 		table_csv(r, rs);
 		break;
 	case MS_FORMAT_JSON:
-		json_begin(r, v->name);
+		ms_out_json_begin(r, v->name);
 		if (v->json_head)
 			v->json_head(r, ctx);
-		json_rows(r, v->rows_key, rs, v->extra);
+		ms_tbl_json_rows(r, v->rows_key, rs, v->extra);
 		if (v->totals)
-			json_totals(r, "totals", rs);
+			ms_tbl_json_totals(r, "totals", rs);
 		if (v->json_tail)
 			v->json_tail(r);
-		json_end(r);
+		ms_out_json_end(r);
 		break;
 	}
 }

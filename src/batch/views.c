@@ -21,17 +21,17 @@ static const char *origin_name(ms_mem_origin o)
 	}
 }
 
-void proc_extra(struct render *r, const void *row)
+void ms_procrank_extra(struct render *r, const void *row)
 {
 	const ms_proc *p = row;
 
 	ms_json_kv_str(&r->j, "origin", origin_name(p->origin));
 }
 
-int procs_prepare(struct rows *rs, const struct render *r, ms_error *err)
+int ms_procrank_prepare(struct rows *rs, const struct render *r, ms_error *err)
 {
-	return rows_prepare(rs, r->o, &ms_procrank_table, r->s->procs, r->s->nprocs,
-			    sizeof(ms_proc), r->s, true, err);
+	return ms_tbl_rows_prepare(rs, r->o, &ms_procrank_table, r->s->procs, r->s->nprocs,
+				   sizeof(ms_proc), r->s, true, err);
 }
 
 static void json_skipped(struct render *r)
@@ -48,20 +48,20 @@ static void text_skipped(struct render *r)
 {
 	const ms_sample *s = r->s;
 
-	putf(r, "kernel threads not listed: %zu", s->nkthreads);
+	ms_out_putf(r, "kernel threads not listed: %zu", s->nkthreads);
 	if (s->nunknown)
-		putf(r, "; unknown figures (-): %zu", s->nunknown);
+		ms_out_putf(r, "; unknown figures (-): %zu", s->nunknown);
 	if (s->ngone)
-		putf(r, "; exited while read: %zu", s->ngone);
-	put(r, "\n");
+		ms_out_putf(r, "; exited while read: %zu", s->ngone);
+	ms_out_put(r, "\n");
 }
 
-const struct table_view procrank_view = {
-	.name = "procrank", .rows_key = "processes", .totals = true, .extra = proc_extra,
+const struct table_view ms_procrank_tview = {
+	.name = "procrank", .rows_key = "processes", .totals = true, .extra = ms_procrank_extra,
 	.text_tail = text_skipped, .json_tail = json_skipped,
 };
 
-int render_procrank(struct render *r, ms_error *err)
+int ms_render_procrank(struct render *r, ms_error *err)
 {
 	struct rows rs;
 
@@ -69,20 +69,20 @@ int render_procrank(struct render *r, ms_error *err)
 		return ms_error_set(err, r->s->procs_st.err.code ? r->s->procs_st.err.code : EIO,
 				    0, "procrank: %s: %s", r->s->info.path,
 				    ms_part_reason(&r->s->procs_st));
-	int rc = procs_prepare(&rs, r, err);
+	int rc = ms_procrank_prepare(&rs, r, err);
 	if (rc)
 		return rc;
-	write_table_view(r, &rs, &procrank_view, NULL);
-	rows_free(&rs);
+	ms_tbl_write_view(r, &rs, &ms_procrank_tview, NULL);
+	ms_tbl_rows_free(&rs);
 	return 0;
 }
 
 /* ---- slabs --------------------------------------------------------------- */
 
-int slabs_prepare(struct rows *rs, const struct render *r, ms_error *err)
+int ms_slabs_prepare(struct rows *rs, const struct render *r, ms_error *err)
 {
-	return rows_prepare(rs, r->o, &ms_slab_table, r->s->slabs.caches, r->s->slabs.n,
-			    sizeof(ms_slab), r->s, true, err);
+	return ms_tbl_rows_prepare(rs, r->o, &ms_slab_table, r->s->slabs.caches, r->s->slabs.n,
+				   sizeof(ms_slab), r->s, true, err);
 }
 
 static void slabs_json_head(struct render *r, const void *ctx)
@@ -92,21 +92,21 @@ static void slabs_json_head(struct render *r, const void *ctx)
 		       r->s->slabs.version[0] ? r->s->slabs.version : NULL);
 }
 
-const struct table_view slabs_view = {
+const struct table_view ms_slabs_tview = {
 	.name = "slabs", .rows_key = "caches", .totals = true, .json_head = slabs_json_head,
 };
 
-int render_slabs(struct render *r, ms_error *err)
+int ms_render_slabs(struct render *r, ms_error *err)
 {
 	struct rows rs;
 
 	if (r->s->slabs_st.status)
-		return part_error(r, "slabinfo", &r->s->slabs_st, err);
-	int rc = slabs_prepare(&rs, r, err);
+		return ms_out_part_error(r, "slabinfo", &r->s->slabs_st, err);
+	int rc = ms_slabs_prepare(&rs, r, err);
 	if (rc)
 		return rc;
-	write_table_view(r, &rs, &slabs_view, NULL);
-	rows_free(&rs);
+	ms_tbl_write_view(r, &rs, &ms_slabs_tview, NULL);
+	ms_tbl_rows_free(&rs);
 	return 0;
 }
 
@@ -128,7 +128,7 @@ static const char *zone_marker(const void *row)
 	return NULL;
 }
 
-void zone_extra(struct render *r, const void *row)
+void ms_zones_extra(struct render *r, const void *row)
 {
 	const ms_zone *z = row;
 
@@ -149,33 +149,33 @@ void zone_extra(struct render *r, const void *row)
 		ms_json_bool(&r->j, zone_marker(z) != NULL);
 }
 
-int zones_prepare(struct rows *rs, const struct render *r, ms_error *err)
+int ms_zones_prepare(struct rows *rs, const struct render *r, ms_error *err)
 {
-	return rows_prepare(rs, r->o, &ms_zone_table, r->s->zones.zones, r->s->zones.n,
-			    sizeof(ms_zone), r->s, true, err);
+	return ms_tbl_rows_prepare(rs, r->o, &ms_zone_table, r->s->zones.zones, r->s->zones.n,
+				   sizeof(ms_zone), r->s, true, err);
 }
 
 static void zones_legend(struct render *r)
 {
-	put(r, "(pages; \"< low\": free below the low watermark, \"< min\": below min)\n");
+	ms_out_put(r, "(pages; \"< low\": free below the low watermark, \"< min\": below min)\n");
 }
 
-const struct table_view zones_view = {
-	.name = "zones", .rows_key = "zones", .extra = zone_extra, .note = zone_marker,
+const struct table_view ms_zones_tview = {
+	.name = "zones", .rows_key = "zones", .extra = ms_zones_extra, .note = zone_marker,
 	.text_tail = zones_legend,
 };
 
-int render_zones(struct render *r, ms_error *err)
+int ms_render_zones(struct render *r, ms_error *err)
 {
 	struct rows rs;
 
 	if (r->s->zones_st.status)
-		return part_error(r, "zoneinfo", &r->s->zones_st, err);
-	int rc = zones_prepare(&rs, r, err);
+		return ms_out_part_error(r, "zoneinfo", &r->s->zones_st, err);
+	int rc = ms_zones_prepare(&rs, r, err);
 	if (rc)
 		return rc;
-	write_table_view(r, &rs, &zones_view, NULL);
-	rows_free(&rs);
+	ms_tbl_write_view(r, &rs, &ms_zones_tview, NULL);
+	ms_tbl_rows_free(&rs);
 	return 0;
 }
 
@@ -194,7 +194,7 @@ static bool kv_seen_before(const ms_kvlist *l, size_t i)
  * blank after the colon, then " kB" where the kernel printed a unit. */
 #define MEMINFO_VALUE_END 24
 
-void meminfo_text(struct render *r, const ms_kvlist *l)
+void ms_meminfo_text(struct render *r, const ms_kvlist *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		char name[sizeof l->items[i].key + 1];
@@ -203,28 +203,28 @@ void meminfo_text(struct render *r, const ms_kvlist *l)
 		if (l->items[i].value != MS_NA)
 			snprintf(value, sizeof value, "%" PRId64, l->items[i].value);
 		size_t used = strlen(name) + strlen(value);
-		put_display(r, name, 0, true);
-		put_spaces(r, used < MEMINFO_VALUE_END ? MEMINFO_VALUE_END - used : 1);
-		put(r, value);
-		put(r, l->items[i].kb ? " kB\n" : "\n");
+		ms_out_display(r, name, 0, true);
+		ms_out_spaces(r, used < MEMINFO_VALUE_END ? MEMINFO_VALUE_END - used : 1);
+		ms_out_put(r, value);
+		ms_out_put(r, l->items[i].kb ? " kB\n" : "\n");
 	}
 }
 
 static void meminfo_csv(struct render *r, const ms_kvlist *l)
 {
-	put(r, "key,value,unit\r\n");
+	ms_out_put(r, "key,value,unit\r\n");
 	for (size_t i = 0; i < l->n; i++) {
-		put_csv_field(r, l->items[i].key);
-		put(r, ",");
-		put_i64_csv(r, l->items[i].value);
-		put(r, l->items[i].kb ? ",kB\r\n" : ",\r\n");
+		ms_out_csv_field(r, l->items[i].key);
+		ms_out_put(r, ",");
+		ms_out_i64_csv(r, l->items[i].value);
+		ms_out_put(r, l->items[i].kb ? ",kB\r\n" : ",\r\n");
 	}
 }
 
 /* Keys exactly as printed; a repeated key (never seen from a kernel, but
  * a snapshot can hold anything) keeps its first value so that the object
  * stays valid JSON. */
-void meminfo_json_object(struct render *r, const ms_kvlist *l)
+void ms_meminfo_json(struct render *r, const ms_kvlist *l)
 {
 	ms_json_obj_begin(&r->j);
 	for (size_t i = 0; i < l->n; i++) {
@@ -234,10 +234,10 @@ void meminfo_json_object(struct render *r, const ms_kvlist *l)
 	ms_json_obj_end(&r->j);
 }
 
-int render_meminfo(struct render *r, ms_error *err)
+int ms_render_meminfo(struct render *r, ms_error *err)
 {
 	if (r->s->meminfo_st.status)
-		return part_error(r, "meminfo", &r->s->meminfo_st, err);
+		return ms_out_part_error(r, "meminfo", &r->s->meminfo_st, err);
 	/* An empty file parses to no keys: say so, as the other views do,
 	 * rather than print nothing and succeed. */
 	if (r->s->meminfo.n == 0)
@@ -245,16 +245,16 @@ int render_meminfo(struct render *r, ms_error *err)
 				    "meminfo: %s/meminfo: no contents (empty file)", r->s->info.path);
 	switch (r->o->format) {
 	case MS_FORMAT_TEXT:
-		meminfo_text(r, &r->s->meminfo);
+		ms_meminfo_text(r, &r->s->meminfo);
 		break;
 	case MS_FORMAT_CSV:
 		meminfo_csv(r, &r->s->meminfo);
 		break;
 	case MS_FORMAT_JSON:
-		json_begin(r, "meminfo");
+		ms_out_json_begin(r, "meminfo");
 		ms_json_key(&r->j, "meminfo");
-		meminfo_json_object(r, &r->s->meminfo);
-		json_end(r);
+		ms_meminfo_json(r, &r->s->meminfo);
+		ms_out_json_end(r);
 		break;
 	}
 	return 0;
@@ -345,7 +345,7 @@ static void json_buddy_zone(struct render *r, const ms_buddy_zone *z)
 	ms_json_obj_end(&r->j);
 }
 
-void json_buddy_body(struct render *r)
+void ms_buddy_json_body(struct render *r)
 {
 	const ms_pagetypeinfo *pt = &r->s->pagetype;
 	bool pt_ok = pagetype_loaded(r->s);
@@ -379,10 +379,10 @@ static int max_orders(const ms_buddyinfo *b)
 
 static void buddy_text_header(struct render *r, int norders)
 {
-	putf(r, "%4s %-*s", "NODE", BUDDY_NAME_W, "ZONE");
+	ms_out_putf(r, "%4s %-*s", "NODE", BUDDY_NAME_W, "ZONE");
 	for (int o = 0; o < norders; o++)
-		putf(r, " %*d", BUDDY_COUNT_W, o);
-	putf(r, " %*s\n", BUDDY_KB_W, "FREE");
+		ms_out_putf(r, " %*d", BUDDY_COUNT_W, o);
+	ms_out_putf(r, " %*s\n", BUDDY_KB_W, "FREE");
 }
 
 /* A count the kernel capped (">100000", 5.9+) keeps its ">" in text. */
@@ -397,7 +397,7 @@ static void buddy_text_counts(struct render *r, const int64_t *v, const bool *at
 		else
 			snprintf(cell, sizeof cell, "%s%" PRId64,
 				 at_least && at_least[o] ? ">" : "", v[o]);
-		putf(r, " %*s", BUDDY_COUNT_W, cell);
+		ms_out_putf(r, " %*s", BUDDY_COUNT_W, cell);
 	}
 }
 
@@ -410,14 +410,14 @@ static void buddy_text_migrate(struct render *r, const ms_buddy_zone *z, int nor
 		const ms_pagetype_free *f = &pt->free[i];
 		if (!same_zone(f, z))
 			continue;
-		put(r, "     ");
-		put_display(r, f->type, BUDDY_NAME_W, true);
+		ms_out_put(r, "     ");
+		ms_out_display(r, f->type, BUDDY_NAME_W, true);
 		buddy_text_counts(r, f->free, f->at_least, f->norders, norders);
-		put(r, "\n");
+		ms_out_put(r, "\n");
 	}
 }
 
-void buddy_text(struct render *r)
+void ms_buddy_text(struct render *r)
 {
 	const ms_buddyinfo *b = &r->s->buddy;
 	int norders = max_orders(b);
@@ -425,39 +425,39 @@ void buddy_text(struct render *r)
 	buddy_text_header(r, norders);
 	for (size_t i = 0; i < b->n; i++) {
 		const ms_buddy_zone *z = &b->zones[i];
-		putf(r, "%4d ", z->node);
-		put_display(r, z->zone, BUDDY_NAME_W, true);
+		ms_out_putf(r, "%4d ", z->node);
+		ms_out_display(r, z->zone, BUDDY_NAME_W, true);
 		buddy_text_counts(r, z->free, NULL, z->norders, norders);
-		put(r, " ");
-		put_kb_text(r, ms_buddy_free_kb(z, r->s->info.page_size), BUDDY_KB_W);
-		put(r, "\n");
+		ms_out_put(r, " ");
+		ms_out_kb_text(r, ms_buddy_free_kb(z, r->s->info.page_size), BUDDY_KB_W);
+		ms_out_put(r, "\n");
 		if (pagetype_loaded(r->s))
 			buddy_text_migrate(r, z, norders);
 	}
-	putf(r, "(free blocks per order; page size %ld", r->s->info.page_size);
+	ms_out_putf(r, "(free blocks per order; page size %ld", r->s->info.page_size);
 	if (!pagetype_loaded(r->s)) {
-		put(r, "; migrate types: pagetypeinfo: ");
-		put_reason(r, &r->s->pagetype_st);
+		ms_out_put(r, "; migrate types: pagetypeinfo: ");
+		ms_out_reason(r, &r->s->pagetype_st);
 	}
-	put(r, ")\n");
+	ms_out_put(r, ")\n");
 }
 
 /* One row per zone and migrate type ("" for the zone's own counts). */
 static void buddy_csv_row(struct render *r, int node, const char *zone, const char *type,
 			  const int64_t *v, int n, int norders, int64_t free_kb)
 {
-	putf(r, "%d,", node);
-	put_csv_field(r, zone);
-	put(r, ",");
-	put_csv_field(r, type);
+	ms_out_putf(r, "%d,", node);
+	ms_out_csv_field(r, zone);
+	ms_out_put(r, ",");
+	ms_out_csv_field(r, type);
 	for (int o = 0; o < norders; o++) {
-		put(r, ",");
+		ms_out_put(r, ",");
 		if (o < n)
-			put_i64_csv(r, v[o]);
+			ms_out_i64_csv(r, v[o]);
 	}
-	put(r, ",");
-	put_i64_csv(r, free_kb);
-	put(r, "\r\n");
+	ms_out_put(r, ",");
+	ms_out_i64_csv(r, free_kb);
+	ms_out_put(r, "\r\n");
 }
 
 static void buddy_csv(struct render *r)
@@ -466,10 +466,10 @@ static void buddy_csv(struct render *r)
 	const ms_pagetypeinfo *pt = &r->s->pagetype;
 	int norders = max_orders(b);
 
-	put(r, "node,zone,migrate_type");
+	ms_out_put(r, "node,zone,migrate_type");
 	for (int o = 0; o < norders; o++)
-		putf(r, ",order%d", o);
-	put(r, ",free_kb\r\n");
+		ms_out_putf(r, ",order%d", o);
+	ms_out_put(r, ",free_kb\r\n");
 	for (size_t i = 0; i < b->n; i++) {
 		const ms_buddy_zone *z = &b->zones[i];
 		buddy_csv_row(r, z->node, z->zone, "", z->free, z->norders, norders,
@@ -483,21 +483,21 @@ static void buddy_csv(struct render *r)
 	}
 }
 
-int render_buddy(struct render *r, ms_error *err)
+int ms_render_buddy(struct render *r, ms_error *err)
 {
 	if (r->s->buddy_st.status)
-		return part_error(r, "buddyinfo", &r->s->buddy_st, err);
+		return ms_out_part_error(r, "buddyinfo", &r->s->buddy_st, err);
 	switch (r->o->format) {
 	case MS_FORMAT_TEXT:
-		buddy_text(r);
+		ms_buddy_text(r);
 		break;
 	case MS_FORMAT_CSV:
 		buddy_csv(r);
 		break;
 	case MS_FORMAT_JSON:
-		json_begin(r, "buddy");
-		json_buddy_body(r);
-		json_end(r);
+		ms_out_json_begin(r, "buddy");
+		ms_buddy_json_body(r);
+		ms_out_json_end(r);
 		break;
 	}
 	return 0;

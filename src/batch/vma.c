@@ -38,8 +38,8 @@ static int vma_error(const struct render *r, ms_source *src, int rc, ms_error *e
 
 static void vma_text_head(struct render *r, size_t n, bool from_smaps)
 {
-	putf(r, "pid %d, %zu mappings%s\n", r->o->pid, n,
-	     from_smaps ? "" : " (from maps: no smaps, memory figures unknown)");
+	ms_out_putf(r, "pid %d, %zu mappings%s\n", r->o->pid, n,
+		    from_smaps ? "" : " (from maps: no smaps, memory figures unknown)");
 }
 
 /* The keys before the mappings. */
@@ -74,14 +74,14 @@ static int render_vma_sorted(struct render *r, ms_source *src, ms_error *err)
 	int rc = ms_vmas_load(src, r->o->pid, &vl, err);
 	if (rc)
 		return vma_error(r, src, rc, err);
-	rc = rows_prepare(&rs, r->o, &ms_vma_table, vl.v, vl.n, sizeof(ms_vma), &vl, false, err);
+	rc = ms_tbl_rows_prepare(&rs, r->o, &ms_vma_table, vl.v, vl.n, sizeof(ms_vma), &vl, false, err);
 	if (rc) {
 		ms_vmalist_free(&vl);
 		return rc;
 	}
 	r->flushing = true;
-	write_table_view(r, &rs, &vma_view, &vl);
-	rows_free(&rs);
+	ms_tbl_write_view(r, &rs, &vma_view, &vl);
+	ms_tbl_rows_free(&rs);
 	ms_vmalist_free(&vl);
 	return 0;
 }
@@ -103,12 +103,12 @@ static void vma_feed_begin(struct vma_feed *f, bool from_smaps)
 		return;
 	f->began = true;
 	if (f->r->o->format == MS_FORMAT_JSON) {
-		json_begin(f->r, "vma");
+		ms_out_json_begin(f->r, "vma");
 		vma_json_head(f->r, from_smaps);
 		ms_json_key(&f->r->j, "vmas");
 		ms_json_arr_begin(&f->r->j);
 	} else if (f->r->o->format == MS_FORMAT_CSV) {
-		csv_header(f->r, &ms_vma_table);
+		ms_tbl_csv_header(f->r, &ms_vma_table);
 	}
 }
 
@@ -120,12 +120,12 @@ static int vma_feed_row(void *ctx, const ms_vmalist *l, size_t i)
 	bool shown = r->o->limit <= 0 || f->tot.count < (size_t)r->o->limit;
 
 	vma_feed_begin(f, l->from_smaps);
-	totals_add(&f->tot, &ms_vma_table, row, l);
+	ms_tbl_totals_add(&f->tot, &ms_vma_table, row, l);
 	if (shown) {
 		switch (r->o->format) {
-		case MS_FORMAT_TEXT: cells_add_row(r, &f->cells, row, l); break;
-		case MS_FORMAT_CSV: csv_row(r, &ms_vma_table, row, l); break;
-		case MS_FORMAT_JSON: json_row(r, &ms_vma_table, row, l, NULL); break;
+		case MS_FORMAT_TEXT: ms_tbl_cells_add_row(r, &f->cells, row, l); break;
+		case MS_FORMAT_CSV: ms_tbl_csv_row(r, &ms_vma_table, row, l); break;
+		case MS_FORMAT_JSON: ms_tbl_json_row(r, &ms_vma_table, row, l, NULL); break;
 		}
 	}
 	return r->status ? r->status : MS_VMA_USED;
@@ -142,14 +142,14 @@ static void vma_feed_end(struct vma_feed *f, bool from_smaps)
 	switch (r->o->format) {
 	case MS_FORMAT_TEXT:
 		vma_text_head(r, f->tot.count, from_smaps);
-		cells_write(r, &f->cells, &f->tot, NULL, NULL);
+		ms_tbl_cells_write(r, &f->cells, &f->tot, NULL, NULL);
 		break;
 	case MS_FORMAT_CSV:
 		break;
 	case MS_FORMAT_JSON:
 		ms_json_arr_end(&r->j);
-		json_totals_of(r, "totals", &ms_vma_table, &f->tot);
-		json_end(r);
+		ms_tbl_json_totals_of(r, "totals", &ms_vma_table, &f->tot);
+		ms_out_json_end(r);
 		break;
 	}
 }
@@ -159,8 +159,8 @@ static int render_vma_streamed(struct render *r, ms_source *src, ms_error *err)
 	struct vma_feed f = { .r = r };
 	ms_vmalist vl;
 
-	totals_init(&f.tot);
-	cells_init(&f.cells, &ms_vma_table);
+	ms_tbl_totals_init(&f.tot);
+	ms_tbl_cells_init(&f.cells, &ms_vma_table);
 	int rc = ms_vmas_load_each(src, r->o->pid, &vl, vma_feed_row, &f, err);
 	if (rc == 0)
 		vma_feed_end(&f, vl.from_smaps);
@@ -168,12 +168,12 @@ static int render_vma_streamed(struct render *r, ms_source *src, ms_error *err)
 		rc = ms_error_set(err, -r->status, 0, "vma %d: out of memory", r->o->pid);
 	else
 		rc = vma_error(r, src, rc, err);
-	cells_free(&f.cells);
+	ms_tbl_cells_free(&f.cells);
 	ms_vmalist_free(&vl);
 	return rc;
 }
 
-int render_vma(struct render *r, ms_source *src, ms_error *err)
+int ms_render_vma(struct render *r, ms_source *src, ms_error *err)
 {
 	if (r->o->sort || r->o->reverse)
 		return render_vma_sorted(r, src, err);
