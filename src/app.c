@@ -476,7 +476,7 @@ int ms_app_run(ms_source *src, const ms_options *o, ms_error *err)
 		return ms_error_set(err, ENOMEM, 0, "out of memory");
 	a->src = src;
 	a->opts = o;
-	a->live = ms_source_get_info(src)->kind == MS_SOURCE_LIVE;
+	a->live = ms_source_can(src, MS_CAP_REFRESH);
 	a->delay = o->delay > 0 ? o->delay : 2.0;
 	int rc = init_panes(a);
 	if (rc != 0)

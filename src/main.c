@@ -15,6 +15,7 @@
 
 #include "memscope/app.h"
 #include "memscope/batch.h"
+#include "memscope/capture.h"
 #include "memscope/model.h"
 #include "memscope/options.h"
 #include "memscope/source.h"

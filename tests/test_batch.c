@@ -104,7 +104,6 @@ static void init_meminfo(ms_sample *s)
 static void init_sample(ms_sample *s)
 {
 	memset(s, 0, sizeof *s);
-	s->info.kind = MS_SOURCE_SNAPSHOT;
 	strcpy(s->info.path, "/snap");
 	strcpy(s->info.kernel, "4.4.0");
 	strcpy(s->info.machine, "armv7l");

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "memscope/capture.h"
 #include "memscope/parse.h"
 #include "memscope/source.h"
 #include "testutil.h"

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "memscope/model.h"
+#include "memscope/source_kind.h"
 #include "memscope/table.h"
 #include "testutil.h"
 
@@ -32,7 +33,6 @@ struct fake_file {
 #define FILE_BIN(path, lit) { path, lit, 0, sizeof(lit) - 1 }
 
 struct fake {
-	ms_source src;
 	const struct fake_file *files;
 	size_t nfiles;
 	const int *pids;
@@ -41,7 +41,7 @@ struct fake {
 
 static const struct fake_file *fake_find(ms_source *src, const char *relpath)
 {
-	const struct fake *f = src->priv;
+	const struct fake *f = ms_source_priv(src);
 
 	for (size_t i = 0; i < f->nfiles; i++)
 		if (strcmp(f->files[i].path, relpath) == 0)
@@ -82,7 +82,7 @@ static int fake_stream(ms_source *src, const char *relpath, ms_chunk_fn fn, void
 
 static int fake_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
 {
-	const struct fake *f = src->priv;
+	const struct fake *f = ms_source_priv(src);
 
 	(void)err;
 	*pids = malloc((f->npids ? f->npids : 1) * sizeof **pids);
@@ -95,40 +95,50 @@ static int fake_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
 
 static void fake_close(ms_source *src)
 {
-	(void)src;
+	(void)src; /* the struct fake is the test's */
 }
 
-static const struct ms_source_ops fake_ops = {
+static const ms_source_ops fake_ops = {
 	.read = fake_read,
 	.stream = fake_stream,
 	.list_pids = fake_list_pids,
 	.close = fake_close,
-	.thread_safe = false,
 };
 
-static const struct ms_source_ops fake_ops_parallel = {
-	.read = fake_read,
-	.stream = fake_stream,
-	.list_pids = fake_list_pids,
-	.close = fake_close,
-	.thread_safe = true,
-};
+/* What the fake can do: a snapshot's nothing, or the running system's
+ * vanishing files and local users. */
+#define FAKE_SNAPSHOT 0u
+#define FAKE_LIVE (MS_CAP_VOLATILE | MS_CAP_REFRESH | MS_CAP_LOCAL_USERS)
+
+/* Closed after each test (model_fini). */
+static ms_source *open_fakes[4];
 
 static ms_source *fake_open(struct fake *f, const struct fake_file *files, size_t nfiles,
-			    const int *pids, size_t npids, ms_source_kind kind)
+			    const int *pids, size_t npids, unsigned caps)
 {
-	memset(f, 0, sizeof *f);
-	f->src.ops = &fake_ops;
-	f->src.info.kind = kind;
-	f->src.info.page_size = 4096;
-	f->src.info.page_size_origin = "metadata";
-	f->src.priv = f;
-	f->files = files;
-	f->nfiles = nfiles;
-	f->pids = pids;
-	f->npids = npids;
-	return &f->src;
+	*f = (struct fake){ files, nfiles, pids, npids };
+	ms_source *src = ms_source_new(&fake_ops, caps, "fake", f);
+	cr_assert(src);
+	ms_source_info_of(src)->page_size_origin = "metadata";
+	for (size_t i = 0; i < MS_ARRAY_LEN(open_fakes); i++) {
+		if (!open_fakes[i]) {
+			open_fakes[i] = src;
+			return src;
+		}
+	}
+	cr_assert_fail("more than %zu fake sources in one test", MS_ARRAY_LEN(open_fakes));
+	return src;
 }
+
+static void model_fini(void)
+{
+	for (size_t i = 0; i < MS_ARRAY_LEN(open_fakes); i++) {
+		ms_source_close(open_fakes[i]);
+		open_fakes[i] = NULL;
+	}
+}
+
+TestSuite(model, .fini = model_fini);
 
 /* ---- fixtures (shapes of real 5.x/6.x output) ------------------------------ */
 
@@ -176,7 +186,7 @@ Test(model, part_states_missing_eacces_malformed)
 		FILE_ERR("pagetypeinfo", EPERM),
 	};
 	struct fake f;
-	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), NULL, 0, MS_SOURCE_SNAPSHOT);
+	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), NULL, 0, FAKE_SNAPSHOT);
 	ms_sample s;
 	ms_error err = { 0 };
 
@@ -205,7 +215,7 @@ Test(model, live_missing_file_is_not_available)
 {
 	struct fake f;
 	const struct fake_file files[] = { FILE_OK("meminfo", meminfo) };
-	ms_source *src = fake_open(&f, files, 1, NULL, 0, MS_SOURCE_LIVE);
+	ms_source *src = fake_open(&f, files, 1, NULL, 0, FAKE_LIVE);
 	ms_sample s;
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_MEMINFO | MS_PART_BUDDY, NULL), 0);
@@ -217,7 +227,7 @@ Test(model, nothing_readable_is_an_error)
 {
 	const struct fake_file files[] = { FILE_ERR("meminfo", EACCES) };
 	struct fake f;
-	ms_source *src = fake_open(&f, files, 1, NULL, 0, MS_SOURCE_SNAPSHOT);
+	ms_source *src = fake_open(&f, files, 1, NULL, 0, FAKE_SNAPSHOT);
 	ms_sample s;
 	ms_error err = { 0 };
 
@@ -338,7 +348,7 @@ Test(model, procs_from_rollup_with_hugetlb_apart)
 	};
 	const int pids[] = { 812 };
 	struct fake f;
-	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 1, MS_SOURCE_SNAPSHOT);
+	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 1, FAKE_SNAPSHOT);
 	ms_sample s;
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
@@ -386,7 +396,7 @@ Test(model, kthreads_left_out_and_counted)
 	};
 	const int pids[] = { 2, 3, 4, 900 };
 	struct fake f;
-	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 4, MS_SOURCE_SNAPSHOT);
+	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 4, FAKE_SNAPSHOT);
 	ms_sample s;
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
@@ -433,7 +443,7 @@ Test(model, smaps_summed_when_no_rollup)
 	};
 	const int pids[] = { 77, 78 };
 	struct fake f;
-	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 2, MS_SOURCE_SNAPSHOT);
+	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 2, FAKE_SNAPSHOT);
 	ms_sample s;
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
@@ -474,7 +484,7 @@ Test(model, unreadable_figures_are_unknown_not_zero)
 	};
 	const int pids[] = { 1, 4, 5, 6 }; /* 4 exited after the listing */
 	struct fake f;
-	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 4, MS_SOURCE_LIVE);
+	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 4, FAKE_LIVE);
 	ms_sample s;
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
@@ -516,7 +526,7 @@ Test(model, zombie_listed_unknown)
 	};
 	const int pids[] = { 66 };
 	struct fake f;
-	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 1, MS_SOURCE_LIVE);
+	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 1, FAKE_LIVE);
 	ms_sample s;
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
@@ -551,7 +561,7 @@ Test(model, hostile_smaps_gives_unknown_figures)
 	};
 	const int pids[] = { 8, 9 };
 	struct fake f;
-	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 2, MS_SOURCE_SNAPSHOT);
+	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 2, FAKE_SNAPSHOT);
 	ms_sample s;
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
@@ -587,8 +597,7 @@ Test(model, parallel_readers_keep_order_and_figures)
 		files[3 * i + 2] = (struct fake_file){ p3, i % 7 ? rollup_user : NULL,
 						       i % 7 ? 0 : EACCES, 0 };
 	}
-	ms_source *src = fake_open(&f, files, 3 * N, pids, N, MS_SOURCE_SNAPSHOT);
-	f.src.ops = &fake_ops_parallel;
+	ms_source *src = fake_open(&f, files, 3 * N, pids, N, FAKE_SNAPSHOT | MS_CAP_PARALLEL);
 	ms_sample s;
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
@@ -616,7 +625,7 @@ Test(model, vmas_from_smaps_then_maps)
 		FILE_ERR("79/smaps", EACCES),
 	};
 	struct fake f;
-	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), NULL, 0, MS_SOURCE_SNAPSHOT);
+	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), NULL, 0, FAKE_SNAPSHOT);
 	ms_vmalist l;
 	ms_error err;
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memscope/capture.h"
 #include "memscope/model.h"
 #include "memscope/source.h"
 #include "testutil.h"

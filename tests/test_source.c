@@ -97,14 +97,16 @@ Test(source, live_meminfo_and_host_facts)
 	read_ok(src, "meminfo", &b);
 	cr_assert(b.len > 100 && strncmp(b.data, "MemTotal:", 9) == 0);
 	const ms_source_info *info = ms_source_get_info(src);
-	cr_assert_eq(info->kind, MS_SOURCE_LIVE);
+	cr_assert_eq(info->caps, MS_CAP_VOLATILE | MS_CAP_REFRESH | MS_CAP_LOCAL_USERS |
+				 MS_CAP_HOST_FACTS | MS_CAP_PARALLEL);
+	cr_assert_str_eq(ms_source_kind_name(info), "live");
 	cr_assert_str_eq(info->path, "/proc");
 	cr_assert_eq(info->page_size, sysconf(_SC_PAGESIZE));
 	cr_assert_str_eq(info->page_size_origin, "sysconf");
 	cr_assert_eq(uname(&u), 0);
 	cr_assert_str_eq(info->kernel, u.release);
 	cr_assert_str_eq(info->machine, u.machine);
-	cr_assert(ms_source_is_thread_safe(src));
+	cr_assert(ms_source_can(src, MS_CAP_PARALLEL));
 	ms_buf_free(&b);
 	ms_source_close(src);
 }
@@ -213,7 +215,8 @@ Test(source, dir_metadata_16k_pages)
 	const ms_source_info *info = ms_source_get_info(src);
 	static const int want[] = { 1, 2 };
 
-	cr_assert_eq(info->kind, MS_SOURCE_SNAPSHOT);
+	cr_assert_eq(info->caps, MS_CAP_PARALLEL);
+	cr_assert_str_eq(ms_source_kind_name(info), "snapshot");
 	cr_assert_str_eq(info->container, "dir");
 	cr_assert_str_eq(info->layout, "memscope");
 	/* This host has 4K pages; the snapshot's 16K must win. */

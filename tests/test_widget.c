@@ -103,7 +103,6 @@ static ms_sample base_sample(void)
 {
 	ms_sample s;
 	memset(&s, 0, sizeof s);
-	s.info.kind = MS_SOURCE_SNAPSHOT;
 	s.info.page_size = 4096;
 	snprintf(s.info.path, sizeof s.info.path, "board.tar.gz");
 	s.parts = MS_PART_ALL;

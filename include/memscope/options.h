@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "memscope/batch.h"
-#include "memscope/source.h"
+#include "memscope/capture.h"
 
 typedef enum ms_mode {
 	MS_MODE_TUI,     /* memscope [-s PATH] [-d SECONDS] */

@@ -1,33 +1,56 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Where bytes come from: the live /proc, a snapshot directory, or a tar
- * archive of one read into memory. Everything above this layer asks for a
- * path relative to the proc root ("meminfo", "123/smaps_rollup") and gets
- * the same bytes whatever the kind, so a figure cannot differ by mode.
+ * Where bytes come from: the live /proc and /sys, a snapshot (a directory,
+ * an archive, or an archive arriving on a pipe), or a table in memory.
+ * Everything above this layer asks for a relative path ("meminfo",
+ * "123/smaps_rollup", "sys/kernel/mm/cma") and gets the same bytes whatever
+ * the kind, so a figure cannot differ by mode.
+ *
+ * A source says what it can do (ms_source_can), not what it is: the model,
+ * capture and the explorer ask "may files vanish?", "can it be read
+ * again?", never "is it live?". The kinds themselves are behind
+ * memscope/source_kind.h.
  */
 #ifndef MEMSCOPE_SOURCE_H
 #define MEMSCOPE_SOURCE_H
 
-#include <signal.h>
 #include <sys/types.h>
 
 #include "memscope/util.h"
 
-typedef enum ms_source_kind {
-	MS_SOURCE_LIVE,
-	MS_SOURCE_SNAPSHOT,
-} ms_source_kind;
+/* What a source can do. */
+enum ms_source_cap {
+	/* Files vanish while they are read: a process exits between its
+	 * listing and its files, so a missing file means "gone". */
+	MS_CAP_VOLATILE = 1u << 0,
+	/* Reading again gives newer figures: the explorer refreshes. */
+	MS_CAP_REFRESH = 1u << 1,
+	/* User ids are named by this machine's password database; otherwise
+	 * by the snapshot's own list (memscope-users), or not at all. */
+	MS_CAP_LOCAL_USERS = 1u << 2,
+	/* Page size, kernel, machine and host name are this machine's
+	 * (sysconf, uname); otherwise they come from the data. */
+	MS_CAP_HOST_FACTS = 1u << 3,
+	/* Holds several samples, one after the other (a recording):
+	 * ms_source_select picks one. */
+	MS_CAP_SAMPLES = 1u << 4,
+	/* Arrives once, on a pipe (-s -, ssh): read whole as it comes,
+	 * never opened again. */
+	MS_CAP_STREAM = 1u << 5,
+	/* May be read from several threads at once. */
+	MS_CAP_PARALLEL = 1u << 6,
+};
 
 /* Facts about the machine the data comes from (not the one we run on). */
 typedef struct ms_source_info {
-	ms_source_kind kind;
-	char path[512];        /* "/proc" or the snapshot path given */
+	unsigned caps;         /* MS_CAP_* */
+	char path[512];        /* "/proc", the snapshot path given, "-" */
 	char container[16];    /* "proc", "dir", "tar", "tar.gz", "tar.xz", "tar.zst", ... */
 	char layout[16];       /* "memscope", "proc-tree", "smemcap" */
 	char kernel[128];      /* release, "" when unknown */
 	char machine[32];      /* uname -m, "" when unknown */
 	char hostname[128];
-	char captured_at[40];  /* snapshot: UTC ISO 8601; live: "" */
+	char captured_at[40];  /* UTC ISO 8601 from the data; "" when it does not say */
 	long page_size;        /* bytes, always set */
 	/* Where page_size came from: "sysconf", "metadata", "smaps
 	 * KernelPageSize", "default" (4096, when nothing said). */
@@ -39,19 +62,58 @@ typedef struct ms_source_info {
 
 typedef struct ms_source ms_source;
 
-/* Opening. Errors are returned in *err; nothing is printed. */
-/* proc_root NULL means "/proc". */
+/* ---- opening ------------------------------------------------------------ */
+
+/* Errors are returned in *err; nothing is printed. */
+
+/* The running system: /proc and /sys. proc_root NULL means "/proc"; a
+ * directory laid out like a snapshot (proc/ and sys/ side by side) or
+ * like /proc itself is read instead, for tests. */
 ms_source *ms_source_open_live(const char *proc_root, ms_error *err);
-/* A directory (with or without a proc/ level) or an archive: .tar, .tar.gz,
- * .tgz, .tar.xz, .tar.zst, or a BusyBox/smem smemcap tar. */
+/* A snapshot: a directory (with or without a proc/ level, with sys/
+ * beside it or not), an archive (.tar, .tar.gz, .tgz, .tar.xz, .tar.zst,
+ * .tar.bz2, cpio, a BusyBox/smem smemcap tar), or "-" for an archive on
+ * standard input. */
 ms_source *ms_source_open_snapshot(const char *path, ms_error *err);
+/* An archive arriving on fd (a pipe, a socket): read whole into memory as
+ * it comes; fd stays the caller's. name is what messages call it. */
+ms_source *ms_source_open_fd(int fd, const char *name, ms_error *err);
+
+/* A source made of files in memory (tests, fuzzers, and sources that
+ * decode something else into a snapshot, such as a kernel log). Paths are
+ * relative as above; data NULL with err set makes reading that file fail
+ * with -err. The bytes are copied. */
+typedef struct ms_memfile {
+	const char *path;
+	const char *data;
+	size_t len;
+	int err;
+} ms_memfile;
+ms_source *ms_source_open_files(const ms_memfile *files, size_t n, unsigned caps,
+				const char *name, ms_error *err);
+
 void ms_source_close(ms_source *src);
 
 const ms_source_info *ms_source_get_info(const ms_source *src);
+bool ms_source_can(const ms_source *src, unsigned cap);
+/* "live" for a source that refreshes, else "snapshot": the JSON
+ * source.kind of doc/json.md. */
+const char *ms_source_kind_name(const ms_source_info *info);
+
+/* ---- reading ------------------------------------------------------------- */
+
+/*
+ * Paths: "meminfo" and "123/smaps" are below the proc root; "sys/..." is
+ * below the sys root (/sys live, the sys/ folder beside a snapshot's
+ * proc/); "proc/..." names the proc root explicitly (for /proc/sys/...);
+ * "memscope-snapshot" and the other memscope-* files are the snapshot's
+ * own, at its top. No path may be absolute or hold "..".
+ */
 
 /* The whole file at relpath into out (replacing its contents). Returns 0,
  * or -ENOENT (not there: a missing file, a process that exited),
- * -EACCES/-EPERM (not readable), -EFBIG (over the size cap), -EIO. */
+ * -EACCES/-EPERM (not readable; in a snapshot also a file the capture
+ * could not read, with err saying so), -EFBIG (over the size cap), -EIO. */
 int ms_source_read(ms_source *src, const char *relpath, ms_buf *out, ms_error *err);
 
 /* Streams the file in chunks to fn, never holding all of it; fn returns 0
@@ -71,9 +133,33 @@ int ms_source_stream_ahead(ms_source *src, const char *relpath, ms_chunk_fn fn, 
  * malloc'd; the caller frees it. */
 int ms_source_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err);
 
-/* True where the source may read files in parallel from several threads
- * (live: yes; in-memory archive: yes; it is read-only after opening). */
-bool ms_source_is_thread_safe(const ms_source *src);
+/* The entries of a directory ("sys/kernel/mm/cma", "123/fdinfo"), sorted
+ * by name, with whether each is a directory. -ENOENT when it is not
+ * there. Symbolic links are followed only on the running system. */
+typedef struct ms_dirent {
+	char *name;
+	bool is_dir;
+} ms_dirent;
+typedef struct ms_dirlist {
+	size_t n, cap;
+	ms_dirent *e;
+} ms_dirlist;
+int ms_source_list_dir(ms_source *src, const char *reldir, ms_dirlist *out, ms_error *err);
+void ms_dirlist_free(ms_dirlist *l);
+
+/* ---- time: refreshing and recordings ---------------------------------------- */
+
+/* Before a new sample is read from a source that refreshes: a stream that
+ * sends one sample after another (ssh) takes in the next one; the running
+ * system has nothing to do. 0, or -errno with err set (the link dropped). */
+int ms_source_refresh(ms_source *src, ms_error *err);
+
+/* Samples held: 1, or more for a recording (MS_CAP_SAMPLES). */
+size_t ms_source_sample_count(const ms_source *src);
+/* Reads from sample index from now on (0 the first); info follows it. */
+int ms_source_select(ms_source *src, size_t index, ms_error *err);
+
+/* ---- lines ---------------------------------------------------------------- */
 
 /* Splits chunks into whole lines for a line callback; holds at most one
  * partial line. Lines longer than max_line are an error (-EFBIG). */
@@ -89,45 +175,5 @@ void ms_line_splitter_init(ms_line_splitter *s, ms_line_fn fn, void *ctx, size_t
 int ms_line_splitter_feed(void *splitter, const char *data, size_t len); /* an ms_chunk_fn */
 int ms_line_splitter_finish(ms_line_splitter *s);
 void ms_line_splitter_free(ms_line_splitter *s);
-
-/* Internal: the table each kind of source fills in. */
-struct ms_source_ops {
-	/* Sources backed by files: an open fd of relpath, or <0 with err
-	 * set; source.c reads it. NULL for sources held in memory, which
-	 * read and stream themselves. */
-	int (*open_fd)(ms_source *src, const char *relpath, ms_error *err);
-	int (*read)(ms_source *src, const char *relpath, ms_buf *out, ms_error *err);
-	int (*stream)(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx,
-		      ms_error *err);
-	int (*list_pids)(ms_source *src, int **pids, size_t *n, ms_error *err);
-	void (*close)(ms_source *src);
-	bool thread_safe;
-};
-
-struct ms_source {
-	const struct ms_source_ops *ops;
-	ms_source_info info;
-	void *priv;
-};
-
-/* Fills info->page_size, kernel, machine... of a snapshot from its
- * metadata, else `version`, else smaps KernelPageSize, else 4096. */
-void ms_source_fill_snapshot_info(ms_source *src);
-
-/* ---- capture ----------------------------------------------------------- */
-
-typedef struct ms_capture_opts {
-	const char *out;   /* directory, FILE.tar.gz, or "-" (tar.gz on stdout) */
-	bool force;        /* overwrite an existing output */
-	bool no_cmdline;   /* leave command lines out (they can hold secrets) */
-	bool no_smaps;     /* leave per-VMA smaps out (rollups only: smaller) */
-	/* Read between processes: once non-zero (a signal handler sets it), the
-	 * capture stops and removes what it wrote. NULL: never stops. */
-	volatile sig_atomic_t *stop;
-} ms_capture_opts;
-
-/* Copies the memory files of src into a snapshot, atomically: written under
- * a temporary name and renamed at the end. */
-int ms_capture(ms_source *src, const ms_capture_opts *opts, ms_error *err);
 
 #endif

@@ -139,7 +139,7 @@ static void json_source(struct render *r)
 
 	ms_json_key(j, "source");
 	ms_json_obj_begin(j);
-	ms_json_kv_str(j, "kind", i->kind == MS_SOURCE_LIVE ? "live" : "snapshot");
+	ms_json_kv_str(j, "kind", ms_source_kind_name(i));
 	ms_json_kv_str(j, "path", i->path);
 	ms_json_kv_str(j, "kernel", i->kernel[0] ? i->kernel : NULL);
 	ms_json_kv_str(j, "machine", i->machine[0] ? i->machine : NULL);

@@ -46,7 +46,8 @@ static void report_text_header(struct render *r)
 
 	ms_out_put(r, "memscope report\n");
 	ms_out_put(r, "source:      ");
-	ms_out_display(r, i->kind == MS_SOURCE_LIVE ? "live " : "snapshot ", 0, true);
+	ms_out_put(r, ms_source_kind_name(i));
+	ms_out_put(r, " ");
 	ms_out_display(r, i->path, 0, true);
 	ms_out_put(r, "\nkernel:      ");
 	ms_out_display(r, i->kernel[0] ? i->kernel : "-", 0, true);

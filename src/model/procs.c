@@ -38,17 +38,17 @@ enum proc_outcome {
 /* What one reading thread owns; reused from one pid to the next. */
 struct proc_reader {
 	ms_source *src;
-	bool live;
+	bool volatile_files; /* a missing file means the process exited */
 	ms_buf file;       /* the bytes of the file being parsed */
 	ms_buf text;       /* the joined command line */
 	ms_vmalist vmas;   /* smaps fallback: at most the mapping being read */
 };
 
-static void reader_init(struct proc_reader *r, ms_source *src, bool live)
+static void reader_init(struct proc_reader *r, ms_source *src)
 {
 	memset(r, 0, sizeof *r);
 	r->src = src;
-	r->live = live;
+	r->volatile_files = ms_source_can(src, MS_CAP_VOLATILE);
 }
 
 static void reader_free(struct proc_reader *r)
@@ -134,14 +134,15 @@ static enum proc_outcome read_identity(struct proc_reader *r, ms_proc *p, struct
 
 	if (rc == 0 && identity_from_status(r, p, id))
 		return PROC_LISTED;
-	/* Live, a missing status means the process exited: drop it quietly.
-	 * A snapshot may simply not have it (smemcap keeps stat). */
-	if (rc == -ENOENT && r->live)
+	/* Where files vanish, a missing status means the process exited:
+	 * drop it quietly. A snapshot may simply not have it (smemcap keeps
+	 * stat). */
+	if (rc == -ENOENT && r->volatile_files)
 		return PROC_GONE;
 	rc = read_pid_file(r, p->pid, "stat");
 	if (rc == 0 && identity_from_stat(r, p, id))
 		return PROC_LISTED;
-	if (r->live)
+	if (r->volatile_files)
 		return PROC_GONE;
 	/* Nothing exits in a snapshot: a process whose identity files are
 	 * missing or cut short is listed, unnamed, with what figures it has. */
@@ -154,7 +155,7 @@ static enum proc_outcome read_cmdline(struct proc_reader *r, ms_proc *p)
 	int rc = read_pid_file(r, p->pid, "cmdline");
 
 	ms_buf_reset(&r->text);
-	if (rc == -ENOENT && r->live)
+	if (rc == -ENOENT && r->volatile_files)
 		return PROC_GONE;
 	if (rc == 0 && ms_parse_cmdline(file_data(r), r->file.len, &r->text) < 0)
 		return PROC_NOMEM;
@@ -309,7 +310,7 @@ static enum proc_outcome read_proc(struct proc_reader *r, int pid, ms_proc *p)
 	/* Memory files gone, and status with them: it exited after its
 	 * identity was read. Dropped quietly, not listed as a row of unknowns
 	 * (a kernel without smaps keeps the status of a live process). */
-	if (r->live && p->status == -ENOENT && read_pid_file(r, p->pid, "status") == -ENOENT)
+	if (r->volatile_files && p->status == -ENOENT && read_pid_file(r, p->pid, "status") == -ENOENT)
 		return PROC_GONE;
 	return PROC_LISTED;
 }
@@ -318,7 +319,6 @@ static enum proc_outcome read_proc(struct proc_reader *r, int pid, ms_proc *p)
 
 struct proc_pool {
 	ms_source *src;
-	bool live;
 	const int *pids;
 	size_t n;
 	ms_proc *procs;
@@ -332,7 +332,7 @@ static void *pool_worker(void *arg)
 	struct proc_reader r;
 	size_t i;
 
-	reader_init(&r, pool->src, pool->live);
+	reader_init(&r, pool->src);
 	while ((i = atomic_fetch_add(&pool->next, 1)) < pool->n)
 		pool->outcome[i] = (unsigned char)read_proc(&r, pool->pids[i], &pool->procs[i]);
 	reader_free(&r);
@@ -344,7 +344,7 @@ static size_t reader_count(ms_source *src, size_t npids)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t n = cpus > 0 ? (size_t)cpus : 1;
 
-	if (!ms_source_is_thread_safe(src))
+	if (!ms_source_can(src, MS_CAP_PARALLEL))
 		return 1;
 	if (n > MAX_READERS)
 		n = MAX_READERS;
@@ -436,18 +436,19 @@ static void snapshot_uid_name(const ms_kvlist *users, int64_t uid, char *dst, si
 
 /* Done once, after the readers, so that NSS is only ever called from one
  * thread. */
-static void fill_users(ms_source *src, ms_proc *procs, size_t n, bool live)
+static void fill_users(ms_source *src, ms_proc *procs, size_t n)
 {
 	struct user_cache cache = { 0 };
 	ms_kvlist users = { 0 };
+	bool local = ms_source_can(src, MS_CAP_LOCAL_USERS);
 
-	if (!live)
+	if (!local)
 		snapshot_users(src, &users);
 	for (size_t i = 0; i < n; i++) {
 		ms_proc *p = &procs[i];
 		if (p->uid == MS_NA)
 			p->user[0] = '\0';
-		else if (live)
+		else if (local)
 			uid_name(&cache, p->uid, p->user, sizeof p->user);
 		else
 			snapshot_uid_name(&users, p->uid, p->user, sizeof p->user);
@@ -495,8 +496,8 @@ int ms_procs_load(ms_sample *s, ms_source *src)
 	ms_error_clear(&st->err);
 	rc = ms_source_list_pids(src, &pids, &npids, &st->err);
 	if (rc == 0 && npids == 0)
-		rc = ms_error_set(&st->err, ENOENT, 0, "%s", s->info.kind == MS_SOURCE_SNAPSHOT ?
-				  "not in snapshot" : "not available");
+		rc = ms_error_set(&st->err, ENOENT, 0, "%s", ms_source_can(src, MS_CAP_REFRESH) ?
+				  "not available" : "not in snapshot");
 	if (rc < 0) {
 		free(pids);
 		st->status = rc == -EPERM ? -EACCES : rc;
@@ -505,7 +506,6 @@ int ms_procs_load(ms_sample *s, ms_source *src)
 
 	struct proc_pool pool = {
 		.src = src,
-		.live = s->info.kind == MS_SOURCE_LIVE,
 		.pids = pids,
 		.n = npids,
 		.procs = calloc(npids, sizeof(ms_proc)),
@@ -527,7 +527,7 @@ int ms_procs_load(ms_sample *s, ms_source *src)
 		st->status = ms_error_set(&st->err, ENOMEM, 0, "out of memory");
 		return st->status;
 	}
-	fill_users(src, s->procs, s->nprocs, pool.live);
+	fill_users(src, s->procs, s->nprocs);
 	st->status = 0;
 	return 0;
 }

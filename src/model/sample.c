@@ -81,13 +81,13 @@ static int normalize_status(int rc)
 
 /* The reason is what a pane shows under its title, so it is worded for a
  * user ("needs root"); the pane already says which file it shows. */
-static void record_read_error(ms_part_state *st, int rc, ms_source_kind kind)
+static void record_read_error(ms_part_state *st, int rc, unsigned caps)
 {
 	st->status = normalize_status(rc);
 	switch (st->status) {
 	case -ENOENT:
 		ms_error_set(&st->err, ENOENT, 0, "%s",
-			     kind == MS_SOURCE_SNAPSHOT ? "not in snapshot" : "not available");
+			     caps & MS_CAP_REFRESH ? "not available" : "not in snapshot");
 		break;
 	case -EACCES:
 		ms_error_set(&st->err, EACCES, 0, "%s", ms_denied_reason());
@@ -126,13 +126,13 @@ static void load_file_part(ms_sample *s, ms_source *src, const struct file_part 
 	ms_error_clear(&st->err);
 	rc = ms_source_read(src, fp->file, buf, &st->err);
 	if (rc < 0) {
-		record_read_error(st, rc, s->info.kind);
+		record_read_error(st, rc, s->info.caps);
 		return;
 	}
 	ms_error_clear(&st->err);
 	rc = fp->parse(buf->data ? buf->data : "", buf->len, s, &st->err);
 	if (rc == -ENOMEM)
-		record_read_error(st, rc, s->info.kind);
+		record_read_error(st, rc, s->info.caps);
 	else if (rc < 0)
 		record_parse_error(st, fp->file);
 	else

@@ -87,15 +87,19 @@ static void live_close(ms_source *src)
 {
 	close(live_of(src)->root_fd);
 	free(src->priv);
-	free(src);
 }
 
-static const struct ms_source_ops live_ops = {
+static const ms_source_ops live_ops = {
 	.list_pids = live_list_pids,
 	.open_fd = live_open_file,
 	.close = live_close,
-	.thread_safe = true,
 };
+
+/* Files vanish as processes exit; reading again gives newer figures;
+ * users and host facts are this machine's. */
+#define LIVE_CAPS                                                                      \
+	(MS_CAP_VOLATILE | MS_CAP_REFRESH | MS_CAP_LOCAL_USERS | MS_CAP_HOST_FACTS |    \
+	 MS_CAP_PARALLEL)
 
 static bool is_kernel_proc(int fd)
 {
@@ -128,7 +132,7 @@ ms_source *ms_source_open_live(const char *proc_root, ms_error *err)
 {
 	const char *root = proc_root && *proc_root ? proc_root : "/proc";
 	struct live *l = calloc(1, sizeof *l);
-	ms_source *src = l ? ms_source_new(&live_ops, MS_SOURCE_LIVE, root) : NULL;
+	ms_source *src = l ? ms_source_new(&live_ops, LIVE_CAPS, root, l) : NULL;
 
 	if (!src) {
 		free(l);
@@ -144,7 +148,6 @@ ms_source *ms_source_open_live(const char *proc_root, ms_error *err)
 		return NULL;
 	}
 	l->real_proc = is_kernel_proc(l->root_fd);
-	src->priv = l;
 	live_fill_info(&src->info);
 	return src;
 }

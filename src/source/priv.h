@@ -6,7 +6,14 @@
 #ifndef MEMSCOPE_SOURCE_PRIV_H
 #define MEMSCOPE_SOURCE_PRIV_H
 
-#include "memscope/source.h"
+#include "memscope/source_kind.h"
+
+/* A source: its kind's operations and what it says about its machine. */
+struct ms_source {
+	const ms_source_ops *ops;
+	ms_source_info info;
+	void *priv;
+};
 
 /* Caps that keep a hostile or mistaken input from exhausting memory. */
 #define MS_FILE_CAP ((size_t)256 << 20)      /* one file */
@@ -19,10 +26,6 @@ extern const char *const ms_snapshot_markers[];
 
 ms_source *ms_snapdir_open(const char *path, ms_error *err);
 ms_source *ms_tar_open(const char *path, ms_error *err);
-
-/* A new source with ops set and info zeroed; NULL when out of memory. */
-ms_source *ms_source_new(const struct ms_source_ops *ops, ms_source_kind kind,
-			 const char *path);
 
 /* "123" -> 123; false for anything but a plain positive decimal. */
 bool ms_pid_name(const char *s, size_t len, int *pid);

@@ -167,14 +167,12 @@ static void snapdir_close(ms_source *src)
 {
 	close(root_fd_of(src));
 	free(src->priv);
-	free(src);
 }
 
-static const struct ms_source_ops snapdir_ops = {
+static const ms_source_ops snapdir_ops = {
 	.list_pids = snapdir_list_pids,
 	.open_fd = snapdir_open_file,
 	.close = snapdir_close,
-	.thread_safe = true,
 };
 
 /* Does this directory hold /proc files or process directories? */
@@ -218,7 +216,7 @@ static int find_proc_root(const char *path, ms_error *err)
 ms_source *ms_snapdir_open(const char *path, ms_error *err)
 {
 	struct snapdir *d = calloc(1, sizeof *d);
-	ms_source *src = d ? ms_source_new(&snapdir_ops, MS_SOURCE_SNAPSHOT, path) : NULL;
+	ms_source *src = d ? ms_source_new(&snapdir_ops, MS_CAP_PARALLEL, path, d) : NULL;
 
 	if (!src) {
 		free(d);
@@ -231,7 +229,6 @@ ms_source *ms_snapdir_open(const char *path, ms_error *err)
 		free(src);
 		return NULL;
 	}
-	src->priv = d;
 	ms_copy_field(src->info.container, sizeof src->info.container, "dir", 3);
 	ms_source_fill_snapshot_info(src);
 	return src;

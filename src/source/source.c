@@ -22,19 +22,29 @@ const char *const ms_snapshot_markers[] = {
 	"slabinfo", "iomem", "vmallocinfo", "swaps", "version", NULL,
 };
 
-ms_source *ms_source_new(const struct ms_source_ops *ops, ms_source_kind kind,
-			 const char *path)
+ms_source *ms_source_new(const ms_source_ops *ops, unsigned caps, const char *path, void *priv)
 {
 	ms_source *src = calloc(1, sizeof *src);
 
 	if (!src)
 		return NULL;
 	src->ops = ops;
-	src->info.kind = kind;
+	src->priv = priv;
+	src->info.caps = caps;
 	ms_copy_field(src->info.path, sizeof src->info.path, path, strlen(path));
 	src->info.page_size = 4096;
 	src->info.page_size_origin = "default";
 	return src;
+}
+
+void *ms_source_priv(const ms_source *src)
+{
+	return src->priv;
+}
+
+ms_source_info *ms_source_info_of(ms_source *src)
+{
+	return &src->info;
 }
 
 ms_source *ms_source_open_snapshot(const char *path, ms_error *err)
@@ -60,13 +70,25 @@ ms_source *ms_source_open_snapshot(const char *path, ms_error *err)
 
 void ms_source_close(ms_source *src)
 {
-	if (src)
-		src->ops->close(src);
+	if (!src)
+		return;
+	src->ops->close(src);
+	free(src);
 }
 
 const ms_source_info *ms_source_get_info(const ms_source *src)
 {
 	return &src->info;
+}
+
+bool ms_source_can(const ms_source *src, unsigned cap)
+{
+	return (src->info.caps & cap) == cap;
+}
+
+const char *ms_source_kind_name(const ms_source_info *info)
+{
+	return info->caps & MS_CAP_REFRESH ? "live" : "snapshot";
 }
 
 /* Paths come from our own code, but a snapshot must never be a way to
@@ -143,9 +165,75 @@ int ms_source_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
 	return src->ops->list_pids(src, pids, n, err);
 }
 
-bool ms_source_is_thread_safe(const ms_source *src)
+int ms_source_refresh(ms_source *src, ms_error *err)
 {
-	return src->ops->thread_safe;
+	return src->ops->refresh ? src->ops->refresh(src, err) : 0;
+}
+
+size_t ms_source_sample_count(const ms_source *src)
+{
+	return src->ops->sample_count ? src->ops->sample_count(src) : 1;
+}
+
+int ms_source_select(ms_source *src, size_t index, ms_error *err)
+{
+	if (src->ops->select)
+		return src->ops->select(src, index, err);
+	if (index == 0)
+		return 0;
+	return ms_error_set(err, ERANGE, 0, "%s: holds one sample, not %zu", src->info.path,
+			    index + 1);
+}
+
+/* ---- directories ------------------------------------------------------------ */
+
+int ms_dirlist_add(ms_dirlist *l, const char *name, size_t len, bool is_dir)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		ms_dirent *e = realloc(l->e, cap * sizeof *e);
+		if (!e)
+			return -ENOMEM;
+		l->e = e;
+		l->cap = cap;
+	}
+	char *copy = strndup(name, len);
+	if (!copy)
+		return -ENOMEM;
+	l->e[l->n++] = (ms_dirent){ copy, is_dir };
+	return 0;
+}
+
+void ms_dirlist_free(ms_dirlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->e[i].name);
+	free(l->e);
+	memset(l, 0, sizeof *l);
+}
+
+static int cmp_dirent(const void *a, const void *b)
+{
+	return strcmp(((const ms_dirent *)a)->name, ((const ms_dirent *)b)->name);
+}
+
+int ms_source_list_dir(ms_source *src, const char *reldir, ms_dirlist *out, ms_error *err)
+{
+	int r = check_relpath(reldir, err);
+
+	memset(out, 0, sizeof *out);
+	if (r < 0)
+		return r;
+	if (!src->ops->list_dir)
+		return ms_error_set(err, ENOENT, 0, "%s: not in this source", reldir);
+	r = src->ops->list_dir(src, reldir, out, err);
+	if (r < 0) {
+		ms_dirlist_free(out);
+		return r;
+	}
+	if (out->n)
+		qsort(out->e, out->n, sizeof *out->e, cmp_dirent);
+	return 0;
 }
 
 /* ---- helpers shared by the kinds ----------------------------------------- */

@@ -426,15 +426,13 @@ static void tar_close(ms_source *src)
 {
 	index_free(src->priv);
 	free(src->priv);
-	free(src);
 }
 
-static const struct ms_source_ops tar_ops = {
+static const ms_source_ops tar_ops = {
 	.read = tar_read,
 	.stream = tar_stream,
 	.list_pids = tar_list_pids,
 	.close = tar_close,
-	.thread_safe = true,
 };
 
 static int build_index(const char *path, struct tar_index *ix, ms_source_info *info,
@@ -463,7 +461,8 @@ static int build_index(const char *path, struct tar_index *ix, ms_source_info *i
 ms_source *ms_tar_open(const char *path, ms_error *err)
 {
 	struct tar_index *ix = calloc(1, sizeof *ix);
-	ms_source *src = ix ? ms_source_new(&tar_ops, MS_SOURCE_SNAPSHOT, path) : NULL;
+	/* Read-only once loaded: any number of threads may read it. */
+	ms_source *src = ix ? ms_source_new(&tar_ops, MS_CAP_PARALLEL, path, ix) : NULL;
 
 	if (!src) {
 		free(ix);
@@ -476,7 +475,6 @@ ms_source *ms_tar_open(const char *path, ms_error *err)
 		free(src);
 		return NULL;
 	}
-	src->priv = ix;
 	ms_source_fill_snapshot_info(src);
 	return src;
 }

@@ -21,8 +21,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "memscope/capture.h"
 #include "memscope/parse.h"
-#include "priv.h"
 
 #ifndef MEMSCOPE_VERSION
 #define MEMSCOPE_VERSION "unknown"
@@ -338,7 +338,7 @@ static int cmp_uid(const void *a, const void *b)
  * passes on the names it came with. */
 static int write_users(ms_source *src, struct sink *s, struct uid_set *u, ms_buf *b)
 {
-	if (ms_source_get_info(src)->kind != MS_SOURCE_LIVE)
+	if (!ms_source_can(src, MS_CAP_LOCAL_USERS))
 		return copy_file(src, s, "memscope-users", b);
 	qsort(u->uid, u->n, sizeof *u->uid, cmp_uid); /* as the script writes them */
 	ms_buf_reset(b);
