@@ -126,17 +126,17 @@ static void init_sample(ms_sample *s)
 	init_buddy();
 	s->buddy.zones = buddy_zones;
 	s->buddy.n = 1;
-	part_missing(&s->pagetype_st);
+	part_missing(&s->st[MS_P_PAGETYPE]);
 	init_zones();
 	s->zones.zones = zones;
 	s->zones.n = 2;
 	init_meminfo(s);
-	part_missing(&s->vmstat_st);
+	part_missing(&s->st[MS_P_VMSTAT]);
 }
 
 static void add_pagetype(ms_sample *s)
 {
-	memset(&s->pagetype_st, 0, sizeof s->pagetype_st);
+	memset(&s->st[MS_P_PAGETYPE], 0, sizeof s->st[MS_P_PAGETYPE]);
 	s->pagetype.page_block_order = 10;
 	s->pagetype.pages_per_block = 1024;
 	s->pagetype.free = pt_free;
@@ -421,16 +421,16 @@ Test(batch, missing_part_names_file_and_reason)
 	ms_batch_opts o = { .view = MS_VIEW_SLABS, .format = MS_FORMAT_TEXT };
 	ms_error err;
 
-	sample.slabs_st.status = -EACCES;
-	ms_error_set(&sample.slabs_st.err, EACCES, 0, "needs root");
+	sample.st[MS_P_SLABINFO].status = -EACCES;
+	ms_error_set(&sample.st[MS_P_SLABINFO].err, EACCES, 0, "needs root");
 	cr_assert_eq(ms_batch_render(&o, &sample, NULL, &out, &err), -EACCES);
 	cr_assert_str_eq(err.msg, "slabs: /snap/slabinfo: needs root");
 }
 
 Test(batch, report_json_lists_errors_and_nulls)
 {
-	sample.slabs_st.status = -EACCES;
-	ms_error_set(&sample.slabs_st.err, EACCES, 0, "needs root");
+	sample.st[MS_P_SLABINFO].status = -EACCES;
+	ms_error_set(&sample.st[MS_P_SLABINFO].err, EACCES, 0, "needs root");
 
 	const char *o = render(MS_VIEW_REPORT, MS_FORMAT_JSON, NULL, false, 0, false);
 	cr_assert(!strncmp(o, "{\"schema\":\"memscope/1\",\"view\":\"report\"," SOURCE_JSON

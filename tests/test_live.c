@@ -117,8 +117,8 @@ Test(live, slabinfo_matches_libproc2)
 
 	need_root();
 	load_live(&src, &a, MS_PART_SLABINFO);
-	if (a.slabs_st.status != 0)
-		cr_skip_test("slabinfo: %s", ms_part_reason(&a.slabs_st));
+	if (a.st[MS_P_SLABINFO].status != 0)
+		cr_skip_test("slabinfo: %s", ms_part_reason(&a.st[MS_P_SLABINFO]));
 	cr_assert_geq(procps_slabinfo_new(&info), 0);
 	struct slabinfo_reaped *r = procps_slabinfo_reap(info, items, MS_ARRAY_LEN(items));
 	cr_assert_not_null(r);

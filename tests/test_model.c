@@ -191,23 +191,23 @@ Test(model, part_states_missing_eacces_malformed)
 	ms_error err = { 0 };
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_ALL & ~MS_PART_PROCS, &err), 0);
-	cr_assert_eq(s.meminfo_st.status, 0);
+	cr_assert_eq(s.st[MS_P_MEMINFO].status, 0);
 	cr_assert_eq(ms_kvlist_get(&s.meminfo, "MemTotal"), 456632);
-	cr_assert_str_eq(ms_part_reason(&s.meminfo_st), "");
+	cr_assert_str_eq(ms_part_reason(&s.st[MS_P_MEMINFO]), "");
 
-	cr_assert_eq(s.buddy_st.status, -ENOENT);
-	cr_assert_str_eq(ms_part_reason(&s.buddy_st), "not in snapshot");
-	cr_assert_eq(s.zones_st.status, -EACCES);
-	cr_assert_str_eq(ms_part_reason(&s.zones_st), ms_denied_reason());
-	cr_assert_eq(s.pagetype_st.status, -EACCES, "EPERM reads as EACCES");
+	cr_assert_eq(s.st[MS_P_BUDDY].status, -ENOENT);
+	cr_assert_str_eq(ms_part_reason(&s.st[MS_P_BUDDY]), "not in snapshot");
+	cr_assert_eq(s.st[MS_P_ZONEINFO].status, -EACCES);
+	cr_assert_str_eq(ms_part_reason(&s.st[MS_P_ZONEINFO]), ms_denied_reason());
+	cr_assert_eq(s.st[MS_P_PAGETYPE].status, -EACCES, "EPERM reads as EACCES");
 
-	cr_assert_eq(s.slabs_st.status, -EINVAL);
+	cr_assert_eq(s.st[MS_P_SLABINFO].status, -EINVAL);
 	cr_assert_eq(s.slabs.n, 0, "no garbage rows from a malformed slabinfo");
-	const char *why = ms_part_reason(&s.slabs_st);
+	const char *why = ms_part_reason(&s.st[MS_P_SLABINFO]);
 	cr_assert(strncmp(why, "unreadable format: slabinfo line 4: ", 36) == 0, "%s", why);
 
-	cr_assert_eq(s.procs_st.status, -ENODATA, "not asked for");
-	cr_assert_str_eq(ms_part_reason(&s.procs_st), "not loaded");
+	cr_assert_eq(s.st[MS_P_PROCS].status, -ENODATA, "not asked for");
+	cr_assert_str_eq(ms_part_reason(&s.st[MS_P_PROCS]), "not loaded");
 	ms_sample_free(&s);
 }
 
@@ -219,7 +219,7 @@ Test(model, live_missing_file_is_not_available)
 	ms_sample s;
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_MEMINFO | MS_PART_BUDDY, NULL), 0);
-	cr_assert_str_eq(ms_part_reason(&s.buddy_st), "not available");
+	cr_assert_str_eq(ms_part_reason(&s.st[MS_P_BUDDY]), "not available");
 	ms_sample_free(&s);
 }
 
@@ -352,7 +352,7 @@ Test(model, procs_from_rollup_with_hugetlb_apart)
 	ms_sample s;
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
-	cr_assert_eq(s.procs_st.status, 0);
+	cr_assert_eq(s.st[MS_P_PROCS].status, 0);
 	cr_assert_eq(s.nprocs, 1);
 	const ms_proc *p = &s.procs[0];
 	cr_assert_eq(p->pid, 812);
@@ -872,7 +872,7 @@ Test(model, corpus_zte_router_sums_smaps)
 	ms_proc total;
 	ms_procs_totals(s.procs, s.nprocs, &total);
 	cr_assert_eq(total.pss_kb, 136 + 121 + 153 + 157 + 98);
-	cr_assert_eq(s.slabs_st.status, 0);
+	cr_assert_eq(s.st[MS_P_SLABINFO].status, 0);
 	ms_sample_free(&s);
 	ms_source_close(src);
 }

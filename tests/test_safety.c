@@ -486,7 +486,7 @@ Test(safety, processes_exiting_mid_read_are_no_error)
 	for (int i = 0; i < 60; i++) {
 		ms_sample s;
 		int rc = ms_sample_load(&s, src, MS_PART_PROCS, &err);
-		cr_expect(rc == 0 && s.procs_st.status == 0, "load %d: %s", i, err.msg);
+		cr_expect(rc == 0 && s.st[MS_P_PROCS].status == 0, "load %d: %s", i, err.msg);
 		/* A process that went away is dropped, never shown as a row
 		 * of unknowns (status -ENOENT). */
 		for (size_t j = 0; rc == 0 && j < s.nprocs; j++)

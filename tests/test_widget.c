@@ -405,7 +405,7 @@ Test(widget, procrank_at_80_columns_drops_instead_of_wrapping)
 Test(widget, unreadable_processes_show_their_reason)
 {
 	ms_sample s = base_sample();
-	s.procs_st.status = -EACCES;
+	s.st[MS_P_PROCS].status = -EACCES;
 	ms_view_data d = { .cur = &s, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
@@ -449,7 +449,8 @@ Test(widget, slab_growth_since_previous_refresh)
 	prev.slabs.n = 3;
 	cur.slabs.caches = now;
 	cur.slabs.n = 4;
-	cur.taken_at.tv_sec = 2;
+	prev.captured_by_clock = cur.captured_by_clock = true;
+	cur.loaded.tv_sec = 2;
 	ms_view_data d = { .cur = &cur, .prev = &prev, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
@@ -507,7 +508,7 @@ Test(widget, slab_growth_unknown_without_a_previous_sample)
 Test(widget, slabinfo_needing_root_says_so)
 {
 	ms_sample cur = base_sample();
-	cur.slabs_st.status = -EACCES;
+	cur.st[MS_P_SLABINFO].status = -EACCES;
 	ms_view_data d = { .cur = &cur, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
@@ -549,7 +550,7 @@ static ms_sample buddy_sample(ms_buddy_zone *b, ms_zone *z, int64_t free_pages)
 	s.buddy.n = 1;
 	s.zones.zones = z;
 	s.zones.n = 1;
-	s.pagetype_st.status = -EACCES;
+	s.st[MS_P_PAGETYPE].status = -EACCES;
 	return s;
 }
 
@@ -774,8 +775,8 @@ Test(widget, buddy_with_absurdly_many_zones_is_drawn_in_part)
 	ms_sample s = base_sample();
 	s.buddy.zones = b;
 	s.buddy.n = NZONES;
-	s.zones_st.status = -ENOENT;
-	s.pagetype_st.status = -ENOENT;
+	s.st[MS_P_ZONEINFO].status = -ENOENT;
+	s.st[MS_P_PAGETYPE].status = -ENOENT;
 	ms_view_data d = { .cur = &s, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;

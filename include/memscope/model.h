@@ -12,22 +12,42 @@
 #include "memscope/parse.h"
 #include "memscope/source.h"
 
-/* What to read: only what something visible needs. */
+/* The parts of a sample: what is read together and fails together. Each
+ * is loaded by one row of the catalogue of kernel files (catalogue.h);
+ * adding a part is a value here, its data in ms_sample and that row. */
+enum ms_part_id {
+	MS_P_MEMINFO,
+	MS_P_VMSTAT,
+	MS_P_BUDDY,
+	MS_P_PAGETYPE,
+	MS_P_ZONEINFO,
+	MS_P_SLABINFO,
+	MS_P_PROCS, /* identity + smaps_rollup figures of every process */
+	MS_P_COUNT,
+	MS_P_NONE = -1, /* a file captured but read by no part */
+};
+
+/* What to read, as a set of parts: only what something visible needs. */
+#define MS_PART(id) (1u << (id))
 enum ms_part {
-	MS_PART_MEMINFO = 1u << 0,
-	MS_PART_VMSTAT = 1u << 1,
-	MS_PART_BUDDY = 1u << 2,
-	MS_PART_PAGETYPE = 1u << 3,
-	MS_PART_ZONEINFO = 1u << 4,
-	MS_PART_SLABINFO = 1u << 5,
-	MS_PART_PROCS = 1u << 6, /* identity + smaps_rollup figures */
-	MS_PART_ALL = (1u << 7) - 1,
+	MS_PART_MEMINFO = MS_PART(MS_P_MEMINFO),
+	MS_PART_VMSTAT = MS_PART(MS_P_VMSTAT),
+	MS_PART_BUDDY = MS_PART(MS_P_BUDDY),
+	MS_PART_PAGETYPE = MS_PART(MS_P_PAGETYPE),
+	MS_PART_ZONEINFO = MS_PART(MS_P_ZONEINFO),
+	MS_PART_SLABINFO = MS_PART(MS_P_SLABINFO),
+	MS_PART_PROCS = MS_PART(MS_P_PROCS),
+	MS_PART_ALL = MS_PART(MS_P_COUNT) - 1,
 };
 
 /* Why a part is empty: 0 loaded; -ENOENT not there ("not in snapshot"),
- * -EACCES ("needs root"), -EINVAL (unknown format: err names the line). */
+ * -EACCES ("needs root"), -EINVAL (unknown format: err names the line),
+ * -ENODATA (not asked for). */
 typedef struct ms_part_state {
 	int status;
+	/* Readable, but what this user is shown is blanked (iomem's
+	 * addresses read as zeros): status is -EACCES, not data. */
+	bool redacted;
 	ms_error err;
 } ms_part_state;
 
@@ -56,16 +76,22 @@ typedef struct ms_proc {
 typedef struct ms_sample {
 	ms_source_info info;
 	unsigned parts; /* asked for */
-	struct timespec taken_at; /* CLOCK_MONOTONIC, for rates */
+	/* When the data was captured, in nanoseconds since the epoch (UTC):
+	 * the snapshot's captured_at, or the clock when a source that
+	 * refreshes was read; MS_NA when the data does not say. */
+	int64_t captured_ns;
+	bool captured_by_clock; /* captured_ns is our clock's, not the data's */
+	struct timespec loaded; /* CLOCK_MONOTONIC when it was read */
+	ms_part_state st[MS_P_COUNT]; /* by ms_part_id */
 
-	ms_kvlist meminfo;          ms_part_state meminfo_st;
-	ms_kvlist vmstat;           ms_part_state vmstat_st;
-	ms_buddyinfo buddy;         ms_part_state buddy_st;
-	ms_pagetypeinfo pagetype;   ms_part_state pagetype_st;
-	ms_zoneinfo zones;          ms_part_state zones_st;
-	ms_slabinfo slabs;          ms_part_state slabs_st;
+	ms_kvlist meminfo;
+	ms_kvlist vmstat;
+	ms_buddyinfo buddy;
+	ms_pagetypeinfo pagetype;
+	ms_zoneinfo zones;
+	ms_slabinfo slabs;
 
-	ms_proc *procs;             ms_part_state procs_st;
+	ms_proc *procs;
 	size_t nprocs;
 	size_t nkthreads;           /* left out of procs */
 	size_t nunknown;            /* listed with unknown figures */
@@ -83,10 +109,21 @@ void ms_sample_free(ms_sample *s);
 const char *ms_denied_reason(void);
 /* One line for a pane or a message: "needs root", "not in snapshot", ... */
 const char *ms_part_reason(const ms_part_state *st);
+/* The state of one part; true when it loaded. */
+static inline const ms_part_state *ms_sample_state(const ms_sample *s, enum ms_part_id id)
+{
+	return &s->st[id];
+}
+static inline bool ms_sample_has(const ms_sample *s, enum ms_part_id id)
+{
+	return s->st[id].status == 0;
+}
 
-/* The process part alone (called by ms_sample_load; s->info must be set):
- * fills procs, nprocs, nkthreads, nunknown, ngone and procs_st. */
-int ms_procs_load(ms_sample *s, ms_source *src);
+/* The process part alone (the catalogue's loader of MS_P_PROCS; s->info
+ * must be set): fills procs, nprocs, nkthreads, nunknown and ngone.
+ * Returns 0 or -errno with err worded for a user. */
+int ms_procs_load(ms_sample *s, ms_source *src, ms_error *err);
+void ms_procs_free(ms_sample *s);
 
 /* The mappings of one process, from smaps (maps when smaps is missing). */
 int ms_vmas_load(ms_source *src, int pid, ms_vmalist *out, ms_error *err);
@@ -119,6 +156,20 @@ int64_t ms_slab_used_kb(const ms_slab *s);
 /* Sample-level lookups (NULL when absent). */
 const ms_zone *ms_sample_find_zone(const ms_sample *s, int node, const char *zone);
 const ms_slab *ms_sample_find_slab(const ms_sample *s, const char *name);
+
+/* ---- deltas between two samples (src/model/delta.c) ---------------------- */
+
+/* Seconds from before to now: their monotonic load times when both were
+ * read by this program from the running system, else their capture
+ * times; NAN when either does not say. */
+double ms_sample_seconds_between(const ms_sample *before, const ms_sample *now);
+/* now - before, MS_NA when either is unknown (or on overflow). */
+int64_t ms_delta(int64_t now, int64_t before);
+/* The change of a slab cache's size_kb since before: a cache that is new
+ * since counts from nothing; MS_NA when before has no slab caches or a
+ * size is unknown. */
+int64_t ms_slab_delta_size_kb(const ms_sample *now, const ms_sample *before,
+			      const ms_slab *slab);
 
 /* Totals over procs of the figures that add up (PSS, USS, swap...). */
 void ms_procs_totals(const ms_proc *p, size_t n, ms_proc *total);

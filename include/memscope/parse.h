@@ -290,6 +290,12 @@ int ms_parse_snapshot_meta(const char *buf, size_t len, ms_snapshot_meta *out, m
  * are the names and values the uids. */
 int ms_parse_users(const char *buf, size_t len, ms_kvlist *out, ms_error *err);
 
+/* ISO 8601 as snapshots and --at write it: "2026-12-04T03:00:00Z",
+ * with seconds and fractions optional ("2026-12-04T03:00Z"), a space for
+ * the T, and "Z", "+01:00", "-0530" or nothing (UTC). Into nanoseconds
+ * since the epoch; -EINVAL for anything else. */
+int ms_parse_iso8601(const char *s, size_t len, int64_t *ns);
+
 /* "Linux version 4.1.25 (...) ..." -> "4.1.25". */
 int ms_parse_version(const char *buf, size_t len, char *release, size_t cap);
 

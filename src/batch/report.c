@@ -17,12 +17,12 @@ struct section {
 	const ms_part_state *(*state)(const ms_sample *s);
 };
 
-static const ms_part_state *st_meminfo(const ms_sample *s) { return &s->meminfo_st; }
-static const ms_part_state *st_procs(const ms_sample *s) { return &s->procs_st; }
-static const ms_part_state *st_slabs(const ms_sample *s) { return &s->slabs_st; }
-static const ms_part_state *st_buddy(const ms_sample *s) { return &s->buddy_st; }
-static const ms_part_state *st_pagetype(const ms_sample *s) { return &s->pagetype_st; }
-static const ms_part_state *st_zones(const ms_sample *s) { return &s->zones_st; }
+static const ms_part_state *st_meminfo(const ms_sample *s) { return &s->st[MS_P_MEMINFO]; }
+static const ms_part_state *st_procs(const ms_sample *s) { return &s->st[MS_P_PROCS]; }
+static const ms_part_state *st_slabs(const ms_sample *s) { return &s->st[MS_P_SLABINFO]; }
+static const ms_part_state *st_buddy(const ms_sample *s) { return &s->st[MS_P_BUDDY]; }
+static const ms_part_state *st_pagetype(const ms_sample *s) { return &s->st[MS_P_PAGETYPE]; }
+static const ms_part_state *st_zones(const ms_sample *s) { return &s->st[MS_P_ZONEINFO]; }
 
 enum { SEC_MEMINFO, SEC_PROCS, SEC_SLABS, SEC_BUDDY, SEC_PAGETYPE, SEC_ZONES, SEC_COUNT };
 

@@ -65,10 +65,10 @@ int ms_render_procrank(struct render *r, ms_error *err)
 {
 	struct rows rs;
 
-	if (r->s->procs_st.status)
-		return ms_error_set(err, r->s->procs_st.err.code ? r->s->procs_st.err.code : EIO,
+	if (r->s->st[MS_P_PROCS].status)
+		return ms_error_set(err, r->s->st[MS_P_PROCS].err.code ? r->s->st[MS_P_PROCS].err.code : EIO,
 				    0, "procrank: %s: %s", r->s->info.path,
-				    ms_part_reason(&r->s->procs_st));
+				    ms_part_reason(&r->s->st[MS_P_PROCS]));
 	int rc = ms_procrank_prepare(&rs, r, err);
 	if (rc)
 		return rc;
@@ -100,8 +100,8 @@ int ms_render_slabs(struct render *r, ms_error *err)
 {
 	struct rows rs;
 
-	if (r->s->slabs_st.status)
-		return ms_out_part_error(r, "slabinfo", &r->s->slabs_st, err);
+	if (r->s->st[MS_P_SLABINFO].status)
+		return ms_out_part_error(r, "slabinfo", &r->s->st[MS_P_SLABINFO], err);
 	int rc = ms_slabs_prepare(&rs, r, err);
 	if (rc)
 		return rc;
@@ -169,8 +169,8 @@ int ms_render_zones(struct render *r, ms_error *err)
 {
 	struct rows rs;
 
-	if (r->s->zones_st.status)
-		return ms_out_part_error(r, "zoneinfo", &r->s->zones_st, err);
+	if (r->s->st[MS_P_ZONEINFO].status)
+		return ms_out_part_error(r, "zoneinfo", &r->s->st[MS_P_ZONEINFO], err);
 	int rc = ms_zones_prepare(&rs, r, err);
 	if (rc)
 		return rc;
@@ -236,8 +236,8 @@ void ms_meminfo_json(struct render *r, const ms_kvlist *l)
 
 int ms_render_meminfo(struct render *r, ms_error *err)
 {
-	if (r->s->meminfo_st.status)
-		return ms_out_part_error(r, "meminfo", &r->s->meminfo_st, err);
+	if (r->s->st[MS_P_MEMINFO].status)
+		return ms_out_part_error(r, "meminfo", &r->s->st[MS_P_MEMINFO], err);
 	/* An empty file parses to no keys: say so, as the other views do,
 	 * rather than print nothing and succeed. */
 	if (r->s->meminfo.n == 0)
@@ -264,7 +264,7 @@ int ms_render_meminfo(struct render *r, ms_error *err)
 
 static bool pagetype_loaded(const ms_sample *s)
 {
-	return s->pagetype_st.status == 0;
+	return s->st[MS_P_PAGETYPE].status == 0;
 }
 
 static bool same_zone(const ms_pagetype_free *f, const ms_buddy_zone *z)
@@ -355,7 +355,7 @@ void ms_buddy_json_body(struct render *r)
 		       pt_ok && pt->page_block_order >= 0 ? pt->page_block_order : MS_NA);
 	ms_json_kv_i64(&r->j, "pages_per_block", pt_ok ? pt->pages_per_block : MS_NA);
 	ms_json_kv_str(&r->j, "pagetypeinfo_error",
-		       pt_ok ? NULL : ms_part_reason(&r->s->pagetype_st));
+		       pt_ok ? NULL : ms_part_reason(&r->s->st[MS_P_PAGETYPE]));
 	ms_json_key(&r->j, "zones");
 	ms_json_arr_begin(&r->j);
 	for (size_t i = 0; i < r->s->buddy.n; i++)
@@ -437,7 +437,7 @@ void ms_buddy_text(struct render *r)
 	ms_out_putf(r, "(free blocks per order; page size %ld", r->s->info.page_size);
 	if (!pagetype_loaded(r->s)) {
 		ms_out_put(r, "; migrate types: pagetypeinfo: ");
-		ms_out_reason(r, &r->s->pagetype_st);
+		ms_out_reason(r, &r->s->st[MS_P_PAGETYPE]);
 	}
 	ms_out_put(r, ")\n");
 }
@@ -485,8 +485,8 @@ static void buddy_csv(struct render *r)
 
 int ms_render_buddy(struct render *r, ms_error *err)
 {
-	if (r->s->buddy_st.status)
-		return ms_out_part_error(r, "buddyinfo", &r->s->buddy_st, err);
+	if (r->s->st[MS_P_BUDDY].status)
+		return ms_out_part_error(r, "buddyinfo", &r->s->st[MS_P_BUDDY], err);
 	switch (r->o->format) {
 	case MS_FORMAT_TEXT:
 		ms_buddy_text(r);

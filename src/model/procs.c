@@ -486,22 +486,28 @@ static bool compact(ms_sample *s, ms_proc *procs, const unsigned char *outcome, 
 	return !nomem;
 }
 
-int ms_procs_load(ms_sample *s, ms_source *src)
+void ms_procs_free(ms_sample *s)
 {
-	ms_part_state *st = &s->procs_st;
+	for (size_t i = 0; i < s->nprocs; i++)
+		free(s->procs[i].cmdline);
+	free(s->procs);
+	s->procs = NULL;
+	s->nprocs = 0;
+}
+
+int ms_procs_load(ms_sample *s, ms_source *src, ms_error *err)
+{
 	int *pids = NULL;
 	size_t npids = 0;
 	int rc;
 
-	ms_error_clear(&st->err);
-	rc = ms_source_list_pids(src, &pids, &npids, &st->err);
+	rc = ms_source_list_pids(src, &pids, &npids, err);
 	if (rc == 0 && npids == 0)
-		rc = ms_error_set(&st->err, ENOENT, 0, "%s", ms_source_can(src, MS_CAP_REFRESH) ?
+		rc = ms_error_set(err, ENOENT, 0, "%s", ms_source_can(src, MS_CAP_REFRESH) ?
 				  "not available" : "not in snapshot");
 	if (rc < 0) {
 		free(pids);
-		st->status = rc == -EPERM ? -EACCES : rc;
-		return st->status;
+		return rc;
 	}
 
 	struct proc_pool pool = {
@@ -519,15 +525,9 @@ int ms_procs_load(ms_sample *s, ms_source *src)
 	free(pids);
 	s->procs = pool.procs;
 	if (!ok) {
-		for (size_t i = 0; i < s->nprocs; i++)
-			free(s->procs[i].cmdline);
-		free(s->procs);
-		s->procs = NULL;
-		s->nprocs = 0;
-		st->status = ms_error_set(&st->err, ENOMEM, 0, "out of memory");
-		return st->status;
+		ms_procs_free(s);
+		return ms_error_set(err, ENOMEM, 0, "out of memory");
 	}
 	fill_users(src, s->procs, s->nprocs);
-	st->status = 0;
 	return 0;
 }

@@ -11,62 +11,10 @@
 #include <unistd.h>
 #include <time.h>
 
-#include "memscope/model.h"
+#include "memscope/catalogue.h"
 
 /* Per-VMA smaps lines are short; a longer one is garbage, not a path. */
 #define VMA_MAX_LINE 65536
-
-typedef int (*part_parse_fn)(const char *buf, size_t len, ms_sample *s, ms_error *err);
-
-static int parse_meminfo(const char *buf, size_t len, ms_sample *s, ms_error *err)
-{
-	return ms_parse_meminfo(buf, len, &s->meminfo, err);
-}
-
-static int parse_vmstat(const char *buf, size_t len, ms_sample *s, ms_error *err)
-{
-	return ms_parse_vmstat(buf, len, &s->vmstat, err);
-}
-
-static int parse_buddy(const char *buf, size_t len, ms_sample *s, ms_error *err)
-{
-	return ms_parse_buddyinfo(buf, len, &s->buddy, err);
-}
-
-static int parse_pagetype(const char *buf, size_t len, ms_sample *s, ms_error *err)
-{
-	return ms_parse_pagetypeinfo(buf, len, &s->pagetype, err);
-}
-
-static int parse_zoneinfo(const char *buf, size_t len, ms_sample *s, ms_error *err)
-{
-	return ms_parse_zoneinfo(buf, len, &s->zones, err);
-}
-
-static int parse_slabinfo(const char *buf, size_t len, ms_sample *s, ms_error *err)
-{
-	return ms_parse_slabinfo(buf, len, &s->slabs, err);
-}
-
-/* The whole-file parts, as data: which file, which parser, which state. */
-static const struct file_part {
-	unsigned part;
-	const char *file;
-	part_parse_fn parse;
-	size_t state_off;
-} file_parts[] = {
-	{ MS_PART_MEMINFO, "meminfo", parse_meminfo, offsetof(ms_sample, meminfo_st) },
-	{ MS_PART_VMSTAT, "vmstat", parse_vmstat, offsetof(ms_sample, vmstat_st) },
-	{ MS_PART_BUDDY, "buddyinfo", parse_buddy, offsetof(ms_sample, buddy_st) },
-	{ MS_PART_PAGETYPE, "pagetypeinfo", parse_pagetype, offsetof(ms_sample, pagetype_st) },
-	{ MS_PART_ZONEINFO, "zoneinfo", parse_zoneinfo, offsetof(ms_sample, zones_st) },
-	{ MS_PART_SLABINFO, "slabinfo", parse_slabinfo, offsetof(ms_sample, slabs_st) },
-};
-
-static ms_part_state *state_of(ms_sample *s, size_t off)
-{
-	return (ms_part_state *)((char *)s + off);
-}
 
 const char *ms_denied_reason(void)
 {
@@ -117,55 +65,94 @@ static void record_parse_error(ms_part_state *st, const char *file)
 	ms_error_prefix(&st->err, what);
 }
 
-static void load_file_part(ms_sample *s, ms_source *src, const struct file_part *fp,
-			   ms_buf *buf)
+static void parse_file_part(ms_sample *s, ms_source *src, const ms_kfile *k, ms_buf *buf)
 {
-	ms_part_state *st = state_of(s, fp->state_off);
+	ms_part_state *st = &s->st[k->part];
 	int rc;
 
 	ms_error_clear(&st->err);
-	rc = ms_source_read(src, fp->file, buf, &st->err);
+	rc = ms_source_read(src, k->path, buf, &st->err);
 	if (rc < 0) {
 		record_read_error(st, rc, s->info.caps);
 		return;
 	}
 	ms_error_clear(&st->err);
-	rc = fp->parse(buf->data ? buf->data : "", buf->len, s, &st->err);
+	rc = k->parse(buf->data ? buf->data : "", buf->len, s, &st->err);
 	if (rc == -ENOMEM)
 		record_read_error(st, rc, s->info.caps);
 	else if (rc < 0)
-		record_parse_error(st, fp->file);
+		record_parse_error(st, k->path);
 	else
 		st->status = 0;
+}
+
+/* What this reader was shown is blanked: the data goes, the reason stays. */
+static void check_redacted(ms_sample *s, const ms_kfile *k)
+{
+	ms_part_state *st = &s->st[k->part];
+
+	if (st->status != 0 || !k->redacted || !k->redacted(s))
+		return;
+	if (k->free)
+		k->free(s);
+	st->status = -EACCES;
+	st->redacted = true;
+	ms_error_set(&st->err, EACCES, 0, "hidden from this user (%s)", ms_denied_reason());
+}
+
+static void load_part(ms_sample *s, ms_source *src, const ms_kfile *k, ms_buf *buf)
+{
+	ms_part_state *st = &s->st[k->part];
+
+	if (k->parse) {
+		parse_file_part(s, src, k, buf);
+	} else {
+		ms_error_clear(&st->err);
+		st->status = normalize_status(k->load(s, src, &st->err));
+	}
+	check_redacted(s, k);
 }
 
 /* Parts not asked for say so, rather than looking loaded and empty. */
 static void mark_not_asked(ms_sample *s)
 {
-	for (size_t i = 0; i < MS_ARRAY_LEN(file_parts); i++)
-		state_of(s, file_parts[i].state_off)->status = -ENODATA;
-	s->procs_st.status = -ENODATA;
+	for (int p = 0; p < MS_P_COUNT; p++)
+		s->st[p].status = -ENODATA;
 }
 
 /* The first failure among the parts asked for: why nothing could be read. */
 static ms_error first_failure(const ms_sample *s)
 {
-	for (size_t i = 0; i < MS_ARRAY_LEN(file_parts); i++) {
-		if (!(s->parts & file_parts[i].part))
+	for (int p = 0; p < MS_P_COUNT; p++) {
+		const ms_part_state *st = &s->st[p];
+		if (!(s->parts & MS_PART(p)) || st->status >= 0)
 			continue;
-		const ms_part_state *st = (const ms_part_state *)((const char *)s +
-								   file_parts[i].state_off);
-		if (st->status < 0) {
-			ms_error e = st->err;
-			/* A format error names its file already. */
-			if (st->status != -EINVAL)
-				ms_error_prefix(&e, file_parts[i].file);
-			return e;
-		}
+		ms_error e = st->err;
+		/* A format error names its file already. */
+		if (st->status != -EINVAL)
+			ms_error_prefix(&e, ms_part_name(p));
+		return e;
 	}
-	ms_error e = s->procs_st.err;
-	ms_error_prefix(&e, "processes");
-	return e;
+	ms_error none = { .code = ENOENT };
+	ms_error_set(&none, ENOENT, 0, "nothing to read");
+	return none;
+}
+
+/* The data's own time, else the clock's where the data is the machine now. */
+static void set_capture_time(ms_sample *s)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &s->loaded);
+	s->captured_ns = MS_NA;
+	if (s->info.captured_at[0] &&
+	    ms_parse_iso8601(s->info.captured_at, strlen(s->info.captured_at),
+			     &s->captured_ns) == 0)
+		return;
+	if ((s->info.caps & MS_CAP_REFRESH) && clock_gettime(CLOCK_REALTIME, &now) == 0) {
+		s->captured_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+		s->captured_by_clock = true;
+	}
 }
 
 int ms_sample_load(ms_sample *s, ms_source *src, unsigned parts, ms_error *err)
@@ -176,21 +163,16 @@ int ms_sample_load(ms_sample *s, ms_source *src, unsigned parts, ms_error *err)
 	memset(s, 0, sizeof *s);
 	s->info = *ms_source_get_info(src);
 	s->parts = parts & MS_PART_ALL;
-	clock_gettime(CLOCK_MONOTONIC, &s->taken_at);
+	set_capture_time(s);
 	mark_not_asked(s);
-
-	for (size_t i = 0; i < MS_ARRAY_LEN(file_parts); i++) {
-		if (!(s->parts & file_parts[i].part))
+	for (int p = 0; p < MS_P_COUNT; p++) {
+		const ms_kfile *k = ms_kfile_of_part(p);
+		if (!(s->parts & MS_PART(p)) || !k)
 			continue;
-		load_file_part(s, src, &file_parts[i], &buf);
-		any |= state_of(s, file_parts[i].state_off)->status == 0;
+		load_part(s, src, k, &buf);
+		any |= s->st[p].status == 0;
 	}
 	ms_buf_free(&buf);
-
-	if (s->parts & MS_PART_PROCS) {
-		ms_procs_load(s, src);
-		any |= s->procs_st.status == 0;
-	}
 	if (any || !s->parts)
 		return 0;
 	ms_error why = first_failure(s);
@@ -200,26 +182,13 @@ int ms_sample_load(ms_sample *s, ms_source *src, unsigned parts, ms_error *err)
 	return -(why.code ? why.code : ENOENT);
 }
 
-static void free_procs(ms_sample *s)
-{
-	for (size_t i = 0; i < s->nprocs; i++)
-		free(s->procs[i].cmdline);
-	free(s->procs);
-	s->procs = NULL;
-	s->nprocs = 0;
-}
-
 void ms_sample_free(ms_sample *s)
 {
 	if (!s)
 		return;
-	ms_kvlist_free(&s->meminfo);
-	ms_kvlist_free(&s->vmstat);
-	ms_buddyinfo_free(&s->buddy);
-	ms_pagetypeinfo_free(&s->pagetype);
-	ms_zoneinfo_free(&s->zones);
-	ms_slabinfo_free(&s->slabs);
-	free_procs(s);
+	for (size_t i = 0; i < ms_nkfiles; i++)
+		if (ms_kfiles[i].free)
+			ms_kfiles[i].free(s);
 }
 
 const char *ms_part_reason(const ms_part_state *st)

@@ -149,3 +149,108 @@ int ms_parse_users(const char *buf, size_t len, ms_kvlist *out, ms_error *err)
 	}
 	return 0;
 }
+
+/* ---- ISO 8601 -------------------------------------------------------------- */
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
+ * (Howard Hinnant's days_from_civil), without the C library's time zone. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Exactly n digits at *p, as a number; false otherwise. */
+static bool fixed_digits(const char **p, const char *end, int n, int *out)
+{
+	int v = 0;
+
+	if (end - *p < n)
+		return false;
+	for (int i = 0; i < n; i++) {
+		char c = (*p)[i];
+		if (c < '0' || c > '9')
+			return false;
+		v = v * 10 + (c - '0');
+	}
+	*p += n;
+	*out = v;
+	return true;
+}
+
+static bool expect(const char **p, const char *end, char c)
+{
+	if (*p >= end || **p != c)
+		return false;
+	(*p)++;
+	return true;
+}
+
+/* ".123456789": up to nine digits, as nanoseconds. */
+static bool fraction_ns(const char **p, const char *end, int64_t *ns)
+{
+	int64_t scale = 100000000;
+	int digits = 0;
+
+	*ns = 0;
+	if (*p >= end || (**p != '.' && **p != ','))
+		return true;
+	(*p)++;
+	for (; *p < end && **p >= '0' && **p <= '9'; (*p)++, digits++)
+		if (digits < 9) {
+			*ns += (**p - '0') * scale;
+			scale /= 10;
+		}
+	return digits > 0;
+}
+
+/* "Z", "+HH:MM", "+HHMM", "-HH", or nothing: the offset east of UTC. */
+static bool zone_offset(const char **p, const char *end, int *seconds)
+{
+	int h = 0, m = 0, sign;
+
+	*seconds = 0;
+	if (*p == end || expect(p, end, 'Z') || expect(p, end, 'z'))
+		return true;
+	if (**p != '+' && **p != '-')
+		return false;
+	sign = **p == '-' ? -1 : 1;
+	(*p)++;
+	if (!fixed_digits(p, end, 2, &h))
+		return false;
+	expect(p, end, ':');
+	if (*p < end && !fixed_digits(p, end, 2, &m))
+		return false;
+	*seconds = sign * (h * 3600 + m * 60);
+	return h <= 23 && m <= 59;
+}
+
+int ms_parse_iso8601(const char *s, size_t len, int64_t *ns)
+{
+	const char *p = s, *end = s + len;
+	int y, mo, d, h, mi, sec = 0, off;
+	int64_t frac = 0;
+
+	if (!fixed_digits(&p, end, 4, &y) || !expect(&p, end, '-') ||
+	    !fixed_digits(&p, end, 2, &mo) || !expect(&p, end, '-') ||
+	    !fixed_digits(&p, end, 2, &d) || p == end || (*p != 'T' && *p != 't' && *p != ' '))
+		return -EINVAL;
+	p++;
+	if (!fixed_digits(&p, end, 2, &h) || !expect(&p, end, ':') ||
+	    !fixed_digits(&p, end, 2, &mi))
+		return -EINVAL;
+	if (expect(&p, end, ':') && (!fixed_digits(&p, end, 2, &sec) ||
+				     !fraction_ns(&p, end, &frac)))
+		return -EINVAL;
+	if (!zone_offset(&p, end, &off) || p != end)
+		return -EINVAL;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -EINVAL;
+	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+	*ns = t * 1000000000 + frac;
+	return 0;
+}

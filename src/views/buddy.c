@@ -165,9 +165,9 @@ static int draw_histogram(ms_screen *s, int y, const ms_buddy_zone *b, long ps, 
 
 static int draw_migrate(ms_screen *s, int y, const ms_sample *m, const ms_buddy_zone *b)
 {
-	if (m->pagetype_st.status != 0) {
+	if (m->st[MS_P_PAGETYPE].status != 0) {
 		ms_rect r = { y, 2, 1, s->cols - 2 };
-		ms_pane_draw_reason(s, r, "migrate types (pagetypeinfo)", &m->pagetype_st);
+		ms_pane_draw_reason(s, r, "migrate types (pagetypeinfo)", &m->st[MS_P_PAGETYPE]);
 		return y + 1;
 	}
 	bool header = false;
@@ -202,14 +202,14 @@ static int layout(ms_screen *s, const ms_view_data *d)
 	const ms_sample *m = d->cur;
 	long ps = m->info.page_size;
 	int y = 0;
-	if (m->zones_st.status != 0) { /* first, where it is seen */
+	if (m->st[MS_P_ZONEINFO].status != 0) { /* first, where it is seen */
 		ms_rect r = { y++, 0, 1, s->cols };
-		ms_pane_draw_reason(s, r, "watermarks (zoneinfo)", &m->zones_st);
+		ms_pane_draw_reason(s, r, "watermarks (zoneinfo)", &m->st[MS_P_ZONEINFO]);
 	}
 	size_t shown = m->buddy.n < MAX_ZONES ? m->buddy.n : MAX_ZONES;
 	for (size_t i = 0; i < shown; i++) {
 		const ms_buddy_zone *b = &m->buddy.zones[i];
-		const ms_zone *z = m->zones_st.status == 0 ?
+		const ms_zone *z = m->st[MS_P_ZONEINFO].status == 0 ?
 				   ms_sample_find_zone(m, b->node, b->zone) : NULL;
 		y = draw_zone_title(s, y, b, z, ps, d->plain_kb);
 		y = draw_watermarks(s, y, z);
@@ -240,8 +240,8 @@ static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 	if (r.rows < 1)
 		return;
 	st->page = r.rows;
-	if (m->buddy_st.status != 0) {
-		ms_pane_draw_reason(s, r, "buddyinfo", &m->buddy_st);
+	if (m->st[MS_P_BUDDY].status != 0) {
+		ms_pane_draw_reason(s, r, "buddyinfo", &m->st[MS_P_BUDDY]);
 		return;
 	}
 	ms_screen scratch;

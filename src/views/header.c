@@ -163,9 +163,9 @@ int ms_header_draw(ms_screen *s, const ms_view_data *d)
 {
 	const ms_sample *m = d->cur;
 	draw_source(s, d);
-	if (m->meminfo_st.status != 0) {
+	if (m->st[MS_P_MEMINFO].status != 0) {
 		ms_rect r = { 1, 0, 1, s->cols };
-		ms_pane_draw_reason(s, r, "meminfo", &m->meminfo_st);
+		ms_pane_draw_reason(s, r, "meminfo", &m->st[MS_P_MEMINFO]);
 		return MS_HEADER_ROWS;
 	}
 	draw_totals(s, m, d->plain_kb);

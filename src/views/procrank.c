@@ -55,8 +55,8 @@ static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 	const ms_sample *m = d->cur;
 	if (r.rows < 1)
 		return;
-	if (m->procs_st.status != 0 && m->nprocs == 0) {
-		ms_pane_draw_reason(s, r, "processes", &m->procs_st);
+	if (m->st[MS_P_PROCS].status != 0 && m->nprocs == 0) {
+		ms_pane_draw_reason(s, r, "processes", &m->st[MS_P_PROCS]);
 		return;
 	}
 	take_rows(st, d);

@@ -62,19 +62,7 @@ static int build_def(struct slabs_pane *st)
 
 static bool has_slabs(const ms_sample *s)
 {
-	return s && (s->parts & MS_PART_SLABINFO) && s->slabs_st.status == 0;
-}
-
-static int64_t growth_of(const ms_slab *now, const ms_sample *prev, long page_size)
-{
-	int64_t size = ms_slab_size_kb(now, page_size);
-	if (!has_slabs(prev) || size == MS_NA)
-		return MS_NA;
-	const ms_slab *before = ms_sample_find_slab(prev, now->name);
-	if (!before)
-		return size; /* a cache created since: grew from nothing */
-	int64_t was = ms_slab_size_kb(before, prev->info.page_size);
-	return was == MS_NA ? MS_NA : size - was;
+	return s && (s->parts & MS_PART_SLABINFO) && s->st[MS_P_SLABINFO].status == 0;
 }
 
 static int take_rows(struct slabs_pane *st, const ms_view_data *d)
@@ -94,15 +82,14 @@ static int take_rows(struct slabs_pane *st, const ms_view_data *d)
 	for (size_t i = 0; i < m->slabs.n; i++) {
 		struct slab_row *r = &st->rows[st->nrows++];
 		r->slab = m->slabs.caches[i];
-		r->growth_kb = growth_of(&r->slab, d->prev, ps);
+		r->growth_kb = ms_slab_delta_size_kb(m, d->prev, &r->slab);
 		st->total_kb = ms_add_na(st->total_kb, ms_slab_size_kb(&r->slab, ps));
 		st->total_used_kb = ms_add_na(st->total_used_kb, ms_slab_used_kb(&r->slab));
 		st->total_growth_kb = ms_add_na(st->total_growth_kb, r->growth_kb);
 	}
 	st->seconds = 0;
 	if (has_slabs(d->prev))
-		st->seconds = (double)(m->taken_at.tv_sec - d->prev->taken_at.tv_sec) +
-			      (m->taken_at.tv_nsec - d->prev->taken_at.tv_nsec) / 1e9;
+		st->seconds = ms_sample_seconds_between(d->prev, m);
 	st->table.plain_kb = d->plain_kb;
 	return ms_tablew_set_rows(&st->table, st->rows, st->nrows, sizeof(*st->rows), m);
 }
@@ -148,7 +135,7 @@ static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 	if (r.rows < 1)
 		return;
 	if (!has_slabs(d->cur)) {
-		ms_pane_draw_reason(s, r, "slabinfo", &d->cur->slabs_st);
+		ms_pane_draw_reason(s, r, "slabinfo", &d->cur->st[MS_P_SLABINFO]);
 		return;
 	}
 	if (take_rows(st, d) != 0) {

@@ -408,7 +408,7 @@ static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 		return;
 	}
 	if (d->vma_status != 0 || !d->vmas) {
-		ms_part_state st_err = { d->vma_status ? d->vma_status : -ENODATA, { 0 } };
+		ms_part_state st_err = { .status = d->vma_status ? d->vma_status : -ENODATA };
 		if (d->vma_err)
 			st_err.err = *d->vma_err;
 		char what[32];
