@@ -67,6 +67,15 @@ const char *ms_cell_str(const ms_column *c, const void *row, const void *ctx);
 void ms_table_sort(const ms_table_def *t, void *rows, size_t n, size_t stride, int col,
 		   bool descending, const void *ctx);
 
+/* The text of a number cell (INT, KB, PCT, HEX) wherever text shows it,
+ * the explorer and batch text alike: "-" when unknown, kB in human units
+ * unless plain ("12.3M", "-8K"), percent with its sign ("42%"), addresses
+ * in hex of at least 8 digits. dst holds MS_CELL_MAX bytes; returns the
+ * length. A string cell is ms_cell_str, escaped by whoever shows it. */
+#define MS_CELL_MAX 64
+size_t ms_cell_format(const ms_column *c, const void *row, const void *ctx, bool plain_kb,
+		      char dst[MS_CELL_MAX]);
+
 /* "12.3M", "980K", "1.20G" (kB in); plain kB with plain=true. */
 void ms_format_kb(char *dst, size_t cap, int64_t kb, bool plain);
 

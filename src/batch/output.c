@@ -115,7 +115,7 @@ void ms_out_csv_field(struct render *r, const char *s)
 
 void ms_out_kb_text(struct render *r, int64_t kb, size_t width)
 {
-	char cell[CELL_MAX];
+	char cell[MS_CELL_MAX];
 
 	ms_format_kb(cell, sizeof cell, kb, r->o->plain_kb);
 	size_t len = strlen(cell);

@@ -19,10 +19,6 @@
 #include "memscope/batch.h"
 #include "memscope/table.h"
 
-/* Text cells are built in a small buffer; longer strings (command lines)
- * go through an ms_buf. */
-#define CELL_MAX 64
-
 struct render {
 	const ms_batch_opts *o;
 	const ms_sample *s;

@@ -167,35 +167,13 @@ static const char *cell_str(const ms_column *c, const void *row, const void *ctx
 	return s ? s : "";
 }
 
-/* A number, hex or kB cell as text ("-" when unknown); its length. */
-static size_t format_number(const struct render *r, const ms_column *c, const void *row,
-			    const void *ctx, char cell[CELL_MAX])
-{
-	int64_t v;
-
-	switch (c->kind) {
-	case MS_COL_HEX:
-		return ms_fmt_hex(cell, ms_cell_u64(c, row, ctx), 8);
-	case MS_COL_KB:
-		ms_format_kb(cell, CELL_MAX, ms_cell_i64(c, row, ctx), r->o->plain_kb);
-		return strlen(cell);
-	default:
-		v = ms_cell_i64(c, row, ctx);
-		if (v == MS_NA) {
-			memcpy(cell, "-", 2);
-			return 1;
-		}
-		return ms_fmt_i64(cell, v);
-	}
-}
-
 /* One cell of a text table, formatted into cell when it is a number. */
 static struct shown text_cell(struct render *r, const ms_column *c, const void *row,
-			      const void *ctx, char cell[CELL_MAX])
+			      const void *ctx, char cell[MS_CELL_MAX])
 {
 	if (c->kind == MS_COL_STR)
 		return ms_out_display_text(r, cell_str(c, row, ctx));
-	size_t len = format_number(r, c, row, ctx, cell);
+	size_t len = ms_cell_format(c, row, ctx, r->o->plain_kb, cell);
 	return (struct shown){ cell, len, len };
 }
 
@@ -246,7 +224,7 @@ static size_t stored_width(const char *text, size_t len)
 int ms_tbl_cells_add_row(struct render *r, struct cells *cs, const void *row, const void *ctx)
 {
 	const ms_table_def *t = cs->t;
-	char cell[CELL_MAX];
+	char cell[MS_CELL_MAX];
 
 	if (cs->nrows == cs->cap) {
 		size_t cap = cs->cap ? cs->cap * 2 : 64;
@@ -272,7 +250,7 @@ int ms_tbl_cells_add_row(struct render *r, struct cells *cs, const void *row, co
 
 static size_t total_width(const struct render *r, int64_t total)
 {
-	char cell[CELL_MAX];
+	char cell[MS_CELL_MAX];
 
 	ms_format_kb(cell, sizeof cell, total, r->o->plain_kb);
 	return strlen(cell);
@@ -404,7 +382,7 @@ void ms_tbl_csv_header(struct render *r, const ms_table_def *t)
 
 void ms_tbl_csv_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx)
 {
-	char cell[CELL_MAX];
+	char cell[MS_CELL_MAX];
 
 	for (size_t c = 0; c < t->ncols; c++) {
 		const ms_column *col = &t->cols[c];
@@ -412,7 +390,7 @@ void ms_tbl_csv_row(struct render *r, const ms_table_def *t, const void *row, co
 		if (col->kind == MS_COL_STR)
 			ms_out_csv_field(r, cell_str(col, row, ctx));
 		else if (col->kind == MS_COL_HEX)
-			ms_out_bytes(r, cell, format_number(r, col, row, ctx, cell));
+			ms_out_bytes(r, cell, ms_cell_format(col, row, ctx, false, cell));
 		else
 			ms_out_i64_csv(r, ms_cell_i64(col, row, ctx));
 	}
@@ -430,7 +408,7 @@ static void table_csv(struct render *r, const struct rows *rs)
 
 static void json_cell(struct render *r, const ms_column *c, const void *row, const void *ctx)
 {
-	char cell[CELL_MAX];
+	char cell[MS_CELL_MAX];
 
 	ms_json_key(&r->j, c->key);
 	switch (c->kind) {
@@ -438,7 +416,7 @@ static void json_cell(struct render *r, const ms_column *c, const void *row, con
 		ms_json_str(&r->j, ms_cell_str(c, row, ctx));
 		return;
 	case MS_COL_HEX:
-		ms_json_strn(&r->j, cell, format_number(r, c, row, ctx, cell));
+		ms_json_strn(&r->j, cell, ms_cell_format(c, row, ctx, false, cell));
 		return;
 	default:
 		ms_json_i64(&r->j, ms_cell_i64(c, row, ctx));

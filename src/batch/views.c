@@ -198,7 +198,7 @@ void ms_meminfo_text(struct render *r, const ms_kvlist *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		char name[sizeof l->items[i].key + 1];
-		char value[CELL_MAX] = "-";
+		char value[MS_CELL_MAX] = "-";
 		snprintf(name, sizeof name, "%s:", l->items[i].key);
 		if (l->items[i].value != MS_NA)
 			snprintf(value, sizeof value, "%" PRId64, l->items[i].value);
@@ -389,7 +389,7 @@ static void buddy_text_header(struct render *r, int norders)
 static void buddy_text_counts(struct render *r, const int64_t *v, const bool *at_least, int n,
 			      int norders)
 {
-	char cell[CELL_MAX];
+	char cell[MS_CELL_MAX];
 
 	for (int o = 0; o < norders; o++) {
 		if (o >= n || v[o] == MS_NA)

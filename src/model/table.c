@@ -104,6 +104,31 @@ const char *ms_cell_str(const ms_column *c, const void *row, const void *ctx)
 	return s ? s : "";
 }
 
+size_t ms_cell_format(const ms_column *c, const void *row, const void *ctx, bool plain_kb,
+		      char dst[MS_CELL_MAX])
+{
+	int64_t v;
+	size_t n;
+
+	if (c->kind == MS_COL_HEX)
+		return ms_fmt_hex(dst, ms_cell_u64(c, row, ctx), 8);
+	v = ms_cell_i64(c, row, ctx);
+	if (v == MS_NA || c->kind == MS_COL_STR) {
+		memcpy(dst, "-", 2);
+		return 1;
+	}
+	if (c->kind == MS_COL_KB) {
+		ms_format_kb(dst, MS_CELL_MAX, v, plain_kb);
+		return strlen(dst);
+	}
+	n = ms_fmt_i64(dst, v);
+	if (c->kind == MS_COL_PCT) {
+		dst[n++] = '%';
+		dst[n] = '\0';
+	}
+	return n;
+}
+
 /* ---- sorting --------------------------------------------------------------- */
 
 struct sort_ctx {

@@ -311,37 +311,17 @@ int ms_tablew_layout(const ms_table_def *def, int cols, int *idx, int *width)
 	}
 }
 
-static int format_kb(ms_buf *out, int64_t kb, bool plain)
-{
-	char tmp[32];
-	if (kb < 0) { /* a decrease (the slab pane's growth column) */
-		ms_format_kb(tmp, sizeof tmp, -kb, plain);
-		return ms_buf_printf(out, "-%s", tmp);
-	}
-	ms_format_kb(tmp, sizeof tmp, kb, plain);
-	return ms_buf_puts(out, tmp);
-}
-
 int ms_tablew_format_cell(const ms_column *c, const void *row, const void *ctx, bool plain_kb,
 			  ms_buf *out)
 {
+	char cell[MS_CELL_MAX];
+
 	ms_buf_reset(out);
 	if (c->kind == MS_COL_STR) {
 		const char *s = ms_cell_str(c, row, ctx);
-		if (!s)
-			return ms_buf_puts(out, "-");
 		return ms_buf_puts(out, "") ? -ENOMEM : ms_escape_display(out, s, strlen(s));
 	}
-	if (c->kind == MS_COL_HEX)
-		return ms_buf_printf(out, "%" PRIx64, ms_cell_u64(c, row, ctx));
-	int64_t v = ms_cell_i64(c, row, ctx);
-	if (v == MS_NA)
-		return ms_buf_puts(out, "-");
-	switch (c->kind) {
-	case MS_COL_KB: return format_kb(out, v, plain_kb);
-	case MS_COL_PCT: return ms_buf_printf(out, "%" PRId64 "%%", v);
-	default: return ms_buf_printf(out, "%" PRId64, v);
-	}
+	return ms_buf_append(out, cell, ms_cell_format(c, row, ctx, plain_kb, cell));
 }
 
 /* Draws text in a cell of width w: numbers to the right, text to the left,
