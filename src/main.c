@@ -16,6 +16,7 @@
 #include "memscope/app.h"
 #include "memscope/batch.h"
 #include "memscope/capture.h"
+#include "memscope/catalogue.h"
 #include "memscope/model.h"
 #include "memscope/options.h"
 #include "memscope/source.h"
@@ -64,8 +65,9 @@ static ms_source *open_source(const ms_options *o, ms_error *err)
 static void print_load_error(const ms_options *o, const ms_source_info *info,
 			     const ms_error *err, int rc)
 {
-	const char *view = ms_view_name(o->batch.view);
-	const char *file = ms_view_file(o->batch.view);
+	const char *view = o->batch.view->name;
+	const char *file = o->batch.view->part == MS_P_NONE ? NULL
+							    : ms_part_file(o->batch.view->part);
 	size_t n = file ? strlen(file) : 0;
 	char what[sizeof info->path + 32];
 

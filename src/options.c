@@ -74,7 +74,7 @@ static const char *mode_name(const ms_options *o)
 	if (o->mode == MS_MODE_CAPTURE)
 		return "capture";
 	if (o->mode == MS_MODE_BATCH)
-		return ms_view_name(o->batch.view);
+		return o->batch.view->name;
 	return "the interactive mode";
 }
 
@@ -184,10 +184,24 @@ static int apply_opt(ms_options *o, int opt, const char *arg, ms_error *err)
 }
 
 /* The first option seen of each mode's own options, as typed; checked
- * against the mode once the whole line is read. */
+ * against the mode once the whole line is read; and the options a batch
+ * view may or may not take (MS_VOPT_*), checked against the view. */
 struct scoped_seen {
 	char name[3][64]; /* by ms_mode: TUI, BATCH, CAPTURE */
+	unsigned view_opts;
 };
+
+static unsigned view_opt_of(int opt, const char *arg)
+{
+	switch (opt) {
+	case OPT_SORT: return MS_VOPT_SORT;
+	case 'r': return MS_VOPT_REVERSE;
+	case OPT_LIMIT: return MS_VOPT_LIMIT;
+	case 'k': return MS_VOPT_KB;
+	case 'f': return arg && strcmp(arg, "csv") == 0 ? MS_VOPT_CSV : 0;
+	default: return 0;
+	}
+}
 
 static void note_scope(struct scoped_seen *seen, int opt, int longindex, char **argv)
 {
@@ -223,6 +237,7 @@ static int parse_opts(int argc, char **argv, ms_options *o, struct scoped_seen *
 		if (rc)
 			return rc;
 		note_scope(seen, opt, longindex, argv);
+		seen->view_opts |= view_opt_of(opt, optarg);
 		longindex = -1;
 	}
 	return 0;
@@ -240,30 +255,55 @@ static int check_scopes(const ms_options *o, const struct scoped_seen *seen, ms_
 	return 0;
 }
 
-/* Picks the mode from the first word: a view, "capture", or none (TUI). */
+/* The words that are not views. */
+static const struct {
+	const char *word;
+	ms_mode mode;
+} commands[] = {
+	{ "capture", MS_MODE_CAPTURE },
+};
+
+/* "procrank | ... | report, capture": every word the command line takes. */
+static void list_commands(ms_buf *out)
+{
+	ms_views_usage_list(out, ", ");
+	for (size_t i = 0; i < MS_ARRAY_LEN(commands); i++)
+		ms_buf_printf(out, ", %s", commands[i].word);
+}
+
+static int unknown_command(const char *word, ms_error *err)
+{
+	ms_buf all = MS_BUF_INIT;
+
+	list_commands(&all);
+	ms_error_set(err, EINVAL, 0, "%s: unknown view (%s)", word, all.data ? all.data : "");
+	ms_buf_free(&all);
+	return -EINVAL;
+}
+
+/* Picks the mode from the first word: a view, a command, or none (TUI). A
+ * view takes its own words after it (vma's PID). */
 static int parse_command(int argc, char **argv, ms_options *o, ms_error *err)
 {
 	const char *word = argv[optind];
 
 	optind++;
-	if (strcmp(word, "capture") == 0) {
-		o->mode = MS_MODE_CAPTURE;
-		return 0;
+	for (size_t i = 0; i < MS_ARRAY_LEN(commands); i++) {
+		if (strcmp(word, commands[i].word) == 0) {
+			o->mode = commands[i].mode;
+			return 0;
+		}
 	}
-	if (ms_view_from_name(word, &o->batch.view) != 0)
-		return ms_error_set(err, EINVAL, 0,
-				    "%s: unknown view (procrank, slabs, buddy, zones, meminfo, "
-				    "vma PID, report, capture)", word);
+	o->batch.view = ms_view_find(word);
+	if (!o->batch.view)
+		return unknown_command(word, err);
 	o->mode = MS_MODE_BATCH;
-	if (o->batch.view != MS_VIEW_VMA)
+	if (!o->batch.view->take_args)
 		return 0;
-	long pid;
-	if (optind >= argc)
-		return ms_error_set(err, EINVAL, 0, "vma: needs a PID");
-	if (parse_long(argv[optind], 1, 0x7fffffff, &pid))
-		return ms_error_set(err, EINVAL, 0, "vma %s: not a PID", argv[optind]);
-	o->batch.pid = (int)pid;
-	optind++;
+	int used = o->batch.view->take_args(&o->batch, argc - optind, argv + optind, err);
+	if (used < 0)
+		return used;
+	optind += used;
 	return 0;
 }
 
@@ -313,23 +353,29 @@ int ms_options_parse(int argc, char **argv, ms_options *o, ms_error *err)
 		return rc;
 	if (o->snapshot && o->proc_root)
 		return ms_error_set(err, EINVAL, 0, "--proc-root: not with -s (a snapshot)");
-	if (o->mode == MS_MODE_BATCH && o->batch.view == MS_VIEW_REPORT &&
-	    o->batch.format == MS_FORMAT_CSV)
-		return ms_error_set(err, EINVAL, 0,
-				    "report: CSV holds one table: use -f text or -f json");
-	return o->mode == MS_MODE_BATCH ? ms_batch_check_sort(&o->batch, err) : 0;
+	return o->mode == MS_MODE_BATCH ? ms_batch_check_opts(&o->batch, seen.view_opts, err) : 0;
 }
 
 void ms_options_usage(FILE *to)
 {
+	ms_buf views = MS_BUF_INIT;
+
+	ms_views_usage_list(&views, " | ");
 	fputs("Usage:\n"
 	      "  memscope [-s PATH] [-d SECONDS] [--no-color]\n"
 	      "  memscope VIEW [-s PATH] [-f text|csv|json] [--sort KEY] [-r] [--limit N] [-k]\n"
 	      "  memscope capture [-s PATH] [-o PATH] [--force] [--no-cmdline] [--no-smaps]\n"
 	      "  memscope -h | --help | --version\n"
-	      "\n"
-	      "VIEW: procrank | slabs | buddy | zones | meminfo | vma PID | report\n"
-	      "\n"
+	      "\n", to);
+	fprintf(to, "VIEW: %s\n\n", views.data ? views.data : "");
+	for (size_t i = 0; ms_views[i]; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "%s%s%s", ms_views[i]->name,
+			 ms_views[i]->args ? " " : "", ms_views[i]->args ? ms_views[i]->args : "");
+		fprintf(to, "  %-20s  %s\n", name, ms_views[i]->summary);
+	}
+	ms_buf_free(&views);
+	fputs("\n"
 	      "  -s, --snapshot PATH   read a snapshot (directory or tar archive), not /proc\n"
 	      "      --proc-root DIR   read live files from DIR instead of /proc\n"
 	      "  -d, --delay SECONDS   refresh interval of the interactive mode (default 2)\n"

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "memscope/batch.h"
+#include "memscope/catalogue.h"
 #include "memscope/table.h"
+#include "testutil.h"
 
 /* A process name with an escape sequence, a newline and a quote: it must
  * come out inert in every format. */
@@ -157,7 +159,7 @@ static void teardown(void)
 	ms_buf_free(&out);
 }
 
-static const char *render(ms_view view, ms_format format, const char *sort, bool reverse,
+static const char *render(const ms_view_class *view, ms_format format, const char *sort, bool reverse,
 			  long limit, bool plain_kb)
 {
 	ms_batch_opts o = { .view = view, .format = format, .sort = sort, .reverse = reverse,
@@ -176,23 +178,31 @@ static const char *render(ms_view view, ms_format format, const char *sort, bool
 	"\"captured_at\":\"2026-01-02T03:04:05Z\",\"hostname\":\"board\","          \
 	"\"container\":\"dir\",\"layout\":\"memscope\",\"skipped_entries\":0}"
 
+/* A view of the registry, by name. */
+#define VIEW(name) ms_view_find(#name)
+
 TestSuite(batch, .init = setup, .fini = teardown);
 
-Test(batch, view_names_round_trip)
+Test(batch, views_by_name)
 {
 	static const char *const names[] = { "procrank", "slabs", "buddy", "zones",
 					      "meminfo", "vma", "report" };
 	for (size_t i = 0; i < MS_ARRAY_LEN(names); i++) {
-		ms_view v;
-		cr_assert_eq(ms_view_from_name(names[i], &v), 0, "%s", names[i]);
-		cr_assert_str_eq(ms_view_name(v), names[i]);
+		const ms_view_class *v = ms_view_find(names[i]);
+		cr_assert(v, "%s", names[i]);
+		cr_assert_str_eq(v->name, names[i]);
+		cr_assert_eq(ms_views[i], v, "the registry lists %s at %zu", names[i], i);
 	}
-	ms_view v;
-	cr_assert_eq(ms_view_from_name("procrankx", &v), -EINVAL);
-	cr_assert_eq(ms_view_parts(MS_VIEW_SLABS), MS_PART_SLABINFO);
-	cr_assert_eq(ms_view_parts(MS_VIEW_BUDDY), MS_PART_BUDDY | MS_PART_PAGETYPE);
-	cr_assert_eq(ms_view_parts(MS_VIEW_VMA), 0u, "vma reads one pid itself");
-	cr_assert_str_eq(ms_view_file(MS_VIEW_ZONES), "zoneinfo");
+	cr_assert_null(ms_views[MS_ARRAY_LEN(names)]);
+	cr_assert_null(ms_view_find("procrankx"));
+	cr_assert_eq(ms_view_parts(VIEW(slabs)), MS_PART_SLABINFO);
+	cr_assert_eq(ms_view_parts(VIEW(buddy)), MS_PART_BUDDY | MS_PART_PAGETYPE);
+	cr_assert_eq(ms_view_parts(VIEW(vma)), 0u, "vma reads one pid itself");
+	cr_assert_eq(ms_view_parts(VIEW(report)),
+		     MS_PART_MEMINFO | MS_PART_PROCS | MS_PART_SLABINFO | MS_PART_BUDDY |
+			     MS_PART_PAGETYPE | MS_PART_ZONEINFO,
+		     "report reads what its sections need");
+	cr_assert_str_eq(ms_part_file(VIEW(zones)->part), "zoneinfo");
 }
 
 Test(batch, procrank_json_exact)
@@ -214,7 +224,7 @@ Test(batch, procrank_json_exact)
 		"\"count\":3},"
 		"\"skipped\":{\"kernel_threads\":5,\"unknown\":1,\"gone\":0}}\n";
 
-	cr_assert_str_eq(render(MS_VIEW_PROCRANK, MS_FORMAT_JSON, NULL, false, 0, false), want);
+	cr_assert_str_eq(render(VIEW(procrank), MS_FORMAT_JSON, NULL, false, 0, false), want);
 }
 
 Test(batch, procrank_csv_exact)
@@ -225,7 +235,7 @@ Test(batch, procrank_csv_exact)
 		"7,root,1536,700,300,200,4,2,sh,sh\r\n"
 		"42,1000,,,,,,,\"\\e[31mred\\nline\"\"q\",evil --x\r\n";
 
-	cr_assert_str_eq(render(MS_VIEW_PROCRANK, MS_FORMAT_CSV, NULL, false, 0, false), want);
+	cr_assert_str_eq(render(VIEW(procrank), MS_FORMAT_CSV, NULL, false, 0, false), want);
 }
 
 /* Column widths are the declared ones (PID 7, USER 8, kB columns 7,
@@ -245,12 +255,12 @@ Test(batch, procrank_text_exact_plain_kb)
 		"  TOTAL                              900     700       4       2\n"
 		"kernel threads not listed: 5; unknown figures (-): 1\n";
 
-	cr_assert_str_eq(render(MS_VIEW_PROCRANK, MS_FORMAT_TEXT, NULL, false, 0, true), want);
+	cr_assert_str_eq(render(VIEW(procrank), MS_FORMAT_TEXT, NULL, false, 0, true), want);
 }
 
 Test(batch, procrank_text_human_units)
 {
-	const char *txt = render(MS_VIEW_PROCRANK, MS_FORMAT_TEXT, NULL, false, 0, false);
+	const char *txt = render(VIEW(procrank), MS_FORMAT_TEXT, NULL, false, 0, false);
 
 	cr_assert(strstr(txt, "      1 root        2.0M    1.0M    600K    500K      0K      0K "),
 		  "%s", txt);
@@ -262,7 +272,7 @@ Test(batch, procrank_text_human_units)
 Test(batch, hostile_name_is_inert_in_every_format)
 {
 	for (int f = MS_FORMAT_TEXT; f <= MS_FORMAT_JSON; f++) {
-		const char *o = render(MS_VIEW_PROCRANK, (ms_format)f, NULL, false, 0, true);
+		const char *o = render(VIEW(procrank), (ms_format)f, NULL, false, 0, true);
 		cr_assert_null(strchr(o, '\x1b'), "raw ESC in format %d", f);
 		/* Every line is whole: exactly the expected number of lines. */
 		size_t lines = 0;
@@ -276,33 +286,33 @@ Test(batch, hostile_name_is_inert_in_every_format)
 
 Test(batch, limit_shows_fewer_rows_but_totals_cover_all)
 {
-	const char *o = render(MS_VIEW_PROCRANK, MS_FORMAT_JSON, NULL, false, 1, false);
+	const char *o = render(VIEW(procrank), MS_FORMAT_JSON, NULL, false, 1, false);
 
 	cr_assert(strstr(o, "\"processes\":[{\"pid\":1,"), "%s", o);
 	cr_assert_null(strstr(o, "\"pid\":7"), "%s", o);
 	cr_assert(strstr(o, "\"totals\":{\"pss_kb\":900,\"uss_kb\":700,"), "%s", o);
 
-	o = render(MS_VIEW_PROCRANK, MS_FORMAT_TEXT, NULL, false, 2, true);
+	o = render(VIEW(procrank), MS_FORMAT_TEXT, NULL, false, 2, true);
 	cr_assert(strstr(o, "(2 of 3 rows shown; totals cover all 3)\n"), "%s", o);
 }
 
 Test(batch, sort_and_reverse)
 {
 	/* pid sorts ascending by default; reversed: 42, 7, 1. */
-	const char *o = render(MS_VIEW_PROCRANK, MS_FORMAT_CSV, "pid", true, 0, false);
+	const char *o = render(VIEW(procrank), MS_FORMAT_CSV, "pid", true, 0, false);
 	const char *p42 = strstr(o, "\r\n42,"), *p7 = strstr(o, "\r\n7,");
 	const char *p1 = strstr(o, "\r\n1,");
 	cr_assert(p42 && p7 && p1 && p42 < p7 && p7 < p1, "%s", o);
 
 	/* Unknown figures go last in either direction. */
-	o = render(MS_VIEW_PROCRANK, MS_FORMAT_CSV, "uss", true, 0, false);
+	o = render(VIEW(procrank), MS_FORMAT_CSV, "uss", true, 0, false);
 	p42 = strstr(o, "\r\n42,"), p7 = strstr(o, "\r\n7,"), p1 = strstr(o, "\r\n1,");
 	cr_assert(p42 && p7 && p1 && p7 < p1 && p1 < p42, "%s", o);
 }
 
 Test(batch, unknown_sort_key_is_an_error)
 {
-	ms_batch_opts o = { .view = MS_VIEW_PROCRANK, .format = MS_FORMAT_JSON, .sort = "bogus" };
+	ms_batch_opts o = { .view = VIEW(procrank), .format = MS_FORMAT_JSON, .sort = "bogus" };
 	ms_error err;
 
 	ms_buf_reset(&out);
@@ -311,11 +321,12 @@ Test(batch, unknown_sort_key_is_an_error)
 				  "pss_kb, uss_kb, swap_kb, swap_pss_kb, name, cmdline)");
 	cr_assert_eq(out.len, 0u, "no half document");
 
-	cr_assert_eq(ms_batch_check_sort(&o, &err), -EINVAL);
+	cr_assert_eq(ms_batch_check_opts(&o, MS_VOPT_SORT, &err), -EINVAL);
 	o.sort = "pss"; /* without its _kb suffix */
-	cr_assert_eq(ms_batch_check_sort(&o, &err), 0);
-	o.view = MS_VIEW_MEMINFO;
-	cr_assert_eq(ms_batch_check_sort(&o, &err), -EINVAL, "meminfo has no table");
+	cr_assert_eq(ms_batch_check_opts(&o, MS_VOPT_SORT, &err), 0);
+	o.view = VIEW(meminfo);
+	cr_assert_eq(ms_batch_check_opts(&o, MS_VOPT_SORT, &err), -EINVAL, "meminfo has no table");
+	cr_assert_str_eq(err.msg, "--sort: not an option of meminfo");
 }
 
 Test(batch, slabs_json_and_csv_exact)
@@ -334,20 +345,20 @@ Test(batch, slabs_json_and_csv_exact)
 		"num_slabs,size_kb,used_kb,use_pct\r\n"
 		"kmalloc-64,100,128,64,64,1,2,2,8,6,78\r\n";
 
-	cr_assert_str_eq(render(MS_VIEW_SLABS, MS_FORMAT_JSON, NULL, false, 0, false), want_json);
-	cr_assert_str_eq(render(MS_VIEW_SLABS, MS_FORMAT_CSV, NULL, false, 0, false), want_csv);
+	cr_assert_str_eq(render(VIEW(slabs), MS_FORMAT_JSON, NULL, false, 0, false), want_json);
+	cr_assert_str_eq(render(VIEW(slabs), MS_FORMAT_CSV, NULL, false, 0, false), want_csv);
 }
 
 Test(batch, meminfo_all_formats_exact)
 {
-	cr_assert_str_eq(render(MS_VIEW_MEMINFO, MS_FORMAT_TEXT, NULL, false, 0, false),
+	cr_assert_str_eq(render(VIEW(meminfo), MS_FORMAT_TEXT, NULL, false, 0, false),
 			 "MemTotal:         456632 kB\n"
 			 "MemFree:           12345 kB\n"
 			 "HugePages_Total:       0\n");
-	cr_assert_str_eq(render(MS_VIEW_MEMINFO, MS_FORMAT_CSV, NULL, false, 0, false),
+	cr_assert_str_eq(render(VIEW(meminfo), MS_FORMAT_CSV, NULL, false, 0, false),
 			 "key,value,unit\r\nMemTotal,456632,kB\r\nMemFree,12345,kB\r\n"
 			 "HugePages_Total,0,\r\n");
-	cr_assert_str_eq(render(MS_VIEW_MEMINFO, MS_FORMAT_JSON, NULL, false, 0, false),
+	cr_assert_str_eq(render(VIEW(meminfo), MS_FORMAT_JSON, NULL, false, 0, false),
 			 "{\"schema\":\"memscope/1\",\"view\":\"meminfo\"," SOURCE_JSON ","
 			 "\"meminfo\":{\"MemTotal\":456632,\"MemFree\":12345,"
 			 "\"HugePages_Total\":0}}\n");
@@ -368,26 +379,26 @@ Test(batch, buddy_json_without_pagetypeinfo)
 		"\"extfrag_index\":[-1.000,-1.000,-1.000],"
 		"\"migrate\":null,\"migrate_at_least\":null}]}\n";
 
-	cr_assert_str_eq(render(MS_VIEW_BUDDY, MS_FORMAT_JSON, NULL, false, 0, false), want);
+	cr_assert_str_eq(render(VIEW(buddy), MS_FORMAT_JSON, NULL, false, 0, false), want);
 }
 
 Test(batch, buddy_with_migrate_types)
 {
 	add_pagetype(&sample);
 	pt_free[1].at_least[0] = true;
-	const char *o = render(MS_VIEW_BUDDY, MS_FORMAT_JSON, NULL, false, 0, false);
+	const char *o = render(VIEW(buddy), MS_FORMAT_JSON, NULL, false, 0, false);
 	cr_assert(strstr(o, "\"pageblock_order\":10,\"pages_per_block\":1024,"
 			    "\"pagetypeinfo_error\":null,"), "%s", o);
 	cr_assert(strstr(o, "\"migrate\":{\"Unmovable\":[1,0,0],\"Movable\":[1,1,1]},"
 			    "\"migrate_at_least\":true}"), "%s", o);
 
-	cr_assert_str_eq(render(MS_VIEW_BUDDY, MS_FORMAT_TEXT, NULL, false, 0, true),
+	cr_assert_str_eq(render(VIEW(buddy), MS_FORMAT_TEXT, NULL, false, 0, true),
 			 "NODE ZONE               0       1       2      FREE\n"
 			 "   0 Normal             2       1       1        32\n"
 			 "     Unmovable          1       0       0\n"
 			 "     Movable           >1       1       1\n"
 			 "(free blocks per order; page size 4096)\n");
-	cr_assert_str_eq(render(MS_VIEW_BUDDY, MS_FORMAT_CSV, NULL, false, 0, false),
+	cr_assert_str_eq(render(VIEW(buddy), MS_FORMAT_CSV, NULL, false, 0, false),
 			 "node,zone,migrate_type,order0,order1,order2,free_kb\r\n"
 			 "0,Normal,,2,1,1,32\r\n"
 			 "0,Normal,Unmovable,1,0,0,\r\n"
@@ -396,7 +407,7 @@ Test(batch, buddy_with_migrate_types)
 
 Test(batch, zones_text_marks_low_and_json_has_nulls)
 {
-	const char *txt = render(MS_VIEW_ZONES, MS_FORMAT_TEXT, NULL, false, 0, false);
+	const char *txt = render(VIEW(zones), MS_FORMAT_TEXT, NULL, false, 0, false);
 	cr_assert_str_eq(txt,
 			 "NODE ZONE          FREE       MIN       LOW      HIGH   SPANNED "
 			 "  PRESENT   MANAGED\n"
@@ -407,7 +418,7 @@ Test(batch, zones_text_marks_low_and_json_has_nulls)
 			 "(pages; \"< low\": free below the low watermark, "
 			 "\"< min\": below min)\n");
 
-	const char *js = render(MS_VIEW_ZONES, MS_FORMAT_JSON, NULL, false, 0, false);
+	const char *js = render(VIEW(zones), MS_FORMAT_JSON, NULL, false, 0, false);
 	cr_assert(strstr(js, "{\"node\":0,\"zone\":\"DMA\",\"free_pages\":3840,\"min\":45,"
 			     "\"low\":56,\"high\":67,\"spanned\":4095,\"present\":3998,"
 			     "\"managed\":3840,\"cma\":null,\"protection\":[0,2877],"
@@ -418,7 +429,7 @@ Test(batch, zones_text_marks_low_and_json_has_nulls)
 
 Test(batch, missing_part_names_file_and_reason)
 {
-	ms_batch_opts o = { .view = MS_VIEW_SLABS, .format = MS_FORMAT_TEXT };
+	ms_batch_opts o = { .view = VIEW(slabs), .format = MS_FORMAT_TEXT };
 	ms_error err;
 
 	sample.st[MS_P_SLABINFO].status = -EACCES;
@@ -432,7 +443,7 @@ Test(batch, report_json_lists_errors_and_nulls)
 	sample.st[MS_P_SLABINFO].status = -EACCES;
 	ms_error_set(&sample.st[MS_P_SLABINFO].err, EACCES, 0, "needs root");
 
-	const char *o = render(MS_VIEW_REPORT, MS_FORMAT_JSON, NULL, false, 0, false);
+	const char *o = render(VIEW(report), MS_FORMAT_JSON, NULL, false, 0, false);
 	cr_assert(!strncmp(o, "{\"schema\":\"memscope/1\",\"view\":\"report\"," SOURCE_JSON
 			      ",\"meminfo\":{\"MemTotal\":456632,", 180), "%s", o);
 	cr_assert(strstr(o, "\"caches\":null,\"cache_totals\":null,"), "%s", o);
@@ -440,7 +451,7 @@ Test(batch, report_json_lists_errors_and_nulls)
 	cr_assert(strstr(o, ",\"errors\":{\"caches\":\"needs root\","
 			    "\"pagetypeinfo\":\"not in snapshot\"}}\n"), "%s", o);
 
-	const char *t = render(MS_VIEW_REPORT, MS_FORMAT_TEXT, NULL, false, 0, true);
+	const char *t = render(VIEW(report), MS_FORMAT_TEXT, NULL, false, 0, true);
 	cr_assert(!strncmp(t, "memscope report\nsource:      snapshot /snap\n"
 			      "kernel:      4.4.0\nmachine:     armv7l\npage size:   4096\n"
 			      "captured at: 2026-01-02T03:04:05Z\n", 135), "%s", t);
@@ -450,8 +461,36 @@ Test(batch, report_json_lists_errors_and_nulls)
 
 Test(batch, report_csv_is_refused)
 {
-	ms_batch_opts o = { .view = MS_VIEW_REPORT, .format = MS_FORMAT_CSV };
+	ms_batch_opts o = { .view = VIEW(report), .format = MS_FORMAT_CSV };
 	ms_error err;
 
 	cr_assert_eq(ms_batch_render(&o, &sample, NULL, &out, &err), -EINVAL);
+	cr_assert_str_eq(err.msg, "report: CSV holds one table: use -f text or -f json");
+	cr_assert_eq(out.len, 0u);
+}
+
+/* The man page's VIEWS section names every view of the registry, in its
+ * order, with the words it takes (".B procrank", ".BI "vma " PID"). */
+Test(batch, man_page_lists_the_registry)
+{
+	ms_buf man = MS_BUF_INIT;
+	cr_assert(tu_read_file(tu_fixture("../../doc/memscope.1"), &man));
+	const char *views = strstr(man.data, "\n.SH VIEWS\n");
+	const char *end = views ? strstr(views + 1, "\n.SH ") : NULL;
+	cr_assert(views && end, "doc/memscope.1 has a VIEWS section");
+
+	size_t i = 0;
+	for (const char *p = strstr(views, "\n.TP\n"); p && p < end; p = strstr(p + 1, "\n.TP\n")) {
+		const ms_view_class *v = ms_views[i];
+		char want[64];
+		cr_assert(v, "the man page lists more views than the registry");
+		if (v->args)
+			snprintf(want, sizeof want, "\n.TP\n.BI \"%s \" %s\n", v->name, v->args);
+		else
+			snprintf(want, sizeof want, "\n.TP\n.B %s\n", v->name);
+		cr_assert_eq(strncmp(p, want, strlen(want)), 0, "view %zu: want %s", i, want + 5);
+		i++;
+	}
+	cr_assert_null(ms_views[i], "the man page lacks %s", ms_views[i] ? ms_views[i]->name : "");
+	ms_buf_free(&man);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "memscope/batch.h"
 #include "testutil.h"
 
 static ms_buf out;
@@ -89,6 +90,20 @@ Test(cli, help_lists_every_view_and_exits_0)
 	cr_assert_eq(run(false, "-h"), 0);
 }
 
+/* The usage is the registry's: every view, with its words and summary. */
+Test(cli, help_is_the_registry)
+{
+	cr_assert_eq(run(false, "--help"), 0);
+	ms_buf list = MS_BUF_INIT;
+	ms_views_usage_list(&list, " | ");
+	char line[512];
+	snprintf(line, sizeof line, "\nVIEW: %s\n", list.data);
+	cr_assert(strstr(out.data, line), "%s", out.data);
+	for (size_t i = 0; ms_views[i]; i++)
+		cr_assert(strstr(out.data, ms_views[i]->summary), "%s", ms_views[i]->name);
+	ms_buf_free(&list);
+}
+
 Test(cli, version)
 {
 	cr_assert_eq(run(false, "--version"), 0);
@@ -140,7 +155,14 @@ Test(cli, unknown_sort_key_lists_the_valid_ones)
 	assert_one_error_line("memscope: --sort bogus: unknown key (valid: pid, user, vss_kb, "
 			      "rss_kb, pss_kb, uss_kb, swap_kb, swap_pss_kb, name, cmdline)\n");
 	cr_assert_eq(run(true, "buddy --sort free"), 2);
-	assert_one_error_line("memscope: --sort: buddy has no sortable table\n");
+	assert_one_error_line("memscope: --sort: not an option of buddy\n");
+	/* Options a view has no use for are refused, not ignored. */
+	cr_assert_eq(run(true, "meminfo --limit 3"), 2);
+	assert_one_error_line("memscope: --limit: not an option of meminfo\n");
+	cr_assert_eq(run(true, "buddy -r"), 2);
+	assert_one_error_line("memscope: -r: not an option of buddy\n");
+	cr_assert_eq(run(true, "zones -k"), 2);
+	assert_one_error_line("memscope: -k: not an option of zones\n");
 }
 
 Test(cli, missing_snapshot_exits_1_with_one_line)

@@ -12,52 +12,74 @@
 
 /* ---- views by name ------------------------------------------------------ */
 
-static const struct view_desc {
-	const char *name;
-	unsigned parts;
-	const char *file; /* the file whose absence makes the view fail */
-} views[] = {
-	[MS_VIEW_PROCRANK] = { "procrank", MS_PART_PROCS, NULL },
-	[MS_VIEW_SLABS] = { "slabs", MS_PART_SLABINFO, "slabinfo" },
-	[MS_VIEW_BUDDY] = { "buddy", MS_PART_BUDDY | MS_PART_PAGETYPE, "buddyinfo" },
-	[MS_VIEW_ZONES] = { "zones", MS_PART_ZONEINFO, "zoneinfo" },
-	[MS_VIEW_MEMINFO] = { "meminfo", MS_PART_MEMINFO, "meminfo" },
-	/* vma reads one pid's smaps itself, at render time. */
-	[MS_VIEW_VMA] = { "vma", 0, NULL },
-	[MS_VIEW_REPORT] = { "report", MS_PART_MEMINFO | MS_PART_PROCS | MS_PART_SLABINFO |
-					       MS_PART_BUDDY | MS_PART_PAGETYPE |
-					       MS_PART_ZONEINFO, NULL },
+const ms_view_class *ms_view_find(const char *name)
+{
+	for (size_t i = 0; ms_views[i]; i++)
+		if (strcmp(name, ms_views[i]->name) == 0)
+			return ms_views[i];
+	return NULL;
+}
+
+unsigned ms_view_parts(const ms_view_class *v)
+{
+	unsigned parts = v->parts;
+
+	for (size_t i = 0; v->gathers_sections && ms_views[i]; i++)
+		if (ms_views[i]->report)
+			parts |= ms_views[i]->parts;
+	return parts;
+}
+
+void ms_views_usage_list(ms_buf *out, const char *sep)
+{
+	for (size_t i = 0; ms_views[i]; i++) {
+		ms_buf_printf(out, "%s%s", i ? sep : "", ms_views[i]->name);
+		if (ms_views[i]->args)
+			ms_buf_printf(out, " %s", ms_views[i]->args);
+	}
+}
+
+/* ---- the options a view takes ----------------------------------------------- */
+
+static const struct {
+	unsigned opt;
+	const char *spelling;
+} view_opts[] = {
+	{ MS_VOPT_SORT, "--sort" },  { MS_VOPT_REVERSE, "-r" }, { MS_VOPT_LIMIT, "--limit" },
+	{ MS_VOPT_KB, "-k" },        { MS_VOPT_CSV, "-f csv" },
 };
 
-static const struct view_desc *view_desc(ms_view v)
+int ms_batch_check_opts(const ms_batch_opts *o, unsigned given, ms_error *err)
 {
-	return (unsigned)v < MS_ARRAY_LEN(views) ? &views[v] : &views[MS_VIEW_REPORT];
-}
+	const ms_view_class *v = o->view;
 
-unsigned ms_view_parts(ms_view v)
-{
-	return view_desc(v)->parts;
-}
-
-const char *ms_view_name(ms_view v)
-{
-	return view_desc(v)->name;
-}
-
-const char *ms_view_file(ms_view v)
-{
-	return view_desc(v)->file;
-}
-
-int ms_view_from_name(const char *name, ms_view *out)
-{
-	for (size_t i = 0; i < MS_ARRAY_LEN(views); i++) {
-		if (strcmp(name, views[i].name) == 0) {
-			*out = (ms_view)i;
-			return 0;
-		}
+	for (size_t i = 0; i < MS_ARRAY_LEN(view_opts); i++) {
+		if (!(given & view_opts[i].opt) || (v->opts & view_opts[i].opt))
+			continue;
+		if (view_opts[i].opt == MS_VOPT_CSV)
+			return ms_error_set(err, EINVAL, 0,
+					    "%s: CSV holds one table: use -f text or -f json",
+					    v->name);
+		return ms_error_set(err, EINVAL, 0, "%s: not an option of %s",
+				    view_opts[i].spelling, v->name);
 	}
-	return -EINVAL;
+	return v->table ? ms_tbl_check_sort(v->table, o->sort, err) : 0;
+}
+
+/* A view's own part could not be read: "slabs: /proc/slabinfo: needs
+ * root", or "procrank: /proc: ..." for a part of many files. */
+static int part_error(const struct render *r, ms_error *err)
+{
+	enum ms_part_id part = r->o->view->part;
+	const ms_part_state *st = ms_sample_state(r->s, part);
+	const char *file = ms_part_file(part);
+
+	if (!file)
+		return ms_error_set(err, st->err.code ? st->err.code : EIO, 0, "%s: %s: %s",
+				    r->o->view->name, r->s->info.path, ms_part_reason(st));
+	return ms_error_set(err, st->err.code ? st->err.code : EIO, st->err.line,
+			    "%s: %s/%s: %s", r->o->view->name, r->s->info.path, file,
+			    ms_part_reason(st));
 }
 
 /* ---- entry point ----------------------------------------------------------- */
@@ -70,21 +92,17 @@ static int render_view(const ms_batch_opts *o, const ms_sample *s, ms_source *sr
 	/* The vma view reads its process while rendering; the others have
 	 * their data in the sample already. */
 	struct render r = { .o = o, .s = s, .out = out, .sink = sink,
-			    .flushing = o->view != MS_VIEW_VMA };
+			    .flushing = !o->view->reads_while_writing };
 	size_t start = out->len;
 	int rc;
 
 	ms_error_clear(err);
-	switch (o->view) {
-	case MS_VIEW_PROCRANK: rc = ms_render_procrank(&r, err); break;
-	case MS_VIEW_SLABS: rc = ms_render_slabs(&r, err); break;
-	case MS_VIEW_BUDDY: rc = ms_render_buddy(&r, err); break;
-	case MS_VIEW_ZONES: rc = ms_render_zones(&r, err); break;
-	case MS_VIEW_MEMINFO: rc = ms_render_meminfo(&r, err); break;
-	case MS_VIEW_VMA: rc = ms_render_vma(&r, src, err); break;
-	case MS_VIEW_REPORT: rc = ms_render_report(&r, err); break;
-	default: rc = ms_error_set(err, EINVAL, 0, "view %d: unknown", (int)o->view); break;
-	}
+	if (o->format == MS_FORMAT_CSV && !(o->view->opts & MS_VOPT_CSV))
+		rc = ms_batch_check_opts(o, MS_VOPT_CSV, err);
+	else if (o->view->part != MS_P_NONE && !ms_sample_has(s, o->view->part))
+		rc = part_error(&r, err);
+	else
+		rc = o->view->render(&r, src, err);
 	ms_buf_free(&r.scratch);
 	if (!rc) {
 		r.flushing = true;
@@ -94,7 +112,7 @@ static int render_view(const ms_batch_opts *o, const ms_sample *s, ms_source *sr
 		rc = ms_error_set(err, r.sink_errno, 0, "%s: %s",
 				  sink_name ? sink_name : "output", strerror(r.sink_errno));
 	else if (!rc && r.status)
-		rc = ms_error_set(err, -r.status, 0, "%s: out of memory", ms_view_name(o->view));
+		rc = ms_error_set(err, -r.status, 0, "%s: out of memory", o->view->name);
 	if (rc && out->len >= start) {
 		/* Never hand back half a document (what went to the sink is
 		 * gone: only a failed write or memory can get there). */

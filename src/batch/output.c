@@ -167,12 +167,3 @@ void ms_out_json_end(struct render *r)
 	ms_json_obj_end(&r->j);
 	ms_out_put(r, "\n");
 }
-
-/* "slabs: /proc/slabinfo: needs root" */
-int ms_out_part_error(const struct render *r, const char *file, const ms_part_state *st,
-		      ms_error *err)
-{
-	return ms_error_set(err, st->err.code ? st->err.code : EIO, st->err.line,
-			    "%s: %s/%s: %s", ms_view_name(r->o->view), r->s->info.path, file,
-			    ms_part_reason(st));
-}

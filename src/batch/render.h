@@ -4,12 +4,13 @@
  * through, and the tables they share. Nothing outside src/batch/ includes
  * this; the public side is include/memscope/batch.h.
  *
- *   output.c  the render context: text, padding, escaping, JSON framing
- *   table.c   sorted tables, totals, text/CSV/JSON table writers
- *   views.c   procrank, slabs, zones, meminfo, buddy
- *   vma.c     one process's mappings, written as they are read
- *   report.c  every view in one document
- *   batch.c   views by name, the entry points
+ *   output.c    the render context: text, padding, escaping, JSON framing
+ *   table.c     sorted tables, totals, text/CSV/JSON table writers
+ *   batch.c     views by name, the options they take, the entry points
+ *   registry.c  the list of views
+ *   one file per view: procrank.c, slabs.c, zones.c, meminfo.c, buddy.c,
+ *   vma.c (one process's mappings, written as they are read), report.c
+ *   (every view with a report section, in one document)
  */
 #ifndef MEMSCOPE_BATCH_RENDER_H
 #define MEMSCOPE_BATCH_RENDER_H
@@ -17,6 +18,7 @@
 #include <stdio.h>
 
 #include "memscope/batch.h"
+#include "memscope/catalogue.h"
 #include "memscope/table.h"
 
 struct render {
@@ -86,12 +88,32 @@ struct table_view {
 	const char *name;     /* "view" in JSON */
 	const char *rows_key; /* "processes" */
 	bool totals;          /* a "totals" object after the rows */
+	const char *report_totals_key; /* its totals' key in `report` */
+	/* The sample's rows, sorted and limited as asked (a view of the
+	 * sample's own tables; NULL for views that read their rows). */
+	int (*prepare)(struct rows *rs, const struct render *r, ms_error *err);
 	row_extra_fn extra;   /* JSON keys beyond the columns */
 	row_note_fn note;     /* text after a row */
 	void (*text_head)(struct render *r, const struct rows *rs, const void *ctx);
 	void (*text_tail)(struct render *r);
 	void (*json_head)(struct render *r, const void *ctx); /* keys before the rows */
 	void (*json_tail)(struct render *r);                  /* keys after the totals */
+};
+
+/* A view's part of `report`: a table view's rows, or text and JSON of its
+ * own. */
+struct ms_report_section {
+	int rank;          /* place in the report, lowest first */
+	const char *title; /* the text heading: "Processes (procrank)" */
+	const struct table_view *table;
+	void (*text)(struct render *r);          /* when the view's part loaded */
+	void (*json)(struct render *r, bool ok); /* its keys; null values if !ok */
+	/* The keys of the report's "errors" object and the parts whose
+	 * reasons they give; the first is the one the section needs. */
+	struct report_error {
+		const char *key;
+		enum ms_part_id part;
+	} errors[2];
 };
 
 /* ---- output.c ---- */
@@ -109,8 +131,6 @@ void ms_out_kb_text(struct render *r, int64_t kb, size_t width);
 void ms_out_i64_csv(struct render *r, int64_t v);
 void ms_out_json_begin(struct render *r, const char *view);
 void ms_out_json_end(struct render *r);
-int ms_out_part_error(const struct render *r, const char *file, const ms_part_state *st,
-		      ms_error *err);
 
 /* ---- table.c ---- */
 
@@ -141,30 +161,13 @@ void ms_tbl_json_totals_of(struct render *r, const char *key, const ms_table_def
 			   const struct totals *tot);
 void ms_tbl_json_totals(struct render *r, const char *key, const struct rows *rs);
 
-/* ---- views.c ---- */
-
-extern const struct table_view ms_procrank_tview, ms_slabs_tview, ms_zones_tview;
-void ms_procrank_extra(struct render *r, const void *row);
-int ms_procrank_prepare(struct rows *rs, const struct render *r, ms_error *err);
-int ms_render_procrank(struct render *r, ms_error *err);
-int ms_slabs_prepare(struct rows *rs, const struct render *r, ms_error *err);
-int ms_render_slabs(struct render *r, ms_error *err);
-void ms_zones_extra(struct render *r, const void *row);
-int ms_zones_prepare(struct rows *rs, const struct render *r, ms_error *err);
-int ms_render_zones(struct render *r, ms_error *err);
-void ms_meminfo_text(struct render *r, const ms_kvlist *l);
-void ms_meminfo_json(struct render *r, const ms_kvlist *l);
-int ms_render_meminfo(struct render *r, ms_error *err);
-void ms_buddy_json_body(struct render *r);
-void ms_buddy_text(struct render *r);
-int ms_render_buddy(struct render *r, ms_error *err);
-
-/* ---- vma.c ---- */
-
-int ms_render_vma(struct render *r, ms_source *src, ms_error *err);
-
-/* ---- report.c ---- */
-
-int ms_render_report(struct render *r, ms_error *err);
+/* 0 when key is NULL or a column of t; else -EINVAL, err listing the keys. */
+int ms_tbl_check_sort(const ms_table_def *t, const char *key, ms_error *err);
+/* A table view of the sample: its rows prepared, written in r's format. */
+int ms_tbl_render(struct render *r, const struct table_view *v, ms_error *err);
+/* In `report`: the rows as text, and as JSON with their totals (null both
+ * when !ok). */
+void ms_tbl_report_text(struct render *r, const struct table_view *v);
+void ms_tbl_report_json(struct render *r, const struct table_view *v, bool ok);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The report: every view in one document, with the reason for each part
+ * The report: every view that has a report section (its class's .report),
+ * in the sections' order, in one document, with the reason for each part
  * that could not be read.
  */
 #include <errno.h>
@@ -8,36 +9,31 @@
 
 #include "render.h"
 
-/* ---- report -------------------------------------------------------------- */
-
-/* The sections of a report, each with the part state that can hide it. */
-struct section {
-	const char *key;   /* JSON key and the name in "errors" */
-	const char *title; /* text heading */
-	const ms_part_state *(*state)(const ms_sample *s);
+/* The sections, in report order: at most one per view. */
+struct sections {
+	const ms_report_section *s[16];
+	size_t n;
 };
 
-static const ms_part_state *st_meminfo(const ms_sample *s) { return &s->st[MS_P_MEMINFO]; }
-static const ms_part_state *st_procs(const ms_sample *s) { return &s->st[MS_P_PROCS]; }
-static const ms_part_state *st_slabs(const ms_sample *s) { return &s->st[MS_P_SLABINFO]; }
-static const ms_part_state *st_buddy(const ms_sample *s) { return &s->st[MS_P_BUDDY]; }
-static const ms_part_state *st_pagetype(const ms_sample *s) { return &s->st[MS_P_PAGETYPE]; }
-static const ms_part_state *st_zones(const ms_sample *s) { return &s->st[MS_P_ZONEINFO]; }
-
-enum { SEC_MEMINFO, SEC_PROCS, SEC_SLABS, SEC_BUDDY, SEC_PAGETYPE, SEC_ZONES, SEC_COUNT };
-
-static const struct section sections[SEC_COUNT] = {
-	[SEC_MEMINFO] = { "meminfo", "Memory (meminfo)", st_meminfo },
-	[SEC_PROCS] = { "processes", "Processes (procrank)", st_procs },
-	[SEC_SLABS] = { "caches", "Slab caches (slabinfo)", st_slabs },
-	[SEC_BUDDY] = { "buddy", "Free blocks (buddyinfo, pagetypeinfo)", st_buddy },
-	[SEC_PAGETYPE] = { "pagetypeinfo", NULL, st_pagetype },
-	[SEC_ZONES] = { "zones", "Zones (zoneinfo, pages)", st_zones },
-};
-
-static bool section_ok(const struct render *r, int sec)
+static void collect(struct sections *out)
 {
-	return sections[sec].state(r->s)->status == 0;
+	out->n = 0;
+	for (size_t i = 0; ms_views[i] && out->n < MS_ARRAY_LEN(out->s); i++) {
+		const ms_report_section *sec = ms_views[i]->report;
+		size_t at = out->n++;
+		if (!sec) {
+			out->n--;
+			continue;
+		}
+		for (; at > 0 && out->s[at - 1]->rank > sec->rank; at--)
+			out->s[at] = out->s[at - 1];
+		out->s[at] = sec;
+	}
+}
+
+static bool section_ok(const struct render *r, const ms_report_section *sec)
+{
+	return ms_sample_has(r->s, sec->errors[0].part);
 }
 
 static void report_text_header(struct render *r)
@@ -58,128 +54,69 @@ static void report_text_header(struct render *r)
 	ms_out_put(r, "\n");
 }
 
-static int section_rows(struct rows *rs, const struct render *r, int sec, ms_error *err)
+static void report_text_section(struct render *r, const ms_report_section *sec)
 {
-	switch (sec) {
-	case SEC_PROCS:
-		return ms_procrank_prepare(rs, r, err);
-	case SEC_SLABS:
-		return ms_slabs_prepare(rs, r, err);
-	default:
-		return ms_zones_prepare(rs, r, err);
-	}
-}
-
-static void report_text_section(struct render *r, int sec)
-{
-	struct rows rs;
-	ms_error ignored;
-
-	ms_out_putf(r, "\n== %s ==\n", sections[sec].title);
+	ms_out_putf(r, "\n== %s ==\n", sec->title);
 	if (!section_ok(r, sec)) {
-		ms_out_reason(r, sections[sec].state(r->s));
+		ms_out_reason(r, ms_sample_state(r->s, sec->errors[0].part));
 		ms_out_put(r, "\n");
-		return;
-	}
-	switch (sec) {
-	case SEC_MEMINFO:
-		ms_meminfo_text(r, &r->s->meminfo);
-		return;
-	case SEC_BUDDY:
-		ms_buddy_text(r);
-		return;
-	}
-	if (section_rows(&rs, r, sec, &ignored))
-		return;
-	ms_tbl_view_text(r, &rs, sec == SEC_PROCS ? &ms_procrank_tview
-				: sec == SEC_SLABS ? &ms_slabs_tview : &ms_zones_tview, NULL);
-	ms_tbl_rows_free(&rs);
-}
-
-/* processes + process_totals, caches + cache_totals, zones. */
-static void report_json_table(struct render *r, int sec)
-{
-	static const char *const totals_key[SEC_COUNT] = {
-		[SEC_PROCS] = "process_totals", [SEC_SLABS] = "cache_totals",
-	};
-	struct rows rs;
-	ms_error ignored;
-	bool ok = section_ok(r, sec) && section_rows(&rs, r, sec, &ignored) == 0;
-
-	if (ok) {
-		ms_tbl_json_rows(r, sections[sec].key, &rs, sec == SEC_PROCS ? ms_procrank_extra
-						     : sec == SEC_ZONES ? ms_zones_extra : NULL);
+	} else if (sec->table) {
+		ms_tbl_report_text(r, sec->table);
 	} else {
-		ms_json_key(&r->j, sections[sec].key);
-		ms_json_null(&r->j);
+		sec->text(r);
 	}
-	if (totals_key[sec]) {
-		if (ok) {
-			ms_tbl_json_totals(r, totals_key[sec], &rs);
-		} else {
-			ms_json_key(&r->j, totals_key[sec]);
-			ms_json_null(&r->j);
-		}
-	}
-	if (ok)
-		ms_tbl_rows_free(&rs);
 }
 
-static void report_json_section(struct render *r, int sec)
+static void report_json_section(struct render *r, const ms_report_section *sec)
 {
-	switch (sec) {
-	case SEC_PAGETYPE:
-		return; /* inside "buddy" */
-	case SEC_PROCS:
-	case SEC_SLABS:
-	case SEC_ZONES:
-		report_json_table(r, sec);
-		return;
-	}
-	ms_json_key(&r->j, sections[sec].key);
-	if (!section_ok(r, sec)) {
-		ms_json_null(&r->j);
-	} else if (sec == SEC_MEMINFO) {
-		ms_meminfo_json(r, &r->s->meminfo);
-	} else {
-		ms_json_obj_begin(&r->j);
-		ms_buddy_json_body(r);
-		ms_json_obj_end(&r->j);
-	}
+	if (sec->table)
+		ms_tbl_report_json(r, sec->table, section_ok(r, sec));
+	else
+		sec->json(r, section_ok(r, sec));
 }
 
-/* {"meminfo": "not in snapshot", ...}: why each missing section is missing. */
-static void report_json_errors(struct render *r)
+/* {"meminfo": "not in snapshot", ...}: why each missing part is missing. */
+static void report_json_errors(struct render *r, const struct sections *all)
 {
 	ms_json_key(&r->j, "errors");
 	ms_json_obj_begin(&r->j);
-	for (int sec = 0; sec < SEC_COUNT; sec++) {
-		if (!section_ok(r, sec))
-			ms_json_kv_str(&r->j, sections[sec].key,
-				       ms_part_reason(sections[sec].state(r->s)));
+	for (size_t i = 0; i < all->n; i++) {
+		for (size_t e = 0; e < MS_ARRAY_LEN(all->s[i]->errors); e++) {
+			const struct report_error *re = &all->s[i]->errors[e];
+			if (re->key && !ms_sample_has(r->s, re->part))
+				ms_json_kv_str(&r->j, re->key,
+					       ms_part_reason(ms_sample_state(r->s, re->part)));
+		}
 	}
 	ms_json_obj_end(&r->j);
 }
 
-int ms_render_report(struct render *r, ms_error *err)
+static int render(struct render *r, ms_source *src, ms_error *err)
 {
-	switch (r->o->format) {
-	case MS_FORMAT_TEXT:
+	struct sections all;
+
+	(void)src;
+	(void)err;
+	collect(&all);
+	if (r->o->format == MS_FORMAT_TEXT) {
 		report_text_header(r);
-		for (int sec = 0; sec < SEC_COUNT; sec++)
-			if (sections[sec].title)
-				report_text_section(r, sec);
+		for (size_t i = 0; i < all.n; i++)
+			report_text_section(r, all.s[i]);
 		return 0;
-	case MS_FORMAT_JSON:
-		ms_out_json_begin(r, "report");
-		for (int sec = 0; sec < SEC_COUNT; sec++)
-			report_json_section(r, sec);
-		report_json_errors(r);
-		ms_out_json_end(r);
-		return 0;
-	default:
-		/* options.c refuses it; a library caller gets the same answer. */
-		return ms_error_set(err, EINVAL, 0,
-				    "report: CSV holds one table: use -f text or -f json");
 	}
+	ms_out_json_begin(r, "report");
+	for (size_t i = 0; i < all.n; i++)
+		report_json_section(r, all.s[i]);
+	report_json_errors(r, &all);
+	ms_out_json_end(r);
+	return 0;
 }
+
+const ms_view_class ms_view_report = {
+	.name = "report",
+	.summary = "every view above in one document, for a bug report",
+	.part = MS_P_NONE, /* shows what it can and says why for the rest */
+	.gathers_sections = true,
+	.opts = MS_VOPT_REVERSE | MS_VOPT_LIMIT | MS_VOPT_KB,
+	.render = render,
+};

@@ -37,43 +37,22 @@ static void reverse_rows(struct rows *rs)
 		swap_bytes(rs->data + i * rs->stride, rs->data + (k - 1) * rs->stride, rs->stride);
 }
 
-static const ms_table_def *view_table(ms_view v)
-{
-	switch (v) {
-	case MS_VIEW_PROCRANK: return &ms_procrank_table;
-	case MS_VIEW_SLABS: return &ms_slab_table;
-	case MS_VIEW_ZONES: return &ms_zone_table;
-	case MS_VIEW_VMA: return &ms_vma_table;
-	default: return NULL;
-	}
-}
-
 /* "--sort bogus: unknown key (valid: pid, user, ...)" */
 static int unknown_sort_key(const ms_table_def *t, const char *key, ms_error *err)
 {
-	char keys[160] = "";
-	size_t used = 0;
+	ms_buf keys = MS_BUF_INIT;
 
-	for (size_t i = 0; i < t->ncols && used < sizeof keys; i++) {
-		int n = snprintf(keys + used, sizeof keys - used, "%s%s", i ? ", " : "",
-				 t->cols[i].key);
-		if (n < 0)
-			break;
-		used += (size_t)n;
-	}
-	return ms_error_set(err, EINVAL, 0, "--sort %s: unknown key (valid: %s)", key, keys);
+	for (size_t i = 0; i < t->ncols; i++)
+		ms_buf_printf(&keys, "%s%s", i ? ", " : "", t->cols[i].key);
+	ms_error_set(err, EINVAL, 0, "--sort %s: unknown key (valid: %s)", key,
+		     keys.data ? keys.data : "");
+	ms_buf_free(&keys);
+	return -EINVAL;
 }
 
-int ms_batch_check_sort(const ms_batch_opts *o, ms_error *err)
+int ms_tbl_check_sort(const ms_table_def *t, const char *key, ms_error *err)
 {
-	const ms_table_def *t = view_table(o->view);
-
-	if (!o->sort)
-		return 0;
-	if (!t)
-		return ms_error_set(err, EINVAL, 0, "--sort: %s has no sortable table",
-				    ms_view_name(o->view));
-	return ms_table_find_col(t, o->sort) >= 0 ? 0 : unknown_sort_key(t, o->sort, err);
+	return !key || ms_table_find_col(t, key) >= 0 ? 0 : unknown_sort_key(t, key, err);
 }
 
 /* The column to sort on; -1 keeps the kernel's order (zones have no
@@ -498,4 +477,55 @@ void ms_tbl_write_view(struct render *r, const struct rows *rs, const struct tab
 		ms_out_json_end(r);
 		break;
 	}
+}
+
+/* ---- table views of the sample ------------------------------------------------ */
+
+int ms_tbl_render(struct render *r, const struct table_view *v, ms_error *err)
+{
+	struct rows rs;
+	int rc = v->prepare(&rs, r, err);
+
+	if (rc)
+		return rc;
+	ms_tbl_write_view(r, &rs, v, NULL);
+	ms_tbl_rows_free(&rs);
+	return 0;
+}
+
+void ms_tbl_report_text(struct render *r, const struct table_view *v)
+{
+	struct rows rs;
+	ms_error ignored;
+
+	if (v->prepare(&rs, r, &ignored))
+		return;
+	ms_tbl_view_text(r, &rs, v, NULL);
+	ms_tbl_rows_free(&rs);
+}
+
+/* "processes": [...], "process_totals": {...}, null both when the part
+ * could not be read. */
+void ms_tbl_report_json(struct render *r, const struct table_view *v, bool ok)
+{
+	struct rows rs;
+	ms_error ignored;
+
+	ok = ok && v->prepare(&rs, r, &ignored) == 0;
+	if (ok) {
+		ms_tbl_json_rows(r, v->rows_key, &rs, v->extra);
+	} else {
+		ms_json_key(&r->j, v->rows_key);
+		ms_json_null(&r->j);
+	}
+	if (v->report_totals_key) {
+		if (ok) {
+			ms_tbl_json_totals(r, v->report_totals_key, &rs);
+		} else {
+			ms_json_key(&r->j, v->report_totals_key);
+			ms_json_null(&r->j);
+		}
+	}
+	if (ok)
+		ms_tbl_rows_free(&rs);
 }

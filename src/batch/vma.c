@@ -4,6 +4,7 @@
  * --sort each mapping is written as soon as it is read.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "render.h"
@@ -173,9 +174,37 @@ static int render_vma_streamed(struct render *r, ms_source *src, ms_error *err)
 	return rc;
 }
 
-int ms_render_vma(struct render *r, ms_source *src, ms_error *err)
+static int render(struct render *r, ms_source *src, ms_error *err)
 {
 	if (r->o->sort || r->o->reverse)
 		return render_vma_sorted(r, src, err);
 	return render_vma_streamed(r, src, err);
 }
+
+/* "vma 1234": the PID is the view's one word. */
+static int take_pid(ms_batch_opts *o, int argc, char *const *argv, ms_error *err)
+{
+	char *end;
+	long pid;
+
+	if (argc < 1)
+		return ms_error_set(err, EINVAL, 0, "vma: needs a PID");
+	errno = 0;
+	pid = strtol(argv[0], &end, 10);
+	if (errno || end == argv[0] || *end || pid < 1 || pid > 0x7fffffff)
+		return ms_error_set(err, EINVAL, 0, "vma %s: not a PID", argv[0]);
+	o->pid = (int)pid;
+	return 1;
+}
+
+const ms_view_class ms_view_vma = {
+	.name = "vma",
+	.args = "PID",
+	.summary = "every mapping of one process, with its memory figures",
+	.part = MS_P_NONE, /* it reads the process's smaps itself */
+	.table = &ms_vma_table,
+	.opts = MS_VOPT_SORT | MS_VOPT_REVERSE | MS_VOPT_LIMIT | MS_VOPT_KB | MS_VOPT_CSV,
+	.take_args = take_pid,
+	.render = render,
+	.reads_while_writing = true,
+};

@@ -29,11 +29,6 @@ static const char *const pid_files[] = {
 	"oom_score_adj",
 };
 
-static const ms_view views[] = {
-	MS_VIEW_PROCRANK, MS_VIEW_SLABS, MS_VIEW_BUDDY, MS_VIEW_ZONES,
-	MS_VIEW_MEMINFO, MS_VIEW_VMA, MS_VIEW_REPORT,
-};
-
 /* The input as a file, for as long as opening takes: the archive is read
  * into memory whole when opened, so the file goes at once, even when a
  * check aborts later (a test runner's forked worker runs no atexit). In
@@ -145,8 +140,8 @@ static void render_all(const ms_sample *s, ms_source *src)
 	ms_error err;
 	ms_batch_opts o = { .pid = s->nprocs ? s->procs[0].pid : 1 };
 
-	for (size_t v = 0; v < MS_ARRAY_LEN(views); v++) {
-		o.view = views[v];
+	for (size_t v = 0; ms_views[v]; v++) {
+		o.view = ms_views[v];
 		o.format = MS_FORMAT_JSON;
 		ms_buf_reset(&out);
 		int rc = ms_batch_render(&o, s, src, &out, &err);

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The meminfo view: /proc/meminfo, keys and values as the kernel printed
+ * them.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+
+static bool kv_seen_before(const ms_kvlist *l, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(l->items[k].key, l->items[i].key) == 0)
+			return true;
+	return false;
+}
+
+/* As the kernel prints it (fs/proc/meminfo.c and its neighbours): the
+ * value ends in column 24 whatever the name's length, with at least one
+ * blank after the colon, then " kB" where the kernel printed a unit. */
+#define MEMINFO_VALUE_END 24
+
+static void meminfo_text(struct render *r, const ms_kvlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		char name[sizeof l->items[i].key + 1];
+		char value[MS_CELL_MAX] = "-";
+		snprintf(name, sizeof name, "%s:", l->items[i].key);
+		if (l->items[i].value != MS_NA)
+			snprintf(value, sizeof value, "%" PRId64, l->items[i].value);
+		size_t used = strlen(name) + strlen(value);
+		ms_out_display(r, name, 0, true);
+		ms_out_spaces(r, used < MEMINFO_VALUE_END ? MEMINFO_VALUE_END - used : 1);
+		ms_out_put(r, value);
+		ms_out_put(r, l->items[i].kb ? " kB\n" : "\n");
+	}
+}
+
+static void meminfo_csv(struct render *r, const ms_kvlist *l)
+{
+	ms_out_put(r, "key,value,unit\r\n");
+	for (size_t i = 0; i < l->n; i++) {
+		ms_out_csv_field(r, l->items[i].key);
+		ms_out_put(r, ",");
+		ms_out_i64_csv(r, l->items[i].value);
+		ms_out_put(r, l->items[i].kb ? ",kB\r\n" : ",\r\n");
+	}
+}
+
+/* Keys exactly as printed; a repeated key (never seen from a kernel, but
+ * a snapshot can hold anything) keeps its first value so that the object
+ * stays valid JSON. */
+static void meminfo_json(struct render *r, const ms_kvlist *l)
+{
+	ms_json_obj_begin(&r->j);
+	for (size_t i = 0; i < l->n; i++) {
+		if (!kv_seen_before(l, i))
+			ms_json_kv_i64(&r->j, l->items[i].key, l->items[i].value);
+	}
+	ms_json_obj_end(&r->j);
+}
+
+static int render(struct render *r, ms_source *src, ms_error *err)
+{
+	(void)src;
+	/* An empty file parses to no keys: say so, as the other views do,
+	 * rather than print nothing and succeed. */
+	if (r->s->meminfo.n == 0)
+		return ms_error_set(err, ENODATA, 0,
+				    "meminfo: %s/meminfo: no contents (empty file)", r->s->info.path);
+	switch (r->o->format) {
+	case MS_FORMAT_TEXT:
+		meminfo_text(r, &r->s->meminfo);
+		break;
+	case MS_FORMAT_CSV:
+		meminfo_csv(r, &r->s->meminfo);
+		break;
+	case MS_FORMAT_JSON:
+		ms_out_json_begin(r, "meminfo");
+		ms_json_key(&r->j, "meminfo");
+		meminfo_json(r, &r->s->meminfo);
+		ms_out_json_end(r);
+		break;
+	}
+	return 0;
+}
+
+static void report_text(struct render *r)
+{
+	meminfo_text(r, &r->s->meminfo);
+}
+
+static void report_json(struct render *r, bool ok)
+{
+	ms_json_key(&r->j, "meminfo");
+	if (ok)
+		meminfo_json(r, &r->s->meminfo);
+	else
+		ms_json_null(&r->j);
+}
+
+static const ms_report_section report = {
+	.rank = 1,
+	.title = "Memory (meminfo)",
+	.text = report_text,
+	.json = report_json,
+	.errors = { { "meminfo", MS_P_MEMINFO } },
+};
+
+const ms_view_class ms_view_meminfo = {
+	.name = "meminfo",
+	.summary = "/proc/meminfo, keys and values as the kernel printed them",
+	.parts = MS_PART_MEMINFO,
+	.part = MS_P_MEMINFO,
+	.opts = MS_VOPT_KB | MS_VOPT_CSV,
+	.render = render,
+	.report = &report,
+};

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The procrank view: every process with its VSS, RSS, PSS, USS and swap,
+ * by PSS, with a totals row and what was left out (kernel threads,
+ * processes whose figures could not be read or that exited).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+
+static const char *origin_name(ms_mem_origin o)
+{
+	switch (o) {
+	case MS_ORIGIN_ROLLUP: return "smaps_rollup";
+	case MS_ORIGIN_SMAPS: return "smaps";
+	default: return NULL;
+	}
+}
+
+static void procrank_extra(struct render *r, const void *row)
+{
+	const ms_proc *p = row;
+
+	ms_json_kv_str(&r->j, "origin", origin_name(p->origin));
+}
+
+static int procrank_prepare(struct rows *rs, const struct render *r, ms_error *err)
+{
+	return ms_tbl_rows_prepare(rs, r->o, &ms_procrank_table, r->s->procs, r->s->nprocs,
+				   sizeof(ms_proc), r->s, true, err);
+}
+
+static void json_skipped(struct render *r)
+{
+	ms_json_key(&r->j, "skipped");
+	ms_json_obj_begin(&r->j);
+	ms_json_kv_i64(&r->j, "kernel_threads", (int64_t)r->s->nkthreads);
+	ms_json_kv_i64(&r->j, "unknown", (int64_t)r->s->nunknown);
+	ms_json_kv_i64(&r->j, "gone", (int64_t)r->s->ngone);
+	ms_json_obj_end(&r->j);
+}
+
+static void text_skipped(struct render *r)
+{
+	const ms_sample *s = r->s;
+
+	ms_out_putf(r, "kernel threads not listed: %zu", s->nkthreads);
+	if (s->nunknown)
+		ms_out_putf(r, "; unknown figures (-): %zu", s->nunknown);
+	if (s->ngone)
+		ms_out_putf(r, "; exited while read: %zu", s->ngone);
+	ms_out_put(r, "\n");
+}
+
+static const struct table_view procrank_table = {
+	.name = "procrank", .rows_key = "processes", .totals = true,
+	.report_totals_key = "process_totals", .prepare = procrank_prepare,
+	.extra = procrank_extra, .text_tail = text_skipped, .json_tail = json_skipped,
+};
+
+static int render(struct render *r, ms_source *src, ms_error *err)
+{
+	(void)src;
+	return ms_tbl_render(r, &procrank_table, err);
+}
+
+static const ms_report_section report = {
+	.rank = 2,
+	.title = "Processes (procrank)",
+	.table = &procrank_table,
+	.errors = { { "processes", MS_P_PROCS } },
+};
+
+const ms_view_class ms_view_procrank = {
+	.name = "procrank",
+	.summary = "PID, VSS, RSS, PSS, USS and swap of every process, by PSS",
+	.parts = MS_PART_PROCS,
+	.part = MS_P_PROCS,
+	.table = &ms_procrank_table,
+	.opts = MS_VOPT_SORT | MS_VOPT_REVERSE | MS_VOPT_LIMIT | MS_VOPT_KB | MS_VOPT_CSV,
+	.render = render,
+	.report = &report,
+};

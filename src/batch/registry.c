@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The batch views, in the order usage, the man page and the help list
+ * them. A new view is one file that defines its ms_view_class and one
+ * line here (doc/hacking.md, "Add a batch view").
+ */
+#include "render.h"
+
+extern const ms_view_class ms_view_procrank, ms_view_slabs, ms_view_buddy, ms_view_zones,
+	ms_view_meminfo, ms_view_vma, ms_view_report;
+
+const ms_view_class *const ms_views[] = {
+	&ms_view_procrank,
+	&ms_view_slabs,
+	&ms_view_buddy,
+	&ms_view_zones,
+	&ms_view_meminfo,
+	&ms_view_vma,
+	&ms_view_report,
+	NULL,
+};
