@@ -1,45 +1,56 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The interactive explorer: the loop that samples, draws and reads keys.
+ * The interactive explorer: the loop that draws, reads keys and asks the
+ * loader (src/loader.c) for samples. The panes are the registry's
+ * (src/views/registry.c): their number keys, tab line and hints come from
+ * it.
  *
- * Live, it reads only what the visible pane needs (the header's meminfo,
- * plus the processes, the slabs or the buddy files; the smaps of one
- * process only while the VMA pane is open), every -d seconds, and keeps
- * the previous sample for the slab growth. On a snapshot it reads
- * everything once. No key changes anything on the system.
+ * A source that refreshes is read again every -d seconds, only for what
+ * the visible pane needs (the header's meminfo, plus the processes, the
+ * slabs or the buddy files; the smaps of one process only while the VMA
+ * pane is open), and the previous sample is kept for the slab growth. A
+ * snapshot is read once, whole. Reading happens on the loader's thread, so
+ * keys, resizing and q are answered while a slow source is read. No key
+ * changes anything on the system.
  */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "memscope/app.h"
+#include "memscope/loader.h"
 #include "memscope/model.h"
 #include "memscope/term.h"
 #include "memscope/views.h"
 
-enum { PANE_PROCRANK, PANE_SLABS, PANE_BUDDY, PANE_VMA, NPANES };
+/* Number keys 1..9 reach the panes; more would need another scheme. */
+#define MAX_PANES 9
 
 typedef enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_PID } prompt_kind;
 
 struct app {
-	ms_source *src;
 	const ms_options *opts;
-	bool live;
+	char source_path[512];
+	bool refreshes;   /* the source gives newer figures when read again */
+	ms_loader *loader;
 	ms_term *term;
 	ms_screen screen;
-	ms_pane panes[NPANES];
+	ms_pane panes[MAX_PANES];
+	int npanes;
 	int pane;
 
 	ms_sample sample[2];
-	ms_sample *cur, *prev; /* prev NULL until a second sample */
+	ms_sample *cur, *prev; /* cur NULL until the first sample; prev until a second */
 	unsigned long generation;
 	struct timespec next_refresh;
 	double delay;
 	bool paused;
+	unsigned asked_parts; /* parts of the read under way or waiting; 0: none */
 
 	int vma_pid;
 	char vma_name[64];
@@ -52,7 +63,7 @@ struct app {
 	int help_scroll;
 	prompt_kind prompt;
 	char input[64];
-	char filter[NPANES][64];
+	char filter[MAX_PANES][64];
 	char message[300];
 	bool quit;
 };
@@ -64,7 +75,7 @@ static void on_stop_signal(int sig)
 	stop_signal = sig;
 }
 
-/* ---- sampling ---------------------------------------------------------- */
+/* ---- asking for samples ----------------------------------------------------- */
 
 static double now_seconds(void)
 {
@@ -73,23 +84,16 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static unsigned parts_wanted(const struct app *a)
+static const ms_pane *visible(const struct app *a)
 {
-	if (!a->live)
-		return MS_PART_ALL; /* a snapshot is read once, whole */
-	return a->panes[a->pane].parts | MS_PART_MEMINFO;
+	return &a->panes[a->pane];
 }
 
-static void load_vmas(struct app *a)
+static unsigned parts_wanted(const struct app *a)
 {
-	if (a->have_vmas)
-		ms_vmalist_free(&a->vmas);
-	a->have_vmas = false;
-	if (a->vma_pid <= 0)
-		return;
-	a->vma_status = ms_vmas_load(a->src, a->vma_pid, &a->vmas, &a->vma_err);
-	a->have_vmas = a->vma_status == 0;
-	a->generation++;
+	if (!a->refreshes)
+		return MS_PART_ALL; /* a snapshot is read once, whole */
+	return visible(a)->cls->parts | MS_PART_MEMINFO;
 }
 
 static void schedule_next(struct app *a)
@@ -99,56 +103,107 @@ static void schedule_next(struct app *a)
 	a->next_refresh.tv_nsec = (long)((next - (double)(time_t)next) * 1e9);
 }
 
-/* Takes a new sample; the one before becomes prev (for growth). A failed
- * refresh keeps the current sample and is tried again at the next tick. */
-static int refresh(struct app *a, ms_error *err)
+/* A new sample, and the chosen process's mappings with it when the
+ * visible pane shows them. */
+static void ask_sample(struct app *a)
 {
-	ms_sample *slot = a->cur == &a->sample[0] ? &a->sample[1] : &a->sample[0];
+	ms_load_request rq = { .parts = parts_wanted(a), .at = SIZE_MAX };
+
+	if (visible(a)->cls->wants_vmas)
+		rq.vma_pid = a->vma_pid;
 	schedule_next(a);
-	if (a->prev)
-		ms_sample_free(a->prev);
-	a->prev = NULL;
-	int rc = ms_sample_load(slot, a->src, parts_wanted(a), err);
-	if (rc != 0)
-		return rc;
-	a->prev = a->cur;
-	a->cur = slot;
-	a->generation++;
-	if (a->panes[a->pane].wants_vmas)
-		load_vmas(a);
-	return 0;
+	a->asked_parts = rq.parts;
+	ms_loader_request(a->loader, &rq);
 }
 
-static void refresh_or_say(struct app *a)
+static void ask_vmas(struct app *a)
 {
-	ms_error err = { 0 };
-	if (refresh(a, &err) != 0)
-		snprintf(a->message, sizeof a->message, "refresh failed: %s", err.msg);
+	ms_load_request rq = { .vma_pid = a->vma_pid, .at = SIZE_MAX };
+
+	if (a->vma_pid > 0)
+		ms_loader_request(a->loader, &rq);
 }
 
 static bool refresh_due(const struct app *a)
 {
-	if (!a->live)
-		return false;
-	if ((a->cur->parts & parts_wanted(a)) != parts_wanted(a))
-		return true; /* the pane just shown needs a file not read yet */
-	if (a->paused)
+	unsigned want = parts_wanted(a);
+
+	if (a->asked_parts)
+		return false; /* one read at a time */
+	if (!a->cur)
+		return true;
+	if ((a->cur->parts & want) != want)
+		return a->refreshes; /* the pane just shown needs a file not read yet */
+	if (!a->refreshes || a->paused)
 		return false;
 	double due = (double)a->next_refresh.tv_sec + a->next_refresh.tv_nsec / 1e9;
 	return now_seconds() >= due;
 }
 
-/* ms until the next refresh; -1 waits for a key only. */
+/* ms until the next refresh; -1 waits for a key or the loader only. */
 static int wait_ms(const struct app *a)
 {
-	if (!a->live || a->paused)
+	if (!a->refreshes || a->paused || a->asked_parts)
 		return -1;
 	double due = (double)a->next_refresh.tv_sec + a->next_refresh.tv_nsec / 1e9;
 	double left = due - now_seconds();
 	return left <= 0 ? 0 : (int)(left * 1000) + 1;
 }
 
-/* ---- drawing ----------------------------------------------------------- */
+/* ---- taking what was read ----------------------------------------------------- */
+
+/* The new sample becomes cur, the one before prev (for growth). A failed
+ * read keeps what is on screen and says why. */
+static void take_sample(struct app *a, ms_load_result *res)
+{
+	a->asked_parts = 0;
+	if (res->status != 0) {
+		snprintf(a->message, sizeof a->message, "%s failed: %s",
+			 a->cur ? "refresh" : "reading", res->err.msg);
+		return;
+	}
+	ms_sample *slot = a->cur == &a->sample[0] ? &a->sample[1] : &a->sample[0];
+	if (a->prev)
+		ms_sample_free(a->prev);
+	*slot = res->sample;
+	res->has_sample = false; /* ours now */
+	a->prev = a->cur;
+	a->cur = slot;
+	a->generation++;
+}
+
+static void take_vmas(struct app *a, ms_load_result *res)
+{
+	if (res->vma_pid != a->vma_pid)
+		return; /* another process was chosen meanwhile */
+	if (a->have_vmas)
+		ms_vmalist_free(&a->vmas);
+	a->have_vmas = res->vma_status == 0;
+	a->vma_status = res->vma_status;
+	a->vma_err = res->vma_err;
+	if (a->have_vmas) {
+		a->vmas = res->vmas;
+		res->vma_pid = 0; /* ours now */
+	}
+	if (!a->vma_name[0])
+		snprintf(a->vma_name, sizeof a->vma_name, "%s", res->vma_name);
+	a->generation++;
+}
+
+static void take_results(struct app *a)
+{
+	ms_load_result res;
+
+	if (!ms_loader_take(a->loader, &res))
+		return;
+	if (res.has_sample)
+		take_sample(a, &res);
+	if (res.vma_pid > 0)
+		take_vmas(a, &res);
+	ms_load_result_free(&res);
+}
+
+/* ---- drawing ------------------------------------------------------------------- */
 
 static ms_view_data view_data(const struct app *a)
 {
@@ -162,7 +217,7 @@ static ms_view_data view_data(const struct app *a)
 		.vma_status = a->vma_status,
 		.vma_err = &a->vma_err,
 		.plain_kb = a->opts->batch.plain_kb,
-		.live = a->live,
+		.live = a->refreshes,
 		.paused = a->paused,
 		.delay = a->delay,
 	};
@@ -171,34 +226,58 @@ static ms_view_data view_data(const struct app *a)
 static void draw_tabs(struct app *a, int row)
 {
 	int x = 0;
-	for (int i = 0; i < NPANES; i++) {
+	for (int i = 0; i < a->npanes; i++) {
 		ms_attr at = i == a->pane ? MS_ATTR_TAB_ON : MS_ATTR_TAB;
 		x += ms_screen_printf(&a->screen, row, x, MS_TO_EDGE, at, " %d %s ", i + 1,
-				      a->panes[i].name);
+				      a->panes[i].cls->name);
 		x += ms_screen_puts(&a->screen, row, x, MS_TO_EDGE, MS_ATTR_NORMAL, " ");
 	}
 }
 
-static const char *const hints =
-	"?:help 1-4:pane <>:sort r:rev /:find Enter:VMA p:pid Spc:pause +-:delay q:quit";
+static void draw_prompt(struct app *a, int row)
+{
+	ms_screen *s = &a->screen;
+	int x = ms_screen_puts(s, row, 0, MS_TO_EDGE, MS_ATTR_STATUS,
+			       a->prompt == PROMPT_PID ? "PID: " : "filter: ");
+	x += ms_screen_put_untrusted(s, row, x, MS_TO_EDGE, MS_ATTR_STATUS, a->input,
+				     strlen(a->input));
+	ms_screen_puts(s, row, x, MS_TO_EDGE, MS_ATTR_STATUS,
+		       "_   (Enter: apply, Ctrl-U: clear, Esc: cancel)");
+}
 
 static void draw_status(struct app *a, int row)
 {
 	ms_screen *s = &a->screen;
+	ms_buf hint = MS_BUF_INIT;
+
 	ms_screen_fill(s, row, 0, s->cols, ' ', MS_ATTR_STATUS);
 	if (a->prompt != PROMPT_NONE) {
-		int x = ms_screen_puts(s, row, 0, MS_TO_EDGE, MS_ATTR_STATUS,
-				       a->prompt == PROMPT_PID ? "PID: " : "filter: ");
-		x += ms_screen_put_untrusted(s, row, x, MS_TO_EDGE, MS_ATTR_STATUS, a->input,
-					     strlen(a->input));
-		ms_screen_puts(s, row, x, MS_TO_EDGE, MS_ATTR_STATUS,
-			       "_   (Enter: apply, Esc: cancel)");
+		draw_prompt(a, row);
 	} else if (a->message[0]) {
 		ms_screen_put_untrusted(s, row, 0, MS_TO_EDGE, MS_ATTR_STATUS, a->message,
 					strlen(a->message));
 	} else {
-		ms_screen_puts(s, row, 0, MS_TO_EDGE, MS_ATTR_STATUS, hints);
+		ms_hint_line(visible(a), a->refreshes, &hint);
+		int x = ms_screen_puts(s, row, 0, MS_TO_EDGE, MS_ATTR_STATUS,
+				       hint.data ? hint.data : "");
+		if (a->asked_parts && a->cur)
+			ms_screen_puts(s, row, x, MS_TO_EDGE, MS_ATTR_STATUS, "  [reading]");
 	}
+	ms_buf_free(&hint);
+}
+
+/* Before the first sample: what is being read. */
+static void draw_loading(struct app *a)
+{
+	ms_screen *s = &a->screen;
+	ms_screen_puts(s, 0, 0, MS_TO_EDGE, MS_ATTR_TITLE, "memscope");
+	int x = ms_screen_puts(s, 2, 0, MS_TO_EDGE, MS_ATTR_NORMAL, "reading ");
+	ms_screen_put_untrusted(s, 2, x, MS_TO_EDGE, MS_ATTR_NORMAL, a->source_path,
+				strlen(a->source_path));
+	if (a->message[0])
+		ms_screen_put_untrusted(s, 4, 0, MS_TO_EDGE, MS_ATTR_WARN, a->message,
+					strlen(a->message));
+	ms_screen_puts(s, s->rows - 1, 0, MS_TO_EDGE, MS_ATTR_STATUS, "q:quit");
 }
 
 static void draw(struct app *a)
@@ -209,14 +288,19 @@ static void draw(struct app *a)
 		ms_screen_puts(s, 0, 0, MS_TO_EDGE, MS_ATTR_WARN, "terminal too small");
 		return;
 	}
+	if (!a->cur) {
+		draw_loading(a);
+		return;
+	}
 	ms_view_data d = view_data(a);
 	int y = ms_header_draw(s, &d);
 	draw_tabs(a, y++);
 	ms_rect body = { y, 0, s->rows - 1 - y, s->cols };
+	ms_pane *p = &a->panes[a->pane];
 	if (a->help)
-		ms_help_draw(&a->panes[a->pane], s, body, &a->help_scroll);
+		ms_help_draw(p, s, body, &a->help_scroll);
 	else
-		a->panes[a->pane].draw(&a->panes[a->pane], s, body, &d);
+		p->cls->draw(p, s, body, &d);
 	draw_status(a, s->rows - 1);
 }
 
@@ -229,47 +313,53 @@ static int fit_screen(struct app *a)
 	return ms_screen_resize(&a->screen, rows, cols);
 }
 
-/* ---- keys -------------------------------------------------------------- */
+/* ---- keys -------------------------------------------------------------------- */
+
+static int vma_pane(const struct app *a)
+{
+	for (int i = 0; i < a->npanes; i++)
+		if (a->panes[i].cls->wants_vmas)
+			return i;
+	return -1;
+}
 
 static void show_pane(struct app *a, int pane)
 {
-	a->pane = (pane + NPANES) % NPANES;
+	a->pane = (pane + a->npanes) % a->npanes;
 	a->help = false;
-	if (a->panes[a->pane].wants_vmas && a->vma_pid > 0 && (a->live || !a->have_vmas))
-		load_vmas(a);
+	if (visible(a)->cls->wants_vmas && a->vma_pid > 0 && (a->refreshes || !a->have_vmas))
+		ask_vmas(a);
 }
 
-/* The name of a process for the VMA pane's title: from the sample when
- * it lists it, else from its comm file. */
+/* The name of a process for the VMA pane's title, from the sample when
+ * it lists it (else the loader reads its comm). */
 static void find_name(struct app *a, int pid)
 {
 	a->vma_name[0] = '\0';
-	for (size_t i = 0; i < a->cur->nprocs; i++) {
+	for (size_t i = 0; a->cur && i < a->cur->nprocs; i++) {
 		if (a->cur->procs[i].pid == pid) {
 			snprintf(a->vma_name, sizeof a->vma_name, "%s", a->cur->procs[i].name);
 			return;
 		}
 	}
-	char path[32];
-	ms_buf comm = MS_BUF_INIT;
-	snprintf(path, sizeof path, "%d/comm", pid);
-	if (ms_source_read(a->src, path, &comm, NULL) == 0 && comm.data) {
-		comm.data[strcspn(comm.data, "\n")] = '\0';
-		snprintf(a->vma_name, sizeof a->vma_name, "%s", comm.data);
-	}
-	ms_buf_free(&comm);
 }
 
 static void open_vma(struct app *a, int pid)
 {
+	int pane = vma_pane(a);
+
+	if (pane < 0)
+		return;
 	a->vma_pid = pid;
 	find_name(a, pid);
 	if (a->have_vmas)
 		ms_vmalist_free(&a->vmas);
 	a->have_vmas = false;
-	show_pane(a, PANE_VMA);
-	if (!a->have_vmas)
-		load_vmas(a);
+	a->vma_status = -ENODATA;
+	a->generation++;
+	a->pane = pane;
+	a->help = false;
+	ask_vmas(a);
 }
 
 static void change_delay(struct app *a, int step)
@@ -287,14 +377,16 @@ static void change_delay(struct app *a, int step)
 	snprintf(a->message, sizeof a->message, "refresh every %.1fs", a->delay);
 }
 
+/* A new filter starts empty (the one in force shows in the pane's own
+ * status line); Ctrl-U clears what was typed. */
 static void start_prompt(struct app *a, prompt_kind kind)
 {
-	if (kind == PROMPT_FILTER && !a->panes[a->pane].filter) {
+	if (kind == PROMPT_FILTER && !visible(a)->cls->filter) {
 		snprintf(a->message, sizeof a->message, "this pane has no filter");
 		return;
 	}
 	a->prompt = kind;
-	snprintf(a->input, sizeof a->input, "%s", kind == PROMPT_FILTER ? a->filter[a->pane] : "");
+	a->input[0] = '\0';
 }
 
 static void apply_prompt(struct app *a)
@@ -302,7 +394,7 @@ static void apply_prompt(struct app *a)
 	if (a->prompt == PROMPT_FILTER) {
 		ms_pane *p = &a->panes[a->pane];
 		snprintf(a->filter[a->pane], sizeof a->filter[a->pane], "%s", a->input);
-		if (p->filter(p, a->input) != 0)
+		if (p->cls->filter(p, a->input) != 0)
 			snprintf(a->message, sizeof a->message, "filter: out of memory");
 	} else {
 		char *end;
@@ -314,6 +406,8 @@ static void apply_prompt(struct app *a)
 	}
 }
 
+#define KEY_CTRL_U 0x15
+
 static void prompt_key(struct app *a, int key)
 {
 	size_t len = strlen(a->input);
@@ -322,6 +416,8 @@ static void prompt_key(struct app *a, int key)
 		a->prompt = PROMPT_NONE;
 	} else if (key == MS_KEY_ESC) {
 		a->prompt = PROMPT_NONE;
+	} else if (key == KEY_CTRL_U) {
+		a->input[0] = '\0';
 	} else if (key == MS_KEY_BACKSPACE) {
 		if (len > 0)
 			a->input[len - 1] = '\0';
@@ -344,7 +440,7 @@ static void help_key(struct app *a, int key)
 
 static void toggle_pause(struct app *a)
 {
-	if (!a->live) {
+	if (!a->refreshes) {
 		snprintf(a->message, sizeof a->message, "a snapshot does not refresh");
 		return;
 	}
@@ -352,11 +448,20 @@ static void toggle_pause(struct app *a)
 	snprintf(a->message, sizeof a->message, a->paused ? "paused" : "refreshing");
 }
 
+static bool pane_number_key(struct app *a, int key)
+{
+	if (key < '1' || key >= '1' + a->npanes)
+		return false;
+	show_pane(a, key - '1');
+	return true;
+}
+
 static bool app_key(struct app *a, int key)
 {
+	if (pane_number_key(a, key))
+		return true;
 	switch (key) {
 	case 'q': case 'Q': case MS_KEY_F10: a->quit = true; return true;
-	case '1': case '2': case '3': case '4': show_pane(a, key - '1'); return true;
 	case '\t': show_pane(a, a->pane + 1); return true;
 	case MS_KEY_BTAB: show_pane(a, a->pane - 1); return true;
 	case '?': case 'h': case MS_KEY_F1: a->help = true; a->help_scroll = 0; return true;
@@ -382,25 +487,24 @@ static void handle_key(struct app *a, int key)
 		help_key(a, key);
 		return;
 	}
+	if (!a->cur) {
+		if (key == 'q' || key == 'Q' || key == MS_KEY_F10)
+			a->quit = true;
+		return; /* nothing to act on yet */
+	}
 	if (app_key(a, key))
 		return;
 	ms_pane *p = &a->panes[a->pane];
-	if (p->key(p, key) == MS_PANE_OPEN_VMA)
+	if (p->cls->key && p->cls->key(p, key) == MS_PANE_OPEN_VMA)
 		open_vma(a, p->open_pid);
 }
 
-/* ---- set-up and the loop ----------------------------------------------- */
+/* ---- set-up and the loop --------------------------------------------------- */
 
 static int init_panes(struct app *a)
 {
-	int (*const init[NPANES])(ms_pane *) = {
-		[PANE_PROCRANK] = ms_pane_procrank_init,
-		[PANE_SLABS] = ms_pane_slabs_init,
-		[PANE_BUDDY] = ms_pane_buddy_init,
-		[PANE_VMA] = ms_pane_vma_init,
-	};
-	for (int i = 0; i < NPANES; i++)
-		if (init[i](&a->panes[i]) != 0)
+	for (a->npanes = 0; ms_panes[a->npanes] && a->npanes < MAX_PANES; a->npanes++)
+		if (ms_pane_init(&a->panes[a->npanes], ms_panes[a->npanes]) != 0)
 			return -ENOMEM;
 	return 0;
 }
@@ -409,7 +513,8 @@ static void cleanup(struct app *a)
 {
 	ms_term_close(a->term);
 	a->term = NULL;
-	for (int i = 0; i < NPANES; i++)
+	ms_loader_stop(a->loader);
+	for (int i = 0; i < a->npanes; i++)
 		ms_pane_destroy(&a->panes[i]);
 	if (a->have_vmas)
 		ms_vmalist_free(&a->vmas);
@@ -422,9 +527,12 @@ static void cleanup(struct app *a)
 
 static void wait_for_input(struct app *a)
 {
-	struct pollfd pfd = { .fd = ms_term_fd(a->term), .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = ms_term_fd(a->term), .events = POLLIN },
+		{ .fd = ms_loader_fd(a->loader), .events = POLLIN },
+	};
 	/* EINTR (a resize or a stop signal) just brings us back to the loop. */
-	if (poll(&pfd, 1, wait_ms(a)) > 0 && (pfd.revents & (POLLHUP | POLLERR)))
+	if (poll(pfd, 2, wait_ms(a)) > 0 && (pfd[0].revents & (POLLHUP | POLLERR)))
 		a->quit = true; /* the terminal went away (ssh dropped) */
 }
 
@@ -434,8 +542,9 @@ static void wait_for_input(struct app *a)
 static int loop(struct app *a)
 {
 	while (!a->quit && !stop_signal) {
+		take_results(a);
 		if (refresh_due(a))
-			refresh_or_say(a);
+			ask_sample(a);
 		if (fit_screen(a) != 0)
 			return -ENOMEM;
 		draw(a);
@@ -469,33 +578,44 @@ static void restore_signals(const struct sigaction *old)
 	sigaction(SIGHUP, &old[2], NULL);
 }
 
+static int run(struct app *a, ms_error *err)
+{
+	struct sigaction old[3];
+	int rc;
+
+	if (!(a->term = ms_term_open(a->opts->no_color, err)))
+		return -(err->code ? err->code : EIO);
+	if (ms_screen_init(&a->screen, 0, 0) != 0)
+		return ms_error_set(err, ENOMEM, 0, "out of memory");
+	stop_signal = 0;
+	catch_stop_signals(old);
+	rc = loop(a);
+	restore_signals(old);
+	if (rc != 0)
+		ms_error_set(err, -rc, 0, "out of memory");
+	return rc;
+}
+
 int ms_app_run(ms_source *src, const ms_options *o, ms_error *err)
 {
 	struct app *a = calloc(1, sizeof(*a));
-	if (!a)
+	if (!a) {
+		ms_source_close(src);
 		return ms_error_set(err, ENOMEM, 0, "out of memory");
-	a->src = src;
+	}
 	a->opts = o;
-	a->live = ms_source_can(src, MS_CAP_REFRESH);
+	a->refreshes = ms_source_can(src, MS_CAP_REFRESH);
+	snprintf(a->source_path, sizeof a->source_path, "%s", ms_source_get_info(src)->path);
 	a->delay = o->delay > 0 ? o->delay : 2.0;
 	int rc = init_panes(a);
 	if (rc != 0)
 		ms_error_set(err, ENOMEM, 0, "out of memory");
-	else
-		rc = refresh(a, err); /* before the terminal: errors go to stderr */
-	if (rc == 0 && !(a->term = ms_term_open(o->no_color, err)))
+	if (rc == 0 && !(a->loader = ms_loader_start(src, err)))
 		rc = -(err->code ? err->code : EIO);
-	if (rc == 0 && ms_screen_init(&a->screen, 0, 0) != 0)
-		rc = ms_error_set(err, ENOMEM, 0, "out of memory");
-	if (rc == 0) {
-		struct sigaction old[3];
-		stop_signal = 0;
-		catch_stop_signals(old);
-		rc = loop(a);
-		restore_signals(old);
-		if (rc != 0)
-			ms_error_set(err, -rc, 0, "out of memory");
-	}
+	if (rc != 0 && !a->loader)
+		ms_source_close(src);
+	if (rc == 0)
+		rc = run(a, err);
 	cleanup(a);
 	free(a);
 	return rc;

@@ -186,6 +186,8 @@ static int run_capture(const ms_options *o, ms_source *src)
 	return EXIT_OK;
 }
 
+/* The explorer takes the source: it reads it on a thread of its own and
+ * closes it. */
 static int run_tui(const ms_options *o, ms_source *src)
 {
 	ms_error err = { 0 };
@@ -217,8 +219,7 @@ static int run(const ms_options *o)
 		status = run_capture(o, src);
 		break;
 	default:
-		status = run_tui(o, src);
-		break;
+		return run_tui(o, src);
 	}
 	ms_source_close(src);
 	return status;

@@ -130,7 +130,7 @@ static void draw_pane(ms_pane *p, ms_screen *scr, const ms_view_data *d)
 {
 	ms_screen_clear(scr);
 	ms_rect r = { 0, 0, scr->rows, scr->cols };
-	p->draw(p, scr, r, d);
+	p->cls->draw(p, scr, r, d);
 }
 
 /* ---- the screen buffer -------------------------------------------------- */
@@ -234,7 +234,7 @@ Test(widget, procrank_rows_in_pss_order_with_totals)
 	ms_view_data d = { .cur = &s, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_procrank_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("procrank")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 12, 120), 0);
 	draw_pane(&p, &scr, &d);
 
@@ -268,25 +268,25 @@ Test(widget, sort_keys_change_the_order)
 	ms_view_data d = { .cur = &s, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_procrank_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("procrank")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 12, 120), 0);
 	draw_pane(&p, &scr, &d);
 
 	/* '>' moves from PSS to the next column, USS, descending: alpha 250,
 	 * bravo 100, charlie 50. */
-	cr_assert_eq(p.key(&p, '>'), MS_PANE_USED);
+	cr_assert_eq(p.cls->key(&p, '>'), MS_PANE_USED);
 	draw_pane(&p, &scr, &d);
 	cr_assert_lt(find_row(&scr, "alpha"), find_row(&scr, "bravo"));
 	cr_assert_lt(find_row(&scr, "bravo"), find_row(&scr, "charlie"));
 	cr_assert_geq(find_row(&scr, "sort: USS desc"), 0);
 	/* 'r' reverses it. */
-	cr_assert_eq(p.key(&p, 'r'), MS_PANE_USED);
+	cr_assert_eq(p.cls->key(&p, 'r'), MS_PANE_USED);
 	draw_pane(&p, &scr, &d);
 	cr_assert_lt(find_row(&scr, "charlie"), find_row(&scr, "bravo"));
 	cr_assert_lt(find_row(&scr, "bravo"), find_row(&scr, "alpha"));
 	cr_assert_geq(find_row(&scr, "sort: USS asc"), 0);
 	/* '<' goes back to PSS, in its own default direction. */
-	cr_assert_eq(p.key(&p, '<'), MS_PANE_USED);
+	cr_assert_eq(p.cls->key(&p, '<'), MS_PANE_USED);
 	draw_pane(&p, &scr, &d);
 	cr_assert_geq(find_row(&scr, "sort: PSS desc"), 0);
 	ms_pane_destroy(&p);
@@ -299,19 +299,19 @@ Test(widget, enter_opens_the_selected_process)
 	ms_view_data d = { .cur = &s, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_procrank_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("procrank")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 12, 120), 0);
 	draw_pane(&p, &scr, &d);
-	cr_assert_eq(p.key(&p, MS_KEY_ENTER), MS_PANE_OPEN_VMA);
+	cr_assert_eq(p.cls->key(&p, MS_KEY_ENTER), MS_PANE_OPEN_VMA);
 	cr_assert_eq(p.open_pid, 20, "bravo is first by PSS");
-	p.key(&p, MS_KEY_DOWN);
-	cr_assert_eq(p.key(&p, MS_KEY_ENTER), MS_PANE_OPEN_VMA);
+	p.cls->key(&p, MS_KEY_DOWN);
+	cr_assert_eq(p.cls->key(&p, MS_KEY_ENTER), MS_PANE_OPEN_VMA);
 	cr_assert_eq(p.open_pid, 10);
-	p.key(&p, MS_KEY_END);
-	p.key(&p, MS_KEY_ENTER);
+	p.cls->key(&p, MS_KEY_END);
+	p.cls->key(&p, MS_KEY_ENTER);
 	cr_assert_eq(p.open_pid, 30);
-	p.key(&p, MS_KEY_HOME);
-	p.key(&p, MS_KEY_ENTER);
+	p.cls->key(&p, MS_KEY_HOME);
+	p.cls->key(&p, MS_KEY_ENTER);
 	cr_assert_eq(p.open_pid, 20);
 	ms_pane_destroy(&p);
 	ms_screen_free(&scr);
@@ -323,14 +323,14 @@ Test(widget, selection_follows_the_process_across_refreshes)
 	ms_view_data d = { .cur = &s, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_procrank_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("procrank")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 12, 120), 0);
 	draw_pane(&p, &scr, &d);
-	p.key(&p, MS_KEY_DOWN); /* alpha, second */
+	p.cls->key(&p, MS_KEY_DOWN); /* alpha, second */
 	three[0].pss_kb = 900;  /* alpha now first */
 	d.generation = 2;
 	draw_pane(&p, &scr, &d);
-	p.key(&p, MS_KEY_ENTER);
+	p.cls->key(&p, MS_KEY_ENTER);
 	cr_assert_eq(p.open_pid, 10);
 	ms_pane_destroy(&p);
 	ms_screen_free(&scr);
@@ -342,17 +342,17 @@ Test(widget, filter_keeps_matching_names_and_totals_them)
 	ms_view_data d = { .cur = &s, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_procrank_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("procrank")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 12, 120), 0);
 	draw_pane(&p, &scr, &d);
-	cr_assert_eq(p.filter(&p, "ALP"), 0);
+	cr_assert_eq(p.cls->filter(&p, "ALP"), 0);
 	draw_pane(&p, &scr, &d);
 	cr_assert_geq(find_row(&scr, "alpha"), 0);
 	cr_assert_eq(find_row(&scr, "bravo"), -1);
 	char *t = row_text(&scr, find_row(&scr, "TOTAL"));
 	cr_assert(strstr(t, " 300K"), "%s", t);
 	free(t);
-	cr_assert_eq(p.filter(&p, ""), 0);
+	cr_assert_eq(p.cls->filter(&p, ""), 0);
 	draw_pane(&p, &scr, &d);
 	cr_assert_geq(find_row(&scr, "bravo"), 0);
 	ms_pane_destroy(&p);
@@ -367,7 +367,7 @@ Test(widget, control_characters_in_names_are_escaped)
 	ms_view_data d = { .cur = &s, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_procrank_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("procrank")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 12, 160), 0);
 	draw_pane(&p, &scr, &d);
 	cr_assert_geq(find_row(&scr, "ev\\e]0;x\\x07il"), 0);
@@ -387,7 +387,7 @@ Test(widget, procrank_at_80_columns_drops_instead_of_wrapping)
 	ms_view_data d = { .cur = &s, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_procrank_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("procrank")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 12, 80), 0);
 	draw_pane(&p, &scr, &d);
 	int head = find_row(&scr, "PID");
@@ -409,7 +409,7 @@ Test(widget, unreadable_processes_show_their_reason)
 	ms_view_data d = { .cur = &s, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_procrank_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("procrank")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 5, 80), 0);
 	draw_pane(&p, &scr, &d);
 	char *t = row_text(&scr, 0), want[80];
@@ -454,7 +454,7 @@ Test(widget, slab_growth_since_previous_refresh)
 	ms_view_data d = { .cur = &cur, .prev = &prev, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_slabs_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("slabs")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 10, 140), 0);
 	draw_pane(&p, &scr, &d);
 	int head = find_row(&scr, "GROWTH");
@@ -494,7 +494,7 @@ Test(widget, slab_growth_unknown_without_a_previous_sample)
 	ms_view_data d = { .cur = &cur, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_slabs_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("slabs")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 6, 140), 0);
 	draw_pane(&p, &scr, &d);
 	char cell[64];
@@ -512,7 +512,7 @@ Test(widget, slabinfo_needing_root_says_so)
 	ms_view_data d = { .cur = &cur, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_slabs_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("slabs")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 6, 80), 0);
 	draw_pane(&p, &scr, &d);
 	char *t = row_text(&scr, 0), want[80];
@@ -562,7 +562,7 @@ Test(widget, buddy_histogram_and_allocatable_order)
 	ms_view_data d = { .cur = &s, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_buddy_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("buddy/zones")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 20, 100), 0);
 	draw_pane(&p, &scr, &d);
 	char *t = row_text(&scr, 0);
@@ -611,7 +611,7 @@ Test(widget, buddy_below_the_low_watermark)
 	ms_view_data d = { .cur = &s, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_buddy_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("buddy/zones")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 20, 120), 0);
 	draw_pane(&p, &scr, &d);
 	cr_assert_geq(find_row(&scr, "largest allocatable now: order 1 (8K)"), 0);
@@ -666,7 +666,7 @@ Test(widget, vma_rows_gaps_kinds_and_strip)
 			   .vmas = &l };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_vma_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("vma")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 24, 100), 0);
 	draw_pane(&p, &scr, &d);
 	char *t = row_text(&scr, 0);
@@ -719,7 +719,7 @@ Test(widget, vma_of_a_gone_process_says_why)
 			   .vma_err = &err };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_vma_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("vma")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 6, 80), 0);
 	draw_pane(&p, &scr, &d);
 	char *t = row_text(&scr, 0);
@@ -740,10 +740,10 @@ Test(widget, vma_list_replaced_between_draws)
 	ms_view_data d = { .cur = &s, .generation = 1, .vma_pid = 42, .vmas = a };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_vma_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("vma")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 24, 100), 0);
 	draw_pane(&p, &scr, &d);
-	p.key(&p, MS_KEY_END); /* the heap, last */
+	p.cls->key(&p, MS_KEY_END); /* the heap, last */
 	ms_vmalist_free(a);
 	free(a);
 	three_vmas(&b);
@@ -780,11 +780,11 @@ Test(widget, buddy_with_absurdly_many_zones_is_drawn_in_part)
 	ms_view_data d = { .cur = &s, .generation = 1 };
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_buddy_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("buddy/zones")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 20, 100), 0);
 	draw_pane(&p, &scr, &d);
 	cr_assert_eq(find_row(&scr, "watermarks (zoneinfo): not available"), 0);
-	cr_assert_eq(p.key(&p, MS_KEY_END), MS_PANE_USED);
+	cr_assert_eq(p.cls->key(&p, MS_KEY_END), MS_PANE_USED);
 	draw_pane(&p, &scr, &d);
 	cr_assert_geq(find_row(&scr, "6 more zones not shown"), 0);
 	cr_assert_geq(find_row(&scr, "Node 63, zone Normal"), 0);
@@ -833,7 +833,7 @@ Test(widget, help_explains_every_column_of_the_pane)
 {
 	ms_pane p;
 	ms_screen scr;
-	cr_assert_eq(ms_pane_procrank_init(&p), 0);
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("procrank")), 0);
 	cr_assert_eq(ms_screen_init(&scr, 150, 200), 0);
 	ms_rect r = { 0, 0, 150, 200 };
 	int scroll = 0;

@@ -5,8 +5,9 @@
 
 #include "memscope/options.h"
 
-/* Runs until the user quits. Returns 0, or -errno with *err set when the
- * terminal could not be set up. */
+/* Runs until the user quits. It takes src (the loader's thread reads and
+ * closes it). Returns 0, or -errno with *err set when the terminal could
+ * not be set up. */
 int ms_app_run(ms_source *src, const ms_options *o, ms_error *err);
 
 #endif

@@ -40,38 +40,50 @@ typedef enum ms_pane_action {
 } ms_pane_action;
 
 typedef struct ms_pane ms_pane;
-struct ms_pane {
+
+/*
+ * A pane, declared once (src/views/<name>.c) and listed in the registry
+ * (src/views/registry.c): its number key (its place there), the tab line,
+ * the hint line, the help and what the explorer reads for it all come
+ * from these (doc/hacking.md, "Add a pane").
+ */
+typedef struct ms_pane_class {
 	const char *name;          /* tab line: "procrank" */
 	unsigned parts;            /* MS_PART_* it draws (the header adds meminfo) */
-	bool wants_vmas;           /* the app loads the chosen pid's mappings */
+	bool wants_vmas;           /* the mappings of the chosen process (Enter) */
 	const ms_table_def *table; /* its columns, for the help (NULL: none) */
 	const char *const *help;   /* more help lines, NULL-terminated */
+	/* The keys it adds to the hint line ("Enter:VMA"), or NULL. */
+	const char *hint;
+	bool sorts;                /* its table sorts: < > r apply */
+	int (*create)(ms_pane *p); /* p->state (and p->table where it adds columns) */
+	void (*destroy)(ms_pane *p);
 	void (*draw)(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d);
 	ms_pane_action (*key)(ms_pane *p, int key);
 	/* '/': case-insensitive substring on names; NULL when it has none. */
 	int (*filter)(ms_pane *p, const char *text);
-	void (*destroy)(ms_pane *p);
+} ms_pane_class;
+
+struct ms_pane {
+	const ms_pane_class *cls;
+	const ms_table_def *table; /* the columns it shows: cls->table unless create says */
 	int open_pid;              /* set with MS_PANE_OPEN_VMA */
 	void *state;
 };
+
+/* The registry: every pane, in key order ('1' the first), NULL-terminated. */
+extern const ms_pane_class *const ms_panes[];
+size_t ms_pane_count(void);
+const ms_pane_class *ms_pane_find(const char *name);
+
+/* Makes p a pane of that class. 0 or -ENOMEM. */
+int ms_pane_init(ms_pane *p, const ms_pane_class *cls);
+void ms_pane_destroy(ms_pane *p);
 
 /* For panes whose state begins with an ms_tablew (procrank, slabs, vma):
  * keys and the filter go to the table (src/views/table_pane.c). */
 ms_pane_action ms_table_pane_key(ms_pane *p, int key);
 int ms_table_pane_filter(ms_pane *p, const char *text);
-
-/* Each returns 0 or -ENOMEM. */
-int ms_pane_procrank_init(ms_pane *p);
-int ms_pane_slabs_init(ms_pane *p);
-int ms_pane_buddy_init(ms_pane *p);
-int ms_pane_vma_init(ms_pane *p);
-
-static inline void ms_pane_destroy(ms_pane *p)
-{
-	if (p->destroy)
-		p->destroy(p);
-	p->state = NULL;
-}
 
 /* The top-like header: host, kernel, source, totals and the memory bar.
  * Draws from row 0; returns the rows used. */
@@ -81,6 +93,9 @@ int ms_header_draw(ms_screen *s, const ms_view_data *d);
 /* The help overlay of a pane: one line per field, then the keys. scroll
  * is clamped and written back. */
 void ms_help_draw(const ms_pane *p, ms_screen *s, ms_rect r, int *scroll);
+/* The status line's hint for a pane: "?:help 1-4:pane <>:sort ...", only
+ * the keys that pane takes. */
+void ms_hint_line(const ms_pane *p, bool refreshes, ms_buf *out);
 
 /* A pane's one-line reason when its part could not be read (in help.c,
  * with the other texts that explain things to the user). */

@@ -18,6 +18,8 @@
 
 struct ms_term {
 	SCREEN *scr;
+	FILE *in;     /* the keyboard: stdin, or /dev/tty when stdin is data */
+	bool own_in;
 	bool color;
 	bool utf8;
 	bool open;
@@ -84,9 +86,59 @@ static bool want_color(bool no_color)
 	       COLOR_PAIRS > MS_ATTR_COUNT;
 }
 
+/* Keys come from stdin, or from the controlling terminal when stdin
+ * carries a snapshot (ssh board ... | memscope -s -). */
+static FILE *open_keyboard(bool *own, ms_error *err)
+{
+	*own = false;
+	if (isatty(STDIN_FILENO))
+		return stdin;
+	FILE *tty = fopen("/dev/tty", "r");
+	if (!tty) {
+		ms_error_set(err, ENOTTY, 0, "the explorer needs a terminal (for scripts: "
+			     "memscope VIEW --format json)");
+		return NULL;
+	}
+	*own = true;
+	return tty;
+}
+
+/* A terminal that cannot place the cursor (TERM=dumb, an emacs shell)
+ * would show a blank screen: say so instead. */
+static int check_addressable(ms_error *err)
+{
+	const char *cup = tigetstr("cup");
+
+	if (cup && cup != (char *)-1)
+		return 0;
+	const char *term = getenv("TERM");
+	return ms_error_set(err, EINVAL, 0,
+			    "terminal type '%s' cannot place the cursor: set TERM (e.g. "
+			    "TERM=vt100) or use a batch view (memscope procrank)",
+			    term ? term : "");
+}
+
+static void set_modes(void)
+{
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25); /* Esc alone, not the start of an arrow key */
+	curs_set(0);      /* fails harmlessly where the cursor cannot hide */
+}
+
+static void term_free(ms_term *t)
+{
+	if (t->own_in)
+		fclose(t->in);
+	free(t);
+}
+
 ms_term *ms_term_open(bool no_color, ms_error *err)
 {
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+	if (!isatty(STDOUT_FILENO)) {
 		ms_error_set(err, ENOTTY, 0, "the explorer needs a terminal (for scripts: "
 			     "memscope VIEW --format json)");
 		return NULL;
@@ -96,23 +148,28 @@ ms_term *ms_term_open(bool no_color, ms_error *err)
 		ms_error_set(err, ENOMEM, 0, "out of memory");
 		return NULL;
 	}
-	setlocale(LC_CTYPE, "");
-	t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	t->scr = newterm(NULL, stdout, stdin);
-	if (!t->scr) {
-		const char *term = getenv("TERM");
-		ms_error_set(err, EINVAL, 0, "cannot use terminal type '%s'", term ? term : "");
+	t->in = open_keyboard(&t->own_in, err);
+	if (!t->in) {
 		free(t);
 		return NULL;
 	}
+	setlocale(LC_CTYPE, "");
+	t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	t->scr = newterm(NULL, stdout, t->in);
+	if (!t->scr) {
+		const char *term = getenv("TERM");
+		ms_error_set(err, EINVAL, 0, "cannot use terminal type '%s'", term ? term : "");
+		term_free(t);
+		return NULL;
+	}
+	if (check_addressable(err) < 0) {
+		endwin();
+		delscreen(t->scr);
+		term_free(t);
+		return NULL;
+	}
 	t->open = true;
-	cbreak();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25); /* Esc alone, not the start of an arrow key */
-	curs_set(0);      /* fails harmlessly where the cursor cannot hide */
+	set_modes();
 	t->color = want_color(no_color);
 	set_looks(t);
 	return t;
@@ -126,7 +183,7 @@ void ms_term_close(ms_term *t)
 	curs_set(1);
 	endwin();
 	delscreen(t->scr);
-	free(t);
+	term_free(t);
 }
 
 void ms_term_size(const ms_term *t, int *rows, int *cols)
@@ -142,8 +199,7 @@ bool ms_term_has_color(const ms_term *t)
 
 int ms_term_fd(const ms_term *t)
 {
-	(void)t;
-	return STDIN_FILENO;
+	return fileno(t->in);
 }
 
 static int map_curses_key(int ch)

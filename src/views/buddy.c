@@ -290,20 +290,19 @@ static const char *const buddy_help[] = {
 	NULL,
 };
 
-int ms_pane_buddy_init(ms_pane *p)
+static int create(ms_pane *p)
 {
-	struct buddy_pane *st = calloc(1, sizeof(*st));
-	if (!st)
-		return -ENOMEM;
-	*p = (ms_pane){
-		.name = "buddy/zones",
-		.parts = MS_PART_BUDDY | MS_PART_PAGETYPE | MS_PART_ZONEINFO,
-		.table = &ms_zone_table, /* the watermark fields */
-		.help = buddy_help,
-		.draw = draw,
-		.key = key,
-		.destroy = destroy,
-		.state = st,
-	};
-	return 0;
+	p->state = calloc(1, sizeof(struct buddy_pane));
+	return p->state ? 0 : -ENOMEM;
 }
+
+const ms_pane_class ms_pane_buddy = {
+	.name = "buddy/zones",
+	.parts = MS_PART_BUDDY | MS_PART_PAGETYPE | MS_PART_ZONEINFO,
+	.table = &ms_zone_table, /* the watermark fields */
+	.help = buddy_help,
+	.create = create,
+	.destroy = destroy,
+	.draw = draw,
+	.key = key,
+};

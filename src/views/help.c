@@ -30,8 +30,6 @@ static const char *const header_help[] = {
 };
 
 static const char *const key_help[] = {
-	"Keys:",
-	"  1 2 3 4, Tab, Shift-Tab  switch pane",
 	"  arrows, PgUp, PgDn, Home, End  move the selection or scroll",
 	"  < > or F6  sort on the previous / next column;  r  reverse the order",
 	"  /  filter by name (empty clears);  Esc  cancels a prompt",
@@ -41,11 +39,24 @@ static const char *const key_help[] = {
 	NULL,
 };
 
-static int put_lines(ms_screen *s, int y, const char *const *lines)
+/* "  1 procrank  2 slabs  3 buddy/zones  4 vma, Tab, Shift-Tab  switch pane" */
+static int put_pane_keys(ms_screen *s, int y)
+{
+	ms_screen_puts(s, y++, 0, MS_TO_EDGE, MS_ATTR_TITLE, "Keys:");
+	int x = ms_screen_puts(s, y, 0, MS_TO_EDGE, MS_ATTR_NORMAL, " ");
+	for (size_t i = 0; ms_panes[i]; i++)
+		x += ms_screen_printf(s, y, x, MS_TO_EDGE, MS_ATTR_NORMAL, " %zu %s", i + 1,
+				      ms_panes[i]->name);
+	ms_screen_puts(s, y, x, MS_TO_EDGE, MS_ATTR_NORMAL, ", Tab, Shift-Tab  switch pane");
+	return y + 1;
+}
+
+/* The first line is a title unless the lines go on under one. */
+static int put_lines(ms_screen *s, int y, const char *const *lines, bool titled)
 {
 	for (size_t i = 0; lines && lines[i]; i++, y++)
-		ms_screen_puts(s, y, 0, MS_TO_EDGE, i == 0 ? MS_ATTR_TITLE : MS_ATTR_NORMAL,
-			       lines[i]);
+		ms_screen_puts(s, y, 0, MS_TO_EDGE,
+			       i == 0 && titled ? MS_ATTR_TITLE : MS_ATTR_NORMAL, lines[i]);
 	return y;
 }
 
@@ -69,18 +80,35 @@ void ms_help_draw(const ms_pane *p, ms_screen *s, ms_rect r, int *scroll)
 		return;
 	int y = 0;
 	ms_screen_printf(&scratch, y++, 0, MS_TO_EDGE, MS_ATTR_TITLE,
-			 "Help: %s pane  (arrows scroll, any other key closes)", p->name);
+			 "Help: %s pane  (arrows scroll, any other key closes)", p->cls->name);
 	y++;
 	y = put_columns(&scratch, y, p->table);
-	y = put_lines(&scratch, y, p->help);
+	y = put_lines(&scratch, y, p->cls->help, true);
 	y++;
-	y = put_lines(&scratch, y, header_help);
+	y = put_lines(&scratch, y, header_help, true);
 	y++;
-	y = put_lines(&scratch, y, key_help);
+	y = put_pane_keys(&scratch, y);
+	y = put_lines(&scratch, y, key_help, false);
 	for (int i = 0; i < r.rows; i++)
 		ms_screen_fill(s, r.row + i, r.col, r.cols, ' ', MS_ATTR_NORMAL);
 	ms_screen_show_window(s, r, &scratch, y, scroll);
 	ms_screen_free(&scratch);
+}
+
+void ms_hint_line(const ms_pane *p, bool refreshes, ms_buf *out)
+{
+	ms_buf_reset(out);
+	ms_buf_printf(out, "?:help 1-%zu:pane", ms_pane_count());
+	if (p->cls->sorts)
+		ms_buf_puts(out, " <>:sort r:rev");
+	if (p->cls->filter)
+		ms_buf_puts(out, " /:find");
+	if (p->cls->hint)
+		ms_buf_printf(out, " %s", p->cls->hint);
+	ms_buf_puts(out, " p:pid");
+	if (refreshes)
+		ms_buf_puts(out, " Spc:pause +-:delay");
+	ms_buf_puts(out, " q:quit");
 }
 
 void ms_pane_draw_reason(ms_screen *s, ms_rect r, const char *what, const ms_part_state *st)

@@ -99,23 +99,27 @@ static const char *const procrank_help[] = {
 	NULL,
 };
 
-int ms_pane_procrank_init(ms_pane *p)
+static int create(ms_pane *p)
 {
 	struct procrank_pane *st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
 	ms_tablew_init(&st->table, &ms_procrank_table, "name", "cmdline");
 	st->fresh = true;
-	*p = (ms_pane){
-		.name = "procrank",
-		.parts = MS_PART_PROCS,
-		.table = &ms_procrank_table,
-		.help = procrank_help,
-		.draw = draw,
-		.key = key,
-		.filter = ms_table_pane_filter,
-		.destroy = destroy,
-		.state = st,
-	};
+	p->state = st;
 	return 0;
 }
+
+const ms_pane_class ms_pane_procrank = {
+	.name = "procrank",
+	.parts = MS_PART_PROCS,
+	.table = &ms_procrank_table,
+	.help = procrank_help,
+	.hint = "Enter:VMA",
+	.sorts = true,
+	.create = create,
+	.destroy = destroy,
+	.draw = draw,
+	.key = key,
+	.filter = ms_table_pane_filter,
+};

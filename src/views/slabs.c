@@ -165,7 +165,7 @@ static const char *const slabs_help[] = {
 	NULL,
 };
 
-int ms_pane_slabs_init(ms_pane *p)
+static int create(ms_pane *p)
 {
 	struct slabs_pane *st = calloc(1, sizeof(*st));
 	if (!st)
@@ -177,16 +177,20 @@ int ms_pane_slabs_init(ms_pane *p)
 	ms_tablew_init(&st->table, &st->def, "name", NULL);
 	st->table.row_attr = row_attr;
 	st->fresh = true;
-	*p = (ms_pane){
-		.name = "slabs",
-		.parts = MS_PART_SLABINFO,
-		.table = &st->def,
-		.help = slabs_help,
-		.draw = draw,
-		.key = ms_table_pane_key,
-		.filter = ms_table_pane_filter,
-		.destroy = destroy,
-		.state = st,
-	};
+	p->state = st;
+	p->table = &st->def;
 	return 0;
 }
+
+const ms_pane_class ms_pane_slabs = {
+	.name = "slabs",
+	.parts = MS_PART_SLABINFO,
+	.table = &ms_slab_table,
+	.help = slabs_help,
+	.sorts = true,
+	.create = create,
+	.destroy = destroy,
+	.draw = draw,
+	.key = ms_table_pane_key,
+	.filter = ms_table_pane_filter,
+};

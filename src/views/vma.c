@@ -450,7 +450,7 @@ static const char *const vma_help[] = {
 	NULL,
 };
 
-int ms_pane_vma_init(ms_pane *p)
+static int create(ms_pane *p)
 {
 	struct vma_pane *st = calloc(1, sizeof(*st));
 	if (!st)
@@ -459,17 +459,18 @@ int ms_pane_vma_init(ms_pane *p)
 	st->table.fixed_order = true;
 	st->table.note = gap_note;
 	st->fresh = true;
-	*p = (ms_pane){
-		.name = "vma",
-		.parts = 0,
-		.wants_vmas = true,
-		.table = &ms_vma_table,
-		.help = vma_help,
-		.draw = draw,
-		.key = ms_table_pane_key,
-		.filter = ms_table_pane_filter,
-		.destroy = destroy,
-		.state = st,
-	};
+	p->state = st;
 	return 0;
 }
+
+const ms_pane_class ms_pane_vma = {
+	.name = "vma",
+	.wants_vmas = true,
+	.table = &ms_vma_table,
+	.help = vma_help,
+	.create = create,
+	.destroy = destroy,
+	.draw = draw,
+	.key = ms_table_pane_key,
+	.filter = ms_table_pane_filter,
+};
