@@ -207,7 +207,7 @@ Test(model, part_states_missing_eacces_malformed)
 	cr_assert(strncmp(why, "unreadable format: slabinfo line 4: ", 36) == 0, "%s", why);
 
 	cr_assert_eq(s.st[MS_P_PROCS].status, -ENODATA, "not asked for");
-	cr_assert_str_eq(ms_part_reason(&s.st[MS_P_PROCS]), "not loaded");
+	cr_assert_str_eq(ms_part_reason(&s.st[MS_P_PROCS]), "not read yet");
 	ms_sample_free(&s);
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "memscope/table.h"
@@ -473,4 +474,47 @@ Test(tui, monochrome_vt100_still_draws, .timeout = 60)
 	expect(&t, "[CCCC");
 	expect_sane_exit(&t);
 	tui_stop(&t);
+}
+
+/* A source that takes seconds to read: a --proc-root tree whose meminfo is
+ * a FIFO. A writer serves it once at once, then holds the next read for
+ * 8 s. While that refresh hangs, keys are answered (pane switch, help),
+ * the status line says a read is under way, and q quits at once, not
+ * when the read ends. */
+Test(tui, keys_answered_while_a_source_is_slow, .timeout = 60)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux is not installed");
+	const char *dir = tu_tmpdir();
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd,
+		 "cp -r '%s'/. '%s/proc' && rm '%s/proc/meminfo' && mkfifo '%s/proc/meminfo' && "
+		 "( cat '%s/meminfo' > '%s/proc/meminfo'; sleep 8; "
+		 "cat '%s/meminfo' > '%s/proc/meminfo' ) >/dev/null 2>&1 &",
+		 tu_fixture("cli-proc"), dir, dir, dir, tu_fixture("cli-proc"), dir,
+		 tu_fixture("cli-proc"), dir);
+	cr_assert_eq(tu_run(cmd, NULL), 0);
+	struct tui t;
+	char args[PATH_MAX + 32];
+	snprintf(args, sizeof args, "--proc-root '%s/proc' -d 0.5", dir);
+	tui_start(&t, "TERM=xterm", args, 100, 30);
+	expect(&t, "TOTAL");           /* the first sample, served at once */
+	expect(&t, "[reading]");       /* the next one hangs on the FIFO */
+	keys(&t, "2");
+	expect(&t, "slabinfo: not read yet"); /* pane 2, waiting for its file */
+	keys(&t, "?");
+	expect(&t, "Help: slabs pane");
+	keys(&t, "Escape");
+	cr_assert(wait_for(&t, "[reading]"), "still reading:\n%s", t.screen.data);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	keys(&t, "q");
+	cr_assert_eq(exit_status(&t), 0, "q exits 0 during a read");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cr_assert_lt(took, 4.0, "q took %.1f s: it waited for the read", took);
+	tui_stop(&t);
+	snprintf(cmd, sizeof cmd, "pkill -f '%s/proc/meminfo' ; true", dir);
+	tu_run(cmd, NULL);
+	tu_rm_rf(dir);
 }

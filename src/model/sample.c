@@ -204,7 +204,7 @@ const char *ms_part_reason(const ms_part_state *st)
 	case -EPERM:
 		return ms_denied_reason();
 	case -ENODATA:
-		return "not loaded";
+		return "not read yet";
 	case -EINVAL:
 		return "unreadable format";
 	default:
