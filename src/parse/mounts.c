@@ -73,6 +73,9 @@ static int parse_row(ms_mountlist *l, const char *line, size_t len, unsigned lin
 	int64_t nums[2];
 	int n = 0;
 
+	/* The kernel escapes what it must; a NUL byte would cut a field. */
+	if (memchr(line, '\0', len))
+		return ms_error_set(err, EINVAL, lineno, "a NUL byte in the line");
 	while (n <= MOUNT_FIELDS && ms_next_token(&p, end, &tok[n], &toklen[n]))
 		n++;
 	if (n != MOUNT_FIELDS)

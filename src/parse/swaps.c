@@ -72,6 +72,8 @@ static int parse_row(ms_swaplist *l, const char *line, size_t len, unsigned line
 	size_t tlen[4], n = 0, tl;
 	ms_swap s = { 0 };
 
+	if (memchr(line, '\0', len))
+		return ms_error_set(err, EINVAL, lineno, "a NUL byte in the line");
 	/* A ring of the last four tokens; n counts them all. */
 	while (ms_next_token(&p, end, &t, &tl)) {
 		memmove(tok, tok + 1, 3 * sizeof tok[0]);

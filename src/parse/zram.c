@@ -139,7 +139,8 @@ static int comp_name(ms_zram_comp *out, const char *tok, size_t len, ms_error *e
 		if (out->current[0])
 			return ms_error_set(err, EINVAL, 1, "two algorithms in brackets");
 	}
-	if (len == 0 || len >= MS_ZRAM_ALG_NAME || memchr(tok, '[', len) || memchr(tok, ']', len))
+	if (len == 0 || len >= MS_ZRAM_ALG_NAME || memchr(tok, '[', len) || memchr(tok, ']', len) ||
+	    memchr(tok, '\0', len))
 		return ms_error_set(err, EINVAL, 1, "not an algorithm name");
 	if (out->n == MS_ZRAM_MAX_ALGS)
 		return ms_error_set(err, EINVAL, 1, "more than %d algorithms", MS_ZRAM_MAX_ALGS);
