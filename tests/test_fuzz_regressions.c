@@ -96,6 +96,11 @@ Test(fuzz_regressions, pid)
 	cr_assert_gt(replay_dir("pid", tu_fixture("stat"), ""), 0);
 }
 
+Test(fuzz_regressions, mounts) { replay("mounts", "mounts", ""); }
+Test(fuzz_regressions, sysvipc) { replay("sysvipc", "sysvipc_shm", ""); }
+Test(fuzz_regressions, swaps) { replay("swaps", "swaps", ""); }
+Test(fuzz_regressions, zram) { replay("zram", "zram/linux-6.18-x86_64-lz4", ""); }
+Test(fuzz_regressions, categories) { replay("categories", "smaps", ".smaps"); }
 Test(fuzz_regressions, meta) { replay("meta", "snapshots/mem16k", "memscope-snapshot"); }
 
 /* The snapshot target reads archives: besides its reproducers, a tar and

@@ -174,4 +174,185 @@ int64_t ms_slab_delta_size_kb(const ms_sample *now, const ms_sample *before,
 /* Totals over procs of the figures that add up (PSS, USS, swap...). */
 void ms_procs_totals(const ms_proc *p, size_t n, ms_proc *total);
 
+/* ---- the user side: categories, librank, shared memory, zram (issue 13) -- */
+
+/* What a mapping is, after Android's dumpsys meminfo classes (libmeminfo,
+ * android_os_Debug.cpp load_maps) adapted to Linux: versioned libraries
+ * (libc.so.6), thread stacks of old kernels ([stack:TID]), SysV, POSIX
+ * and anonymous shared memory, GPU devices of embedded boards. */
+typedef enum ms_category {
+	MS_CAT_NATIVE_HEAP,  /* [heap], [anon:libc_malloc], [anon:scudo:*] ... */
+	MS_CAT_ART_HEAP,     /* [anon:dalvik-*]: ART's heaps and their tables */
+	MS_CAT_STACK,        /* [stack], [stack:TID], [anon:stack_and_tls:*] */
+	MS_CAT_LIBRARY,      /* *.so, *.so.N, and the bss right after one */
+	MS_CAT_ART_FILE,     /* .dex .odex .vdex .oat .art .jar .apk */
+	MS_CAT_OTHER_FILE,   /* any other file: the program, fonts, data */
+	MS_CAT_GPU,          /* /dev/kgsl-3d0, /dev/mali0, /dev/dri/card0 ... */
+	MS_CAT_DEVICE,       /* other /dev/ files, anon_inode: files */
+	MS_CAT_DMABUF,       /* /dmabuf:*, anon_inode:dmabuf */
+	MS_CAT_MEMFD,        /* /memfd:* */
+	MS_CAT_ASHMEM,       /* /dev/ashmem* */
+	MS_CAT_SYSV,         /* /SYSV%08x: shmat */
+	MS_CAT_POSIX_SHM,    /* files of /dev/shm: shm_open */
+	MS_CAT_SHARED_ANON,  /* MAP_SHARED|MAP_ANONYMOUS: /dev/zero (deleted) */
+	MS_CAT_ANON_NAMED,   /* other [anon:NAME] (prctl PR_SET_VMA_ANON_NAME) */
+	MS_CAT_ANON,         /* unnamed anonymous: glibc's arenas, mmap'd blocks */
+	MS_CAT_KERNEL,       /* [vdso], [vvar], [vsyscall], [sigpage] ... */
+	MS_NCATEGORIES
+} ms_category;
+
+typedef struct ms_category_def {
+	const char *key;     /* "native_heap": JSON/CSV */
+	const char *title;   /* "Native heap" */
+	const char *android; /* dumpsys meminfo's row ("Native Heap"), or "" */
+} ms_category_def;
+
+extern const ms_category_def ms_category_defs[MS_NCATEGORIES];
+
+/* Mappings are classified in address order: an unnamed mapping that
+ * starts where a library's last mapping ends is that library's bss. */
+typedef struct ms_classifier {
+	bool prev_library;
+	uint64_t prev_end;
+} ms_classifier;
+
+ms_category ms_classify_vma(ms_classifier *c, const ms_vma *v, const char *path);
+/* The name a mapping is grouped under by librank: the path as printed
+ * (" (deleted)" kept: another file), "[anon]" for an unnamed mapping,
+ * thread stacks under one name ("[stack]", "[anon:stack_and_tls]") so
+ * that names do not grow with threads. */
+const char *ms_vma_group_name(const char *path);
+/* The figures of a mapping that the user side adds up. */
+int64_t ms_vma_vss_kb(const ms_vma *v);
+/* *sum += v for the sums of the user side: MS_NA + v = v, v = MS_NA adds
+ * nothing; past INT64_MAX the sum sticks there and *saturated is set. */
+void ms_sum_kb(int64_t *sum, int64_t v, bool *saturated);
+
+/* One category's sums (kB), or the totals. A row no mapping went into
+ * has nvmas 0 and every figure MS_NA; so does a figure no mapping
+ * printed (a maps-only list). */
+typedef struct ms_category_row {
+	size_t nvmas;
+	int64_t vss_kb, rss_kb, pss_kb;
+	int64_t shared_clean_kb, shared_dirty_kb, private_clean_kb, private_dirty_kb;
+	int64_t swap_kb, swap_pss_kb;
+} ms_category_row;
+
+typedef struct ms_categories {
+	ms_category_row rows[MS_NCATEGORIES];
+	ms_category_row totals; /* every mapping, once: the rows add up to it */
+	bool saturated; /* a sum passed INT64_MAX (hostile input): not exact */
+	ms_classifier cls;
+} ms_categories;
+
+void ms_categories_init(ms_categories *c);
+/* Classifies mapping i of l (call in file order) and adds it. */
+ms_category ms_categories_add(ms_categories *c, const ms_vmalist *l, size_t i);
+/* A whole list, or one process read as a stream (no mapping kept). */
+void ms_categories_of_list(ms_categories *c, const ms_vmalist *l);
+int ms_categories_load(ms_source *src, int pid, ms_categories *c, ms_error *err);
+int64_t ms_category_row_uss(const ms_category_row *r);
+
+/* librank: every mapping name of every process, with the processes that
+ * map it. Fed one process at a time; a process counts only once it was
+ * read whole (one that failed half-way is taken out again). Memory grows
+ * with distinct names x processes, never with mappings. */
+typedef struct ms_librank_share {
+	int pid;
+	int64_t vss_kb, rss_kb, pss_kb, uss_kb, swap_kb, swap_pss_kb;
+} ms_librank_share;
+
+typedef struct ms_librank_name {
+	uint32_t name_off;          /* into ms_librank.names */
+	ms_librank_share total;     /* pid 0: the sums over procs */
+	size_t nprocs, cap;
+	ms_librank_share *procs;    /* by the order processes were read */
+} ms_librank_name;
+
+typedef struct ms_librank_filter {
+	const char *path_prefix; /* NULL: all; else names starting with it */
+	const char *perms;       /* NULL: all; "r-x" matches r-xp and r-xs */
+} ms_librank_filter;
+
+/* Why processes are missing from the answer. */
+typedef struct ms_librank_outcome {
+	size_t listed;   /* pids asked for */
+	size_t read;     /* read whole and counted */
+	size_t empty;    /* no mappings: kernel threads, zombies */
+	size_t denied;   /* smaps not readable ("needs root") */
+	size_t gone;     /* exited before or while being read: not counted */
+	size_t no_smaps; /* maps only (old kernel, trimmed capture) */
+	size_t failed;   /* unreadable format or other errors */
+	ms_error first_error; /* of the first failed one, for a message */
+} ms_librank_outcome;
+
+typedef struct ms_librank {
+	ms_librank_filter filter;
+	ms_buf names;               /* NUL-separated */
+	size_t n, cap;
+	ms_librank_name *rows;
+	uint32_t *slots;            /* hash of names: row index + 1, 0 empty */
+	size_t nslots;
+	ms_librank_share totals;    /* over every row */
+	ms_librank_outcome outcome;
+	bool saturated;             /* a sum passed INT64_MAX: not exact */
+	/* The process being read: rows it touched, to commit or take back,
+	 * and where the rows and names it added begin. */
+	int cur_pid;
+	size_t *touched;
+	size_t ntouched, touched_cap;
+	size_t begin_n, begin_names;
+} ms_librank;
+
+void ms_librank_init(ms_librank *lr, const ms_librank_filter *f);
+void ms_librank_free(ms_librank *lr);
+const char *ms_librank_name_of(const ms_librank *lr, size_t row);
+/* By hand: begin, add each mapping, then commit or abort. */
+void ms_librank_begin(ms_librank *lr, int pid);
+int ms_librank_add(ms_librank *lr, const ms_vma *v, const char *path);
+void ms_librank_commit(ms_librank *lr);
+void ms_librank_abort(ms_librank *lr);
+/* One process through the source, streamed; the outcome is counted. */
+int ms_librank_add_process(ms_librank *lr, ms_source *src, int pid);
+/* Every process of the source (pids NULL) or those given. Fails only when
+ * the list of processes cannot be had, or on ENOMEM. */
+int ms_librank_run(ms_librank *lr, ms_source *src, const int *pids, size_t npids,
+		   ms_error *err);
+
+/* Shared memory: what a mapping is backed by. */
+typedef enum ms_shm_kind {
+	MS_SHM_NONE,        /* not shared memory */
+	MS_SHM_SYSV,        /* /SYSV<key>, inode = shmid */
+	MS_SHM_MEMFD,       /* /memfd:NAME */
+	MS_SHM_POSIX,       /* a file of /dev/shm */
+	MS_SHM_ANON,        /* MAP_SHARED|MAP_ANONYMOUS, [anon_shmem:NAME] */
+	MS_SHM_ASHMEM,      /* Android's /dev/ashmem */
+	MS_SHM_TMPFS,       /* a file on another tmpfs or ramfs mount */
+} ms_shm_kind;
+
+/* mounts may be NULL (then tmpfs files other than /dev/shm's are not
+ * recognised). A file on a RAM mount must have a device of major 0. */
+ms_shm_kind ms_shm_kind_of(const ms_vma *v, const char *path, const ms_mountlist *mounts);
+const char *ms_shm_kind_name(ms_shm_kind k);
+/* The key in the path and the shmid (the inode) of a SysV mapping. */
+bool ms_sysv_ids_of(const ms_vma *v, const char *path, int64_t *key, int64_t *shmid);
+/* Shmem (meminfo) that no process maps: tmpfs files, unattached SysV
+ * segments. mapped_kb is the sum over processes of Pss_Shmem (each mapped
+ * page counted once across its mappers). MS_NA when either is unknown;
+ * 0 when the mapped part is larger (PSS is rounded per process). */
+int64_t ms_shmem_unmapped_kb(int64_t shmem_kb, int64_t mapped_kb);
+/* The sum of pss_shmem_kb over procs; *complete false when one of them
+ * is unknown (the sum is then a lower bound). */
+int64_t ms_procs_pss_shmem_kb(const ms_proc *p, size_t n, bool *complete);
+
+/* zram: how well it compresses, and what it costs. */
+typedef struct ms_zram_figures {
+	int64_t disksize, orig, compr, mem_used; /* bytes; MS_NA unknown */
+	double compr_ratio; /* orig / compr: the compressor alone; NAN unknown */
+	double mem_ratio;   /* orig / mem_used: with the allocator's overhead */
+	int64_t saved;      /* orig - mem_used: RAM it saves (may be < 0) */
+} ms_zram_figures;
+
+void ms_zram_figures_of(const ms_zram_mm_stat *m, int64_t disksize, ms_zram_figures *out);
+
 #endif

@@ -299,4 +299,114 @@ int ms_parse_iso8601(const char *s, size_t len, int64_t *ns);
 /* "Linux version 4.1.25 (...) ..." -> "4.1.25". */
 int ms_parse_version(const char *buf, size_t len, char *release, size_t cap);
 
+/* ---- shared memory, swap and zram (issue 13) --------------------------- */
+
+/* One whole whitespace-separated token as a number: "12" yes, "12k" no.
+ * MS_NA (INT64_MIN) itself is refused, so a parsed figure is never
+ * mistaken for "not printed". */
+bool ms_token_i64(const char *tok, size_t len, int64_t *out);
+/* The kernel's escapes of untrusted text in /proc/mounts and /proc/swaps
+ * (seq_escape, mangle_path): "\040" for ' ', "\011" tab, "\012" newline,
+ * "\134" backslash, three octal digits each. A backslash not followed by
+ * three octal digits, or "\000", is kept as it is. Appends to out. */
+int ms_unescape_octal(ms_buf *out, const char *s, size_t len);
+
+/* /proc/mounts, /proc/PID/mounts: "DEV DIR TYPE OPTIONS 0 0". */
+typedef struct ms_mount {
+	/* Unescaped, NUL-terminated; one allocation owned through device. */
+	char *device, *dir, *fstype, *options;
+	int64_t freq, passno;
+} ms_mount;
+
+typedef struct ms_mountlist {
+	size_t n, cap;
+	ms_mount *items;
+} ms_mountlist;
+
+/* Any malformed row makes the whole file an error: out is emptied. */
+int ms_parse_mounts(const char *buf, size_t len, ms_mountlist *out, ms_error *err);
+void ms_mountlist_free(ms_mountlist *l);
+/* The mount that holds path: the longest mount point that is a whole-
+ * component prefix of it (the last such mount wins, as a later mount
+ * hides an earlier one). NULL when none, e.g. a relative path. */
+const ms_mount *ms_mount_of_path(const ms_mountlist *l, const char *path);
+/* tmpfs, ramfs, devtmpfs, shm (the kernel's internal name): RAM-backed. */
+bool ms_fstype_is_ram(const char *fstype);
+
+/* /proc/sysvipc/shm. Columns are read from the header: rss and swap came
+ * in 2.6.32, widths differ between 32- and 64-bit kernels. */
+typedef struct ms_shm_segment {
+	int64_t key, shmid;
+	int64_t perms; /* mode bits, printed in octal */
+	int64_t size;  /* bytes */
+	int64_t cpid, lpid, nattch, uid, gid, cuid, cgid;
+	int64_t atime, dtime, ctime;
+	int64_t rss, swap; /* bytes; MS_NA on kernels that do not print them */
+} ms_shm_segment;
+
+typedef struct ms_shmlist {
+	size_t n, cap;
+	ms_shm_segment *items;
+} ms_shmlist;
+
+/* A header without key, shmid or size, a row whose fields do not match
+ * the header: the whole file is an error and out is emptied. */
+int ms_parse_sysvipc_shm(const char *buf, size_t len, ms_shmlist *out, ms_error *err);
+void ms_shmlist_free(ms_shmlist *l);
+
+/* /proc/swaps: "Filename Type Size Used Priority", then one row per swap
+ * area; the path escaped with \040 etc. (unescaped here). */
+typedef struct ms_swap {
+	char *path;    /* owned */
+	char type[16]; /* "partition" or "file" */
+	int64_t size_kb, used_kb, priority;
+} ms_swap;
+
+typedef struct ms_swaplist {
+	size_t n, cap;
+	ms_swap *items;
+} ms_swaplist;
+
+int ms_parse_swaps(const char *buf, size_t len, ms_swaplist *out, ms_error *err);
+void ms_swaplist_free(ms_swaplist *l);
+
+/* /sys/block/zramN/mm_stat: 6 to 9 fields by kernel (and vendor fields
+ * after them). Bytes, except the counts of pages. MS_NA when not printed. */
+#define MS_ZRAM_MAX_EXTRA 4
+typedef struct ms_zram_mm_stat {
+	int nfields;
+	int64_t orig_data_size, compr_data_size, mem_used_total, mem_limit, mem_used_max;
+	int64_t same_pages, pages_compacted, huge_pages, huge_pages_since; /* pages */
+	int64_t extra[MS_ZRAM_MAX_EXTRA]; /* vendor fields (dedup), as printed */
+} ms_zram_mm_stat;
+
+int ms_parse_zram_mm_stat(const char *buf, size_t len, ms_zram_mm_stat *out, ms_error *err);
+
+/* io_stat: failed_reads failed_writes invalid_io notify_free (invalid_io
+ * is a constant 0 since 6.2). bd_stat (CONFIG_ZRAM_WRITEBACK): bd_count
+ * bd_reads bd_writes, in 4 KiB units before 6.13 and in pages since. */
+typedef struct ms_zram_io_stat {
+	int64_t failed_reads, failed_writes, invalid_io, notify_free;
+} ms_zram_io_stat;
+typedef struct ms_zram_bd_stat {
+	int64_t bd_count, bd_reads, bd_writes;
+} ms_zram_bd_stat;
+
+int ms_parse_zram_io_stat(const char *buf, size_t len, ms_zram_io_stat *out, ms_error *err);
+int ms_parse_zram_bd_stat(const char *buf, size_t len, ms_zram_bd_stat *out, ms_error *err);
+/* A file of one number: disksize, mem_used_total, orig_data_size ... */
+int ms_parse_single_number(const char *buf, size_t len, int64_t *out, ms_error *err);
+
+/* comp_algorithm: "lzo [lzo-rle] lz4 zstd": the one in brackets is used. */
+#define MS_ZRAM_ALG_NAME 32
+#define MS_ZRAM_MAX_ALGS 16
+typedef struct ms_zram_comp {
+	char current[MS_ZRAM_ALG_NAME];
+	int n;
+	char available[MS_ZRAM_MAX_ALGS][MS_ZRAM_ALG_NAME];
+} ms_zram_comp;
+
+int ms_parse_zram_comp_algorithm(const char *buf, size_t len, ms_zram_comp *out,
+				 ms_error *err);
+
 #endif

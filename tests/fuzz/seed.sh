@@ -59,6 +59,20 @@ add pid "${files[@]}"
 mapfile -t files < <(find_named memscope-snapshot version)
 add meta "${files[@]}"
 
+# Issue 13: mounts, sysvipc/shm, swaps, zram's files, and smaps for the
+# categories target.
+for kind in mounts swaps; do
+	mapfile -t files < <(find "$fixtures/$kind" -type f; find_named "$kind")
+	add "$kind" "${files[@]}"
+done
+mapfile -t files < <(find "$fixtures/sysvipc_shm" -type f)
+add sysvipc "${files[@]}"
+mapfile -t files < <(find "$fixtures/zram" -type f; find_named mm_stat comp_algorithm \
+		     io_stat bd_stat disksize mem_used_total)
+add zram "${files[@]}"
+mapfile -t files < <(find_named smaps)
+add categories "${files[@]}"
+
 # The snapshot target reads archives: one full memscope snapshot made of
 # the fixtures (every view has something to render), each fixture snapshot
 # as it is, in plain tar (whose file contents mutate freely: the header

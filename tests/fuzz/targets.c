@@ -20,6 +20,11 @@ static const ms_fuzz_target targets[] = {
 	{ "pid", ms_fuzz_pid },
 	{ "meta", ms_fuzz_meta },
 	{ "tar", ms_fuzz_tar },
+	{ "mounts", ms_fuzz_mounts },
+	{ "sysvipc", ms_fuzz_sysvipc },
+	{ "swaps", ms_fuzz_swaps },
+	{ "zram", ms_fuzz_zram },
+	{ "categories", ms_fuzz_categories },
 };
 
 static const uint8_t *input;

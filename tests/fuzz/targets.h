@@ -62,5 +62,11 @@ int ms_fuzz_rollup(const uint8_t *data, size_t size);
 int ms_fuzz_pid(const uint8_t *data, size_t size);
 int ms_fuzz_meta(const uint8_t *data, size_t size);
 int ms_fuzz_tar(const uint8_t *data, size_t size);
+/* Issue 13, in targets_user.c. */
+int ms_fuzz_mounts(const uint8_t *data, size_t size);
+int ms_fuzz_sysvipc(const uint8_t *data, size_t size);
+int ms_fuzz_swaps(const uint8_t *data, size_t size);
+int ms_fuzz_zram(const uint8_t *data, size_t size);
+int ms_fuzz_categories(const uint8_t *data, size_t size);
 
 #endif
