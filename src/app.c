@@ -51,6 +51,7 @@ struct app {
 	double delay;
 	bool paused;
 	unsigned asked_parts; /* parts of the read under way or waiting; 0: none */
+	size_t at, nsamples;  /* the sample shown, of how many (a recording) */
 
 	int vma_pid;
 	char vma_name[64];
@@ -116,6 +117,29 @@ static void ask_sample(struct app *a)
 	ms_loader_request(a->loader, &rq);
 }
 
+/* Another of a recording's samples: [ ] step, { } ten at a time. The one
+ * shown before becomes prev, so deltas are from the last step. */
+static void step_sample(struct app *a, long step)
+{
+	long to = (long)a->at + step;
+
+	if (a->nsamples < 2) {
+		snprintf(a->message, sizeof a->message, "one sample only: nothing to step through");
+		return;
+	}
+	if (to < 0)
+		to = 0;
+	if ((size_t)to >= a->nsamples)
+		to = (long)a->nsamples - 1;
+	if ((size_t)to == a->at)
+		return;
+	ms_load_request rq = { .parts = parts_wanted(a), .at = (size_t)to };
+	if (visible(a)->cls->wants_vmas)
+		rq.vma_pid = a->vma_pid;
+	a->asked_parts = rq.parts;
+	ms_loader_request(a->loader, &rq);
+}
+
 static void ask_vmas(struct app *a)
 {
 	ms_load_request rq = { .vma_pid = a->vma_pid, .at = SIZE_MAX };
@@ -169,6 +193,8 @@ static void take_sample(struct app *a, ms_load_result *res)
 	res->has_sample = false; /* ours now */
 	a->prev = a->cur;
 	a->cur = slot;
+	a->at = res->index;
+	a->nsamples = res->count;
 	a->generation++;
 }
 
@@ -223,6 +249,20 @@ static ms_view_data view_data(const struct app *a)
 	};
 }
 
+/* "sample 3/120 2026-12-04T03:00:00Z" at the right of the tab line. */
+static void draw_position(struct app *a, int row, int x)
+{
+	char pos[96];
+	const char *when = a->cur->info.captured_at;
+
+	if (a->nsamples < 2)
+		return;
+	int n = snprintf(pos, sizeof pos, "sample %zu/%zu %s", a->at + 1, a->nsamples,
+			 when[0] ? when : "");
+	int at = a->screen.cols - n;
+	ms_screen_puts(&a->screen, row, at > x ? at : x, MS_TO_EDGE, MS_ATTR_TITLE, pos);
+}
+
 static void draw_tabs(struct app *a, int row)
 {
 	int x = 0;
@@ -232,6 +272,7 @@ static void draw_tabs(struct app *a, int row)
 				      a->panes[i].cls->name);
 		x += ms_screen_puts(&a->screen, row, x, MS_TO_EDGE, MS_ATTR_NORMAL, " ");
 	}
+	draw_position(a, row, x);
 }
 
 static void draw_prompt(struct app *a, int row)
@@ -257,7 +298,7 @@ static void draw_status(struct app *a, int row)
 		ms_screen_put_untrusted(s, row, 0, MS_TO_EDGE, MS_ATTR_STATUS, a->message,
 					strlen(a->message));
 	} else {
-		ms_hint_line(visible(a), a->refreshes, &hint);
+		ms_hint_line(visible(a), a->refreshes, a->nsamples, &hint);
 		int x = ms_screen_puts(s, row, 0, MS_TO_EDGE, MS_ATTR_STATUS,
 				       hint.data ? hint.data : "");
 		if (a->asked_parts && a->cur)
@@ -470,6 +511,10 @@ static bool app_key(struct app *a, int key)
 	case '-': change_delay(a, -1); return true;
 	case '/': start_prompt(a, PROMPT_FILTER); return true;
 	case 'p': start_prompt(a, PROMPT_PID); return true;
+	case '[': step_sample(a, -1); return true;
+	case ']': step_sample(a, 1); return true;
+	case '{': step_sample(a, -10); return true;
+	case '}': step_sample(a, 10); return true;
 	}
 	return false;
 }

@@ -19,6 +19,7 @@
 
 struct ms_loader {
 	ms_source *src;
+	size_t index; /* the source's sample selected (the thread's) */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -44,15 +45,20 @@ void ms_load_result_free(ms_load_result *r)
 
 /* ---- the thread ---------------------------------------------------------- */
 
-static void load_sample(ms_source *src, const ms_load_request *rq, ms_load_result *res)
+static void load_sample(ms_loader *l, const ms_load_request *rq, ms_load_result *res)
 {
 	res->has_sample = true;
-	if (rq->at != SIZE_MAX)
-		res->status = ms_source_select(src, rq->at, &res->err);
+	if (rq->at != SIZE_MAX) {
+		res->status = ms_source_select(l->src, rq->at, &res->err);
+		if (res->status == 0)
+			l->index = rq->at;
+	}
 	if (res->status == 0)
-		res->status = ms_source_refresh(src, &res->err);
+		res->status = ms_source_refresh(l->src, &res->err);
 	if (res->status == 0)
-		res->status = ms_sample_load(&res->sample, src, rq->parts, &res->err);
+		res->status = ms_sample_load(&res->sample, l->src, rq->parts, &res->err);
+	res->index = l->index;
+	res->count = ms_source_sample_count(l->src);
 }
 
 /* The name for the VMA pane's title, when the sample does not list the
@@ -68,11 +74,13 @@ static void load_comm(ms_source *src, int pid, char *name, size_t cap)
 	ms_buf_free(&comm);
 }
 
-static void load(ms_source *src, const ms_load_request *rq, ms_load_result *res)
+static void load(ms_loader *l, const ms_load_request *rq, ms_load_result *res)
 {
+	ms_source *src = l->src;
+
 	memset(res, 0, sizeof *res);
 	if (rq->parts)
-		load_sample(src, rq, res);
+		load_sample(l, rq, res);
 	if (rq->vma_pid > 0) {
 		res->vma_pid = rq->vma_pid;
 		res->vma_status = ms_vmas_load(src, rq->vma_pid, &res->vmas, &res->vma_err);
@@ -121,7 +129,7 @@ static void *run(void *arg)
 		l->has_request = false;
 		l->busy = true;
 		pthread_mutex_unlock(&l->lock);
-		load(l->src, &rq, &res);
+		load(l, &rq, &res);
 		pthread_mutex_lock(&l->lock);
 		post(l, &res);
 	}

@@ -29,6 +29,8 @@ typedef struct ms_load_result {
 	int status;         /* 0 or -errno of the sample; err says why */
 	ms_error err;
 	ms_sample sample;
+	size_t index;       /* which of the source's samples it is (recordings) */
+	size_t count;       /* how many the source holds now (1 but for those) */
 
 	int vma_pid;        /* 0 when no mappings were asked for */
 	char vma_name[64];  /* its comm, raw; "" when unreadable */

@@ -94,8 +94,9 @@ int ms_header_draw(ms_screen *s, const ms_view_data *d);
  * is clamped and written back. */
 void ms_help_draw(const ms_pane *p, ms_screen *s, ms_rect r, int *scroll);
 /* The status line's hint for a pane: "?:help 1-4:pane <>:sort ...", only
- * the keys that pane takes. */
-void ms_hint_line(const ms_pane *p, bool refreshes, ms_buf *out);
+ * the keys that pane (and a source that refreshes, or holds so many
+ * samples) takes. */
+void ms_hint_line(const ms_pane *p, bool refreshes, size_t samples, ms_buf *out);
 
 /* A pane's one-line reason when its part could not be read (in help.c,
  * with the other texts that explain things to the user). */

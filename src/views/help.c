@@ -35,6 +35,7 @@ static const char *const key_help[] = {
 	"  /  filter by name (empty clears);  Esc  cancels a prompt",
 	"  Enter  open the VMA pane of the selected process;  p  type a PID for it",
 	"  Space  pause / resume the live refresh;  + -  longer / shorter interval",
+	"  [ ]  previous / next sample of a recording;  { }  ten samples back / on",
 	"  ? or F1  this help;  q or F10  quit. No key changes or kills anything.",
 	NULL,
 };
@@ -95,7 +96,7 @@ void ms_help_draw(const ms_pane *p, ms_screen *s, ms_rect r, int *scroll)
 	ms_screen_free(&scratch);
 }
 
-void ms_hint_line(const ms_pane *p, bool refreshes, ms_buf *out)
+void ms_hint_line(const ms_pane *p, bool refreshes, size_t samples, ms_buf *out)
 {
 	ms_buf_reset(out);
 	ms_buf_printf(out, "?:help 1-%zu:pane", ms_pane_count());
@@ -108,6 +109,8 @@ void ms_hint_line(const ms_pane *p, bool refreshes, ms_buf *out)
 	ms_buf_puts(out, " p:pid");
 	if (refreshes)
 		ms_buf_puts(out, " Spc:pause +-:delay");
+	if (samples > 1)
+		ms_buf_puts(out, " []:step");
 	ms_buf_puts(out, " q:quit");
 }
 
