@@ -102,6 +102,12 @@ Test(cli, help_is_the_registry)
 	for (size_t i = 0; ms_views[i]; i++)
 		cr_assert(strstr(out.data, ms_views[i]->summary), "%s", ms_views[i]->name);
 	ms_buf_free(&list);
+	/* It fits an 80-column terminal. */
+	for (const char *p = out.data; *p;) {
+		size_t len = strcspn(p, "\n");
+		cr_assert_leq(len, 80u, "%.*s", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
 }
 
 Test(cli, version)

@@ -8,21 +8,16 @@
 #include "memscope/batch.h"
 #include "memscope/capture.h"
 
-typedef enum ms_mode {
-	MS_MODE_TUI,     /* memscope [-s PATH] [-d SECONDS] */
-	MS_MODE_BATCH,   /* memscope VIEW ... */
-	MS_MODE_CAPTURE, /* memscope capture [-o PATH] */
-	MS_MODE_HELP,
-	MS_MODE_VERSION,
-} ms_mode;
+typedef struct ms_command ms_command;
 
 typedef struct ms_options {
-	ms_mode mode;
+	const ms_command *cmd;  /* what to run: the explorer when no word is given */
+	bool help, version;     /* -h, --version: print and exit */
 	const char *snapshot;   /* -s PATH; NULL for live */
 	const char *proc_root;  /* --proc-root DIR (live, for tests) */
-	double delay;           /* -d SECONDS, TUI refresh (default 2) */
+	double delay;           /* -d SECONDS, explorer refresh (default 2) */
 	bool no_color;          /* --no-color, or NO_COLOR set */
-	ms_batch_opts batch;
+	ms_batch_opts batch;    /* the batch views */
 	ms_capture_opts capture;
 } ms_options;
 
@@ -30,5 +25,8 @@ typedef struct ms_options {
  * (main prints it and exits 2). */
 int ms_options_parse(int argc, char **argv, ms_options *o, ms_error *err);
 void ms_options_usage(FILE *to);
+/* The name of what o runs, for messages: a view's name, "capture", "the
+ * interactive mode". */
+const char *ms_options_what(const ms_options *o);
 
 #endif

@@ -274,7 +274,7 @@ static const ms_report_section report = {
 
 const ms_view_class ms_view_buddy = {
 	.name = "buddy",
-	.summary = "free blocks per zone, order and migrate type, with fragmentation",
+	.summary = "free blocks per zone, order and migrate type",
 	.parts = MS_PART_BUDDY | MS_PART_PAGETYPE,
 	.part = MS_P_BUDDY,
 	.opts = MS_VOPT_KB | MS_VOPT_CSV,

@@ -112,7 +112,7 @@ static const ms_report_section report = {
 
 const ms_view_class ms_view_meminfo = {
 	.name = "meminfo",
-	.summary = "/proc/meminfo, keys and values as the kernel printed them",
+	.summary = "the keys and values of /proc/meminfo",
 	.parts = MS_PART_MEMINFO,
 	.part = MS_P_MEMINFO,
 	.opts = MS_VOPT_KB | MS_VOPT_CSV,

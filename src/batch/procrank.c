@@ -76,7 +76,7 @@ static const ms_report_section report = {
 
 const ms_view_class ms_view_procrank = {
 	.name = "procrank",
-	.summary = "PID, VSS, RSS, PSS, USS and swap of every process, by PSS",
+	.summary = "PSS, USS, RSS, VSS and swap of every process, by PSS",
 	.parts = MS_PART_PROCS,
 	.part = MS_P_PROCS,
 	.table = &ms_procrank_table,

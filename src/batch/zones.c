@@ -77,7 +77,7 @@ static const ms_report_section report = {
 
 const ms_view_class ms_view_zones = {
 	.name = "zones",
-	.summary = "free pages of each zone against its min/low/high watermarks",
+	.summary = "free pages of each zone against its watermarks",
 	.parts = MS_PART_ZONEINFO,
 	.part = MS_P_ZONEINFO,
 	.table = &ms_zone_table,

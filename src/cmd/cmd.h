@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Inside the commands (src/cmd/): what they share. Commands are the top of
+ * the program, beside main(): the only code that prints an error, in one
+ * line "memscope: <what>: <why>" on stderr, and returns an exit status.
+ */
+#ifndef MEMSCOPE_CMD_H
+#define MEMSCOPE_CMD_H
+
+#include "memscope/command.h"
+#include "memscope/source.h"
+
+/* "memscope: <what>: <why>", escaped: messages quote paths and names from
+ * the system. what is left out when why begins with it. */
+void ms_cmd_print_error(const char *what, const ms_error *err, int rc);
+
+/* The source -s and --proc-root name (the live system by default), or
+ * NULL after printing why not. */
+ms_source *ms_cmd_open_source(const ms_options *o);
+
+#endif
