@@ -170,7 +170,8 @@ static bool opens_headless(const char *p, const char *end)
 	for (size_t i = 0; i < MS_ARRAY_LEN(headless_starts); i++)
 		if (ms_oom_starts(p, end, headless_starts[i]))
 			return true;
-	return false;
+	/* The task table's header: "[ pid ]   uid  tgid ..." */
+	return ms_oom_starts(p, end, "[ pid ]") || ms_oom_starts(p, end, "[  pid  ]");
 }
 
 /* After the kill line: a line that is not one of those that follow it

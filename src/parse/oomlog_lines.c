@@ -611,6 +611,20 @@ static const char *name_stop(const char *p, const char *end)
 	return end;
 }
 
+/* RHEL 6 prints the uid before the name: "Killed process 11726, UID 498,
+ * (mysqld)". */
+static void rhel_uid(ms_oom_kill *k, const char *p, const char *end)
+{
+	const char *at = ms_oom_find(p, end, ", UID ");
+	int64_t v;
+
+	if (at && k->uid == MS_NA) {
+		at += strlen(", UID ");
+		if (number(&at, end, &v))
+			k->uid = v;
+	}
+}
+
 int ms_oom_kill_line(ms_oom_parser *ps, const char *p, const char *end)
 {
 	const char *at = ms_oom_find(p, end, "Killed process ");
@@ -632,6 +646,7 @@ int ms_oom_kill_line(ms_oom_parser *ps, const char *p, const char *end)
 	memcpy(k->name, name, sizeof name);
 	k->memcg = memcg;
 	kill_figures(k, p, end, false);
+	rhel_uid(k, at, p);
 	ps->section = SEC_NONE;
 	if (ps->after_kill == 0)
 		ps->after_kill = 1;

@@ -201,7 +201,9 @@ static bool order_entry(const char **p, const char *end, int64_t *count, int64_t
 	    s >= end || *s != '*')
 		return false;
 	s++;
-	if (!ms_oom_kb(&s, end, kb, false) || (s < end && *s != ' '))
+	/* 2.6 logs have glued entries ("1*1024kB0*2048kB"): a digit may
+	 * follow the unit directly. */
+	if (!ms_oom_kb(&s, end, kb, false) || (s < end && *s != ' ' && (*s < '0' || *s > '9')))
 		return false;
 	*count = (int64_t)c;
 	types[0] = '\0';

@@ -58,6 +58,13 @@ bool ms_oom_pid_name(const char **p, const char *end, const char *stop, int64_t 
 
 	if (s >= end || *s < '0' || *s > '9' || !ms_parse_u64(&s, end, &v) || v > INT64_MAX)
 		return false;
+	/* RHEL 6: "Killed process 11726, UID 498, (mysqld) total-vm:..." */
+	if (ms_oom_starts(s, end, ", UID ")) {
+		const char *comma = memchr(s + 6, ',', (size_t)(end - s - 6));
+		if (!comma)
+			return false;
+		s = comma + 1;
+	}
 	ms_skip_space(&s, end);
 	if (s >= end || *s != '(')
 		return false;
@@ -271,7 +278,10 @@ bool ms_oom_next_pair(const char **p, const char *end, const char **key, size_t 
 	*kb = s - num >= 2 && s[-1] == 'B';
 	if (s < end && *s == ',')
 		s++;
-	if (s < end && *s != ' ' && *s != '\t')
+	/* 2.6 logs have glued pairs ("inactive:20184kBpresent:131008kB"):
+	 * after a unit, the next key may follow directly. */
+	bool glued = *kb && s < end && ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'));
+	if (s < end && *s != ' ' && *s != '\t' && !glued)
 		return false;
 	*p = s;
 	return true;
