@@ -308,7 +308,8 @@ int ms_parse_cg_number(const char *buf, size_t len, int64_t *out, ms_error *err)
 /* A limit in bytes: "max" or v1's "no limit" figure give MS_CG_MAX. */
 int ms_parse_cg_limit(const char *buf, size_t len, int64_t *out, ms_error *err);
 /* "key value" lines: memory.stat (v1 and v2), memory.events,
- * memory.events.local, memory.swap.events, v1 memory.oom_control. */
+ * memory.events.local, memory.swap.events, v1 memory.oom_control. out is
+ * emptied first; a file without any line is an error. */
 int ms_parse_cg_keyed(const char *buf, size_t len, ms_kvlist *out, ms_error *err);
 
 /* Everything memscope reads of one memory cgroup. Figures are bytes as the

@@ -112,6 +112,7 @@ int ms_parse_cg_limit(const char *buf, size_t len, int64_t *out, ms_error *err)
 int ms_parse_cg_keyed(const char *buf, size_t len, ms_kvlist *out, ms_error *err)
 {
 	/* The same "key number" lines as /proc/vmstat, same rules. */
+	out->n = 0;
 	int rc = ms_parse_vmstat(buf, len, out, err);
 
 	if (rc == 0 && out->n == 0)
@@ -219,9 +220,7 @@ int ms_memcg_read(ms_memcg *g, const ms_memcg_file *f, const char *buf, size_t l
 		rc = ms_parse_cg_limit(buf, len, figure_at(g, f->offset), err);
 		break;
 	default: {
-		ms_kvlist *l = list_at(g, f->offset);
-		l->n = 0; /* a file read again replaces what it gave before */
-		rc = ms_parse_cg_keyed(buf, len, l, err);
+		rc = ms_parse_cg_keyed(buf, len, list_at(g, f->offset), err);
 		break;
 	}
 	}

@@ -635,6 +635,9 @@ int ms_oom_kill_line(ms_oom_parser *ps, const char *p, const char *end)
 	if (!at || ps->after_kill == 1)
 		return 0;
 	bool memcg = ms_oom_find(p, at, "Memory cgroup out of memory") != NULL;
+	/* memory.oom.group's kills are printed as the victim's was. */
+	if (ps->after_kill == 2 && memcg != rep(ps)->kills[0].memcg)
+		return 0;
 	p = at + strlen("Killed process ");
 	rtrim(p, &end);
 	if (!ms_oom_pid_name(&p, end, name_stop(p, end), &pid, name))

@@ -67,6 +67,14 @@ static bool digits(const char **p, const char *end, int max, int64_t *v)
 	return true;
 }
 
+static bool two_digits(const char **p, const char *end)
+{
+	if (end - *p < 2 || !is_digit((*p)[0]) || !is_digit((*p)[1]))
+		return false;
+	*p += 2;
+	return true;
+}
+
 static bool expect(const char **p, const char *end, char c)
 {
 	if (*p >= end || **p != c)
@@ -301,12 +309,13 @@ static bool iso_date(const char **p, const char *end, bool *dmesg)
 	if (s < end && *s == 'Z')
 		s++;
 	else if (s < end && (*s == '+' || *s == '-')) {
+		/* "+00:00" or "+0000" */
 		s++;
-		if (!digits(&s, end, 2, &v))
+		if (!two_digits(&s, end))
 			return false;
 		if (s < end && *s == ':')
 			s++;
-		if (!digits(&s, end, 2, &v))
+		if (!two_digits(&s, end))
 			return false;
 	}
 	*dmesg = sep == ',';
