@@ -790,3 +790,29 @@ Test(parse_oom, a_copied_report_is_its_own)
 	cr_assert_str_eq(copy.kills[0].name, "oom-victim");
 	ms_oom_report_free(&copy);
 }
+
+/* Rows of a real arm64 5.4 report (a linux-mm message, index file
+ * 11194036687, whose mailer wrapped the longer lines: the trigger line is
+ * rejoined here, the rows are as printed). */
+Test(parse_oom, unreclaimable_slab_rows)
+{
+	parse_str("[330319.766059] systemd invoked oom-killer: gfp_mask=0x40cc0(GFP_KERNEL|__GFP_COMP), "
+		  "order=1, oom_score_adj=0\n"
+		  "[330320.080190] Unreclaimable slab info:\n"
+		  "[330320.083991] Name                      Used          Total\n"
+		  "[330320.090244] bio-3                    560KB        672KB\n"
+		  "[330320.200497] ext4_bio_post_read_ctx         15KB         15KB\n"
+		  "[330320.374394] skbuff_head_cache      79402KB     106265KB\n"
+		  "[330320.623262] kmemleak_object      2449340KB    2449340KB\n"
+		  "[330320.678881] Tasks state (memory values in pages):\n");
+	cr_assert_eq(list.n, 1);
+	const ms_oom_report *r = rep(0);
+	cr_assert(r->truncated);
+	cr_assert_eq(r->trigger.order, 1);
+	cr_assert_eq(r->nslabs, 4);
+	cr_assert_str_eq(r->slabs[1].name, "ext4_bio_post_read_ctx");
+	cr_assert_eq(r->slabs[1].used_kb, 15);
+	cr_assert_eq(r->slabs[2].total_kb, 106265);
+	cr_assert_eq(r->slabs[3].used_kb, 2449340);
+	cr_assert_eq(r->problems, 0);
+}

@@ -6,7 +6,8 @@
  * trigger  2.6.11   "oom-killer: gfp_mask=0xd0"
  *          2.6.19+  "COMM invoked oom-killer: gfp_mask=0x201d2, order=0, oomkilladj=0"
  *          2.6.36+  "... gfp_mask=0x201da, order=0, oom_adj=0, oom_score_adj=0"
- *          4.9+     "... gfp_mask=0x14200ca(GFP_HIGHUSER_MOVABLE), nodemask=(null), order=0, oom_score_adj=0"
+ *          4.9+     "... gfp_mask=0x14200ca(GFP_HIGHUSER_MOVABLE), nodemask=(null),
+ *                   order=0, oom_score_adj=0"
  *          5.x+     "... gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0"
  *          then "COMM cpuset=/ mems_allowed=0" (2.6.3x-4.x) and dump_stack's
  *          "CPU: 1 PID: 136 Comm: app-hog Not tainted 6.1.0-57-arm64 #1 ..."

@@ -20,6 +20,8 @@ static const ms_fuzz_target targets[] = {
 	{ "pid", ms_fuzz_pid },
 	{ "meta", ms_fuzz_meta },
 	{ "tar", ms_fuzz_tar },
+	{ "cgroup", ms_fuzz_cgroup },
+	{ "oom", ms_fuzz_oom },
 };
 
 static const uint8_t *input;

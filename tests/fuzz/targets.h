@@ -62,5 +62,8 @@ int ms_fuzz_rollup(const uint8_t *data, size_t size);
 int ms_fuzz_pid(const uint8_t *data, size_t size);
 int ms_fuzz_meta(const uint8_t *data, size_t size);
 int ms_fuzz_tar(const uint8_t *data, size_t size);
+/* Issue 12: memory cgroups and OOM reports (targets_parse.c). */
+int ms_fuzz_cgroup(const uint8_t *data, size_t size);
+int ms_fuzz_oom(const uint8_t *data, size_t size);
 
 #endif
