@@ -102,6 +102,8 @@ Test(fuzz_regressions, swaps) { replay("swaps", "swaps", ""); }
 Test(fuzz_regressions, zram) { replay("zram", "zram/linux-6.18-x86_64-lz4", ""); }
 Test(fuzz_regressions, categories) { replay("categories", "smaps", ".smaps"); }
 Test(fuzz_regressions, meta) { replay("meta", "snapshots/mem16k", "memscope-snapshot"); }
+Test(fuzz_regressions, cgroup) { replay("cgroup", "cgroup/v1-x86_64-6.18-after-oom", ""); }
+Test(fuzz_regressions, oom) { replay("oom", "oom", ""); }
 
 /* The snapshot target reads archives: besides its reproducers, a tar and
  * a tar.gz of each fixture snapshot, made here. */

@@ -408,5 +408,322 @@ typedef struct ms_zram_comp {
 
 int ms_parse_zram_comp_algorithm(const char *buf, size_t len, ms_zram_comp *out,
 				 ms_error *err);
+/* ==== memory cgroups and OOM reports (issue 12) ========================= */
+
+/* ---- memory cgroups: v2 (unified) and v1 (the memory controller) ------- */
+
+/* A limit that is not set: v2 prints "max"; v1 prints the page counter's
+ * top (9223372036854771712 with 4K pages on 64-bit, 8796093018112 on
+ * 32-bit), and kernels before 3.19 printed 2^63-1 or 2^64-1. */
+#define MS_CG_MAX INT64_MAX
+
+/* One non-negative decimal: memory.current, memory.peak, usage_in_bytes,
+ * failcnt, memory.oom.group, swappiness. Bytes or counts, as printed. */
+int ms_parse_cg_number(const char *buf, size_t len, int64_t *out, ms_error *err);
+/* A limit in bytes: "max" or v1's "no limit" figure give MS_CG_MAX. */
+int ms_parse_cg_limit(const char *buf, size_t len, int64_t *out, ms_error *err);
+/* "key value" lines: memory.stat (v1 and v2), memory.events,
+ * memory.events.local, memory.swap.events, v1 memory.oom_control. out is
+ * emptied first; a file without any line is an error. */
+int ms_parse_cg_keyed(const char *buf, size_t len, ms_kvlist *out, ms_error *err);
+
+/* Everything memscope reads of one memory cgroup. Figures are bytes as the
+ * files print them, MS_NA when the file was not read (or this version has
+ * no such file), MS_CG_MAX for "no limit". v1's memsw counts memory and
+ * swap together; v2's swap counts swap alone: they are kept apart. */
+typedef struct ms_memcg {
+	int version; /* 1 or 2 once a file of one version was read; 0 before */
+	/* v2: memory.current, .peak, .max, .high, .low, .min;
+	 * v1: usage_in_bytes, max_usage_in_bytes, limit_in_bytes, -, -, - */
+	int64_t current, peak, max, high, low, min;
+	int64_t swap_current, swap_peak, swap_max, swap_high; /* v2 memory.swap.* */
+	int64_t zswap_current, zswap_max;                     /* v2 memory.zswap.* */
+	int64_t oom_group;                                    /* v2 memory.oom.group */
+	int64_t failcnt, soft_limit;                          /* v1 */
+	int64_t memsw_usage, memsw_max_usage, memsw_limit, memsw_failcnt; /* v1 */
+	int64_t kmem_usage, kmem_max_usage, kmem_limit, kmem_failcnt;     /* v1 */
+	int64_t swappiness, use_hierarchy;                                /* v1 */
+	ms_kvlist stat;         /* memory.stat as printed (v1 keys include total_*) */
+	ms_kvlist events;       /* v2 memory.events: low high max oom oom_kill ... */
+	ms_kvlist events_local; /* v2 memory.events.local */
+	ms_kvlist swap_events;  /* v2 memory.swap.events: high max fail */
+	ms_kvlist oom_control;  /* v1 memory.oom_control: oom_kill_disable under_oom oom_kill */
+} ms_memcg;
+
+void ms_memcg_init(ms_memcg *g); /* every figure MS_NA, lists empty */
+void ms_memcg_free(ms_memcg *g);
+
+typedef enum ms_cg_kind { MS_CG_NUMBER, MS_CG_LIMIT, MS_CG_KEYED } ms_cg_kind;
+
+/* The files of a memory cgroup, declared once: capture's file list, the
+ * reader and help texts come from this table. memory.pressure (PSI) is
+ * read by the PSI parser, not here. */
+typedef struct ms_memcg_file {
+	const char *name; /* "memory.current" */
+	int version;      /* 1, 2, or 0 for a file both print (memory.stat) */
+	ms_cg_kind kind;
+	size_t offset;    /* of its int64_t or ms_kvlist in ms_memcg */
+	const char *what; /* a few words for help and errors */
+} ms_memcg_file;
+
+extern const ms_memcg_file ms_memcg_files[];
+extern const size_t ms_memcg_nfiles;
+
+/* NULL when memscope does not read a file of that name. */
+const ms_memcg_file *ms_memcg_file_find(const char *name);
+/* Parses buf as file f into g (g->version follows f). */
+int ms_memcg_read(ms_memcg *g, const ms_memcg_file *f, const char *buf, size_t len,
+		  ms_error *err);
+
+/* /proc/PID/cgroup: "ID:CONTROLLERS:PATH" per hierarchy. v2 is
+ * "0::/path"; v1 lines name their controllers ("4:memory:/a",
+ * "2:cpu,cpuacct:/", "1:name=systemd:/"); a hybrid system prints both. */
+typedef struct ms_cgroup_entry {
+	int64_t hierarchy;                        /* 0 for the v2 hierarchy */
+	uint32_t controllers_off, controllers_len; /* into strings; "" for v2 */
+	uint32_t path_off, path_len;              /* into strings */
+	bool deleted; /* the kernel's " (deleted)" after a v2 path, cut off */
+} ms_cgroup_entry;
+
+typedef struct ms_pid_cgroup {
+	size_t n, cap;
+	ms_cgroup_entry *entries;
+	ms_buf strings; /* NUL-separated */
+} ms_pid_cgroup;
+
+/* A line that is not ID:CONTROLLERS:PATH is an error naming it; out then
+ * holds the lines before it. */
+int ms_parse_pid_cgroup(const char *buf, size_t len, ms_pid_cgroup *out, ms_error *err);
+void ms_pid_cgroup_free(ms_pid_cgroup *c);
+const char *ms_pid_cgroup_controllers(const ms_pid_cgroup *c, size_t i);
+const char *ms_pid_cgroup_path(const ms_pid_cgroup *c, size_t i);
+/* The entry whose group holds the process's memory: the v1 line naming
+ * the memory controller where there is one (v1 or hybrid), else the v2
+ * line. Its index, or -1; *version is then 1 or 2. */
+int ms_pid_cgroup_memory(const ms_pid_cgroup *c, int *version);
+
+/* ---- OOM-killer reports in a kernel log -------------------------------- */
+
+/* What the OOM killer prints (mm/oom_kill.c dump_header, dump_tasks,
+ * mm/show_mem.c / mm/page_alloc.c show_free_areas, mm/memcontrol.c
+ * mem_cgroup_print_oom_*), read from any kernel log: dmesg (plain, -r, -x,
+ * -T), /dev/kmsg, syslog and journal files, pstore. Figures are as
+ * printed: kB where the kernel prints kB, pages where it prints pages
+ * (the Mem-Info counters and the task table). MS_NA: not printed. */
+
+#define MS_OOM_NAME 64
+#define MS_OOM_PATH 256
+#define MS_OOM_MAX_LINE 8192      /* longer lines are read cut at this */
+#define MS_OOM_MAX_TASKS 131072   /* task rows kept per report; more are counted */
+#define MS_OOM_MAX_ITEMS 4096     /* zones, buddy lines, nodes, slabs, kills */
+#define MS_OOM_MAX_RESERVE 8
+
+typedef struct ms_oom_trigger {
+	char comm[MS_OOM_NAME]; /* "COMM invoked oom-killer"; "" when not printed */
+	int64_t pid, cpu;       /* "CPU: 1 PID: 136 Comm:" or 2.6's "Pid: 136, comm:" */
+	int64_t gfp_mask;       /* gfp_mask=0xcc0; MS_NA when not printed */
+	char gfp_flags[128];    /* "GFP_HIGHUSER_MOVABLE|__GFP_COMP" (4.10+) */
+	int64_t order;          /* MS_NA before 2.6.19 */
+	int64_t oom_score_adj;  /* of the allocating task (2.6.36+) */
+	int64_t oom_adj;        /* 2.6's "oomkilladj=" / "oom_adj=" */
+	char nodemask[64];      /* "(null)", "0-1" */
+	char constraint[32];    /* "CONSTRAINT_MEMCG", from the oom-kill: line (4.19+) */
+	char cpuset[MS_OOM_PATH];
+	char mems_allowed[64];
+	char memcg[MS_OOM_PATH];      /* the group whose limit was hit; "" for a global OOM */
+	char task_memcg[MS_OOM_PATH]; /* the victim's group */
+	bool global_oom;              /* "global_oom" in the oom-kill: line */
+	char kernel[64];              /* release from the CPU: line, "6.1.0-57-arm64" */
+	char hardware[128];           /* "Hardware name: ..." */
+} ms_oom_trigger;
+
+/* "Killed process 136 (app-hog) total-vm:50036kB, anon-rss:48776kB, ..." */
+typedef struct ms_oom_kill {
+	int64_t pid;
+	char name[MS_OOM_NAME];
+	int64_t total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, pgtables_kb;
+	int64_t uid, oom_score_adj;
+	bool memcg; /* "Memory cgroup out of memory: Killed process" */
+	/* "oom_reaper: reaped process N (x), now anon-rss:0kB, ...": what the
+	 * reaper left; MS_NA when it did not report. */
+	int64_t reaped_anon_rss_kb, reaped_file_rss_kb, reaped_shmem_rss_kb;
+} ms_oom_kill;
+
+/* The task table. Columns changed over versions (cpu, oom_adj, nr_ptes,
+ * nr_pmds, pgtables_bytes, rss_anon/rss_file/rss_shmem): the header says
+ * which are printed; the others are MS_NA. Memory figures are pages,
+ * pgtables_bytes bytes. */
+enum ms_oom_col {
+	MS_OOM_COL_UID, MS_OOM_COL_TGID, MS_OOM_COL_TOTAL_VM, MS_OOM_COL_RSS,
+	MS_OOM_COL_RSS_ANON, MS_OOM_COL_RSS_FILE, MS_OOM_COL_RSS_SHMEM,
+	MS_OOM_COL_PGTABLES_BYTES, MS_OOM_COL_NR_PTES, MS_OOM_COL_NR_PMDS,
+	MS_OOM_COL_SWAPENTS, MS_OOM_COL_CPU, MS_OOM_COL_OOM_ADJ, MS_OOM_COL_OOM_SCORE_ADJ,
+	MS_OOM_NCOLS
+};
+
+typedef struct ms_oom_task {
+	int64_t pid;
+	int64_t col[MS_OOM_NCOLS]; /* by enum ms_oom_col */
+	char name[MS_OOM_NAME];
+} ms_oom_task;
+
+/* "Node 0 DMA free:1768kB boost:0kB min:1924kB ... managed:235688kB ..." */
+typedef struct ms_oom_zone {
+	int node;          /* 0 when the kernel printed no "Node N" (no NUMA) */
+	bool node_printed;
+	char zone[MS_ZONE_NAME];
+	int64_t free_kb, min_kb, low_kb, high_kb, present_kb, managed_kb;
+	int all_unreclaimable; /* "all_unreclaimable? yes": 1, no: 0, not printed: -1 */
+	int nreserve;          /* lowmem_reserve[] (pages), 2.6.11's protections[] */
+	int64_t lowmem_reserve[MS_OOM_MAX_RESERVE];
+	ms_kvlist stats;       /* every key:value of the line, kB flagged */
+} ms_oom_zone;
+
+/* "Node 0 DMA: 0*4kB 1*8kB (M) 2*16kB (UE) ... = 1768kB" */
+#define MS_OOM_TYPES 12
+typedef struct ms_oom_buddy {
+	int node;
+	bool node_printed;
+	char zone[MS_ZONE_NAME];
+	int norders;
+	int64_t free[MS_MAX_ORDERS];             /* blocks of each order */
+	char types[MS_MAX_ORDERS][MS_OOM_TYPES]; /* migrate letters, "UME"; "" none */
+	int64_t page_kb;  /* the block size of order 0: the page size in kB */
+	int64_t total_kb; /* "= 1768kB"; MS_NA when the line was cut short */
+	bool empty;       /* 2.6's "HighMem: empty" */
+} ms_oom_buddy;
+
+/* 4.8+: "Node 0 active_anon:1440kB inactive_anon:... all_unreclaimable? yes" */
+typedef struct ms_oom_node {
+	int node;
+	int all_unreclaimable;
+	ms_kvlist stats; /* kB flagged */
+} ms_oom_node;
+
+/* "Node 0 hugepages_total=0 hugepages_free=0 hugepages_surp=0 hugepages_size=2048kB" */
+typedef struct ms_oom_hugepages {
+	int node;
+	int64_t total, free, surp, size_kb;
+} ms_oom_hugepages;
+
+/* "Unreclaimable slab info:" rows (4.15+): "kmalloc-4k  1234KB  5678KB" */
+typedef struct ms_oom_slab {
+	char name[MS_OOM_NAME];
+	int64_t used_kb, total_kb;
+} ms_oom_slab;
+
+/* A memcg OOM's "memory: usage 65536kB, limit 65536kB, failcnt 38"; also
+ * "memory+swap:", "swap:", "kmem:". */
+typedef struct ms_oom_memcg_usage {
+	char name[16];
+	int64_t usage_kb, limit_kb, failcnt;
+} ms_oom_memcg_usage;
+
+/* How a report ended. */
+enum ms_oom_end {
+	MS_OOM_END_KILL,  /* the kill line (and what follows it) was read */
+	MS_OOM_END_NEXT,  /* another report began before a kill line */
+	MS_OOM_END_LOG,   /* the log ended first: the report is cut short */
+	MS_OOM_END_PANIC, /* "Kernel panic - not syncing: Out of memory..." */
+};
+
+typedef struct ms_oom_report {
+	unsigned first_line, last_line; /* in the log, 1-based */
+	int64_t time_us;     /* [seconds.micro] or kmsg time of the first line; MS_NA */
+	char wall_time[40];  /* syslog, journal or dmesg -T time of the first line, as printed */
+	bool headless;       /* no trigger line (rate-limited, or before the log) */
+	enum ms_oom_end end;
+	bool truncated;      /* end is MS_OOM_END_LOG or _NEXT: parts may be missing */
+	ms_oom_trigger trigger;
+	bool meminfo_printed; /* a "Mem-Info:" block (global OOMs; not memcg ones) */
+	ms_kvlist meminfo;    /* its counters, pages: active_anon, free, free_pcp ... */
+	ms_kvlist summary;    /* show_mem lines, blanks as '_': pages_RAM, Free_swap (kB) */
+	size_t nnodes, nodes_cap;
+	ms_oom_node *nodes;
+	size_t nzones, zones_cap;
+	ms_oom_zone *zones;
+	size_t nbuddy, buddy_cap;
+	ms_oom_buddy *buddy;
+	size_t nhuge, huge_cap;
+	ms_oom_hugepages *huge;
+	size_t nslabs, slabs_cap;
+	ms_oom_slab *slabs;
+	int nusage;
+	ms_oom_memcg_usage usage[6];
+	char memcg_stat_path[MS_OOM_PATH]; /* "Memory cgroup stats for PATH" (the first) */
+	ms_kvlist memcg_stat;               /* its lines: bytes (v2), kB flagged (old v1) */
+	bool tasks_printed;
+	uint32_t task_cols;  /* bit (1u << enum ms_oom_col) per printed column */
+	size_t ntasks, tasks_cap;
+	ms_oom_task *tasks;
+	int64_t tasks_dropped; /* rows over MS_OOM_MAX_TASKS */
+	/* 2.6.24-5.0: "Out of memory: Kill process N (x) score S or sacrifice child" */
+	int64_t chosen_pid, chosen_score;
+	char chosen_name[MS_OOM_NAME];
+	size_t nkills, kills_cap;
+	ms_oom_kill *kills; /* kills[0] is the victim; more for memory.oom.group */
+	/* Lines that looked like part of the report but did not parse. */
+	unsigned problems;
+	ms_error problem; /* the first of them */
+} ms_oom_report;
+
+void ms_oom_report_init(ms_oom_report *r);
+void ms_oom_report_free(ms_oom_report *r);
+/* A deep copy (dst is overwritten, not freed first). 0 or -ENOMEM. */
+int ms_oom_report_copy(ms_oom_report *dst, const ms_oom_report *src);
+/* kills[0], or NULL when the report has no kill line. */
+const ms_oom_kill *ms_oom_report_victim(const ms_oom_report *r);
+
+/* Called with each report once it is complete, in log order. The report
+ * belongs to the parser and is reused after the call: copy what is kept.
+ * Returns 0, or a negative errno to stop the reading. */
+typedef int (*ms_oom_fn)(void *ctx, const ms_oom_report *r);
+
+/* An incremental reader: fed lines (ms_oom_parser_line) or chunks of any
+ * size (ms_oom_parser_feed), it holds one report and one line at most, so
+ * a log of any size is read in fixed memory. Lines of other subsystems
+ * between a report's lines are read past. Malformed report lines are
+ * counted in the report (problems), never fatal: only ENOMEM and the
+ * callback's errors stop it. */
+typedef struct ms_oom_parser {
+	ms_oom_report cur;
+	bool open;        /* cur holds a report being read */
+	int section;      /* internal: which block of the report is being read */
+	int after_kill;   /* internal: the kill line was read; 2 after oom.group */
+	int ncols;        /* internal: the task table's columns */
+	signed char cols[24];
+	unsigned lineno;
+	size_t nreports;
+	ms_oom_fn fn;
+	void *ctx;
+	int status;       /* first error, sticky */
+	ms_error *err;
+	char line[MS_OOM_MAX_LINE]; /* the partial line of ms_oom_parser_feed */
+	size_t line_len;
+	bool line_cut;    /* the line in line[] is longer than it: the rest is dropped */
+} ms_oom_parser;
+
+void ms_oom_parser_init(ms_oom_parser *p, ms_oom_fn fn, void *ctx, ms_error *err);
+int ms_oom_parser_line(ms_oom_parser *p, const char *line, size_t len);
+int ms_oom_parser_feed(ms_oom_parser *p, const char *data, size_t len);
+/* Ends the log: a report still open is handed over, cut short. */
+int ms_oom_parser_finish(ms_oom_parser *p);
+void ms_oom_parser_free(ms_oom_parser *p);
+/* Bytes the parser holds on the heap now (its report's arrays). */
+size_t ms_oom_parser_footprint(const ms_oom_parser *p);
+
+/* Whole-buffer form: every report of buf through fn; *count (may be NULL)
+ * how many. A log without any report is not an error: *count is 0. */
+int ms_parse_oom_log(const char *buf, size_t len, ms_oom_fn fn, void *ctx, size_t *count,
+		     ms_error *err);
+
+/* A list of copies, for callers that keep every report of a small log. */
+typedef struct ms_oom_list {
+	size_t n, cap;
+	ms_oom_report *items;
+} ms_oom_list;
+
+int ms_oom_list_add(void *list, const ms_oom_report *r); /* an ms_oom_fn */
+void ms_oom_list_free(ms_oom_list *l);
 
 #endif

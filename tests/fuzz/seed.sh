@@ -58,6 +58,12 @@ mapfile -t files < <(find "$fixtures/status" "$fixtures/stat" -type f; \
 add pid "${files[@]}"
 mapfile -t files < <(find_named memscope-snapshot version)
 add meta "${files[@]}"
+# Issue 12: cgroup files and /proc/PID/cgroup; kernel logs with OOM reports.
+mapfile -t files < <(find "$fixtures/cgroup" -type f; find_named cgroup | head -n 20; \
+		     [ -d "$corpus" ] && find "$corpus" -path '*sys/fs/cgroup/app/memory.*' -type f)
+add cgroup "${files[@]}"
+mapfile -t files < <(find "$fixtures/oom" -type f; find_named dmesg kmsg dmesg-raw)
+add oom "${files[@]}"
 
 # Issue 13: mounts, sysvipc/shm, swaps, zram's files, and smaps for the
 # categories target.

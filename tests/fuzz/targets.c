@@ -25,6 +25,8 @@ static const ms_fuzz_target targets[] = {
 	{ "swaps", ms_fuzz_swaps },
 	{ "zram", ms_fuzz_zram },
 	{ "categories", ms_fuzz_categories },
+	{ "cgroup", ms_fuzz_cgroup },
+	{ "oom", ms_fuzz_oom },
 };
 
 static const uint8_t *input;

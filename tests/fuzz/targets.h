@@ -68,5 +68,8 @@ int ms_fuzz_sysvipc(const uint8_t *data, size_t size);
 int ms_fuzz_swaps(const uint8_t *data, size_t size);
 int ms_fuzz_zram(const uint8_t *data, size_t size);
 int ms_fuzz_categories(const uint8_t *data, size_t size);
+/* Issue 12: memory cgroups and OOM reports (targets_parse.c). */
+int ms_fuzz_cgroup(const uint8_t *data, size_t size);
+int ms_fuzz_oom(const uint8_t *data, size_t size);
 
 #endif

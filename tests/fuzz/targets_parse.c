@@ -388,3 +388,271 @@ int ms_fuzz_meta(const uint8_t *data, size_t size)
 	FUZZ_CHECK(rc != 0 || release[0] != '\0');
 	return 0;
 }
+
+/* ---- memory cgroups and OOM reports (issue 12) ----------------------------- */
+
+static void check_pid_cgroup(const ms_pid_cgroup *c)
+{
+	int version = 0;
+
+	FUZZ_CHECK(c->n <= c->cap);
+	for (size_t i = 0; i < c->n; i++) {
+		const ms_cgroup_entry *e = &c->entries[i];
+		FUZZ_CHECK((size_t)e->path_off + e->path_len < c->strings.len);
+		FUZZ_CHECK((size_t)e->controllers_off + e->controllers_len < c->strings.len);
+		FUZZ_CHECK(strlen(ms_pid_cgroup_path(c, i)) == e->path_len);
+		FUZZ_CHECK(strlen(ms_pid_cgroup_controllers(c, i)) == e->controllers_len);
+		FUZZ_CHECK(e->path_len > 0 && ms_pid_cgroup_path(c, i)[0] == '/');
+		FUZZ_CHECK(e->hierarchy >= 0);
+	}
+	int i = ms_pid_cgroup_memory(c, &version);
+	FUZZ_CHECK(i >= -1 && i < (int)c->n);
+	FUZZ_CHECK(i < 0 || version == 1 || version == 2);
+}
+
+/* Every file of a memory cgroup read from the input, one kind at a time. */
+int ms_fuzz_cgroup(const uint8_t *data, size_t size)
+{
+	ms_memcg g;
+	ms_pid_cgroup pc = { 0 };
+	ms_error err;
+	int64_t v = 0;
+	int rc;
+
+	rc = ms_parse_cg_number(as_text(data), size, &v, &err);
+	ms_fuzz_check_result(rc, &err);
+	FUZZ_CHECK(rc != 0 || v >= 0);
+	rc = ms_parse_cg_limit(as_text(data), size, &v, &err);
+	ms_fuzz_check_result(rc, &err);
+	FUZZ_CHECK(rc != 0 || v >= 0);
+	rc = ms_parse_pid_cgroup(as_text(data), size, &pc, &err);
+	ms_fuzz_check_result(rc, &err);
+	check_pid_cgroup(&pc);
+	ms_pid_cgroup_free(&pc);
+	ms_memcg_init(&g);
+	for (size_t i = 0; i < ms_memcg_nfiles; i++) {
+		rc = ms_memcg_read(&g, &ms_memcg_files[i], as_text(data), size, &err);
+		ms_fuzz_check_result(rc, &err);
+	}
+	FUZZ_CHECK(g.version >= 0 && g.version <= 2);
+	check_kvlist(&g.stat);
+	check_kvlist(&g.events);
+	check_kvlist(&g.oom_control);
+	ms_memcg_free(&g);
+	return 0;
+}
+
+/* Every field of a report as text, so that two readings can be compared
+ * whole. */
+static void digest_kv(ms_buf *b, const ms_kvlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		ms_buf_printf(b, " %s=%lld%s", l->items[i].key, (long long)l->items[i].value,
+			      l->items[i].kb ? "kB" : "");
+	ms_buf_putc(b, '\n');
+}
+
+static void digest_trigger(ms_buf *b, const ms_oom_trigger *t)
+{
+	ms_buf_printf(b, "%s|%lld|%lld|%lld|%s|%lld|%lld|%lld|%s|%s|%s|%s|%s|%s|%d|%s|%s\n",
+		      t->comm, (long long)t->pid, (long long)t->cpu, (long long)t->gfp_mask,
+		      t->gfp_flags, (long long)t->order, (long long)t->oom_score_adj,
+		      (long long)t->oom_adj, t->nodemask, t->constraint, t->cpuset,
+		      t->mems_allowed, t->memcg, t->task_memcg, t->global_oom, t->kernel,
+		      t->hardware);
+}
+
+static void digest_mem(ms_buf *b, const ms_oom_report *r)
+{
+	digest_kv(b, &r->meminfo);
+	digest_kv(b, &r->summary);
+	for (size_t i = 0; i < r->nnodes; i++) {
+		ms_buf_printf(b, "node %d %d", r->nodes[i].node, r->nodes[i].all_unreclaimable);
+		digest_kv(b, &r->nodes[i].stats);
+	}
+	for (size_t i = 0; i < r->nzones; i++) {
+		const ms_oom_zone *z = &r->zones[i];
+		ms_buf_printf(b, "zone %d %d %s %d %d", z->node, z->node_printed, z->zone,
+			      z->all_unreclaimable, z->nreserve);
+		for (int k = 0; k < z->nreserve; k++)
+			ms_buf_printf(b, " %lld", (long long)z->lowmem_reserve[k]);
+		digest_kv(b, &z->stats);
+	}
+	for (size_t i = 0; i < r->nbuddy; i++) {
+		const ms_oom_buddy *z = &r->buddy[i];
+		ms_buf_printf(b, "buddy %d %s %lld %lld %d:", z->node, z->zone,
+			      (long long)z->page_kb, (long long)z->total_kb, z->empty);
+		for (int k = 0; k < z->norders; k++)
+			ms_buf_printf(b, " %lld(%s)", (long long)z->free[k], z->types[k]);
+		ms_buf_putc(b, '\n');
+	}
+	for (size_t i = 0; i < r->nhuge; i++)
+		ms_buf_printf(b, "huge %d %lld %lld %lld %lld\n", r->huge[i].node,
+			      (long long)r->huge[i].total, (long long)r->huge[i].free,
+			      (long long)r->huge[i].surp, (long long)r->huge[i].size_kb);
+	for (size_t i = 0; i < r->nslabs; i++)
+		ms_buf_printf(b, "slab %s %lld %lld\n", r->slabs[i].name,
+			      (long long)r->slabs[i].used_kb, (long long)r->slabs[i].total_kb);
+}
+
+static void digest_procs(ms_buf *b, const ms_oom_report *r)
+{
+	for (int i = 0; i < r->nusage; i++)
+		ms_buf_printf(b, "usage %s %lld %lld %lld\n", r->usage[i].name,
+			      (long long)r->usage[i].usage_kb, (long long)r->usage[i].limit_kb,
+			      (long long)r->usage[i].failcnt);
+	ms_buf_printf(b, "memcg %s", r->memcg_stat_path);
+	digest_kv(b, &r->memcg_stat);
+	ms_buf_printf(b, "tasks %d %x %lld\n", r->tasks_printed, r->task_cols,
+		      (long long)r->tasks_dropped);
+	for (size_t i = 0; i < r->ntasks; i++) {
+		ms_buf_printf(b, "[%lld]", (long long)r->tasks[i].pid);
+		for (int c = 0; c < MS_OOM_NCOLS; c++)
+			ms_buf_printf(b, " %lld", (long long)r->tasks[i].col[c]);
+		ms_buf_printf(b, " %s\n", r->tasks[i].name);
+	}
+	ms_buf_printf(b, "chosen %lld %lld %s\n", (long long)r->chosen_pid,
+		      (long long)r->chosen_score, r->chosen_name);
+	for (size_t i = 0; i < r->nkills; i++) {
+		const ms_oom_kill *k = &r->kills[i];
+		ms_buf_printf(b, "kill %lld %s %lld %lld %lld %lld %lld %lld %lld %d %lld %lld %lld\n",
+			      (long long)k->pid, k->name, (long long)k->total_vm_kb,
+			      (long long)k->anon_rss_kb, (long long)k->file_rss_kb,
+			      (long long)k->shmem_rss_kb, (long long)k->pgtables_kb,
+			      (long long)k->uid, (long long)k->oom_score_adj, k->memcg,
+			      (long long)k->reaped_anon_rss_kb, (long long)k->reaped_file_rss_kb,
+			      (long long)k->reaped_shmem_rss_kb);
+	}
+}
+
+static void digest_report(ms_buf *b, const ms_oom_report *r)
+{
+	ms_buf_printf(b, "report %u-%u %lld %s %d %d %d %d %u %u %s\n", r->first_line,
+		      r->last_line, (long long)r->time_us, r->wall_time, r->headless, r->end,
+		      r->truncated, r->meminfo_printed, r->problems, r->problem.line,
+		      r->problem.msg);
+	digest_trigger(b, &r->trigger);
+	digest_mem(b, r);
+	digest_procs(b, r);
+}
+
+static void check_oom_names(const ms_oom_report *r)
+{
+	const ms_oom_trigger *t = &r->trigger;
+
+	CHECK_FIELD(r->wall_time);
+	CHECK_FIELD(t->comm);
+	CHECK_FIELD(t->gfp_flags);
+	CHECK_FIELD(t->nodemask);
+	CHECK_FIELD(t->constraint);
+	CHECK_FIELD(t->cpuset);
+	CHECK_FIELD(t->mems_allowed);
+	CHECK_FIELD(t->memcg);
+	CHECK_FIELD(t->task_memcg);
+	CHECK_FIELD(t->kernel);
+	CHECK_FIELD(t->hardware);
+	CHECK_FIELD(r->memcg_stat_path);
+	CHECK_FIELD(r->chosen_name);
+	for (size_t i = 0; i < r->ntasks; i++)
+		CHECK_FIELD(r->tasks[i].name);
+	for (size_t i = 0; i < r->nkills; i++)
+		CHECK_FIELD(r->kills[i].name);
+	for (size_t i = 0; i < r->nslabs; i++)
+		CHECK_FIELD(r->slabs[i].name);
+	for (int i = 0; i < r->nusage; i++)
+		CHECK_FIELD(r->usage[i].name);
+}
+
+static void check_oom_counts(const ms_oom_report *r)
+{
+	FUZZ_CHECK(r->nnodes <= r->nodes_cap && r->nzones <= r->zones_cap);
+	FUZZ_CHECK(r->nbuddy <= r->buddy_cap && r->nhuge <= r->huge_cap);
+	FUZZ_CHECK(r->nslabs <= r->slabs_cap && r->nkills <= r->kills_cap);
+	FUZZ_CHECK(r->ntasks <= r->tasks_cap && r->ntasks <= MS_OOM_MAX_TASKS);
+	FUZZ_CHECK(r->nzones <= MS_OOM_MAX_ITEMS && r->nbuddy <= MS_OOM_MAX_ITEMS);
+	FUZZ_CHECK(r->nusage >= 0 && r->nusage <= (int)MS_ARRAY_LEN(r->usage));
+	FUZZ_CHECK(r->tasks_dropped >= 0);
+	FUZZ_CHECK(r->first_line >= 1 && r->first_line <= r->last_line);
+	FUZZ_CHECK(r->truncated == (r->end == MS_OOM_END_LOG || r->end == MS_OOM_END_NEXT));
+	FUZZ_CHECK(r->end != MS_OOM_END_KILL || r->nkills > 0);
+	FUZZ_CHECK(r->problems == 0 || (r->problem.msg[0] && r->problem.code == EINVAL));
+	for (size_t i = 0; i < r->nzones; i++) {
+		FUZZ_CHECK(r->zones[i].nreserve >= 0 && r->zones[i].nreserve <= MS_OOM_MAX_RESERVE);
+		check_kvlist(&r->zones[i].stats);
+	}
+	for (size_t i = 0; i < r->nbuddy; i++)
+		FUZZ_CHECK(r->buddy[i].norders >= 0 && r->buddy[i].norders <= MS_MAX_ORDERS);
+	check_kvlist(&r->meminfo);
+	check_kvlist(&r->summary);
+	check_kvlist(&r->memcg_stat);
+}
+
+/* Checks a report and adds its digest, and its copy's, to the buffer. */
+static int oom_collect(void *ctx, const ms_oom_report *r)
+{
+	ms_buf *b = ctx;
+	ms_oom_report copy;
+	size_t start = b->len;
+
+	check_oom_counts(r);
+	check_oom_names(r);
+	digest_report(b, r);
+	/* A copy reads the same. */
+	if (ms_oom_report_copy(&copy, r) == 0) {
+		ms_buf d = MS_BUF_INIT;
+		digest_report(&d, &copy);
+		FUZZ_CHECK(d.len == b->len - start && memcmp(d.data, b->data + start, d.len) == 0);
+		ms_buf_free(&d);
+		ms_oom_report_free(&copy);
+	}
+	return 0;
+}
+
+/* The input fed in chunks of varied sizes, as a log is read from a pipe. */
+static int oom_in_chunks(const uint8_t *data, size_t size, ms_buf *out, size_t *count,
+			 ms_error *err)
+{
+	ms_oom_parser *p = malloc(sizeof *p);
+	uint32_t state = (uint32_t)size ^ 0x9e3779b9u;
+	size_t off = 0;
+	int rc = 0;
+
+	FUZZ_CHECK(p != NULL);
+	ms_oom_parser_init(p, oom_collect, out, err);
+	while (rc == 0 && off < size) {
+		/* mostly short chunks, sometimes one far longer than a line */
+		size_t n = next_chunk(&state);
+		if (n % 13 == 0)
+			n *= 400;
+		if (n > size - off)
+			n = size - off;
+		rc = ms_oom_parser_feed(p, as_text(data) + off, n);
+		off += n;
+	}
+	if (rc == 0)
+		rc = ms_oom_parser_finish(p);
+	FUZZ_CHECK(ms_oom_parser_footprint(p) < ((size_t)64 << 20));
+	*count = p->nreports;
+	ms_oom_parser_free(p);
+	free(p);
+	return rc;
+}
+
+int ms_fuzz_oom(const uint8_t *data, size_t size)
+{
+	ms_buf whole = MS_BUF_INIT, chunked = MS_BUF_INIT;
+	ms_error werr, cerr;
+	size_t wn = 0, cn = 0;
+	int wrc = ms_parse_oom_log(as_text(data), size, oom_collect, &whole, &wn, &werr);
+	int crc = oom_in_chunks(data, size, &chunked, &cn, &cerr);
+
+	FUZZ_CHECK(wrc == 0 || wrc == -ENOMEM);
+	ms_fuzz_check_result(wrc, &werr);
+	/* Lines or chunks of any size: the same reports, field by field. */
+	FUZZ_CHECK(wrc == crc && wn == cn);
+	FUZZ_CHECK(whole.len == chunked.len &&
+		   (whole.len == 0 || memcmp(whole.data, chunked.data, whole.len) == 0));
+	ms_buf_free(&whole);
+	ms_buf_free(&chunked);
+	return 0;
+}
