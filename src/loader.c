@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "memscope/loader.h"
@@ -23,6 +24,7 @@ struct ms_loader {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
+	pthread_cond_t done; /* a read ended */
 	int pipe[2]; /* [0] polled by the explorer, [1] written by the thread */
 
 	/* Under the lock. */
@@ -97,6 +99,7 @@ static void destroy(ms_loader *l)
 	close(l->pipe[0]);
 	close(l->pipe[1]);
 	pthread_cond_destroy(&l->wake);
+	pthread_cond_destroy(&l->done);
 	pthread_mutex_destroy(&l->lock);
 	free(l);
 }
@@ -109,6 +112,7 @@ static void post(ms_loader *l, ms_load_result *res)
 	l->result = *res;
 	l->has_result = true;
 	l->busy = false;
+	pthread_cond_broadcast(&l->done);
 	/* A full pipe already says "a result is waiting". */
 	ssize_t w = write(l->pipe[1], "", 1);
 	(void)w;
@@ -169,12 +173,14 @@ ms_loader *ms_loader_start(ms_source *src, ms_error *err)
 	l->src = src;
 	pthread_mutex_init(&l->lock, NULL);
 	pthread_cond_init(&l->wake, NULL);
+	pthread_cond_init(&l->done, NULL);
 	rc = pthread_create(&l->thread, NULL, run, l);
 	if (rc != 0) {
 		l->src = NULL;
 		close(l->pipe[0]);
 		close(l->pipe[1]);
 		pthread_cond_destroy(&l->wake);
+		pthread_cond_destroy(&l->done);
 		pthread_mutex_destroy(&l->lock);
 		free(l);
 		ms_error_set(err, rc, 0, "loader: cannot start a thread: %s", strerror(rc));
@@ -226,15 +232,33 @@ bool ms_loader_take(ms_loader *l, ms_load_result *out)
 	return has;
 }
 
+/* A read of the running system ends within a second; one that does not
+ * (a hung FIFO, a dead link) is not waited for longer. */
+#define STOP_GRACE_NS 1000000000L
+
+static void wait_a_little(ms_loader *l)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += STOP_GRACE_NS % 1000000000L;
+	until.tv_sec += STOP_GRACE_NS / 1000000000L + until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	while (l->busy && pthread_cond_timedwait(&l->done, &l->lock, &until) == 0)
+		;
+}
+
 void ms_loader_stop(ms_loader *l)
 {
 	if (!l)
 		return;
 	pthread_mutex_lock(&l->lock);
 	l->stopping = true;
+	l->has_request = false;
+	pthread_cond_signal(&l->wake);
+	wait_a_little(l);
 	bool busy = l->busy;
 	pthread_t thread = l->thread;
-	pthread_cond_signal(&l->wake);
 	pthread_mutex_unlock(&l->lock);
 	/* l is the thread's from here on. */
 	if (busy)

@@ -55,9 +55,10 @@ void ms_loader_request(ms_loader *l, const ms_load_request *rq);
 bool ms_loader_take(ms_loader *l, ms_load_result *out);
 void ms_load_result_free(ms_load_result *r);
 
-/* Stops the thread and closes the source. A read under way is not
- * waited for: the thread is left to finish it on its own and then frees
- * everything, so that quitting never hangs on a slow source. */
+/* Stops the thread and closes the source. A read under way is waited for
+ * a second at most: after that the thread is left to finish it on its
+ * own and then frees everything, so that quitting never hangs on a slow
+ * source. */
 void ms_loader_stop(ms_loader *l);
 
 #endif
