@@ -293,4 +293,179 @@ int ms_parse_users(const char *buf, size_t len, ms_kvlist *out, ms_error *err);
 /* "Linux version 4.1.25 (...) ..." -> "4.1.25". */
 int ms_parse_version(const char *buf, size_t len, char *release, size_t cap);
 
+/* ==== Where did the RAM go (issue 10): iomem, vmallocinfo, device tree,
+ * CMA, DMA-BUF, PSI, memblock. Same rules as above; the helpers after each
+ * parser are pure functions over its result, for the accounting. ======== */
+
+/* ---- /proc/iomem (kernel/resource.c r_show) ----------------------------- */
+
+enum ms_iomem_kind {
+	MS_IOMEM_OTHER,
+	MS_IOMEM_SYSTEM_RAM,    /* "System RAM" */
+	MS_IOMEM_KERNEL_CODE,   /* "Kernel code", "Kernel text" (2.6 and before) */
+	MS_IOMEM_KERNEL_RODATA, /* "Kernel rodata" (x86) */
+	MS_IOMEM_KERNEL_DATA,   /* "Kernel data" */
+	MS_IOMEM_KERNEL_BSS,    /* "Kernel bss" */
+	MS_IOMEM_RESERVED,      /* "reserved" (memblock, arm64) or "Reserved" (e820) */
+	MS_IOMEM_CRASH_KERNEL,  /* "Crash kernel" */
+};
+
+typedef struct ms_iomem_res {
+	uint64_t start, end; /* inclusive, as printed; both 0 when hidden */
+	int32_t parent;      /* index of the enclosing resource, -1 at top level */
+	int32_t next;        /* index of the next sibling, -1 after the last */
+	uint16_t depth;      /* indentation / 2 (the kernel prints at most 5) */
+	uint8_t kind;        /* enum ms_iomem_kind */
+	uint32_t line;       /* input line, for messages */
+	uint32_t name_off, name_len; /* into ms_iomem.names */
+} ms_iomem_res;
+
+typedef struct ms_iomem {
+	size_t n, cap;
+	ms_iomem_res *res; /* in file order: each resource before its children */
+	ms_buf names;      /* raw names, NUL-separated */
+	/* Every address printed as 0: the reader lacked CAP_SYS_ADMIN. The
+	 * tree and names are real, the addresses and sizes are unknown. */
+	bool hidden;
+} ms_iomem;
+
+/* A tree from the indentation; 32- and 64-bit addresses; names with
+ * spaces and colons. A malformed line, an indentation that skips a level,
+ * an inverted range, a child outside its parent or overlapping siblings
+ * are errors naming the line, and out is emptied (a file the kernel did
+ * not print is not shown as if it were). */
+int ms_parse_iomem(const char *buf, size_t len, ms_iomem *out, ms_error *err);
+void ms_iomem_free(ms_iomem *io);
+const char *ms_iomem_name(const ms_iomem *io, size_t i);
+/* end - start + 1; MS_NA when hidden (or the whole 64-bit space). */
+int64_t ms_iomem_bytes(const ms_iomem *io, size_t i);
+/* Sum of the "System RAM" ranges that are not inside another one (a
+ * nested System RAM is not counted twice); MS_NA when hidden. The JSON
+ * system_ram_kb is this / 1024. */
+int64_t ms_iomem_system_ram_bytes(const ms_iomem *io);
+/* Index of the first child of i, or -1. */
+int32_t ms_iomem_first_child(const ms_iomem *io, size_t i);
+/* The next resource of that kind at index >= from, or -1. */
+int32_t ms_iomem_find(const ms_iomem *io, enum ms_iomem_kind kind, size_t from);
+/* Sum of the direct children of i that are of that kind (e.g. "reserved"
+ * inside a System RAM bank); MS_NA when hidden. */
+int64_t ms_iomem_children_bytes(const ms_iomem *io, size_t i, enum ms_iomem_kind kind);
+
+/* The kernel image's parts, as indexes (-1 when not printed). */
+typedef struct ms_iomem_kernel {
+	int32_t code, rodata, data, bss;
+} ms_iomem_kernel;
+
+void ms_iomem_kernel_image(const ms_iomem *io, ms_iomem_kernel *out);
+
+/* ---- /proc/vmallocinfo (mm/vmalloc.c s_show / vmalloc_info_show) ------- */
+
+/* The words after the caller, as flags. */
+#define MS_VMALLOC_IOREMAP      (1u << 0)  /* device memory mapped: no RAM */
+#define MS_VMALLOC_VMALLOC      (1u << 1)  /* VM_ALLOC: vmalloc(), modules, stacks */
+#define MS_VMALLOC_VMAP         (1u << 2)  /* vmap(): pages belong to their owner */
+#define MS_VMALLOC_USER         (1u << 3)  /* VM_USERMAP: may be mapped to user space */
+#define MS_VMALLOC_VPAGES       (1u << 4)  /* its page array was itself vmalloc'ed */
+#define MS_VMALLOC_DMA_COHERENT (1u << 5)  /* 5.8+ */
+#define MS_VMALLOC_MAP_RAM      (1u << 6)  /* a "vm_map_ram" line */
+#define MS_VMALLOC_UNPURGED     (1u << 7)  /* an "unpurged vm_area" line (lazily freed) */
+#define MS_VMALLOC_SPARSE       (1u << 8)  /* 6.9+ (BPF arena) */
+#define MS_VMALLOC_XEN          (1u << 9)
+#define MS_VMALLOC_LOWMEM       (1u << 10) /* Qualcomm vendor: lowmem's linear map */
+#define MS_VMALLOC_OTHER        (1u << 15) /* a word this parser does not know */
+
+typedef struct ms_vmalloc_area {
+	uint64_t start, end; /* as printed (%pK: hashed or 0; start may exceed end) */
+	int64_t size;        /* bytes as printed; includes the guard page */
+	int64_t pages;       /* pages=N, MS_NA when not printed (ioremap: no RAM) */
+	uint64_t phys;       /* phys=, when has_phys */
+	bool has_phys;
+	uint32_t flags;      /* MS_VMALLOC_* */
+	uint32_t caller_off, caller_len; /* "sym+0x1c/0x40" or "0xc0123456" */
+	uint32_t module_off, module_len; /* "wlan" of "[wlan]" */
+	uint32_t numa_off, numa_n;       /* " N0=4 N1=2", into ms_vmallocinfo.numa */
+} ms_vmalloc_area;
+
+typedef struct ms_vmalloc_numa {
+	int32_t node;
+	int64_t pages;
+} ms_vmalloc_numa;
+
+typedef struct ms_vmallocinfo {
+	size_t n, cap;
+	ms_vmalloc_area *areas;
+	ms_buf strings; /* callers and modules, NUL-separated */
+	size_t nnuma, numa_cap;
+	ms_vmalloc_numa *numa;
+	bool hidden; /* every address printed as 0 (kptr_restrict) */
+} ms_vmallocinfo;
+
+/* Kernels 2.6.x to 6.x, CRLF copies. Any malformed line is an error
+ * naming it, and out is emptied. An empty file is an error. */
+int ms_parse_vmallocinfo(const char *buf, size_t len, ms_vmallocinfo *out, ms_error *err);
+void ms_vmallocinfo_free(ms_vmallocinfo *v);
+const char *ms_vmalloc_caller(const ms_vmallocinfo *v, size_t i);
+const char *ms_vmalloc_module(const ms_vmallocinfo *v, size_t i);
+
+/* One kind per area, so that the kinds add up to the whole: the first of
+ * unpurged, vm_map_ram, ioremap, lowmem, vmalloc, dma-coherent, vmap,
+ * user that the area's flags hold, else other. */
+enum ms_vmalloc_kind {
+	MS_VMALLOC_KIND_UNPURGED,
+	MS_VMALLOC_KIND_MAP_RAM,
+	MS_VMALLOC_KIND_IOREMAP,
+	MS_VMALLOC_KIND_LOWMEM,
+	MS_VMALLOC_KIND_VMALLOC,
+	MS_VMALLOC_KIND_DMA_COHERENT,
+	MS_VMALLOC_KIND_VMAP,
+	MS_VMALLOC_KIND_USER,
+	MS_VMALLOC_KIND_OTHER,
+	MS_VMALLOC_NKINDS
+};
+
+enum ms_vmalloc_kind ms_vmalloc_kind(const ms_vmalloc_area *a);
+/* "unpurged", "vm_map_ram", "ioremap", ... "other". */
+const char *ms_vmalloc_kind_name(enum ms_vmalloc_kind k);
+
+typedef struct ms_vmalloc_sum {
+	int64_t count;
+	int64_t size_bytes; /* printed sizes: address space, guard pages included */
+	int64_t pages;      /* sum of pages=N: the RAM behind them, in pages */
+} ms_vmalloc_sum;
+
+typedef struct ms_vmalloc_totals {
+	ms_vmalloc_sum all;
+	ms_vmalloc_sum by_kind[MS_VMALLOC_NKINDS];
+} ms_vmalloc_totals;
+
+void ms_vmalloc_add_up(const ms_vmallocinfo *v, ms_vmalloc_totals *out);
+/* pages x page_size / 1024 (the JSON pages_kb). AOSP libmeminfo's
+ * ReadVmallocInfo sums pages=N over every line, whatever its kind, so
+ * this over all.pages is its figure: 29184 kB on its testdata1. MS_NA on
+ * overflow or a page size <= 0. */
+int64_t ms_vmalloc_pages_kb(int64_t pages, int64_t page_size);
+
+/* Areas grouped by allocation site. name points into v->strings (not
+ * NUL-terminated at name_len) and stays valid while v does; empty for the
+ * lines without a caller (unpurged, vm_map_ram: see flags). */
+typedef struct ms_vmalloc_group {
+	const char *name;
+	size_t name_len;
+	const char *module; /* "" when built in */
+	uint32_t flags;     /* union of the members' flags */
+	ms_vmalloc_sum sum;
+} ms_vmalloc_group;
+
+typedef struct ms_vmalloc_groups {
+	size_t n;
+	ms_vmalloc_group *g; /* by pages, then size, descending; then name */
+} ms_vmalloc_groups;
+
+/* by_function: "kernel_clone+0xb8/0x400" and "kernel_clone+0x20/0x400"
+ * are one group "kernel_clone"; otherwise the whole call site is the key.
+ * 0 or -ENOMEM. */
+int ms_vmalloc_group_by_caller(const ms_vmallocinfo *v, bool by_function,
+			       ms_vmalloc_groups *out);
+void ms_vmalloc_groups_free(ms_vmalloc_groups *g);
+
 #endif
