@@ -468,4 +468,45 @@ int ms_vmalloc_group_by_caller(const ms_vmallocinfo *v, bool by_function,
 			       ms_vmalloc_groups *out);
 void ms_vmalloc_groups_free(ms_vmalloc_groups *g);
 
+/* ---- /proc/pressure/{memory,io,cpu}, memory.pressure (psi_show) ------- */
+
+typedef struct ms_psi_line {
+	/* Share of wall time stalled over 10 s, 60 s, 300 s, in hundredths of
+	 * a percent as printed ("3.37" is 337). MS_NA when the line is absent. */
+	int64_t avg10, avg60, avg300;
+	int64_t total_us; /* stall time since boot, microseconds */
+} ms_psi_line;
+
+typedef struct ms_psi {
+	ms_psi_line some; /* some task stalled */
+	ms_psi_line full; /* all non-idle tasks stalled (absent: cpu before 5.13) */
+} ms_psi;
+
+/* A "some" line is required; each line needs avg10, avg60, avg300 and
+ * total (other key=value words are read past). On error both are MS_NA. */
+int ms_parse_psi(const char *buf, size_t len, ms_psi *out, ms_error *err);
+
+/* ---- debugfs memblock/{memory,reserved} (mm/memblock.c) ---------------- */
+
+typedef struct ms_memblock_region {
+	uint64_t base, end; /* end inclusive, as printed */
+	int32_t nid;        /* 6.4+; -1 when not printed or printed as 'x' */
+	char flags[24];     /* 6.4+: "NONE", "NOMAP", "HOTPLUG", ...; "" before */
+} ms_memblock_region;
+
+typedef struct ms_memblock {
+	size_t n, cap;
+	ms_memblock_region *r;
+} ms_memblock;
+
+/* "   0: 0x40000000..0xbfffffff" (3.x-6.3, with %pa or 0x%08lx) and
+ * "   0: 0x...40000000..0x...bfffffff    0 NONE" (6.4+). Indexes must
+ * count up from 0. Any malformed line, or an empty file, is an error and
+ * empties out. */
+int ms_parse_memblock(const char *buf, size_t len, ms_memblock *out, ms_error *err);
+void ms_memblock_free(ms_memblock *m);
+/* Sum of end - base + 1 over the regions whose flags are `flag` (NULL:
+ * all); MS_NA on overflow. */
+int64_t ms_memblock_bytes(const ms_memblock *m, const char *flag);
+
 #endif
