@@ -509,4 +509,49 @@ void ms_memblock_free(ms_memblock *m);
  * all); MS_NA on overflow. */
 int64_t ms_memblock_bytes(const ms_memblock *m, const char *flag);
 
+/* ---- one-value files of sysfs and debugfs ------------------------------ */
+
+/* "123\n" as sysfs_emit("%llu\n") and debugfs simple attributes print;
+ * the newline may be missing, nothing else may follow. */
+int ms_parse_sysfs_number(const char *buf, size_t len, int64_t *out, ms_error *err);
+/* "system\n": one line of text, stored raw without the newline; EINVAL
+ * when it does not fit cap (with its NUL) or holds a second line. */
+int ms_parse_sysfs_string(const char *buf, size_t len, char *out, size_t cap, ms_error *err);
+
+/* ---- CMA: sysfs mm/cma/<area>/, debugfs cma/<area>/, meminfo ----------- */
+
+typedef struct ms_cma_area {
+	char name[64]; /* the directory's name ("reserved", "linux,cma", "cma-0") */
+	/* /sys/kernel/mm/cma/<area>/ (CONFIG_CMA_SYSFS, 5.14+), in pages;
+	 * MS_NA when the file was not read. */
+	int64_t alloc_pages_success, alloc_pages_fail;
+	int64_t release_pages_success;        /* 6.6+ */
+	int64_t total_pages, available_pages; /* 6.14+ */
+	/* /sys/kernel/debug/cma/<area>/ (CONFIG_CMA_DEBUGFS, root), pages */
+	int64_t base_pfn, count, used, maxchunk, order_per_bit;
+} ms_cma_area;
+
+/* Every figure MS_NA; the name is set (EINVAL when empty, longer than 63
+ * bytes, or holding a '/' or a NUL: not a directory name). */
+int ms_cma_area_init(ms_cma_area *a, const char *name, size_t len);
+/* The contents of the area's file `file` (its name: "alloc_pages_fail",
+ * "used", ...). Files this parser does not read (bitmap, alloc, free, and
+ * those of later kernels) are ignored: 0. */
+int ms_parse_cma_attr(ms_cma_area *a, const char *file, const char *buf, size_t len,
+		      ms_error *err);
+/* The area's size (debugfs count, else sysfs total_pages) and what is
+ * allocated (debugfs used, else total - available), in pages; MS_NA when
+ * neither was read. */
+int64_t ms_cma_area_pages(const ms_cma_area *a);
+int64_t ms_cma_area_used_pages(const ms_cma_area *a);
+
+/* meminfo's CMA lines, in kB; MS_NA when absent. CmaAllocated and
+ * CmaReleased are Rockchip BSP vendor lines. */
+typedef struct ms_cma_meminfo {
+	int64_t total_kb, free_kb;
+	int64_t allocated_kb, released_kb;
+} ms_cma_meminfo;
+
+void ms_cma_meminfo_read(const ms_kvlist *meminfo, ms_cma_meminfo *out);
+
 #endif
