@@ -554,4 +554,119 @@ typedef struct ms_cma_meminfo {
 
 void ms_cma_meminfo_read(const ms_kvlist *meminfo, ms_cma_meminfo *out);
 
+/* ---- DMA-BUF: debugfs dma_buf/bufinfo, sysfs dmabuf/buffers, fdinfo --- */
+
+typedef struct ms_dmabuf_buf {
+	int64_t inode;    /* MS_NA when the source does not say (bufinfo < 5.x) */
+	int64_t size;     /* bytes; from a mapping alone: its length (size_exact false) */
+	int64_t count;    /* file references (bufinfo, fdinfo), MS_NA when not printed */
+	int64_t ndevices; /* attached devices (bufinfo), MS_NA when not printed */
+	bool size_exact;  /* the kernel said the size (not estimated from a VMA) */
+	uint32_t nprocs;  /* processes holding it (ms_dmabuf_table only) */
+	uint32_t exporter_off, exporter_len; /* exp_name ("system", "linux,cma") */
+	uint32_t name_off, name_len;         /* DMA_BUF_SET_NAME; "" when none */
+	uint32_t devices_off, devices_len;   /* attached devices, NUL-separated */
+} ms_dmabuf_buf;
+
+typedef struct ms_dmabuf_bufinfo {
+	size_t n, cap;
+	ms_dmabuf_buf *bufs;
+	ms_buf strings;
+	int64_t total_objects, total_bytes; /* the closing "Total N objects, M bytes" */
+} ms_dmabuf_bufinfo;
+
+/* Every layout from 3.3 to 6.x: columns are found by the header's names
+ * (exp_name first in 3.x, ino in 5.x, name in 5.19+, vendor columns read
+ * past); fence lines are read past; the attached devices are kept. The
+ * closing total must be there and agree with the objects read: a file
+ * cut short or a name that broke a line is an error, and out is emptied.
+ * The placeholder name "<none>" is stored as "". */
+int ms_parse_dmabuf_bufinfo(const char *buf, size_t len, ms_dmabuf_bufinfo *out,
+			    ms_error *err);
+void ms_dmabuf_bufinfo_free(ms_dmabuf_bufinfo *b);
+const char *ms_dmabuf_exporter(const ms_buf *strings, const ms_dmabuf_buf *b);
+const char *ms_dmabuf_name(const ms_buf *strings, const ms_dmabuf_buf *b);
+/* The i-th attached device's name, or NULL past the last. */
+const char *ms_dmabuf_device(const ms_buf *strings, const ms_dmabuf_buf *b, size_t i);
+
+/* /proc/PID/fdinfo/FD. Every fd has pos, flags, mnt_id and (5.14+) ino; a
+ * DMA-BUF fd (5.3+, dma_buf_show_fdinfo) adds size, count, exp_name and
+ * name. Lines of other fd types are read past. */
+typedef struct ms_fdinfo {
+	int64_t pos, flags, mnt_id, inode; /* MS_NA when not printed; flags from octal */
+	bool dmabuf;                       /* an exp_name: line was printed */
+	int64_t size, count;               /* DMA-BUF: bytes, file references */
+	char exp_name[64];                 /* raw; "" when not printed */
+	char name[64];
+} ms_fdinfo;
+
+int ms_parse_fdinfo(const char *buf, size_t len, ms_fdinfo *out, ms_error *err);
+
+/* /sys/kernel/dmabuf/buffers/<inode>/ (5.13+, CONFIG_DMABUF_SYSFS_STATS):
+ * exporter_name and size, one file each. */
+typedef struct ms_dmabuf_sysfs {
+	int64_t inode; /* from the directory's name */
+	int64_t size;  /* MS_NA until read */
+	char exporter[64];
+} ms_dmabuf_sysfs;
+
+/* dir is the buffer's directory name, a decimal inode (else EINVAL). */
+int ms_dmabuf_sysfs_init(ms_dmabuf_sysfs *b, const char *dir, size_t len);
+/* Other files (the 5.13-5.17 attachments/ directory) are ignored: 0. */
+int ms_parse_dmabuf_sysfs_attr(ms_dmabuf_sysfs *b, const char *file, const char *buf,
+			       size_t len, ms_error *err);
+
+/* ---- DMA-BUF attribution, as Android's dmabuf_dump does it -------------- */
+
+/* One process's hold on one buffer. */
+typedef struct ms_dmabuf_ref {
+	int64_t pid;
+	uint32_t buf;       /* index into ms_dmabuf_table.bufs */
+	uint32_t fds, maps; /* its fds on the buffer, its mappings of it */
+} ms_dmabuf_ref;
+
+/* Buffers by inode (each once), from every source, and who holds them. */
+typedef struct ms_dmabuf_table {
+	size_t n, cap;
+	ms_dmabuf_buf *bufs;
+	ms_buf strings;
+	size_t nrefs, refs_cap;
+	ms_dmabuf_ref *refs;
+} ms_dmabuf_table;
+
+void ms_dmabuf_table_free(ms_dmabuf_table *t);
+/* A DMA-BUF fd of pid. fi->inode must be known (5.14+ fdinfo; before,
+ * the caller sets it from stat() of /proc/PID/fd/FD). EINVAL when fi is
+ * not a DMA-BUF or has no inode; ENOMEM. */
+int ms_dmabuf_table_add_fd(ms_dmabuf_table *t, int64_t pid, const ms_fdinfo *fi);
+/* A mapping of pid whose path starts with "/dmabuf" (maps), of that
+ * inode and length: a buffer not known yet gets the length as its size,
+ * until the kernel's own size arrives. */
+int ms_dmabuf_table_add_map(ms_dmabuf_table *t, int64_t pid, int64_t inode, int64_t vma_bytes);
+/* A buffer the kernel lists (sysfs buffers, bufinfo), held or not:
+ * its size and exporter replace estimates. exporter/name may be NULL. */
+int ms_dmabuf_table_add_buffer(ms_dmabuf_table *t, int64_t inode, int64_t size,
+			       const char *exporter, const char *name);
+
+/* What pid holds, in bytes: rss = the sizes of the distinct buffers it
+ * holds (by fd or mapping); pss = each divided by the number of processes
+ * holding it (integer bytes, dmabuf_dump's DmaBuffer::Pss). */
+typedef struct ms_dmabuf_usage {
+	int64_t rss, pss;
+	size_t nbufs;
+} ms_dmabuf_usage;
+
+void ms_dmabuf_process_usage(const ms_dmabuf_table *t, int64_t pid, ms_dmabuf_usage *out);
+
+/* total = every buffer once; held = those some process holds (dmabuf_dump's
+ * userspace size); kernel = total - held (its kernel_rss); rss_sum and
+ * pss_sum add up every process's usage (rss_sum counts shared buffers once
+ * per holder, as dmabuf_dump's userspace_rss). MS_NA where a size is. */
+typedef struct ms_dmabuf_summary {
+	size_t nbufs;
+	int64_t total, held, kernel, rss_sum, pss_sum;
+} ms_dmabuf_summary;
+
+void ms_dmabuf_summarize(const ms_dmabuf_table *t, ms_dmabuf_summary *out);
+
 #endif
