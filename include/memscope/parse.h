@@ -669,4 +669,70 @@ typedef struct ms_dmabuf_summary {
 
 void ms_dmabuf_summarize(const ms_dmabuf_table *t, ms_dmabuf_summary *out);
 
+/* ---- device tree: /proc/device-tree (= /sys/firmware/devicetree/base) --- */
+
+/* One property file of the tree, as the caller read it. */
+typedef struct ms_dt_file {
+	const char *path; /* from the tree's root: "#address-cells",
+			   * "memory@40000000/reg", "reserved-memory/linux,cma/size" */
+	const void *data;
+	size_t len;
+} ms_dt_file;
+
+enum ms_dt_region_kind {
+	MS_DT_MEMORY,   /* an entry of a memory node's reg: RAM the board has */
+	MS_DT_RESERVED, /* a reserved-memory child: a carve-out */
+};
+
+typedef struct ms_dt_region {
+	uint8_t kind;      /* enum ms_dt_region_kind */
+	bool has_base;     /* false: a "size" reservation the kernel places at boot */
+	bool no_map;       /* no-map: not even in the kernel's linear map */
+	bool reusable;     /* reusable: the kernel may use it (CMA) */
+	bool cma_default;  /* linux,cma-default */
+	bool dma_default;  /* linux,dma-default */
+	bool disabled;     /* status other than "okay": the kernel skips it */
+	bool typed;        /* memory: device_type = "memory" (the kernel needs it) */
+	uint64_t base, size; /* bytes; base 0 when !has_base */
+	uint64_t alignment;  /* "alignment", 0 when absent */
+	uint32_t node_off, node_len;             /* "memory@40000000", "linux,cma" */
+	uint32_t compatible_off, compatible_len; /* the first compatible string */
+} ms_dt_region;
+
+typedef struct ms_devicetree {
+	size_t n, cap;
+	ms_dt_region *regions; /* memory first, then reserved; each by base */
+	ms_buf strings;
+	uint32_t root_address_cells, root_size_cells; /* as read, or 2 and 1 */
+	bool has_reserved_memory;
+	unsigned nbad; /* malformed properties met (one may count twice) */
+} ms_devicetree;
+
+/* Reads the reg of the memory nodes ("memory", "memory@...") and the
+ * children of reserved-memory (reg, size, alignment, no-map,
+ * reusable, compatible, linux,cma-default, linux,dma-default, status) from
+ * the files given, in any order; other files are ignored. A reg is read
+ * in big-endian cells with its parent's #address-cells/#size-cells (the
+ * nearest ancestor's, else 2 and 1). No files: no device tree (x86), 0.
+ * A property that cannot be read (a reg of odd length, #address-cells
+ * above 4, a value over 64 bits) is skipped, whole entries before it kept
+ * as the kernel does: the result is -EINVAL with err naming the first
+ * such file, and out holds the rest (a partial view). -ENOMEM empties. */
+int ms_parse_devicetree(const ms_dt_file *files, size_t n, ms_devicetree *out, ms_error *err);
+void ms_devicetree_free(ms_devicetree *dt);
+const char *ms_dt_region_node(const ms_devicetree *dt, size_t i);
+const char *ms_dt_region_compatible(const ms_devicetree *dt, size_t i);
+/* Sum of the memory regions that are not disabled; MS_NA on overflow. */
+int64_t ms_dt_memory_bytes(const ms_devicetree *dt);
+
+/* One property, for callers that read a single file: a cell count
+ * ("#address-cells": one big-endian u32), and the entries of a reg. */
+int ms_dt_read_u32(const void *data, size_t len, uint32_t *out);
+/* The number of whole (address, size) entries in len bytes; 0 when the
+ * cell counts make no entry (0 + 0, or above 4). */
+size_t ms_dt_reg_entries(size_t len, uint32_t address_cells, uint32_t size_cells);
+/* Entry i; false when a value does not fit 64 bits. */
+bool ms_dt_reg_entry(const void *data, size_t len, uint32_t address_cells,
+		     uint32_t size_cells, size_t i, uint64_t *base, uint64_t *size);
+
 #endif
