@@ -156,6 +156,17 @@ Test(parse_dmabuf, bufinfo_that_does_not_add_up_is_an_error)
 	cr_assert_eq(bufinfo_str(HDR ROW DEV "\nTotal 1 objects, 4096 bytes\n"), 0, "%s", err.msg);
 }
 
+/* seq_printf's %s prints no NUL: one in a device name is not the kernel's
+ * (fuzz-dmabuf found it split the device list). */
+Test(parse_dmabuf, bufinfo_nul_in_a_device_name)
+{
+	static const char in[] = HDR ROW "\tAttached Devices:\n\tg\0pu\nTotal 1 devices attached\n"
+				 "\nTotal 1 objects, 4096 bytes\n";
+	cr_assert_eq(ms_parse_dmabuf_bufinfo(in, sizeof in - 1, &bi, &err), -EINVAL);
+	cr_assert_eq(err.line, 6);
+	cr_assert_eq(bi.n, 0);
+}
+
 Test(parse_dmabuf, every_truncation_of_bufinfo)
 {
 	cr_assert(tu_read_file(tu_fixture("dmabuf/bufinfo-6.6-names"), &buf));

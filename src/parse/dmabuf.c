@@ -263,6 +263,9 @@ static int device_line(biparser *ps, const char *p, const char *end)
 
 	skip_tabs(&p, end);
 	next_field(&p, end, &f, &fend);
+	/* %s prints no NUL; one would also split the NUL-separated list. */
+	if (memchr(f, '\0', (size_t)(fend - f)))
+		return fail(ps, EINVAL, "a NUL byte in a device name");
 	int rc = keep(ps, f, (size_t)(fend - f), &off, &len);
 	if (rc < 0)
 		return rc;

@@ -20,6 +20,13 @@ static const ms_fuzz_target targets[] = {
 	{ "pid", ms_fuzz_pid },
 	{ "meta", ms_fuzz_meta },
 	{ "tar", ms_fuzz_tar },
+	{ "iomem", ms_fuzz_iomem },
+	{ "vmallocinfo", ms_fuzz_vmallocinfo },
+	{ "devicetree", ms_fuzz_devicetree },
+	{ "cma", ms_fuzz_cma },
+	{ "dmabuf", ms_fuzz_dmabuf },
+	{ "psi", ms_fuzz_psi },
+	{ "memblock", ms_fuzz_memblock },
 };
 
 static const uint8_t *input;
