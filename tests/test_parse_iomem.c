@@ -177,6 +177,60 @@ Test(parse_iomem, this_machine_now_agrees_with_an_independent_reading)
 	tu_rm_rf(dir);
 }
 
+/* Trees no one wrote by hand: random but well formed (siblings in order,
+ * children inside their parent, System RAM anywhere, also inside System
+ * RAM), 64-bit addresses, names with spaces and colons. */
+static uint64_t rng_state;
+
+static uint64_t rnd(uint64_t n)
+{
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return n ? (rng_state >> 17) % n : 0;
+}
+
+static void random_children(ms_buf *out, uint64_t start, uint64_t end, int depth)
+{
+	static const char *const names[] = { "System RAM", "reserved", "Kernel code", "Reserved",
+					     "PCI Bus 0000:00", "ff040000.gpio0 gpio0@ff040000",
+					     "Crash kernel", "ramoops:dmesg" };
+	uint64_t at = start;
+	int n = depth >= 4 ? 0 : (int)rnd(4);
+
+	for (int i = 0; i < n && at < end; i++) {
+		uint64_t s = at + rnd((end - at) / 4 + 1);
+		uint64_t e = s + rnd((end - s) / 2 + 1);
+		ms_buf_printf(out, "%*s%08llx-%08llx : %s\n", depth * 2, "", (unsigned long long)s,
+			      (unsigned long long)e, names[rnd(MS_ARRAY_LEN(names))]);
+		random_children(out, s, e, depth + 1);
+		if (e == end)
+			break;
+		at = e + 1;
+	}
+}
+
+Test(parse_iomem, random_trees_agree_with_an_independent_reading)
+{
+	const char *dir = tu_tmpdir();
+	char path[512];
+	ms_buf text = MS_BUF_INIT;
+
+	rng_state = 10;
+	for (int t = 0; t < 40; t++) {
+		ms_buf_reset(&text);
+		uint64_t top = t % 2 ? 0xffffffffULL : 0xfffffffffULL;
+		while (text.len == 0)
+			random_children(&text, 0, top, 0);
+		snprintf(path, sizeof path, "%s/iomem-%d", dir, t);
+		FILE *f = fopen(path, "w");
+		cr_assert_not_null(f);
+		fwrite(text.data, 1, text.len, f);
+		fclose(f);
+		assert_agrees(path);
+	}
+	ms_buf_free(&text);
+	tu_rm_rf(dir);
+}
+
 Test(parse_iomem, rockchip_bsp_names_and_two_banks)
 {
 	const char *path = tu_corpus(corpus_iomem[0]);

@@ -167,6 +167,54 @@ Test(parse_vmallocinfo, this_machine_now_agrees_with_an_independent_reading)
 	tu_rm_rf(dir);
 }
 
+/* Files no one wrote by hand: random lines of every kind this file has. */
+static uint64_t rng_state;
+
+static uint64_t rnd(uint64_t n)
+{
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return n ? (rng_state >> 17) % n : 0;
+}
+
+static void random_line(ms_buf *out)
+{
+	static const char *const tails[] = {
+		"f+0x1c/0x40 pages=%d vmalloc N0=%d", "g+0x0/0x8 [mod] pages=%d vmalloc vpages",
+		"h+0x4/0x8 phys=0x%x ioremap", "unpurged vm_area", "vm_map_ram",
+		"k+0x1/0x2 pages=%d vmap", "0xc0123456 user", "m+0x0/0x4 phys=%x vmap dma-coherent",
+	};
+	int kind = (int)rnd(MS_ARRAY_LEN(tails));
+	int a = (int)rnd(5000), b = (int)rnd(7);
+	uint64_t start = rnd(1ULL << 40);
+
+	ms_buf_printf(out, "0x%016llx-0x%016llx %7llu ", (unsigned long long)start,
+		      (unsigned long long)(start + 4096), (unsigned long long)rnd(1ULL << 32));
+	ms_buf_printf(out, tails[kind], a, b);
+	ms_buf_puts(out, rnd(3) ? "\n" : "\r\n");
+}
+
+Test(parse_vmallocinfo, random_files_agree_with_an_independent_reading)
+{
+	const char *dir = tu_tmpdir();
+	char path[512];
+	ms_buf text = MS_BUF_INIT;
+
+	rng_state = 7;
+	for (int t = 0; t < 30; t++) {
+		ms_buf_reset(&text);
+		for (int i = 0, n = 1 + (int)rnd(300); i < n; i++)
+			random_line(&text);
+		snprintf(path, sizeof path, "%s/vmallocinfo-%d", dir, t);
+		FILE *f = fopen(path, "w");
+		cr_assert_not_null(f);
+		fwrite(text.data, 1, text.len, f);
+		fclose(f);
+		assert_agrees(path);
+	}
+	ms_buf_free(&text);
+	tu_rm_rf(dir);
+}
+
 /* ---- what each line says -------------------------------------------------- */
 
 Test(parse_vmallocinfo, linux_6_18_x86_64_hashed_addresses_and_numa)
