@@ -28,6 +28,9 @@ static void check_pool(const ms_buf *pool, uint32_t off, uint32_t len)
 	FUZZ_CHECK(pool->data[off + len] == '\0');
 }
 
+/* A fixed-size text field holds a terminated string. */
+#define CHECK_TEXT(field) FUZZ_CHECK(memchr((field), '\0', sizeof(field)) != NULL)
+
 static void check_bytes(int64_t v)
 {
 	FUZZ_CHECK(v == MS_NA || v >= 0);
@@ -246,7 +249,7 @@ int ms_fuzz_cma(const uint8_t *data, size_t size)
 	ms_fuzz_check_result(rc, &err);
 	rc = ms_parse_sysfs_string(as_text(data), size, s, sizeof s, &err);
 	ms_fuzz_check_result(rc, &err);
-	FUZZ_CHECK(memchr(s, '\0', sizeof s) != NULL || rc != 0);
+	FUZZ_CHECK(rc != 0 || memchr(s, '\0', sizeof s) != NULL);
 	FUZZ_CHECK(ms_cma_area_init(&a, as_text(data), size) == 0 || size == 0 || size >= 64 ||
 		   memchr(data, '/', size) || memchr(data, '\0', size));
 	if (ms_parse_meminfo(as_text(data), size, &kv, &err) == 0)
@@ -291,13 +294,29 @@ static void check_table(const ms_dmabuf_table *t)
 	}
 }
 
+/* The input as an fdinfo file: held by process 1 (an fd), and by process
+ * 2 (a mapping as long as the input). */
+static void fuzz_fdinfo(const uint8_t *data, size_t size, ms_dmabuf_table *t)
+{
+	ms_fdinfo fi;
+	ms_error err;
+	int rc = ms_parse_fdinfo(as_text(data), size, &fi, &err);
+
+	ms_fuzz_check_result(rc, &err);
+	CHECK_TEXT(fi.exp_name);
+	CHECK_TEXT(fi.name);
+	if (rc == 0 && fi.dmabuf && fi.inode != MS_NA) {
+		FUZZ_CHECK(ms_dmabuf_table_add_fd(t, 1, &fi) == 0);
+		FUZZ_CHECK(ms_dmabuf_table_add_map(t, 2, fi.inode, (int64_t)size) == 0);
+	}
+}
+
 /* Every parser reads the input; what they accept feeds one table. */
 int ms_fuzz_dmabuf(const uint8_t *data, size_t size)
 {
 	ms_dmabuf_bufinfo bi = { 0 };
 	ms_dmabuf_table t = { 0 };
 	ms_dmabuf_sysfs sb;
-	ms_fdinfo fi;
 	ms_error err;
 
 	int rc = ms_parse_dmabuf_bufinfo(as_text(data), size, &bi, &err);
@@ -308,13 +327,7 @@ int ms_fuzz_dmabuf(const uint8_t *data, size_t size)
 		ms_dmabuf_table_add_buffer(&t, bi.bufs[i].inode, bi.bufs[i].size,
 					   ms_dmabuf_exporter(&bi.strings, &bi.bufs[i]),
 					   ms_dmabuf_name(&bi.strings, &bi.bufs[i]));
-	rc = ms_parse_fdinfo(as_text(data), size, &fi, &err);
-	ms_fuzz_check_result(rc, &err);
-	FUZZ_CHECK(memchr(fi.exp_name, '\0', sizeof fi.exp_name) && memchr(fi.name, '\0', sizeof fi.name));
-	if (rc == 0 && fi.dmabuf && fi.inode != MS_NA) {
-		FUZZ_CHECK(ms_dmabuf_table_add_fd(&t, 1, &fi) == 0);
-		FUZZ_CHECK(ms_dmabuf_table_add_map(&t, 2, fi.inode, (int64_t)size) == 0);
-	}
+	fuzz_fdinfo(data, size, &t);
 	ms_dmabuf_sysfs_init(&sb, "7", 1);
 	rc = ms_parse_dmabuf_sysfs_attr(&sb, size % 2 ? "size" : "exporter_name", as_text(data),
 					size, &err);
@@ -357,7 +370,7 @@ int ms_fuzz_memblock(const uint8_t *data, size_t size)
 	FUZZ_CHECK(rc == 0 || (mb.n == 0 && !mb.r));
 	for (size_t i = 0; i < mb.n; i++) {
 		FUZZ_CHECK(mb.r[i].base <= mb.r[i].end);
-		FUZZ_CHECK(memchr(mb.r[i].flags, '\0', sizeof mb.r[i].flags) != NULL);
+		CHECK_TEXT(mb.r[i].flags);
 		FUZZ_CHECK(mb.r[i].nid >= -1);
 	}
 	check_bytes(ms_memblock_bytes(&mb, NULL));
