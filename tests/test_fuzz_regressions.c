@@ -105,6 +105,54 @@ Test(fuzz_regressions, meta) { replay("meta", "snapshots/mem16k", "memscope-snap
 Test(fuzz_regressions, cgroup) { replay("cgroup", "cgroup/v1-x86_64-6.18-after-oom", ""); }
 Test(fuzz_regressions, oom) { replay("oom", "oom", ""); }
 
+/* Issue 10's targets: reproducers, then the fixtures of each format. */
+Test(fuzz_regressions, iomem) { replay("iomem", "iomem", ""); }
+Test(fuzz_regressions, vmallocinfo) { replay("vmallocinfo", "vmallocinfo", ""); }
+Test(fuzz_regressions, psi) { replay("psi", "pressure", ""); }
+Test(fuzz_regressions, memblock) { replay("memblock", "memblock", ""); }
+Test(fuzz_regressions, dmabuf)
+{
+	replay("dmabuf", "dmabuf", "");
+	cr_assert_gt(replay_dir("dmabuf", tu_fixture("dmabuf/fdinfo"), ""), 0);
+}
+Test(fuzz_regressions, cma) { replay("cma", "cma/arm64-6.14/sys/kernel/debug/cma/reserved", ""); }
+
+/* The device-tree target reads files packed as "path\n", a length byte
+ * and the content: each fixture tree, packed here. */
+static void pack_file(ms_buf *out, const char *root, const char *rel)
+{
+	char path[1024];
+	ms_buf b = MS_BUF_INIT;
+
+	snprintf(path, sizeof path, "%s/%s", root, rel);
+	cr_assert(tu_read_file(path, &b), "%s", path);
+	unsigned char len = b.len > 255 ? 255 : (unsigned char)b.len;
+	ms_buf_printf(out, "%s\n", rel);
+	ms_buf_putc(out, (char)len);
+	ms_buf_append(out, b.data, len);
+	ms_buf_free(&b);
+}
+
+Test(fuzz_regressions, devicetree)
+{
+	static const char *const files[] = {
+		"#address-cells", "#size-cells", "memory/reg", "memory/device_type",
+		"reserved-memory/#address-cells", "reserved-memory/#size-cells",
+		"reserved-memory/linux,cma/size", "reserved-memory/linux,cma/reusable",
+		"reserved-memory/optee@8400000/reg", "reserved-memory/optee@8400000/no-map",
+		"reserved-memory/drm-logo@0/status",
+	};
+	const ms_fuzz_target *t = ms_fuzz_find("devicetree");
+	ms_buf packed = MS_BUF_INIT;
+
+	cr_assert_not_null(t);
+	replay_regressions("devicetree");
+	for (size_t i = 0; i < MS_ARRAY_LEN(files); i++)
+		pack_file(&packed, tu_fixture("devicetree/rk3566-4g"), files[i]);
+	cr_assert_eq(ms_fuzz_run(t, (const uint8_t *)packed.data, packed.len), 0);
+	ms_buf_free(&packed);
+}
+
 /* The snapshot target reads archives: besides its reproducers, a tar and
  * a tar.gz of each fixture snapshot, made here. */
 Test(fuzz_regressions, tar)

@@ -725,5 +725,446 @@ typedef struct ms_oom_list {
 
 int ms_oom_list_add(void *list, const ms_oom_report *r); /* an ms_oom_fn */
 void ms_oom_list_free(ms_oom_list *l);
+/* ==== Where did the RAM go (issue 10): iomem, vmallocinfo, device tree,
+ * CMA, DMA-BUF, PSI, memblock. Same rules as above; the helpers after each
+ * parser are pure functions over its result, for the accounting. ======== */
+
+/* ---- /proc/iomem (kernel/resource.c r_show) ----------------------------- */
+
+enum ms_iomem_kind {
+	MS_IOMEM_OTHER,
+	MS_IOMEM_SYSTEM_RAM,    /* "System RAM" */
+	MS_IOMEM_KERNEL_CODE,   /* "Kernel code", "Kernel text" (2.6 and before) */
+	MS_IOMEM_KERNEL_RODATA, /* "Kernel rodata" (x86) */
+	MS_IOMEM_KERNEL_DATA,   /* "Kernel data" */
+	MS_IOMEM_KERNEL_BSS,    /* "Kernel bss" */
+	MS_IOMEM_RESERVED,      /* "reserved" (memblock, arm64) or "Reserved" (e820) */
+	MS_IOMEM_CRASH_KERNEL,  /* "Crash kernel" */
+};
+
+typedef struct ms_iomem_res {
+	uint64_t start, end; /* inclusive, as printed; both 0 when hidden */
+	int32_t parent;      /* index of the enclosing resource, -1 at top level */
+	int32_t next;        /* index of the next sibling, -1 after the last */
+	uint16_t depth;      /* indentation / 2 (the kernel prints at most 5) */
+	uint8_t kind;        /* enum ms_iomem_kind */
+	uint32_t line;       /* input line, for messages */
+	uint32_t name_off, name_len; /* into ms_iomem.names */
+} ms_iomem_res;
+
+typedef struct ms_iomem {
+	size_t n, cap;
+	ms_iomem_res *res; /* in file order: each resource before its children */
+	ms_buf names;      /* raw names, NUL-separated */
+	/* Every address printed as 0: the reader lacked CAP_SYS_ADMIN. The
+	 * tree and names are real, the addresses and sizes are unknown. */
+	bool hidden;
+} ms_iomem;
+
+/* A tree from the indentation; 32- and 64-bit addresses; names with
+ * spaces and colons. A malformed line, an indentation that skips a level,
+ * an inverted range, a child outside its parent or overlapping siblings
+ * are errors naming the line, and out is emptied (a file the kernel did
+ * not print is not shown as if it were). */
+int ms_parse_iomem(const char *buf, size_t len, ms_iomem *out, ms_error *err);
+void ms_iomem_free(ms_iomem *io);
+const char *ms_iomem_name(const ms_iomem *io, size_t i);
+/* end - start + 1; MS_NA when hidden (or the whole 64-bit space). */
+int64_t ms_iomem_bytes(const ms_iomem *io, size_t i);
+/* Sum of the "System RAM" ranges that are not inside another one (a
+ * nested System RAM is not counted twice); MS_NA when hidden. The JSON
+ * system_ram_kb is this / 1024. */
+int64_t ms_iomem_system_ram_bytes(const ms_iomem *io);
+/* Index of the first child of i, or -1. */
+int32_t ms_iomem_first_child(const ms_iomem *io, size_t i);
+/* The next resource of that kind at index >= from, or -1. */
+int32_t ms_iomem_find(const ms_iomem *io, enum ms_iomem_kind kind, size_t from);
+/* Sum of the direct children of i that are of that kind (e.g. "reserved"
+ * inside a System RAM bank); MS_NA when hidden. */
+int64_t ms_iomem_children_bytes(const ms_iomem *io, size_t i, enum ms_iomem_kind kind);
+
+/* The kernel image's parts, as indexes (-1 when not printed). */
+typedef struct ms_iomem_kernel {
+	int32_t code, rodata, data, bss;
+} ms_iomem_kernel;
+
+void ms_iomem_kernel_image(const ms_iomem *io, ms_iomem_kernel *out);
+
+/* ---- /proc/vmallocinfo (mm/vmalloc.c s_show / vmalloc_info_show) ------- */
+
+/* The words after the caller, as flags. */
+#define MS_VMALLOC_IOREMAP      (1u << 0)  /* device memory mapped: no RAM */
+#define MS_VMALLOC_VMALLOC      (1u << 1)  /* VM_ALLOC: vmalloc(), modules, stacks */
+#define MS_VMALLOC_VMAP         (1u << 2)  /* vmap(): pages belong to their owner */
+#define MS_VMALLOC_USER         (1u << 3)  /* VM_USERMAP: may be mapped to user space */
+#define MS_VMALLOC_VPAGES       (1u << 4)  /* its page array was itself vmalloc'ed */
+#define MS_VMALLOC_DMA_COHERENT (1u << 5)  /* 5.8+ */
+#define MS_VMALLOC_MAP_RAM      (1u << 6)  /* a "vm_map_ram" line */
+#define MS_VMALLOC_UNPURGED     (1u << 7)  /* an "unpurged vm_area" line (lazily freed) */
+#define MS_VMALLOC_SPARSE       (1u << 8)  /* 6.9+ (BPF arena) */
+#define MS_VMALLOC_XEN          (1u << 9)
+#define MS_VMALLOC_LOWMEM       (1u << 10) /* Qualcomm vendor: lowmem's linear map */
+#define MS_VMALLOC_OTHER        (1u << 15) /* a word this parser does not know */
+
+typedef struct ms_vmalloc_area {
+	uint64_t start, end; /* as printed (%pK: hashed or 0; start may exceed end) */
+	int64_t size;        /* bytes as printed; includes the guard page */
+	int64_t pages;       /* pages=N, MS_NA when not printed (ioremap: no RAM) */
+	uint64_t phys;       /* phys=, when has_phys */
+	bool has_phys;
+	uint32_t flags;      /* MS_VMALLOC_* */
+	uint32_t caller_off, caller_len; /* "sym+0x1c/0x40" or "0xc0123456" */
+	uint32_t module_off, module_len; /* "wlan" of "[wlan]" */
+	uint32_t numa_off, numa_n;       /* " N0=4 N1=2", into ms_vmallocinfo.numa */
+} ms_vmalloc_area;
+
+typedef struct ms_vmalloc_numa {
+	int32_t node;
+	int64_t pages;
+} ms_vmalloc_numa;
+
+typedef struct ms_vmallocinfo {
+	size_t n, cap;
+	ms_vmalloc_area *areas;
+	ms_buf strings; /* callers and modules, NUL-separated */
+	size_t nnuma, numa_cap;
+	ms_vmalloc_numa *numa;
+	bool hidden; /* every address printed as 0 (kptr_restrict) */
+} ms_vmallocinfo;
+
+/* Kernels 2.6.x to 6.x, CRLF copies. Any malformed line is an error
+ * naming it, and out is emptied. An empty file is an error. */
+int ms_parse_vmallocinfo(const char *buf, size_t len, ms_vmallocinfo *out, ms_error *err);
+void ms_vmallocinfo_free(ms_vmallocinfo *v);
+const char *ms_vmalloc_caller(const ms_vmallocinfo *v, size_t i);
+const char *ms_vmalloc_module(const ms_vmallocinfo *v, size_t i);
+
+/* One kind per area, so that the kinds add up to the whole: the first of
+ * unpurged, vm_map_ram, ioremap, lowmem, vmalloc, dma-coherent, vmap,
+ * user that the area's flags hold, else other. */
+enum ms_vmalloc_kind {
+	MS_VMALLOC_KIND_UNPURGED,
+	MS_VMALLOC_KIND_MAP_RAM,
+	MS_VMALLOC_KIND_IOREMAP,
+	MS_VMALLOC_KIND_LOWMEM,
+	MS_VMALLOC_KIND_VMALLOC,
+	MS_VMALLOC_KIND_DMA_COHERENT,
+	MS_VMALLOC_KIND_VMAP,
+	MS_VMALLOC_KIND_USER,
+	MS_VMALLOC_KIND_OTHER,
+	MS_VMALLOC_NKINDS
+};
+
+enum ms_vmalloc_kind ms_vmalloc_kind(const ms_vmalloc_area *a);
+/* "unpurged", "vm_map_ram", "ioremap", ... "other". */
+const char *ms_vmalloc_kind_name(enum ms_vmalloc_kind k);
+
+typedef struct ms_vmalloc_sum {
+	int64_t count;
+	int64_t size_bytes; /* printed sizes: address space, guard pages included */
+	int64_t pages;      /* sum of pages=N: the RAM behind them, in pages */
+} ms_vmalloc_sum;
+
+typedef struct ms_vmalloc_totals {
+	ms_vmalloc_sum all;
+	ms_vmalloc_sum by_kind[MS_VMALLOC_NKINDS];
+} ms_vmalloc_totals;
+
+void ms_vmalloc_add_up(const ms_vmallocinfo *v, ms_vmalloc_totals *out);
+/* pages x page_size / 1024 (the JSON pages_kb). AOSP libmeminfo's
+ * ReadVmallocInfo sums pages=N over every line, whatever its kind, so
+ * this over all.pages is its figure: 29184 kB on its testdata1. MS_NA on
+ * overflow or a page size <= 0. */
+int64_t ms_vmalloc_pages_kb(int64_t pages, int64_t page_size);
+
+/* Areas grouped by allocation site. name points into v->strings (not
+ * NUL-terminated at name_len) and stays valid while v does; empty for the
+ * lines without a caller (unpurged, vm_map_ram: see flags). */
+typedef struct ms_vmalloc_group {
+	const char *name;
+	size_t name_len;
+	const char *module; /* "" when built in */
+	uint32_t flags;     /* union of the members' flags */
+	ms_vmalloc_sum sum;
+} ms_vmalloc_group;
+
+typedef struct ms_vmalloc_groups {
+	size_t n;
+	ms_vmalloc_group *g; /* by pages, then size, descending; then name */
+} ms_vmalloc_groups;
+
+/* by_function: "kernel_clone+0xb8/0x400" and "kernel_clone+0x20/0x400"
+ * are one group "kernel_clone"; otherwise the whole call site is the key.
+ * 0 or -ENOMEM. */
+int ms_vmalloc_group_by_caller(const ms_vmallocinfo *v, bool by_function,
+			       ms_vmalloc_groups *out);
+void ms_vmalloc_groups_free(ms_vmalloc_groups *g);
+
+/* ---- /proc/pressure/{memory,io,cpu}, memory.pressure (psi_show) ------- */
+
+typedef struct ms_psi_line {
+	/* Share of wall time stalled over 10 s, 60 s, 300 s, in hundredths of
+	 * a percent as printed ("3.37" is 337). MS_NA when the line is absent. */
+	int64_t avg10, avg60, avg300;
+	int64_t total_us; /* stall time since boot, microseconds */
+} ms_psi_line;
+
+typedef struct ms_psi {
+	ms_psi_line some; /* some task stalled */
+	ms_psi_line full; /* all non-idle tasks stalled (absent: cpu before 5.13) */
+} ms_psi;
+
+/* A "some" line is required; each line needs avg10, avg60, avg300 and
+ * total (other key=value words are read past). On error both are MS_NA. */
+int ms_parse_psi(const char *buf, size_t len, ms_psi *out, ms_error *err);
+
+/* ---- debugfs memblock/{memory,reserved} (mm/memblock.c) ---------------- */
+
+typedef struct ms_memblock_region {
+	uint64_t base, end; /* end inclusive, as printed */
+	int32_t nid;        /* 6.4+; -1 when not printed or printed as 'x' */
+	char flags[24];     /* 6.4+: "NONE", "NOMAP", "HOTPLUG", ...; "" before */
+} ms_memblock_region;
+
+typedef struct ms_memblock {
+	size_t n, cap;
+	ms_memblock_region *r;
+} ms_memblock;
+
+/* "   0: 0x40000000..0xbfffffff" (3.x-6.3, with %pa or 0x%08lx) and
+ * "   0: 0x...40000000..0x...bfffffff    0 NONE" (6.4+). Indexes must
+ * count up from 0. Any malformed line, or an empty file, is an error and
+ * empties out. */
+int ms_parse_memblock(const char *buf, size_t len, ms_memblock *out, ms_error *err);
+void ms_memblock_free(ms_memblock *m);
+/* Sum of end - base + 1 over the regions whose flags are `flag` (NULL:
+ * all); MS_NA on overflow. */
+int64_t ms_memblock_bytes(const ms_memblock *m, const char *flag);
+
+/* ---- one-value files of sysfs and debugfs ------------------------------ */
+
+/* "123\n" as sysfs_emit("%llu\n") and debugfs simple attributes print;
+ * the newline may be missing, nothing else may follow. */
+int ms_parse_sysfs_number(const char *buf, size_t len, int64_t *out, ms_error *err);
+/* "system\n": one line of text, stored raw without the newline; EINVAL
+ * when it does not fit cap (with its NUL) or holds a second line. */
+int ms_parse_sysfs_string(const char *buf, size_t len, char *out, size_t cap, ms_error *err);
+
+/* ---- CMA: sysfs mm/cma/<area>/, debugfs cma/<area>/, meminfo ----------- */
+
+typedef struct ms_cma_area {
+	char name[64]; /* the directory's name ("reserved", "linux,cma", "cma-0") */
+	/* /sys/kernel/mm/cma/<area>/ (CONFIG_CMA_SYSFS, 5.14+), in pages;
+	 * MS_NA when the file was not read. */
+	int64_t alloc_pages_success, alloc_pages_fail;
+	int64_t release_pages_success;        /* 6.6+ */
+	int64_t total_pages, available_pages; /* 6.14+ */
+	/* /sys/kernel/debug/cma/<area>/ (CONFIG_CMA_DEBUGFS, root), pages */
+	int64_t base_pfn, count, used, maxchunk, order_per_bit;
+} ms_cma_area;
+
+/* Every figure MS_NA; the name is set (EINVAL when empty, longer than 63
+ * bytes, or holding a '/' or a NUL: not a directory name). */
+int ms_cma_area_init(ms_cma_area *a, const char *name, size_t len);
+/* The contents of the area's file `file` (its name: "alloc_pages_fail",
+ * "used", ...). Files this parser does not read (bitmap, alloc, free, and
+ * those of later kernels) are ignored: 0. */
+int ms_parse_cma_attr(ms_cma_area *a, const char *file, const char *buf, size_t len,
+		      ms_error *err);
+/* The area's size (debugfs count, else sysfs total_pages) and what is
+ * allocated (debugfs used, else total - available), in pages; MS_NA when
+ * neither was read. */
+int64_t ms_cma_area_pages(const ms_cma_area *a);
+int64_t ms_cma_area_used_pages(const ms_cma_area *a);
+
+/* meminfo's CMA lines, in kB; MS_NA when absent. CmaAllocated and
+ * CmaReleased are Rockchip BSP vendor lines. */
+typedef struct ms_cma_meminfo {
+	int64_t total_kb, free_kb;
+	int64_t allocated_kb, released_kb;
+} ms_cma_meminfo;
+
+void ms_cma_meminfo_read(const ms_kvlist *meminfo, ms_cma_meminfo *out);
+
+/* ---- DMA-BUF: debugfs dma_buf/bufinfo, sysfs dmabuf/buffers, fdinfo --- */
+
+typedef struct ms_dmabuf_buf {
+	int64_t inode;    /* MS_NA when the source does not say (bufinfo < 5.x) */
+	int64_t size;     /* bytes; from a mapping alone: its length (size_exact false) */
+	int64_t count;    /* file references (bufinfo, fdinfo), MS_NA when not printed */
+	int64_t ndevices; /* attached devices (bufinfo), MS_NA when not printed */
+	bool size_exact;  /* the kernel said the size (not estimated from a VMA) */
+	uint32_t nprocs;  /* processes holding it (ms_dmabuf_table only) */
+	uint32_t exporter_off, exporter_len; /* exp_name ("system", "linux,cma") */
+	uint32_t name_off, name_len;         /* DMA_BUF_SET_NAME; "" when none */
+	uint32_t devices_off, devices_len;   /* attached devices, NUL-separated */
+} ms_dmabuf_buf;
+
+typedef struct ms_dmabuf_bufinfo {
+	size_t n, cap;
+	ms_dmabuf_buf *bufs;
+	ms_buf strings;
+	int64_t total_objects, total_bytes; /* the closing "Total N objects, M bytes" */
+} ms_dmabuf_bufinfo;
+
+/* Every layout from 3.3 to 6.x: columns are found by the header's names
+ * (exp_name first in 3.x, ino in 5.x, name in 5.19+, vendor columns read
+ * past); fence lines are read past; the attached devices are kept. The
+ * closing total must be there and agree with the objects read: a file
+ * cut short or a name that broke a line is an error, and out is emptied.
+ * The placeholder name "<none>" is stored as "". */
+int ms_parse_dmabuf_bufinfo(const char *buf, size_t len, ms_dmabuf_bufinfo *out,
+			    ms_error *err);
+void ms_dmabuf_bufinfo_free(ms_dmabuf_bufinfo *b);
+const char *ms_dmabuf_exporter(const ms_buf *strings, const ms_dmabuf_buf *b);
+const char *ms_dmabuf_name(const ms_buf *strings, const ms_dmabuf_buf *b);
+/* The i-th attached device's name, or NULL past the last. */
+const char *ms_dmabuf_device(const ms_buf *strings, const ms_dmabuf_buf *b, size_t i);
+
+/* /proc/PID/fdinfo/FD. Every fd has pos, flags, mnt_id and (5.14+) ino; a
+ * DMA-BUF fd (5.3+, dma_buf_show_fdinfo) adds size, count, exp_name and
+ * name. Lines of other fd types are read past. */
+typedef struct ms_fdinfo {
+	int64_t pos, flags, mnt_id, inode; /* MS_NA when not printed; flags from octal */
+	bool dmabuf;                       /* an exp_name: line was printed */
+	int64_t size, count;               /* DMA-BUF: bytes, file references */
+	char exp_name[64];                 /* raw; "" when not printed */
+	char name[64];
+} ms_fdinfo;
+
+int ms_parse_fdinfo(const char *buf, size_t len, ms_fdinfo *out, ms_error *err);
+
+/* /sys/kernel/dmabuf/buffers/<inode>/ (5.13+, CONFIG_DMABUF_SYSFS_STATS):
+ * exporter_name and size, one file each. */
+typedef struct ms_dmabuf_sysfs {
+	int64_t inode; /* from the directory's name */
+	int64_t size;  /* MS_NA until read */
+	char exporter[64];
+} ms_dmabuf_sysfs;
+
+/* dir is the buffer's directory name, a decimal inode (else EINVAL). */
+int ms_dmabuf_sysfs_init(ms_dmabuf_sysfs *b, const char *dir, size_t len);
+/* Other files (the 5.13-5.17 attachments/ directory) are ignored: 0. */
+int ms_parse_dmabuf_sysfs_attr(ms_dmabuf_sysfs *b, const char *file, const char *buf,
+			       size_t len, ms_error *err);
+
+/* ---- DMA-BUF attribution, as Android's dmabuf_dump does it -------------- */
+
+/* One process's hold on one buffer. */
+typedef struct ms_dmabuf_ref {
+	int64_t pid;
+	uint32_t buf;       /* index into ms_dmabuf_table.bufs */
+	uint32_t fds, maps; /* its fds on the buffer, its mappings of it */
+} ms_dmabuf_ref;
+
+/* Buffers by inode (each once), from every source, and who holds them. */
+typedef struct ms_dmabuf_table {
+	size_t n, cap;
+	ms_dmabuf_buf *bufs;
+	ms_buf strings;
+	size_t nrefs, refs_cap;
+	ms_dmabuf_ref *refs;
+} ms_dmabuf_table;
+
+void ms_dmabuf_table_free(ms_dmabuf_table *t);
+/* A DMA-BUF fd of pid. fi->inode must be known (5.14+ fdinfo; before,
+ * the caller sets it from stat() of /proc/PID/fd/FD). EINVAL when fi is
+ * not a DMA-BUF or has no inode; ENOMEM. */
+int ms_dmabuf_table_add_fd(ms_dmabuf_table *t, int64_t pid, const ms_fdinfo *fi);
+/* A mapping of pid whose path starts with "/dmabuf" (maps), of that
+ * inode and length: a buffer not known yet gets the length as its size,
+ * until the kernel's own size arrives. */
+int ms_dmabuf_table_add_map(ms_dmabuf_table *t, int64_t pid, int64_t inode, int64_t vma_bytes);
+/* A buffer the kernel lists (sysfs buffers, bufinfo), held or not:
+ * its size and exporter replace estimates. exporter/name may be NULL. */
+int ms_dmabuf_table_add_buffer(ms_dmabuf_table *t, int64_t inode, int64_t size,
+			       const char *exporter, const char *name);
+
+/* What pid holds, in bytes: rss = the sizes of the distinct buffers it
+ * holds (by fd or mapping); pss = each divided by the number of processes
+ * holding it (integer bytes, dmabuf_dump's DmaBuffer::Pss). */
+typedef struct ms_dmabuf_usage {
+	int64_t rss, pss;
+	size_t nbufs;
+} ms_dmabuf_usage;
+
+void ms_dmabuf_process_usage(const ms_dmabuf_table *t, int64_t pid, ms_dmabuf_usage *out);
+
+/* total = every buffer once; held = those some process holds (dmabuf_dump's
+ * userspace size); kernel = total - held (its kernel_rss); rss_sum and
+ * pss_sum add up every process's usage (rss_sum counts shared buffers once
+ * per holder, as dmabuf_dump's userspace_rss). MS_NA where a size is. */
+typedef struct ms_dmabuf_summary {
+	size_t nbufs;
+	int64_t total, held, kernel, rss_sum, pss_sum;
+} ms_dmabuf_summary;
+
+void ms_dmabuf_summarize(const ms_dmabuf_table *t, ms_dmabuf_summary *out);
+
+/* ---- device tree: /proc/device-tree (= /sys/firmware/devicetree/base) --- */
+
+/* One property file of the tree, as the caller read it. */
+typedef struct ms_dt_file {
+	const char *path; /* from the tree's root: "#address-cells",
+			   * "memory@40000000/reg", "reserved-memory/linux,cma/size" */
+	const void *data;
+	size_t len;
+} ms_dt_file;
+
+enum ms_dt_region_kind {
+	MS_DT_MEMORY,   /* an entry of a memory node's reg: RAM the board has */
+	MS_DT_RESERVED, /* a reserved-memory child: a carve-out */
+};
+
+typedef struct ms_dt_region {
+	uint8_t kind;      /* enum ms_dt_region_kind */
+	bool has_base;     /* false: a "size" reservation the kernel places at boot */
+	bool no_map;       /* no-map: not even in the kernel's linear map */
+	bool reusable;     /* reusable: the kernel may use it (CMA) */
+	bool cma_default;  /* linux,cma-default */
+	bool dma_default;  /* linux,dma-default */
+	bool disabled;     /* status other than "okay": the kernel skips it */
+	bool typed;        /* memory: device_type = "memory" (the kernel needs it) */
+	uint64_t base, size; /* bytes; base 0 when !has_base */
+	uint64_t alignment;  /* "alignment", 0 when absent */
+	uint32_t node_off, node_len;             /* "memory@40000000", "linux,cma" */
+	uint32_t compatible_off, compatible_len; /* the first compatible string */
+} ms_dt_region;
+
+typedef struct ms_devicetree {
+	size_t n, cap;
+	ms_dt_region *regions; /* memory first, then reserved; each by base */
+	ms_buf strings;
+	uint32_t root_address_cells, root_size_cells; /* as read, or 2 and 1 */
+	bool has_reserved_memory;
+	unsigned nbad; /* malformed properties met (one may count twice) */
+} ms_devicetree;
+
+/* Reads the reg of the memory nodes ("memory", "memory@...") and the
+ * children of reserved-memory (reg, size, alignment, no-map,
+ * reusable, compatible, linux,cma-default, linux,dma-default, status) from
+ * the files given, in any order; other files are ignored. A reg is read
+ * in big-endian cells with its parent's #address-cells/#size-cells (the
+ * nearest ancestor's, else 2 and 1). No files: no device tree (x86), 0.
+ * A property that cannot be read (a reg of odd length, #address-cells
+ * above 4, a value over 64 bits) is skipped, whole entries before it kept
+ * as the kernel does: the result is -EINVAL with err naming the first
+ * such file, and out holds the rest (a partial view). -ENOMEM empties. */
+int ms_parse_devicetree(const ms_dt_file *files, size_t n, ms_devicetree *out, ms_error *err);
+void ms_devicetree_free(ms_devicetree *dt);
+const char *ms_dt_region_node(const ms_devicetree *dt, size_t i);
+const char *ms_dt_region_compatible(const ms_devicetree *dt, size_t i);
+/* Sum of the memory regions that are not disabled; MS_NA on overflow. */
+int64_t ms_dt_memory_bytes(const ms_devicetree *dt);
+
+/* One property, for callers that read a single file: a cell count
+ * ("#address-cells": one big-endian u32), and the entries of a reg. */
+int ms_dt_read_u32(const void *data, size_t len, uint32_t *out);
+/* The number of whole (address, size) entries in len bytes; 0 when the
+ * cell counts make no entry (0 + 0, or above 4). */
+size_t ms_dt_reg_entries(size_t len, uint32_t address_cells, uint32_t size_cells);
+/* Entry i; false when a value does not fit 64 bits. */
+bool ms_dt_reg_entry(const void *data, size_t len, uint32_t address_cells,
+		     uint32_t size_cells, size_t i, uint64_t *base, uint64_t *size);
 
 #endif

@@ -22,7 +22,8 @@ done
 shift $((OPTIND - 1))
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(meminfo vmstat buddyinfo pagetypeinfo zoneinfo slabinfo
-					 smaps maps rollup pid meta tar)
+					 smaps maps rollup pid meta tar
+					 iomem vmallocinfo devicetree cma dmabuf psi memblock)
 build="$work/build-coverage"
 prof="$work/profiles"
 # Instrumented programs run while building (meson's compiler checks)
@@ -42,6 +43,8 @@ files_of() {
 	meta) echo src/parse/meta.c ;;
 	tar) echo src/source/tar.c src/source/source.c src/model/sample.c src/model/procs.c \
 		src/batch/*.c ;;
+	iomem | vmallocinfo | devicetree | cma | psi | memblock) echo "src/parse/$1.c" ;;
+	dmabuf) echo src/parse/dmabuf.c src/parse/dmabuf_table.c ;;
 	esac
 }
 

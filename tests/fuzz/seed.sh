@@ -79,6 +79,51 @@ add zram "${files[@]}"
 mapfile -t files < <(find_named smaps)
 add categories "${files[@]}"
 
+# Issue 10: iomem, vmallocinfo, PSI, memblock, DMA-BUF, CMA, device tree.
+corpus_or_none=$([ -d "$corpus" ] && echo "$corpus" || echo "$fixtures/iomem")
+mapfile -t files < <(find "$fixtures/iomem" -type f; find_named iomem)
+add iomem "${files[@]}"
+mapfile -t files < <(find "$fixtures/vmallocinfo" -type f; find_named vmallocinfo;
+		     find "$corpus_or_none" -name '*vmallocinfo.txt')
+add vmallocinfo "${files[@]}"
+mapfile -t files < <(find "$fixtures/pressure" "$corpus_or_none" -type f -path '*pressure*')
+add psi "${files[@]}"
+mapfile -t files < <(find "$fixtures/memblock" "$corpus_or_none" -type f -path '*memblock*')
+add memblock "${files[@]}"
+mapfile -t files < <(find "$fixtures/dmabuf" -type f; find_named bufinfo;
+		     find "$corpus_or_none" -path '*/fdinfo/*' -type f | head -n 5)
+add dmabuf "${files[@]}"
+# The CMA target's first byte picks the file its content is read as, in
+# the order of cma_files[] in targets_ram.c.
+cma_names=(alloc_pages_success alloc_pages_fail release_pages_success total_pages
+	   available_pages base_pfn count used maxchunk order_per_bit bitmap)
+mkdir -p "$out/cma"
+for i in "${!cma_names[@]}"; do
+	while IFS= read -r f; do
+		{ printf "\\$(printf '%03o' "$i")"; cat "$f"; } \
+			>"$out/cma/$(echo "${f#"$fixtures"/}" | tr '/' '_')"
+	done < <(find "$fixtures/cma" -type f -name "${cma_names[$i]}")
+done
+# The device-tree target reads files packed as "path\n", a length byte,
+# the content (targets_ram.c): each fixture tree and each corpus tree,
+# its memory and reserved-memory files and the cell counts.
+mkdir -p "$out/devicetree"
+for tree in "$fixtures"/devicetree/*/ "$corpus_or_none"/qemu-arm-6.1/*/proc/device-tree/; do
+	[ -d "$tree" ] || continue
+	python3 - "$tree" >"$out/devicetree/$(echo "$tree" | tr '/' '_')" <<'PACK'
+import os, sys
+root = sys.argv[1]
+out = sys.stdout.buffer
+for d, _, names in sorted(os.walk(root)):
+    for n in sorted(names):
+        rel = os.path.relpath(os.path.join(d, n), root)
+        if not (rel.startswith(('memory', 'reserved-memory')) or rel.endswith('-cells')):
+            continue
+        data = open(os.path.join(d, n), 'rb').read()[:255]
+        out.write(rel.encode() + b'\n' + bytes([len(data)]) + data)
+PACK
+done
+
 # The snapshot target reads archives: one full memscope snapshot made of
 # the fixtures (every view has something to render), each fixture snapshot
 # as it is, in plain tar (whose file contents mutate freely: the header

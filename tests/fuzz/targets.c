@@ -27,6 +27,13 @@ static const ms_fuzz_target targets[] = {
 	{ "categories", ms_fuzz_categories },
 	{ "cgroup", ms_fuzz_cgroup },
 	{ "oom", ms_fuzz_oom },
+	{ "iomem", ms_fuzz_iomem },
+	{ "vmallocinfo", ms_fuzz_vmallocinfo },
+	{ "devicetree", ms_fuzz_devicetree },
+	{ "cma", ms_fuzz_cma },
+	{ "dmabuf", ms_fuzz_dmabuf },
+	{ "psi", ms_fuzz_psi },
+	{ "memblock", ms_fuzz_memblock },
 };
 
 static const uint8_t *input;

@@ -71,5 +71,13 @@ int ms_fuzz_categories(const uint8_t *data, size_t size);
 /* Issue 12: memory cgroups and OOM reports (targets_parse.c). */
 int ms_fuzz_cgroup(const uint8_t *data, size_t size);
 int ms_fuzz_oom(const uint8_t *data, size_t size);
+/* Issue 10, in targets_ram.c. */
+int ms_fuzz_iomem(const uint8_t *data, size_t size);
+int ms_fuzz_vmallocinfo(const uint8_t *data, size_t size);
+int ms_fuzz_devicetree(const uint8_t *data, size_t size);
+int ms_fuzz_cma(const uint8_t *data, size_t size);
+int ms_fuzz_dmabuf(const uint8_t *data, size_t size);
+int ms_fuzz_psi(const uint8_t *data, size_t size);
+int ms_fuzz_memblock(const uint8_t *data, size_t size);
 
 #endif
