@@ -125,7 +125,7 @@ static void assert_live_capture(const char *path, const char *tool_prefix)
 	cr_assert_eq(info->captured_at[10], 'T');
 	cr_assert_eq(info->captured_at[19], 'Z');
 	read_meta(snap, &m);
-	cr_assert_str_eq(m.format, "memscope/1");
+	cr_assert_str_eq(m.format, "memscope/2");
 	cr_assert(strncmp(m.tool, tool_prefix, strlen(tool_prefix)) == 0, "tool %s", m.tool);
 	cr_assert_eq(ms_source_list_pids(snap, &pids, &n, &err), 0);
 	for (size_t i = 0; i < n; i++)
@@ -166,13 +166,16 @@ Test(capture, live_to_directory)
 	snprintf(out, sizeof out, "%s/snap", tmp);
 	capture_live_ok(out);
 	assert_mode(out, S_IFDIR, 0700);
-	snprintf(path, sizeof path, "%s/meminfo", out);
+	/* proc/ and sys/ side by side, the metadata above them. */
+	snprintf(path, sizeof path, "%s/proc", out);
+	assert_mode(path, S_IFDIR, 0700);
+	snprintf(path, sizeof path, "%s/proc/meminfo", out);
 	assert_mode(path, S_IFREG, 0600);
 	snprintf(path, sizeof path, "%s/memscope-snapshot", out);
 	assert_mode(path, S_IFREG, 0600);
-	snprintf(path, sizeof path, "%s/%d", out, getpid());
+	snprintf(path, sizeof path, "%s/proc/%d", out, getpid());
 	assert_mode(path, S_IFDIR, 0700);
-	snprintf(path, sizeof path, "%s/%d/smaps", out, getpid());
+	snprintf(path, sizeof path, "%s/proc/%d/smaps", out, getpid());
 	assert_mode(path, S_IFREG, 0600);
 	assert_live_capture(out, "memscope ");
 	assert_only_entry(tmp, "snap");

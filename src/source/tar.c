@@ -52,7 +52,7 @@ static la_ssize_t feed_read(struct archive *a, void *ctx, const void **out)
 	return r;
 }
 
-/* ---- what went wrong, in words for a user ------------------------------------- */
+/* ---- what went wrong, in words for a user ---------------------------------------- */
 
 static bool head_is(const struct feed *f, const char *magic, size_t n)
 {
@@ -95,14 +95,15 @@ static int archive_failed(struct archive *a, const struct feed *f, const char *n
 				    name);
 	if (opening && archive_filter_count(a) > 1)
 		return ms_error_set(err, EINVAL, 0,
-				    "%s: not a snapshot archive (%s data, but no tar or cpio in it)",
+				    "%s: not a snapshot archive (%s data, but no tar or cpio "
+				    "in it)",
 				    name, comp);
 	int base = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
 	return ms_error_set(err, EINVAL, 0, "%s: truncated or damaged archive (%s)", name,
 			    comp ? comp : base == ARCHIVE_FORMAT_CPIO ? "cpio" : "tar");
 }
 
-/* ---- entries ------------------------------------------------------------------------ */
+/* ---- entries ------------------------------------------------------------------ */
 
 /* "./a/b" -> "a/b"; NULL for names that would point outside the archive's
  * own tree ("/etc/passwd", "../x", "a/../../x") or name nothing. */
@@ -182,7 +183,7 @@ static int load_entry(struct loader *l, struct archive_entry *ent, ms_error *err
 	return r;
 }
 
-/* ---- the container ------------------------------------------------------------------ */
+/* ---- the container ------------------------------------------------------------ */
 
 static const char *filter_suffix(int code)
 {
@@ -262,7 +263,7 @@ static int read_archive(int fd, const char *name, ms_memtree *tree, char *contai
 	return r;
 }
 
-/* ---- opening ------------------------------------------------------------------------- */
+/* ---- opening ------------------------------------------------------------------ */
 
 ms_source *ms_tar_open_fd(int fd, const char *name, unsigned caps, ms_error *err)
 {
