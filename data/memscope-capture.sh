@@ -244,12 +244,15 @@ copy() {
 }
 
 # Which entries of a tree are taken (FILTER NAME IS_DIR DEPTH).
+# shellcheck disable=SC2317 # called through copy_tree's FILTER
 keep_all() { return 0; }
 
+# shellcheck disable=SC2317
 keep_cma_debug() { # cma/<area>/alloc and free are write-only knobs
 	[ "$4" -eq 0 ] || { [ "$1" != alloc ] && [ "$1" != free ]; }
 }
 
+# shellcheck disable=SC2317
 keep_zram() { # /sys/block/zram*/ and four of their figures
 	if [ "$3" -eq 0 ]; then
 		[ "$2" = 1 ] && case $1 in zram*) true ;; *) false ;; esac
@@ -261,29 +264,35 @@ keep_zram() { # /sys/block/zram*/ and four of their figures
 # copy_tree REL DEPTH MAXDEPTH FILTER: a folder, files only, no deeper than
 # MAXDEPTH folders below it. Only the folder itself is written down when it
 # cannot be read: a file inside that will not read is a write-only knob.
+# POSIX sh has no local variables but a function's own arguments: the
+# entries are kept there, after the four, and taken off one by one.
 copy_tree() {
-	local rel=$1 depth=$2 max=$3 filter=$4 src f name
-	resolve "$rel" || return 0
-	src=$SRC
-	if ! is_dir "$src"; then
-		if [ "$depth" -eq 0 ] && [ ! -e "$src" ] && blocked "$src"; then
-			log_unread "$rel" "$(denied)"
+	resolve "$1" || return 0
+	if ! is_dir "$SRC"; then
+		if [ "$2" -eq 0 ] && [ ! -e "$SRC" ] && blocked "$SRC"; then
+			log_unread "$1" "$(denied)"
 		fi
 		return 0
 	fi
-	if [ ! -r "$src" ] || [ ! -x "$src" ]; then
-		[ "$depth" -eq 0 ] && log_unread "$rel" "$(denied)"
+	if [ ! -r "$SRC" ] || [ ! -x "$SRC" ]; then
+		[ "$2" -eq 0 ] && log_unread "$1" "$(denied)"
 		return 0
 	fi
-	for f in "$src"/*; do
-		name=${f##*/}
-		if is_dir "$f"; then
-			$filter "$name" 1 "$depth" || continue
-			[ "$depth" -lt "$max" ] && copy_tree "$rel/$name" $((depth + 1)) "$max" "$filter"
-		elif is_file "$f"; then
-			$filter "$name" 0 "$depth" || continue
-			copy tree "$rel/$name" || true
+	set -- "$1" "$2" "$3" "$4" "$SRC"/*
+	while [ $# -gt 4 ]; do
+		name=${5##*/}
+		if [ "$name" = "*" ] && [ ! -e "$5" ]; then
+			: # an empty folder
+		elif is_dir "$5"; then
+			if $4 "$name" 1 "$2" && [ "$2" -lt "$3" ]; then
+				copy_tree "$1/$name" $(($2 + 1)) "$3" "$4"
+			fi
+		elif is_file "$5" && $4 "$name" 0 "$2"; then
+			copy tree "$1/$name" || true
 		fi
+		t1=$1 t2=$2 t3=$3 t4=$4
+		shift 5
+		set -- "$t1" "$t2" "$t3" "$t4" "$@"
 	done
 	return 0
 }
@@ -435,9 +444,9 @@ say_unread() { # DEST
 # cut short never claims to be one.
 capture_into() { # DEST (an empty directory)
 	dest=$1
-	unread_raw=$(mktemp "${TMPDIR:-/tmp}/memscope-unread.XXXXXX") &&
-		errf=$(mktemp "${TMPDIR:-/tmp}/memscope-err.XXXXXX") ||
+	unread_raw=$(mktemp "${TMPDIR:-/tmp}/memscope-unread.XXXXXX") ||
 		die "cannot make a temporary file"
+	errf=$(mktemp "${TMPDIR:-/tmp}/memscope-err.XXXXXX") || die "cannot make a temporary file"
 	for f in meminfo vmstat buddyinfo pagetypeinfo zoneinfo slabinfo iomem \
 		vmallocinfo swaps version cmdline pressure/memory mounts sysvipc/shm; do
 		copy sys "$f"

@@ -233,20 +233,19 @@ static int unread_line(const char *line, size_t n, ms_unread_entry *e, unsigned 
 	if (!unread_path_ok(line, plen) || plen >= sizeof e->path)
 		return ms_error_set(err, EINVAL, lineno, "not a relative path");
 	ms_copy_field(e->path, sizeof e->path, line, plen);
-	const char *r = tab + 1, *rend = memchr(r, '\t', (size_t)(end - r));
-	if (!rend)
-		rend = end;
+	const char *r = tab + 1, *more = memchr(r, '\t', (size_t)(end - r));
+	const char *rend = more ? more : end;
 	while (rend > r && rend[-1] == '\r')
 		rend--;
 	if (!unread_reason_ok(r, (size_t)(rend - r)) || (size_t)(rend - r) >= sizeof e->reason)
 		return ms_error_set(err, EINVAL, lineno, "expected a reason");
 	ms_copy_field(e->reason, sizeof e->reason, r, (size_t)(rend - r));
 	bool per_pid = plen > 2 && line[0] == '*' && line[1] == '/';
-	if (per_pid != (rend < end))
+	if (per_pid != (more != NULL))
 		return ms_error_set(err, EINVAL, lineno,
 				    per_pid ? "\"*/NAME\" needs a count and the process ids"
 					    : "only \"*/NAME\" lines list processes");
-	return per_pid ? unread_pids(rend + 1, end, e, lineno, err) : 0;
+	return per_pid ? unread_pids(more + 1, end, e, lineno, err) : 0;
 }
 
 void ms_unread_free(ms_unread *u)
