@@ -249,7 +249,7 @@ keep_all() { return 0; }
 
 # shellcheck disable=SC2317
 keep_cma_debug() { # cma/<area>/alloc and free are write-only knobs
-	[ "$4" -eq 0 ] || { [ "$1" != alloc ] && [ "$1" != free ]; }
+	[ "$3" -eq 0 ] || { [ "$1" != alloc ] && [ "$1" != free ]; }
 }
 
 # shellcheck disable=SC2317
