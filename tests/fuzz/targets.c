@@ -20,6 +20,7 @@ static const ms_fuzz_target targets[] = {
 	{ "pid", ms_fuzz_pid },
 	{ "meta", ms_fuzz_meta },
 	{ "tar", ms_fuzz_tar },
+	{ "unread", ms_fuzz_unread },
 };
 
 static const uint8_t *input;
