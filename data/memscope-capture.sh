@@ -253,6 +253,15 @@ keep_cma_debug() { # cma/<area>/alloc and free are write-only knobs
 }
 
 # shellcheck disable=SC2317
+keep_dmabuf() { # buffers/<inode>/exporter_name and size, not the attachments
+	if [ "$3" -eq 0 ]; then
+		[ "$2" = 1 ]
+		return
+	fi
+	[ "$2" = 0 ] && { [ "$1" = exporter_name ] || [ "$1" = size ]; }
+}
+
+# shellcheck disable=SC2317
 keep_zram() { # /sys/block/zram*/ and four of their figures
 	if [ "$3" -eq 0 ]; then
 		[ "$2" = 1 ] && case $1 in zram*) true ;; *) false ;; esac
@@ -452,12 +461,12 @@ capture_into() { # DEST (an empty directory)
 		copy sys "$f"
 	done
 	copy_tree device-tree 0 16 keep_all
-	copy_tree sys/kernel/mm/cma 0 2 keep_all
-	copy_tree sys/kernel/debug/cma 0 2 keep_cma_debug
+	copy_tree sys/kernel/mm/cma 0 1 keep_all
+	copy_tree sys/kernel/debug/cma 0 1 keep_cma_debug
 	for f in dma_buf/bufinfo memblock/memory memblock/reserved; do
 		copy sys "sys/kernel/debug/$f"
 	done
-	copy_tree sys/kernel/dmabuf/buffers 0 3 keep_all
+	copy_tree sys/kernel/dmabuf/buffers 0 1 keep_dmabuf
 	copy_tree sys/block 0 1 keep_zram
 	for d in "$PROC"/[0-9]*; do
 		is_dir "$d" || continue

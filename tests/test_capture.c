@@ -494,7 +494,7 @@ static void make_rich_tree(const char *dir)
 		 "echo 'none / tmpfs rw 0 0' > mounts && "
 		 "echo '       key      shmid perms' > sysvipc/shm && "
 		 "cd ../sys && mkdir -p kernel/mm/cma/reserved kernel/debug/cma/reserved "
-		 "kernel/debug/dma_buf kernel/debug/memblock kernel/dmabuf/buffers/77 "
+		 "kernel/debug/dma_buf kernel/debug/memblock kernel/dmabuf/buffers/77/attachments/0 "
 		 "block/zram0 block/sda unrelated && "
 		 "echo 3 > kernel/mm/cma/reserved/alloc_pages_success && "
 		 "echo 0 > kernel/mm/cma/reserved/alloc_pages_fail && "
@@ -508,6 +508,7 @@ static void make_rich_tree(const char *dir)
 		 "kernel/debug/memblock/reserved && "
 		 "echo system > kernel/dmabuf/buffers/77/exporter_name && "
 		 "echo 4096 > kernel/dmabuf/buffers/77/size && "
+		 "echo 1 > kernel/dmabuf/buffers/77/attachments/0/map_counter && "
 		 "echo '4096 74 12288 0 12288 0 0 0 0' > block/zram0/mm_stat && "
 		 "echo 1073741824 > block/zram0/disksize && "
 		 "echo 'lzo [lz4] zstd' > block/zram0/comp_algorithm && "
@@ -524,7 +525,8 @@ static const char *const rich_taken[] = {
 	"sys/kernel/mm/cma/reserved/alloc_pages_success", "sys/kernel/debug/cma/reserved/count",
 	"sys/kernel/debug/cma/reserved/used", "sys/kernel/debug/dma_buf/bufinfo",
 	"sys/kernel/debug/memblock/memory", "sys/kernel/debug/memblock/reserved",
-	"sys/kernel/dmabuf/buffers/77/size", "sys/block/zram0/mm_stat",
+	"sys/kernel/dmabuf/buffers/77/size", "sys/kernel/dmabuf/buffers/77/exporter_name",
+	"sys/block/zram0/mm_stat",
 	"sys/block/zram0/comp_algorithm", "sys/block/zram0/io_stat", "sys/block/zram0/disksize",
 };
 
@@ -532,6 +534,7 @@ static const char *const rich_left[] = {
 	"proc/device-tree/.hidden", "proc/1/fdinfo/0", "proc/2/cgroup", "proc/2/oom_score",
 	"sys/kernel/debug/cma/reserved/alloc", "sys/kernel/debug/cma/reserved/free",
 	"sys/block/zram0/bd_stat", "sys/block/sda", "sys/unrelated", "proc/memscope-snapshot",
+	"sys/kernel/dmabuf/buffers/77/attachments",
 	"memscope-unread",
 };
 

@@ -78,6 +78,15 @@ static bool zram_file(const char *name, bool is_dir, unsigned depth)
 	return false;
 }
 
+/* /sys/kernel/dmabuf/buffers/<inode>/: who exported it, how big. Not the
+ * attachments, whose links lead into the devices' own folders. */
+static bool dmabuf_buffer_file(const char *name, bool is_dir, unsigned depth)
+{
+	if (depth == 0)
+		return is_dir;
+	return !is_dir && (strcmp(name, "exporter_name") == 0 || strcmp(name, "size") == 0);
+}
+
 /* A process's open DMA-BUFs: their fdinfo names the exporter. Every other
  * descriptor is left out (there may be thousands). */
 static bool dmabuf_fdinfo(const ms_buf *b)
@@ -101,13 +110,14 @@ static const struct copy_row rows[] = {
 	{ .path = "mounts" },
 	{ .path = "sysvipc/shm" },
 	{ .path = "device-tree", .flags = ROW_TREE, .depth = 16 },
-	{ .path = "sys/kernel/mm/cma", .flags = ROW_TREE, .depth = 2 },
-	{ .path = "sys/kernel/debug/cma", .flags = ROW_TREE, .depth = 2,
+	{ .path = "sys/kernel/mm/cma", .flags = ROW_TREE, .depth = 1 },
+	{ .path = "sys/kernel/debug/cma", .flags = ROW_TREE, .depth = 1,
 	  .keep_name = cma_debug_file },
 	{ .path = "sys/kernel/debug/dma_buf/bufinfo" },
 	{ .path = "sys/kernel/debug/memblock/memory" },
 	{ .path = "sys/kernel/debug/memblock/reserved" },
-	{ .path = "sys/kernel/dmabuf/buffers", .flags = ROW_TREE, .depth = 3 },
+	{ .path = "sys/kernel/dmabuf/buffers", .flags = ROW_TREE, .depth = 1,
+	  .keep_name = dmabuf_buffer_file },
 	{ .path = "sys/block", .flags = ROW_TREE, .depth = 1, .keep_name = zram_file },
 	/* Per process; stat first: it says whether this is a kernel thread. */
 	{ .path = "stat", .flags = ROW_PER_PID },
