@@ -882,3 +882,41 @@ Test(capture, script_dash_records_the_same)
 	need("dash");
 	assert_script_records_the_same("dash");
 }
+
+/* Every batch view reads an archive from a pipe and from a FIFO as it
+ * reads the file: the same output, the path aside. */
+Test(capture, batch_views_from_a_pipe_and_a_fifo)
+{
+	static const char *const views[] = { "procrank", "slabs", "buddy", "zones", "meminfo",
+					      "report", "vma 1" };
+	const char *tmp = tu_tmpdir();
+	char cmd[4096];
+	ms_buf a = MS_BUF_INIT, b = MS_BUF_INIT, c = MS_BUF_INIT;
+
+	snprintf(cmd, sizeof cmd, "cd '%s' && tar -czf s.tgz -C '%s' . && mkfifo f", tmp,
+		 tu_fixture("snapshots/mem16k"));
+	run_ok(cmd);
+	for (size_t i = 0; i < MS_ARRAY_LEN(views); i++) {
+		const char *strip = "sed 's,\"path\":\"[^\"]*\",,'";
+		snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s -s s.tgz -f json | %s", tmp, tu_bin(),
+			 views[i], strip);
+		cr_assert_eq(tu_run(cmd, &a), 0, "%s", cmd);
+		snprintf(cmd, sizeof cmd, "cd '%s' && cat s.tgz | '%s' %s -s - -f json | %s", tmp,
+			 tu_bin(), views[i], strip);
+		cr_assert_eq(tu_run(cmd, &b), 0, "%s", cmd);
+		snprintf(cmd, sizeof cmd,
+			 "cd '%s' && { cat s.tgz > f & } && '%s' %s -s f -f json | %s; wait", tmp,
+			 tu_bin(), views[i], strip);
+		cr_assert_eq(tu_run(cmd, &c), 0, "%s", cmd);
+		cr_assert_str_eq(a.data, b.data, "%s from a pipe", views[i]);
+		cr_assert_str_eq(a.data, c.data, "%s from a FIFO", views[i]);
+	}
+	/* An empty pipe (ssh failed) is one clear line and exit 1. */
+	snprintf(cmd, sizeof cmd, "'%s' meminfo -s - < /dev/null 2>&1", tu_bin());
+	cr_assert_eq(tu_run(cmd, &a), 1);
+	cr_assert_str_eq(a.data, "memscope: -: not a snapshot archive: empty\n");
+	ms_buf_free(&a);
+	ms_buf_free(&b);
+	ms_buf_free(&c);
+	tu_rm_rf(tmp);
+}
