@@ -1641,3 +1641,38 @@ Test(source, unreadable_snapshot_files_say_permission_denied)
 	as_nobody(read_mode_000_file, path);
 	tu_rm_rf(tmp);
 }
+
+/* The snapshots shipped in data/ (format memscope/1, the older layout)
+ * stay readable: our metadata, processes, the kernel's files. */
+Test(source, older_snapshots_in_data_still_open)
+{
+	static const char *const names[] = { "demo-x86_64.tar.gz", "board-arm64-qemu.tar.gz",
+					     "board-armv7-qemu.tar.gz",
+					     "board-arm64-qemu-sh.tar.gz",
+					     "board-armv7-qemu-sh.tar.gz" };
+	ms_buf b = MS_BUF_INIT;
+	size_t opened = 0;
+
+	for (size_t i = 0; i < MS_ARRAY_LEN(names); i++) {
+		char path[1024];
+		int *pids = NULL;
+		size_t n = 0;
+		ms_error err = { 0 };
+		snprintf(path, sizeof path, "%s/../../data/%s", tu_fixture(""), names[i]);
+		if (access(path, R_OK) != 0)
+			continue;
+		ms_source *src = open_snapshot_ok(path);
+		cr_assert_str_eq(ms_source_get_info(src)->layout, "memscope", "%s", names[i]);
+		cr_assert(ms_source_get_info(src)->kernel[0], "%s", names[i]);
+		read_ok(src, "meminfo", &b);
+		read_ok(src, "memscope-snapshot", &b);
+		cr_assert(strstr(b.data, "format: memscope/1"), "%s", names[i]);
+		cr_assert_eq(ms_source_list_pids(src, &pids, &n, &err), 0);
+		cr_assert_gt(n, 5, "%s: %zu processes", names[i], n);
+		free(pids);
+		ms_source_close(src);
+		opened++;
+	}
+	cr_assert_eq(opened, MS_ARRAY_LEN(names));
+	ms_buf_free(&b);
+}
