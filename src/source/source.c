@@ -562,9 +562,17 @@ int ms_fd_list_dir(int dir_fd, bool follow, const char *reldir, ms_dirlist *out,
 		close(dir_fd);
 		return ms_errno_to_error(e, reldir, err);
 	}
-	errno = 0;
-	while (r == 0 && (de = readdir(d)) != NULL)
+	/* errno is readdir's only: a stat of an entry that vanished meanwhile
+	 * (a process exiting) is no failure of the listing. */
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			break;
 		r = list_entry(dirfd(d), de, follow, out);
+		if (r != 0)
+			break;
+	}
 	if (r == 0 && errno != 0)
 		r = ms_errno_to_error(errno, reldir, err);
 	else if (r < 0)
