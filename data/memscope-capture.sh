@@ -3,37 +3,48 @@
 #
 # memscope-capture.sh: capture a memscope snapshot on a board that has no
 # memscope, with nothing but a POSIX shell (BusyBox ash, dash) and cat,
-# uname, date, mkdir, mv, rm and tar. Open the result elsewhere with
+# uname, date, mkdir, mv, rm, sort, awk and tar. Open the result elsewhere:
 #   memscope -s board.tar.gz
-# Over ssh, without copying this script to the board:
+# Over ssh, without copying this script to the board, once:
+#   ssh board sh -s -- -o - < memscope-capture.sh | memscope -s -
+# or kept:
 #   ssh board sh -s -- -o - < memscope-capture.sh > board.tar.gz
 #
-# The layout is the one `memscope capture` writes (see DESIGN.md): the
-# /proc memory files, <pid>/ folders and a `memscope-snapshot` metadata file.
-# /proc files say st_size 0, so they are read with cat, never cp.
+# The layout is the one `memscope capture` writes (doc/snapshot.md):
+# memscope-snapshot, memscope-users and memscope-unread at the top, the
+# /proc files under proc/ and the /sys files under sys/. /proc and /sys
+# files say st_size 0, so they are read with cat, never cp.
 
 umask 077
 
 PROG=memscope-capture.sh
 PROC=/proc
+SYS=/sys
+trusted=1     # the kernel's own trees: their links are followed
 out=
 force=0
 no_cmdline=0
 no_smaps=0
-stage=        # temporary folder and file to remove if we stop half-way
+stage=        # temporary folder and files to remove if we stop half-way
 stage_file=
+unread_raw=   # what could not be read, one line each, before sorting
+errf=         # the last cat's complaint
+tab=$(printf '\t')
+myuid=$(id -u 2> /dev/null || echo 0)
 
 usage() {
 	cat <<EOF
 Usage: $PROG -o OUT [-f] [--no-cmdline] [--no-smaps]
-Capture /proc memory files into a memscope snapshot.
+Capture /proc and /sys memory files into a memscope snapshot.
 
-  -o, --output OUT  a directory, FILE.tar.gz (or .tgz), or - for a tar.gz
-                    on stdout (ssh board sh -s -- -o - < $PROG > b.tar.gz)
+  -o, --output OUT  a directory; an archive: FILE.tar.gz (.tgz), .tar.xz,
+                    .tar.zst, .tar.bz2 or .tar; or - for a tar.gz on
+                    stdout (ssh board sh -s -- -o - < $PROG | memscope -s -)
   -f, --force       replace OUT if it exists
       --no-cmdline  leave process command lines out (they can hold secrets)
       --no-smaps    leave per-mapping smaps out (smaller; rollups stay)
-      --proc-root DIR  read DIR instead of /proc (for tests)
+      --proc-root DIR  read DIR (DIR/proc and DIR/sys, or a /proc-like
+                    tree) instead of /proc and /sys (for tests)
   -h, --help        this text
 EOF
 }
@@ -53,8 +64,10 @@ usage_error() {
 cleanup() {
 	if [ -n "$stage" ]; then rm -rf "$stage"; fi
 	if [ -n "$stage_file" ]; then rm -f "$stage_file"; fi
+	if [ -n "$unread_raw" ]; then rm -f "$unread_raw" "$errf"; fi
 	stage=
 	stage_file=
+	unread_raw=
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
@@ -74,6 +87,7 @@ while [ $# -gt 0 ]; do
 	--proc-root)
 		[ $# -ge 2 ] || usage_error "$1 needs a directory"
 		PROC=$2
+		trusted=0
 		shift
 		;;
 	-h | --help)
@@ -87,26 +101,217 @@ done
 [ -n "$out" ] || usage_error "no output given (-o PATH)"
 [ -d "$PROC" ] || die "$PROC: not a directory"
 
-# A regular file of the proc tree, never through a symlink.
-is_plain_file() {
-	[ -f "$1" ] && [ ! -L "$1" ]
+# Only the archive goes to stdout: whatever else a command says goes to
+# stderr, so that `... | memscope -s -` reads nothing but the archive.
+if [ "$out" = - ]; then
+	exec 3>&1 1>&2
+fi
+
+# A test tree laid out like a snapshot has DIR/proc beside DIR/sys; a flat
+# one is a /proc itself and has no /sys.
+if [ $trusted -eq 0 ]; then
+	SYS=
+	if [ ! -f "$PROC/meminfo" ] && [ -d "$PROC/proc" ] && [ ! -L "$PROC/proc" ]; then
+		if [ -d "$PROC/sys" ] && [ ! -L "$PROC/sys" ]; then SYS=$PROC/sys; fi
+		PROC=$PROC/proc
+	fi
+fi
+
+# ---- paths -----------------------------------------------------------------
+
+# resolve REL: where a path of the snapshot's namespace ("meminfo",
+# "123/smaps", "sys/block") is read from (SRC) and written to (DST).
+resolve() {
+	case $1 in
+	sys/*)
+		[ -n "$SYS" ] || return 1
+		SRC=$SYS/${1#sys/}
+		DST=sys/${1#sys/}
+		;;
+	*)
+		SRC=$PROC/$1
+		DST=proc/$1
+		;;
+	esac
 }
 
-# copy REL DESTDIR: cat the file; one that is missing, unreadable or gone
-# (the process exited) is simply left out, as in any snapshot.
+# A file or folder we may read: the kernel's trees are followed through
+# their links; a test tree never is.
+is_file() {
+	[ -f "$1" ] && { [ $trusted -eq 1 ] || [ ! -L "$1" ]; }
+}
+
+is_dir() {
+	[ -d "$1" ] && { [ $trusted -eq 1 ] || [ ! -L "$1" ]; }
+}
+
+# A folder above PATH that exists but that we may not enter (debugfs is
+# root's): PATH is then there, for all we know, but not readable.
+blocked() {
+	b=${1%/*}
+	while [ -n "$b" ] && [ "$b" != "$1" ]; do
+		if [ -d "$b" ] && [ ! -x "$b" ]; then return 0; fi
+		[ "${b%/*}" = "$b" ] && break
+		b=${b%/*}
+	done
+	return 1
+}
+
+# Folders are made with their first file, and removed again when it could
+# not be read, so that the layout is the one memscope capture writes.
+ensure_dir() {
+	[ -d "$1" ] || mkdir -p "$1"
+}
+
+prune() { # DIR: remove it and the folders above it while empty, up to $dest
+	p=$1
+	while [ "$p" != "$dest" ] && [ "${p#"$dest"/}" != "$p" ] && rmdir "$p" 2> /dev/null; do
+		p=${p%/*}
+	done
+}
+
+# ---- what could not be read -------------------------------------------------
+
+reason() { # the cat's complaint -> a few words, as memscope capture says them
+	msg=
+	read -r msg < "$errf" 2> /dev/null
+	case $msg in
+	*"ermission denied"* | *"ot permitted"*)
+		if [ "$myuid" -eq 0 ]; then echo "permission denied"; else echo "needs root"; fi
+		;;
+	*"o such process"* | *"o such file"*) echo gone ;;
+	*) echo "read error" ;;
+	esac
+}
+
+log_unread() { # PATH REASON [PID]
+	if [ $# -ge 3 ]; then
+		printf '*/%s\t%s\t%s\n' "$1" "$2" "$3" >> "$unread_raw"
+	else
+		printf '%s\t%s\n' "$1" "$2" >> "$unread_raw"
+	fi
+}
+
+# ---- copying ------------------------------------------------------------------
+
+# fetch SRC DST: the bytes of SRC into DST. The small text files of a
+# process are read by the shell itself: a process costs a few forks, not a
+# dozen (a fork takes milliseconds on a small board). They are lines of
+# text, each ended by a newline, and never empty; an empty result means
+# the process went away meanwhile.
+fetch() {
+	case ${1##*/} in
+	stat | statm | status | comm | oom_score | oom_score_adj | cgroup)
+		{
+			while IFS= read -r line; do
+				printf '%s\n' "$line"
+			done < "$1" > "$2"
+		} || return 1
+		[ -s "$2" ] || { echo "$1: No such process" >&2; return 1; }
+		;;
+	*) cat "$1" > "$2" ;;
+	esac
+}
+
+denied() { # what "not allowed" means for us
+	if [ "$myuid" -eq 0 ]; then echo "permission denied"; else echo "needs root"; fi
+}
+
+# copy WHAT REL [PID NAME]: cat one file into the snapshot. What is missing
+# or gone (the process exited) is simply left out; what is there but will
+# not read is written down: for the system (WHAT "sys"), whatever the
+# reason; for a process ("pid"), only "not allowed" (its other files say it
+# was there); never for a file inside a tree ("tree": a write-only knob).
 copy() {
-	if ! is_plain_file "$PROC/$1"; then return 1; fi
-	if ! cat "$PROC/$1" > "$2/$1" 2> /dev/null; then
-		rm -f "$2/$1"
+	resolve "$2" || return 1
+	if ! is_file "$SRC"; then
+		if [ "$1" = sys ] && [ ! -e "$SRC" ] && blocked "$SRC"; then
+			log_unread "$2" "$(denied)"
+		fi
 		return 1
 	fi
+	ensure_dir "$dest/${DST%/*}"
+	if fetch "$SRC" "$dest/$DST" 2> "$errf"; then return 0; fi
+	rm -f "$dest/$DST"
+	prune "$dest/${DST%/*}"
+	why=$(reason)
+	case $1:$why in
+	pid:"needs root" | pid:"permission denied") log_unread "$4" "$why" "$3" ;;
+	sys:gone) ;;
+	sys:*) log_unread "$2" "$why" ;;
+	esac
+	return 1
+}
+
+# Which entries of a tree are taken (FILTER NAME IS_DIR DEPTH).
+# shellcheck disable=SC2317 # called through copy_tree's FILTER
+keep_all() { return 0; }
+
+# shellcheck disable=SC2317
+keep_cma_debug() { # cma/<area>/alloc and free are write-only knobs
+	[ "$3" -eq 0 ] || { [ "$1" != alloc ] && [ "$1" != free ]; }
+}
+
+# shellcheck disable=SC2317
+keep_dmabuf() { # buffers/<inode>/exporter_name and size, not the attachments
+	if [ "$3" -eq 0 ]; then
+		[ "$2" = 1 ]
+		return
+	fi
+	[ "$2" = 0 ] && { [ "$1" = exporter_name ] || [ "$1" = size ]; }
+}
+
+# shellcheck disable=SC2317
+keep_zram() { # /sys/block/zram*/ and four of their figures
+	if [ "$3" -eq 0 ]; then
+		[ "$2" = 1 ] && case $1 in zram*) true ;; *) false ;; esac
+		return
+	fi
+	[ "$2" = 0 ] && case $1 in mm_stat | disksize | comp_algorithm | io_stat) true ;; *) false ;; esac
+}
+
+# copy_tree REL DEPTH MAXDEPTH FILTER: a folder, files only, no deeper than
+# MAXDEPTH folders below it. Only the folder itself is written down when it
+# cannot be read: a file inside that will not read is a write-only knob.
+# POSIX sh has no local variables but a function's own arguments: the
+# entries are kept there, after the four, and taken off one by one.
+copy_tree() {
+	resolve "$1" || return 0
+	if ! is_dir "$SRC"; then
+		if [ "$2" -eq 0 ] && [ ! -e "$SRC" ] && blocked "$SRC"; then
+			log_unread "$1" "$(denied)"
+		fi
+		return 0
+	fi
+	if [ ! -r "$SRC" ] || [ ! -x "$SRC" ]; then
+		[ "$2" -eq 0 ] && log_unread "$1" "$(denied)"
+		return 0
+	fi
+	set -- "$1" "$2" "$3" "$4" "$SRC"/*
+	while [ $# -gt 4 ]; do
+		name=${5##*/}
+		if [ "$name" = "*" ] && [ ! -e "$5" ]; then
+			: # an empty folder
+		elif is_dir "$5"; then
+			if $4 "$name" 1 "$2" && [ "$2" -lt "$3" ]; then
+				copy_tree "$1/$name" $(($2 + 1)) "$3" "$4"
+			fi
+		elif is_file "$5" && $4 "$name" 0 "$2"; then
+			copy tree "$1/$name" || true
+		fi
+		t1=$1 t2=$2 t3=$3 t4=$4
+		shift 5
+		set -- "$t1" "$t2" "$t3" "$t4" "$@"
+	done
+	return 0
 }
 
 # Kernel threads have PF_KTHREAD (0x00200000) in field 9 of stat; the name
 # in field 2 may hold spaces and parentheses, so fields are counted after
 # the last ") ".
 is_kernel_thread() {
-	stat_line=$(cat "$1" 2> /dev/null) || return 1
+	stat_line=
+	{ IFS= read -r stat_line < "$1"; } 2> /dev/null || return 1
 	fields=${stat_line##*") "}
 	# shellcheck disable=SC2086 # split into fields on purpose
 	set -- $fields
@@ -115,24 +320,51 @@ is_kernel_thread() {
 	[ $(($7 / 2097152 % 2)) -eq 1 ]
 }
 
-capture_pid() { # PID DEST
-	pid=$1
-	dest=$2
-	mkdir "$dest/$pid" || return 0
-	for f in stat status comm; do
-		copy "$pid/$f" "$dest"
-	done
-	if is_kernel_thread "$dest/$pid/stat"; then
+# An open DMA-BUF: its fdinfo names the exporter. Read with the shell's
+# own read, as there may be thousands of descriptors.
+is_dmabuf_fdinfo() {
+	{
+		while read -r key _; do
+			[ "$key" = exp_name: ] && return 0
+		done < "$1"
+	} 2> /dev/null
+	return 1
+}
+
+copy_fdinfo() { # PID
+	resolve "$1/fdinfo"
+	dir=$SRC
+	is_dir "$dir" || return 0
+	if [ ! -r "$dir" ] || [ ! -x "$dir" ]; then
+		log_unread fdinfo "$(denied)" "$1"
 		return 0
 	fi
-	[ $no_cmdline -eq 1 ] || copy "$pid/cmdline" "$dest"
-	for f in statm maps smaps_rollup; do
-		copy "$pid/$f" "$dest"
+	for f in "$dir"/*; do
+		if [ "$f" = "$dir/*" ] && ! ls "$dir" > /dev/null 2>&1; then
+			log_unread fdinfo "$(denied)" "$1" # listed as root's, yet refused
+		fi
+		is_file "$f" && is_dmabuf_fdinfo "$f" && copy pid "$1/fdinfo/${f##*/}" "$1" fdinfo
 	done
-	[ $no_smaps -eq 1 ] || copy "$pid/smaps" "$dest"
-	copy "$pid/oom_score_adj" "$dest"
-	# A process that exited before we came leaves no empty folder.
-	rmdir "$dest/$pid" 2> /dev/null
+	return 0
+}
+
+capture_pid() { # PID
+	pid=$1
+	for f in stat status comm; do
+		copy pid "$pid/$f" "$pid" "$f"
+	done
+	if is_kernel_thread "$dest/proc/$pid/stat"; then
+		return 0
+	fi
+	[ $no_cmdline -eq 1 ] || copy pid "$pid/cmdline" "$pid" cmdline
+	for f in statm maps smaps_rollup; do
+		copy pid "$pid/$f" "$pid" "$f"
+	done
+	[ $no_smaps -eq 1 ] || copy pid "$pid/smaps" "$pid" smaps
+	for f in oom_score_adj oom_score cgroup; do
+		copy pid "$pid/$f" "$pid" "$f"
+	done
+	copy_fdinfo "$pid"
 	return 0
 }
 
@@ -156,7 +388,7 @@ meta_line() {
 
 write_metadata() { # DEST
 	{
-		meta_line format memscope/1
+		meta_line format memscope/2
 		meta_line captured_at "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		meta_line hostname "$(uname -n)"
 		meta_line kernel "$(uname -r)"
@@ -169,7 +401,7 @@ write_metadata() { # DEST
 # The owners of the captured processes, as this machine names them, so a
 # snapshot shows user names on another machine. One "UID NAME" line each.
 write_users() { # DEST
-	uids=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "$1"/[0-9]*/status 2> /dev/null |
+	uids=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "$1"/proc/[0-9]*/status 2> /dev/null |
 		sort -u | tr '\n' ' ')
 	[ -n "$uids" ] && [ -r /etc/passwd ] || return 0
 	awk -F: -v uids=" $uids" 'index(uids, " " $3 " ") && $1 !~ /[ \t]/ { print $3, $1 }' \
@@ -177,21 +409,75 @@ write_users() { # DEST
 	[ -s "$1/memscope-users" ] || rm -f "$1/memscope-users"
 }
 
+# memscope-unread: "PATH<TAB>REASON" for the system's files, and one
+# "*/NAME<TAB>REASON<TAB>COUNT<TAB>PID PID..." line per process file name,
+# sorted as memscope capture sorts them.
+write_unread() { # DEST
+	[ -s "$unread_raw" ] || return 0
+	sort -t "$tab" -k3,3n "$unread_raw" | awk -F "$tab" '
+		NF < 3 { print; next }
+		{
+			key = $1 FS $2
+			if (!(key in n)) { order[++k] = key }
+			pids[key] = pids[key] (n[key]++ ? " " : "") $3
+		}
+		END { for (i = 1; i <= k; i++) print order[i] FS n[order[i]] FS pids[order[i]] }' |
+		LC_ALL=C sort > "$1/memscope-unread"
+}
+
+# One line on stderr: what is not in the snapshot, and why.
+say_unread() { # DEST
+	[ -s "$1/memscope-unread" ] || return 0
+	awk -F "$tab" -v prog="$PROG" '
+		!($2 in seen) { seen[$2] = 1; reasons[++r] = $2 }
+		NF < 3 { sys[$2] = sys[$2] (sys[$2] == "" ? "" : ", ") $1; next }
+		{
+			per[$2] = per[$2] (per[$2] == "" ? "" : ", ") substr($1, 3)
+			split($4, ids, " ")
+			for (i in ids) if (!((($2) SUBSEP ids[i]) in got)) { got[$2, ids[i]] = 1; np[$2]++ }
+		}
+		END {
+			line = ""
+			for (i = 1; i <= r; i++) {
+				x = reasons[i]
+				part = "not readable (" x "): " sys[x]
+				if (np[x]) part = part (sys[x] == "" ? "" : "; ") per[x] " of " np[x] \
+					(np[x] == 1 ? " process" : " processes")
+				line = line (line == "" ? "" : "; ") part
+			}
+			print prog ": " line
+		}' "$1/memscope-unread" >&2
+}
+
 # The metadata comes last: it is what says "a whole snapshot", so a capture
 # cut short never claims to be one.
 capture_into() { # DEST (an empty directory)
+	dest=$1
+	unread_raw=$(mktemp "${TMPDIR:-/tmp}/memscope-unread.XXXXXX") ||
+		die "cannot make a temporary file"
+	errf=$(mktemp "${TMPDIR:-/tmp}/memscope-err.XXXXXX") || die "cannot make a temporary file"
 	for f in meminfo vmstat buddyinfo pagetypeinfo zoneinfo slabinfo iomem \
-		vmallocinfo swaps version cmdline; do
-		copy "$f" "$1"
+		vmallocinfo swaps version cmdline pressure/memory mounts sysvipc/shm; do
+		copy sys "$f"
 	done
+	copy_tree device-tree 0 16 keep_all
+	copy_tree sys/kernel/mm/cma 0 1 keep_all
+	copy_tree sys/kernel/debug/cma 0 1 keep_cma_debug
+	for f in dma_buf/bufinfo memblock/memory memblock/reserved; do
+		copy sys "sys/kernel/debug/$f"
+	done
+	copy_tree sys/kernel/dmabuf/buffers 0 1 keep_dmabuf
+	copy_tree sys/block 0 1 keep_zram
 	for d in "$PROC"/[0-9]*; do
-		if [ ! -d "$d" ] || [ -L "$d" ]; then continue; fi
+		is_dir "$d" || continue
 		pid=${d##*/}
 		case $pid in *[!0-9]*) continue ;; esac
-		capture_pid "$pid" "$1"
+		capture_pid "$pid"
 	done
-	write_users "$1"
-	write_metadata "$1" || die "$1: cannot write"
+	write_users "$dest"
+	write_unread "$dest"
+	write_metadata "$dest" || die "$dest: cannot write"
+	say_unread "$dest"
 }
 
 # An existing output stays unless forced; even then a directory is only
@@ -220,6 +506,44 @@ move_into_place() { # TMP
 	fi
 }
 
+# The kind of output by the name's ending, in any case: every archive
+# memscope reads, or a folder. Other archive endings are refused rather
+# than made into a folder of that name.
+kind=dir
+compress=
+if [ "$out" != - ]; then
+	base=${out%/}
+	base=${base##*/}
+	top=
+	case $base in
+	*.[Tt][Aa][Rr].[Gg][Zz]) top=${base%.???.??} compress=gzip ;;
+	*.[Tt][Gg][Zz]) top=${base%.???} compress=gzip ;;
+	*.[Tt][Aa][Rr].[Xx][Zz]) top=${base%.???.??} compress=xz ;;
+	*.[Tt][Xx][Zz]) top=${base%.???} compress=xz ;;
+	*.[Tt][Aa][Rr].[Zz][Ss][Tt]) top=${base%.???.???} compress=zstd ;;
+	*.[Tt][Zz][Ss][Tt]) top=${base%.????} compress=zstd ;;
+	*.[Tt][Aa][Rr].[Bb][Zz]2) top=${base%.???.???} compress=bzip2 ;;
+	*.[Tt][Bb][Zz]2) top=${base%.????} compress=bzip2 ;;
+	*.[Tt][Bb][Zz]) top=${base%.???} compress=bzip2 ;;
+	*.[Tt][Aa][Rr]) top=${base%.???} compress=cat ;;
+	*.[Gg][Zz] | *.[Xx][Zz] | *.[Zz][Ss][Tt] | *.[Zz][Ss][Tt][Dd] | *.[Bb][Zz]2 | \
+		*.[Ll][Zz]4 | *.[Ll][Zz] | *.[Ll][Zz][Mm][Aa] | *.[Ll][Zz][Oo] | *.[Zz] | \
+		*.[Zz][Ii][Pp] | *.7[Zz] | *.[Rr][Aa][Rr] | *.[Cc][Pp][Ii][Oo] | *.[Tt][Ll][Zz] | \
+		*.[Jj][Aa][Rr] | *.[Ii][Ss][Oo] | *.[Dd][Ee][Bb] | *.[Rr][Pp][Mm])
+		usage_error "$out: not an archive memscope writes; name it .tar.gz, .tar.xz," \
+			".tar.zst, .tar.bz2 or .tar, or give a folder"
+		;;
+	esac
+	if [ -n "$compress" ]; then
+		kind=archive
+		[ -n "$top" ] || die "$out: not a name for a new snapshot"
+	fi
+	if [ -n "$compress" ] && [ "$compress" != cat ]; then
+		command -v "$compress" > /dev/null 2>&1 ||
+			die "$out: $compress is not on this machine; name it .tar.gz or .tar"
+	fi
+fi
+
 case $out in
 -) ;;
 *)
@@ -240,32 +564,36 @@ case $out in
 	;;
 esac
 
-case $out in
--)
-	[ -t 1 ] && die "not writing an archive to a terminal; redirect it (> board.tar.gz)"
+if [ "$out" = - ]; then
+	[ -t 3 ] && die "not writing an archive to a terminal; redirect it (> board.tar.gz)"
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/memscope-capture.XXXXXX") ||
 		die "cannot make a temporary folder"
 	mkdir "$stage/snapshot" || die "$stage: cannot write"
 	capture_into "$stage/snapshot"
-	tar -C "$stage" -czf - snapshot || die "tar failed"
-	;;
-*.tar.gz | *.tgz)
-	top=${base%.tar.gz}
-	top=${top%.tgz}
+	tar -C "$stage" -czf - snapshot >&3 || die "tar failed"
+elif [ $kind = archive ]; then
 	stage="$parent/.$base.tmp.$$"
-	stage_file="$stage.tar"
+	stage_file="$stage.file"
 	mkdir "$stage" "$stage/$top" || die "$stage: cannot create"
 	capture_into "$stage/$top"
-	tar -C "$stage" -czf "$stage_file" "$top" || die "$out: tar failed"
+	if [ $compress = gzip ]; then
+		tar -C "$stage" -czf "$stage_file" "$top" || die "$out: tar failed"
+	else
+		tar -C "$stage" -cf "$stage.tar" "$top" || die "$out: tar failed"
+		if [ $compress = cat ]; then
+			mv "$stage.tar" "$stage_file" || die "$out: cannot write"
+		else
+			$compress -c < "$stage.tar" > "$stage_file" || die "$out: $compress failed"
+			rm -f "$stage.tar"
+		fi
+	fi
 	move_into_place "$stage_file"
 	stage_file=
-	;;
-*)
+else
 	stage="$parent/.$base.tmp.$$"
 	mkdir "$stage" || die "$stage: cannot create"
 	capture_into "$stage"
 	move_into_place "$stage"
 	stage=
-	;;
-esac
+fi
 exit 0

@@ -125,7 +125,7 @@ static void assert_live_capture(const char *path, const char *tool_prefix)
 	cr_assert_eq(info->captured_at[10], 'T');
 	cr_assert_eq(info->captured_at[19], 'Z');
 	read_meta(snap, &m);
-	cr_assert_str_eq(m.format, "memscope/1");
+	cr_assert_str_eq(m.format, "memscope/2");
 	cr_assert(strncmp(m.tool, tool_prefix, strlen(tool_prefix)) == 0, "tool %s", m.tool);
 	cr_assert_eq(ms_source_list_pids(snap, &pids, &n, &err), 0);
 	for (size_t i = 0; i < n; i++)
@@ -166,13 +166,16 @@ Test(capture, live_to_directory)
 	snprintf(out, sizeof out, "%s/snap", tmp);
 	capture_live_ok(out);
 	assert_mode(out, S_IFDIR, 0700);
-	snprintf(path, sizeof path, "%s/meminfo", out);
+	/* proc/ and sys/ side by side, the metadata above them. */
+	snprintf(path, sizeof path, "%s/proc", out);
+	assert_mode(path, S_IFDIR, 0700);
+	snprintf(path, sizeof path, "%s/proc/meminfo", out);
 	assert_mode(path, S_IFREG, 0600);
 	snprintf(path, sizeof path, "%s/memscope-snapshot", out);
 	assert_mode(path, S_IFREG, 0600);
-	snprintf(path, sizeof path, "%s/%d", out, getpid());
+	snprintf(path, sizeof path, "%s/proc/%d", out, getpid());
 	assert_mode(path, S_IFDIR, 0700);
-	snprintf(path, sizeof path, "%s/%d/smaps", out, getpid());
+	snprintf(path, sizeof path, "%s/proc/%d/smaps", out, getpid());
 	assert_mode(path, S_IFREG, 0600);
 	assert_live_capture(out, "memscope ");
 	assert_only_entry(tmp, "snap");
@@ -465,5 +468,465 @@ Test(capture, script_refuses_existing_and_bad_usage)
 	cr_assert_eq(tu_run(cmd, &outb), 0);
 	cr_assert(strstr(outb.data, "Usage:"));
 	ms_buf_free(&outb);
+	tu_rm_rf(tmp);
+}
+
+/* ---- /sys and the rest of the new layout ------------------------------------ */
+
+/* A --proc-root tree laid out like a snapshot, DIR/proc beside DIR/sys,
+ * with something of every kind capture takes, and things it must not. */
+static void make_rich_tree(const char *dir)
+{
+	char cmd[8192];
+
+	snprintf(cmd, sizeof cmd,
+		 "set -e; cd '%s' && mkdir -p root/proc root/sys && cp -r '%s'/* root/proc/ && "
+		 "cd root/proc && rm memscope-snapshot && mkdir -p pressure device-tree/soc "
+		 "1/fdinfo sysvipc && "
+		 "printf 'some avg10=0.00 avg60=0.00 avg300=0.00 total=0\\n' > pressure/memory && "
+		 "printf 'qemu\\0' > device-tree/model && "
+		 "printf '\\000\\000\\000\\001\\377\\n' > device-tree/soc/reg && "
+		 "printf 'x' > device-tree/.hidden && "
+		 "printf 'pos:\\t0\\nflags:\\t02\\nmnt_id:\\t1\\n' > 1/fdinfo/0 && "
+		 "printf 'pos:\\t0\\nflags:\\t02\\nmnt_id:\\t9\\nino:\\t5\\nsize:\\t4096\\n"
+		 "count:\\t1\\nexp_name:\\tsystem\\n' > 1/fdinfo/7 && "
+		 "echo 667 > 1/oom_score && echo 0::/init.scope > 1/cgroup && "
+		 "echo 'none / tmpfs rw 0 0' > mounts && "
+		 "echo '       key      shmid perms' > sysvipc/shm && "
+		 "cd ../sys && mkdir -p kernel/mm/cma/reserved kernel/debug/cma/reserved "
+		 "kernel/debug/dma_buf kernel/debug/memblock kernel/dmabuf/buffers/77/attachments/0 "
+		 "block/zram0 block/sda unrelated && "
+		 "echo 3 > kernel/mm/cma/reserved/alloc_pages_success && "
+		 "echo 0 > kernel/mm/cma/reserved/alloc_pages_fail && "
+		 "echo 4096 > kernel/debug/cma/reserved/count && "
+		 "echo 12 > kernel/debug/cma/reserved/used && "
+		 "echo > kernel/debug/cma/reserved/alloc && echo > kernel/debug/cma/reserved/free && "
+		 "echo 'Dma-buf Objects:' > kernel/debug/dma_buf/bufinfo && "
+		 "echo '0: 0x40000000..0x7fffffff    0x40000000  0x4 none' > "
+		 "kernel/debug/memblock/memory && "
+		 "echo '0: 0x40000000..0x4000ffff    0x10000  0x0 none' > "
+		 "kernel/debug/memblock/reserved && "
+		 "echo system > kernel/dmabuf/buffers/77/exporter_name && "
+		 "echo 4096 > kernel/dmabuf/buffers/77/size && "
+		 "echo 1 > kernel/dmabuf/buffers/77/attachments/0/map_counter && "
+		 "echo '4096 74 12288 0 12288 0 0 0 0' > block/zram0/mm_stat && "
+		 "echo 1073741824 > block/zram0/disksize && "
+		 "echo 'lzo [lz4] zstd' > block/zram0/comp_algorithm && "
+		 "echo '0 0 0 0' > block/zram0/io_stat && echo 0 > block/zram0/bd_stat && "
+		 "echo 1 > block/sda/stat && echo secret > unrelated/x",
+		 dir, tu_fixture("snapshots/mem16k"));
+	run_ok(cmd);
+}
+
+static const char *const rich_taken[] = {
+	"proc/meminfo", "proc/pressure/memory", "proc/mounts", "proc/sysvipc/shm",
+	"proc/device-tree/model", "proc/device-tree/soc/reg", "proc/1/fdinfo/7",
+	"proc/1/oom_score", "proc/1/cgroup", "proc/1/smaps_rollup", "proc/2/stat",
+	"sys/kernel/mm/cma/reserved/alloc_pages_success", "sys/kernel/debug/cma/reserved/count",
+	"sys/kernel/debug/cma/reserved/used", "sys/kernel/debug/dma_buf/bufinfo",
+	"sys/kernel/debug/memblock/memory", "sys/kernel/debug/memblock/reserved",
+	"sys/kernel/dmabuf/buffers/77/size", "sys/kernel/dmabuf/buffers/77/exporter_name",
+	"sys/block/zram0/mm_stat",
+	"sys/block/zram0/comp_algorithm", "sys/block/zram0/io_stat", "sys/block/zram0/disksize",
+};
+
+static const char *const rich_left[] = {
+	"proc/device-tree/.hidden", "proc/1/fdinfo/0", "proc/2/cgroup", "proc/2/oom_score",
+	"sys/kernel/debug/cma/reserved/alloc", "sys/kernel/debug/cma/reserved/free",
+	"sys/block/zram0/bd_stat", "sys/block/sda", "sys/unrelated", "proc/memscope-snapshot",
+	"sys/kernel/dmabuf/buffers/77/attachments",
+	"memscope-unread",
+};
+
+static void assert_rich_capture(const char *tree, const char *out)
+{
+	char a[1200], b[1200];
+	ms_buf x = MS_BUF_INIT, y = MS_BUF_INIT;
+
+	for (size_t i = 0; i < MS_ARRAY_LEN(rich_taken); i++) {
+		snprintf(a, sizeof a, "%s/%s", tree, rich_taken[i]);
+		snprintf(b, sizeof b, "%s/%s", out, rich_taken[i]);
+		cr_assert(tu_read_file(a, &x), "%s", a);
+		cr_assert(tu_read_file(b, &y), "%s not captured", rich_taken[i]);
+		cr_assert(x.len == y.len && memcmp(x.data, y.data, x.len) == 0, "%s differs",
+			  rich_taken[i]);
+	}
+	for (size_t i = 0; i < MS_ARRAY_LEN(rich_left); i++) {
+		snprintf(b, sizeof b, "%s/%s", out, rich_left[i]);
+		cr_assert_neq(access(b, F_OK), 0, "%s captured", rich_left[i]);
+	}
+	ms_buf_free(&x);
+	ms_buf_free(&y);
+}
+
+Test(capture, sys_device_tree_and_dmabuf_fdinfo)
+{
+	const char *tmp = tu_tmpdir();
+	char tree[512], out[512];
+	ms_error err = { 0 };
+
+	make_rich_tree(tmp);
+	snprintf(tree, sizeof tree, "%s/root", tmp);
+	snprintf(out, sizeof out, "%s/snap", tmp);
+	ms_source *src = ms_source_open_live(tree, &err);
+	cr_assert(src, "%s", err.msg);
+	ms_buf unread = MS_BUF_INIT;
+	ms_capture_opts o = { .out = out, .unread_summary = &unread };
+	cr_assert_eq(ms_capture(src, &o, &err), 0, "%s", err.msg);
+	cr_assert_eq(unread.len, 0, "%s", unread.data);
+	ms_source_close(src);
+	assert_rich_capture(tree, out);
+	/* What it wrote reads back through the source, /sys too. */
+	ms_source *snap = open_snapshot_ok(out);
+	cr_assert(has_file(snap, "sys/block/zram0/mm_stat"));
+	cr_assert(has_file(snap, "device-tree/soc/reg"));
+	cr_assert(has_file(snap, "memscope-snapshot"));
+	ms_source_close(snap);
+	ms_buf_free(&unread);
+	tu_rm_rf(tmp);
+}
+
+/* Captured again, a new-layout snapshot gives the same tree. */
+Test(capture, recapture_of_the_new_layout_is_the_same)
+{
+	const char *tmp = tu_tmpdir();
+	char tree[512], one[512], two[512], cmd[2048];
+	ms_error err = { 0 };
+
+	make_rich_tree(tmp);
+	snprintf(tree, sizeof tree, "%s/root", tmp);
+	snprintf(one, sizeof one, "%s/one.tar.zst", tmp);
+	snprintf(two, sizeof two, "%s/two", tmp);
+	ms_source *src = ms_source_open_live(tree, &err);
+	cr_assert(src);
+	cr_assert_eq(capture(src, one, false, &err), 0, "%s", err.msg);
+	ms_source_close(src);
+	src = open_snapshot_ok(one);
+	cr_assert_eq(capture(src, two, false, &err), 0, "%s", err.msg);
+	ms_source_close(src);
+	assert_rich_capture(tree, two);
+	snprintf(cmd, sizeof cmd, "mkdir '%s/x' && tar -xf '%s' -C '%s/x' && "
+		 "diff -r -x memscope-snapshot '%s/x/one' '%s'", tmp, one, tmp, tmp, two);
+	run_ok(cmd);
+	tu_rm_rf(tmp);
+}
+
+static void assert_script_matches_c_on_rich_tree(const char *shell)
+{
+	const char *tmp = tu_tmpdir();
+	char tree[512], out_sh[512], out_c[512], cmd[4096];
+	ms_error err = { 0 };
+
+	make_rich_tree(tmp);
+	snprintf(tree, sizeof tree, "%s/root", tmp);
+	snprintf(out_c, sizeof out_c, "%s/c", tmp);
+	snprintf(out_sh, sizeof out_sh, "%s/sh", tmp);
+	ms_source *src = ms_source_open_live(tree, &err);
+	cr_assert(src);
+	cr_assert_eq(capture(src, out_c, false, &err), 0, "%s", err.msg);
+	ms_source_close(src);
+	snprintf(cmd, sizeof cmd, "%s '%s' --proc-root '%s' -o '%s'", shell, script(), tree, out_sh);
+	run_ok(cmd);
+	snprintf(cmd, sizeof cmd,
+		 "diff -r -x memscope-snapshot '%s' '%s' && "
+		 "test -z \"$(find '%s' \\( -type f ! -perm 600 \\) -o "
+		 "\\( -type d ! -perm 700 \\) -o -type d -empty)\"",
+		 out_c, out_sh, out_sh);
+	run_ok(cmd);
+	assert_rich_capture(tree, out_sh);
+	tu_rm_rf(tmp);
+}
+
+Test(capture, script_busybox_sys_tree_matches)
+{
+	need("busybox");
+	assert_script_matches_c_on_rich_tree("busybox sh");
+}
+
+Test(capture, script_dash_sys_tree_matches)
+{
+	need("dash");
+	assert_script_matches_c_on_rich_tree("dash");
+}
+
+/* ---- archive formats ---------------------------------------------------------- */
+
+Test(capture, every_archive_format_by_its_name_in_any_case)
+{
+	static const struct {
+		const char *name, *container;
+	} outs[] = {
+		{ "a.tar.bz2", "tar.bz2" }, { "B.TAR.GZ", "tar.gz" }, { "c.Tar.Xz", "tar.xz" },
+		{ "d.tbz2", "tar.bz2" },    { "e.txz", "tar.xz" },    { "f.TZST", "tar.zst" },
+		{ "g.TAR", "tar" },         { "h.tgz", "tar.gz" },
+	};
+	const char *tmp = tu_tmpdir();
+	char out[512], cmd[1400];
+	ms_error err = { 0 };
+	ms_source *src = ms_source_open_live(tu_fixture("snapshots/mem16k"), &err);
+
+	cr_assert(src);
+	for (size_t i = 0; i < MS_ARRAY_LEN(outs); i++) {
+		snprintf(out, sizeof out, "%s/%s", tmp, outs[i].name);
+		cr_assert_eq(capture(src, out, false, &err), 0, "%s: %s", out, err.msg);
+		ms_source *snap = open_snapshot_ok(out);
+		cr_assert_str_eq(ms_source_get_info(snap)->container, outs[i].container, "%s",
+				 outs[i].name);
+		cr_assert(has_file(snap, "1/smaps_rollup"));
+		ms_source_close(snap);
+		/* One folder inside, named after the file without its ending. */
+		snprintf(cmd, sizeof cmd, "tar -tf '%s' | head -1 | grep -qx '%.*s/'", out,
+			 (int)strcspn(outs[i].name, "."), outs[i].name);
+		run_ok(cmd);
+	}
+	ms_source_close(src);
+	tu_rm_rf(tmp);
+}
+
+Test(capture, archives_it_cannot_write_are_refused)
+{
+	static const char *const names[] = { "x.gz", "x.zip", "x.7z", "x.tar.lz4", "X.BZ2",
+					      "x.xz", "x.Zst", "x.cpio" };
+	const char *tmp = tu_tmpdir();
+	char out[512];
+	ms_error err = { 0 };
+	ms_source *src = ms_source_open_live(tu_fixture("snapshots/mem16k"), &err);
+
+	for (size_t i = 0; i < MS_ARRAY_LEN(names); i++) {
+		snprintf(out, sizeof out, "%s/%s", tmp, names[i]);
+		cr_assert_eq(capture(src, out, false, &err), -EINVAL, "%s", names[i]);
+		cr_assert(strstr(err.msg, "not an archive memscope writes"), "%s", err.msg);
+	}
+	assert_only_entry(tmp, NULL);
+	ms_source_close(src);
+	tu_rm_rf(tmp);
+}
+
+/* The program: a usage error (exit 2, one line); the script alike. */
+Test(capture, refused_names_are_usage_errors)
+{
+	const char *tmp = tu_tmpdir();
+	char cmd[2048];
+	ms_buf out = MS_BUF_INIT;
+
+	snprintf(cmd, sizeof cmd, "cd '%s' && '%s' capture --proc-root '%s' -o board.zip 2>&1",
+		 tmp, tu_bin(), tu_fixture("snapshots/mem16k"));
+	cr_assert_eq(tu_run(cmd, &out), 2, "%s", out.data);
+	cr_assert_str_eq(out.data, "memscope: capture: board.zip: not an archive memscope writes; "
+				   "name it .tar.gz, .tar.xz, .tar.zst, .tar.bz2 or .tar, or give a "
+				   "folder\n");
+	need("dash");
+	snprintf(cmd, sizeof cmd, "cd '%s' && dash '%s' --proc-root '%s' -o board.gz 2>&1", tmp,
+		 script(), tu_fixture("snapshots/mem16k"));
+	cr_assert_eq(tu_run(cmd, &out), 2, "%s", out.data);
+	cr_assert(strstr(out.data, "board.gz: not an archive memscope writes"), "%s", out.data);
+	assert_only_entry(tmp, NULL);
+	ms_buf_free(&out);
+	tu_rm_rf(tmp);
+}
+
+Test(capture, script_writes_every_archive_format)
+{
+	static const char *const names[] = { "a.tar.bz2", "B.TAR.XZ", "c.tar", "d.tar.zst",
+					     "e.TGZ" };
+	need("busybox");
+	const char *tmp = tu_tmpdir();
+	char out[512], cmd[2048];
+
+	for (size_t i = 0; i < MS_ARRAY_LEN(names); i++) {
+		snprintf(out, sizeof out, "%s/%s", tmp, names[i]);
+		snprintf(cmd, sizeof cmd, "busybox sh '%s' --proc-root '%s' -o '%s'", script(),
+			 tu_fixture("snapshots/mem16k"), out);
+		run_ok(cmd);
+		assert_mode(out, S_IFREG, 0600);
+		ms_source *snap = open_snapshot_ok(out);
+		cr_assert(has_file(snap, "1/smaps_rollup"), "%s", names[i]);
+		ms_source_close(snap);
+	}
+	tu_rm_rf(tmp);
+}
+
+/* ---- straight into memscope, over a pipe ------------------------------------------ */
+
+/* `ssh board sh -s -- -o - < memscope-capture.sh | memscope -s -`: only
+ * the archive comes down the pipe, whatever the script says meanwhile. */
+Test(capture, script_through_a_pipe_into_memscope)
+{
+	need("dash");
+	char cmd[4096];
+	ms_buf a = MS_BUF_INIT, b = MS_BUF_INIT;
+
+	snprintf(cmd, sizeof cmd,
+		 "dash -s -- --proc-root '%s' -o - < '%s' 2>/dev/null | '%s' meminfo -s - -f json "
+		 "| sed 's/\"path\":\"[^\"]*\"//'",
+		 tu_fixture("snapshots/mem16k"), script(), tu_bin());
+	cr_assert_eq(tu_run(cmd, &a), 0, "%s", cmd);
+	snprintf(cmd, sizeof cmd, "'%s' meminfo -s '%s' -f json | sed 's/\"path\":\"[^\"]*\"//'",
+		 tu_bin(), tu_fixture("snapshots/mem16k"));
+	cr_assert_eq(tu_run(cmd, &b), 0);
+	cr_assert(strstr(a.data, "\"MemTotal\":7877632"), "%s", a.data);
+	/* The figures are the fixture's; the facts of the capture are ours. */
+	cr_assert(strstr(b.data, "\"MemTotal\":7877632"));
+	snprintf(cmd, sizeof cmd, "'%s' capture --proc-root '%s' -o - | '%s' procrank -s - -f csv",
+		 tu_bin(), tu_fixture("snapshots/mem16k"), tu_bin());
+	cr_assert_eq(tu_run(cmd, &a), 0, "%s", cmd);
+	cr_assert(strstr(a.data, "\n1,"), "%s", a.data);
+	ms_buf_free(&a);
+	ms_buf_free(&b);
+}
+
+/* ---- what could not be read ----------------------------------------------------------- */
+
+/* The rich tree with root's files: read as nobody, they cannot be. */
+static void make_tree_for_nobody(const char *tmp)
+{
+	char cmd[2048];
+
+	make_rich_tree(tmp);
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s' && chmod 755 . && chmod -R a+rX root && "
+		 "chmod 400 root/proc/slabinfo root/proc/1/smaps_rollup 2>/dev/null; "
+		 "touch root/proc/slabinfo && chmod 400 root/proc/slabinfo && "
+		 "chmod 700 root/sys/kernel/debug root/proc/1/fdinfo && mkdir out && chmod 777 out",
+		 tmp);
+	run_ok(cmd);
+}
+
+#define UNREAD_AS_NOBODY                                                                   \
+	"*/fdinfo\tneeds root\t1\t1\n"                                                     \
+	"*/smaps_rollup\tneeds root\t1\t1\n"                                               \
+	"slabinfo\tneeds root\n"                                                           \
+	"sys/kernel/debug/cma\tneeds root\n"                                               \
+	"sys/kernel/debug/dma_buf/bufinfo\tneeds root\n"                                   \
+	"sys/kernel/debug/memblock/memory\tneeds root\n"                                   \
+	"sys/kernel/debug/memblock/reserved\tneeds root\n"
+
+Test(capture, not_readable_is_said_and_recorded)
+{
+	need("setpriv");
+	const char *tmp = tu_tmpdir();
+	char cmd[4096], path[1024];
+	ms_buf out = MS_BUF_INIT, file = MS_BUF_INIT;
+	ms_error err = { 0 };
+
+	make_tree_for_nobody(tmp);
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s/out' && setpriv --reuid=65534 --regid=65534 --clear-groups "
+		 "'%s' capture --proc-root ../root -o snap 2>&1",
+		 tmp, tu_bin());
+	cr_assert_eq(tu_run(cmd, &out), 0, "%s", out.data);
+	cr_assert_str_eq(out.data,
+			 "memscope: capture: not readable (needs root): slabinfo, "
+			 "sys/kernel/debug/cma, sys/kernel/debug/dma_buf/bufinfo, "
+			 "sys/kernel/debug/memblock/memory, sys/kernel/debug/memblock/reserved; "
+			 "smaps_rollup, fdinfo of 1 process\n");
+	snprintf(path, sizeof path, "%s/out/snap/memscope-unread", tmp);
+	cr_assert(tu_read_file(path, &file));
+	cr_assert_str_eq(file.data, UNREAD_AS_NOBODY);
+	/* Whoever reads the snapshot later is told why. */
+	snprintf(path, sizeof path, "%s/out/snap", tmp);
+	ms_source *snap = open_snapshot_ok(path);
+	cr_assert_eq(ms_source_read(snap, "slabinfo", &out, &err), -EACCES);
+	cr_assert_str_eq(err.msg, "slabinfo: not readable when captured (needs root)");
+	cr_assert_eq(ms_source_read(snap, "1/smaps_rollup", &out, &err), -EACCES);
+	cr_assert_eq(ms_source_read(snap, "sys/kernel/debug/memblock/memory", &out, &err),
+		     -EACCES);
+	cr_assert(has_file(snap, "1/status"));
+	ms_source_close(snap);
+	ms_buf_free(&out);
+	ms_buf_free(&file);
+	tu_rm_rf(tmp);
+}
+
+static void assert_script_records_the_same(const char *shell)
+{
+	need("setpriv");
+	const char *tmp = tu_tmpdir();
+	char cmd[4096], path[1024];
+	ms_buf out = MS_BUF_INIT, file = MS_BUF_INIT;
+
+	make_tree_for_nobody(tmp);
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s/out' && setpriv --reuid=65534 --regid=65534 --clear-groups "
+		 "%s '%s' --proc-root ../root -o snap.tar.gz 2>&1",
+		 tmp, shell, script());
+	cr_assert_eq(tu_run(cmd, &out), 0, "%s", out.data);
+	cr_assert_str_eq(out.data,
+			 "memscope-capture.sh: not readable (needs root): slabinfo, "
+			 "sys/kernel/debug/cma, sys/kernel/debug/dma_buf/bufinfo, "
+			 "sys/kernel/debug/memblock/memory, sys/kernel/debug/memblock/reserved; "
+			 "fdinfo, smaps_rollup of 1 process\n");
+	snprintf(cmd, sizeof cmd, "tar -xzOf '%s/out/snap.tar.gz' snap/memscope-unread", tmp);
+	cr_assert_eq(tu_run(cmd, &file), 0);
+	cr_assert_str_eq(file.data, UNREAD_AS_NOBODY);
+	snprintf(path, sizeof path, "%s/out/snap.tar.gz", tmp);
+	ms_source *snap = open_snapshot_ok(path);
+	ms_error err = { 0 };
+	cr_assert_eq(ms_source_read(snap, "sys/kernel/debug/cma/reserved/used", &out, &err),
+		     -EACCES);
+	cr_assert_eq(ms_source_read(snap, "proc/slabinfo", &out, &err), -EACCES);
+	ms_source_close(snap);
+	ms_buf_free(&out);
+	ms_buf_free(&file);
+	tu_rm_rf(tmp);
+}
+
+Test(capture, script_busybox_records_the_same)
+{
+	need("busybox");
+	assert_script_records_the_same("busybox sh");
+}
+
+Test(capture, script_dash_records_the_same)
+{
+	need("dash");
+	assert_script_records_the_same("dash");
+}
+
+/* Every batch view reads an archive from a pipe and from a FIFO as it
+ * reads the file: the same output, the path aside. */
+Test(capture, batch_views_from_a_pipe_and_a_fifo)
+{
+	static const char *const views[] = { "procrank", "slabs", "buddy", "zones", "meminfo",
+					      "report", "vma 400" };
+	static const char *const ways[] = {
+		"-s s.tgz",            /* the file */
+		"-s - < s.tgz",        /* standard input, redirected */
+		"-s f",                /* a FIFO, fed meanwhile */
+	};
+	const char *tmp = tu_tmpdir();
+	char cmd[4096];
+	ms_buf want = MS_BUF_INIT, got = MS_BUF_INIT;
+
+	/* The CLI fixture with every system file a view needs. */
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s' && mkdir t && cp -r '%s'/* t/ && rm t/README.md && "
+		 "cp '%s/slabinfo/linux-6.18-x86_64' t/slabinfo && "
+		 "cp '%s/zoneinfo/linux-6.18-x86_64' t/zoneinfo && "
+		 "cp '%s/buddyinfo/linux-6.18-x86_64' t/buddyinfo && "
+		 "cp '%s/pagetypeinfo/linux-6.18-x86_64' t/pagetypeinfo && "
+		 "tar -czf s.tgz -C t . && mkfifo f",
+		 tmp, tu_fixture("cli-proc"), tu_fixture(""), tu_fixture(""), tu_fixture(""),
+		 tu_fixture(""));
+	run_ok(cmd);
+	for (size_t i = 0; i < MS_ARRAY_LEN(views); i++) {
+		for (size_t w = 0; w < MS_ARRAY_LEN(ways); w++) {
+			snprintf(cmd, sizeof cmd,
+				 "cd '%s' && %s '%s' %s %s -f json > out && "
+				 "sed 's,\"path\":\"[^\"]*\",,' out",
+				 tmp, w == 2 ? "{ cat s.tgz > f & } &&" : "", tu_bin(), views[i],
+				 ways[w]);
+			cr_assert_eq(tu_run(cmd, w ? &got : &want), 0, "%s", cmd);
+			if (w)
+				cr_assert_str_eq(want.data, got.data, "%s %s", views[i], ways[w]);
+		}
+		cr_assert(want.len > 50, "%s: %s", views[i], want.data);
+	}
+	/* An empty pipe (ssh failed) is one clear line and exit 1. */
+	snprintf(cmd, sizeof cmd, "'%s' meminfo -s - < /dev/null 2>&1", tu_bin());
+	cr_assert_eq(tu_run(cmd, &got), 1);
+	cr_assert_str_eq(got.data, "memscope: -: not a snapshot archive: empty\n");
+	ms_buf_free(&want);
+	ms_buf_free(&got);
 	tu_rm_rf(tmp);
 }

@@ -172,6 +172,21 @@ Test(fuzz_regressions, tar)
 	tu_rm_rf(dir);
 }
 
+/* memscope-unread: its reproducers and a file as capture writes it. */
+Test(fuzz_regressions, unread)
+{
+	const char *dir = tu_tmpdir();
+	char cmd[1024];
+
+	snprintf(cmd, sizeof cmd,
+		 "printf '*/smaps\\tneeds root\\t2\\t1 17\\nslabinfo\\tneeds root\\n' > '%s/u'",
+		 dir);
+	cr_assert_eq(tu_run(cmd, NULL), 0, "%s", cmd);
+	replay_regressions("unread");
+	cr_assert_eq(replay_dir("unread", dir, ""), 1);
+	tu_rm_rf(dir);
+}
+
 /* The JSON oracle of the snapshot target must tell broken documents from
  * good ones, or the target would pass anything. */
 Test(fuzz_regressions, json_oracle_rejects_what_rfc_8259_rejects)

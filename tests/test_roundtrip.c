@@ -90,17 +90,18 @@ static void assert_same_vmas(int pid, const char *snapshot)
 	ms_source_close(ss);
 }
 
-/* The program's own procrank JSON row of a pid, figures only. */
-static void json_row(const char *args, int pid, char *row, size_t cap)
+/* The program's own procrank JSON row of a pid, figures only; before:
+ * what feeds it ("... |"). */
+static void json_row(const char *before, const char *args, int pid, char *row, size_t cap)
 {
-	char cmd[1024];
+	char cmd[2048];
 	ms_buf out = MS_BUF_INIT;
 	snprintf(cmd, sizeof cmd,
-		 "%s procrank -f json %s | python3 -c 'import json,sys; d=json.load(sys.stdin); "
+		 "%s%s procrank -f json %s | python3 -c 'import json,sys; d=json.load(sys.stdin); "
 		 "p=[x for x in d[\"processes\"] if x[\"pid\"]==%d][0]; "
 		 "print(*(p[k] for k in (\"vss_kb\",\"rss_kb\",\"pss_kb\",\"uss_kb\",\"swap_kb\","
 		 "\"swap_pss_kb\",\"name\")))'",
-		 tu_bin(), args, pid);
+		 before, tu_bin(), args, pid);
 	cr_assert_eq(tu_run(cmd, &out), 0, "%s", cmd);
 	snprintf(row, cap, "%s", out.data);
 	ms_buf_free(&out);
@@ -156,10 +157,16 @@ Test(roundtrip, capture_then_read_gives_the_live_table, .timeout = 180)
 	/* The same through the program: live JSON against the archive's. */
 	char live_row[256], snap_row[256], args[700];
 	snprintf(args, sizeof args, "-s %s", tgz);
-	json_row("", w.pids[1], live_row, sizeof live_row);
-	json_row(args, w.pids[1], snap_row, sizeof snap_row);
+	json_row("", "", w.pids[1], live_row, sizeof live_row);
+	json_row("", args, w.pids[1], snap_row, sizeof snap_row);
 	cr_assert_str_eq(live_row, snap_row);
 	cr_assert(strstr(live_row, "workload_helper") != NULL, "%s", live_row);
+
+	/* Straight down a pipe, as from ssh: captured and read at once. */
+	char before[700];
+	snprintf(before, sizeof before, "%s capture -o - 2>/dev/null | ", tu_bin());
+	json_row(before, "-s -", w.pids[1], snap_row, sizeof snap_row);
+	cr_assert_str_eq(live_row, snap_row);
 
 	wl_stop(&w);
 	tu_rm_rf(tmp);

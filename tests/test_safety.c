@@ -758,7 +758,7 @@ Test(safety, capture_follows_no_symlink_out_of_the_tree)
 	cr_expect(sh(&out, "tar -xzOf '%s/snap.tar.gz' | grep -c '%s'", dir, SECRET) == 1,
 		  "the secret is in the archive");
 	/* What is really in the tree was copied. */
-	int rc = sh(&out, "cat '%s/snap/meminfo' '%s/snap/5/status'", dir, dir);
+	int rc = sh(&out, "cat '%s/snap/proc/meminfo' '%s/snap/proc/5/status'", dir, dir);
 	cr_expect(rc == 0 && strstr(out.data, "MemTotal:        2013232 kB") &&
 			  strstr(out.data, "daemon"),
 		  "capture is missing real files: %s", out.data);

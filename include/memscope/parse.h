@@ -1166,5 +1166,27 @@ size_t ms_dt_reg_entries(size_t len, uint32_t address_cells, uint32_t size_cells
 /* Entry i; false when a value does not fit 64 bits. */
 bool ms_dt_reg_entry(const void *data, size_t len, uint32_t address_cells,
 		     uint32_t size_cells, size_t i, uint64_t *base, uint64_t *size);
+/* "memscope-unread" of a snapshot: what the capture could not read, and
+ * why (doc/snapshot.md). One line per file or folder, "PATH<TAB>REASON";
+ * per-process files as one line per name and reason, whose path is a star
+ * for the process, a slash and the name: "STAR/NAME<TAB>REASON<TAB>COUNT
+ * <TAB>PID PID ...". '#' starts a comment. */
+typedef struct ms_unread_entry {
+	/* "slabinfo", "sys/kernel/debug/cma", or for processes "STAR/smaps"
+	 * with a '*' for STAR */
+	char path[256];
+	char reason[64];  /* "needs root" */
+	int *pids;        /* per-process lines only: the processes, ascending */
+	size_t npids;
+} ms_unread_entry;
+
+typedef struct ms_unread {
+	ms_unread_entry *e;
+	size_t n;
+} ms_unread;
+
+/* On failure *out is left empty. */
+int ms_parse_unread(const char *buf, size_t len, ms_unread *out, ms_error *err);
+void ms_unread_free(ms_unread *u);
 
 #endif

@@ -147,6 +147,11 @@ typedef struct ms_dirlist {
 int ms_source_list_dir(ms_source *src, const char *reldir, ms_dirlist *out, ms_error *err);
 void ms_dirlist_free(ms_dirlist *l);
 
+/* Where relpath is, for messages: "/proc/zoneinfo", "/sys/kernel/mm/cma",
+ * "board/proc/zoneinfo" (a directory snapshot, its proc/ level included),
+ * "board.tar.gz:board/proc/zoneinfo". Fills buf and returns it. */
+const char *ms_source_where(const ms_source *src, const char *relpath, char *buf, size_t cap);
+
 /* ---- time: refreshing and recordings ---------------------------------------- */
 
 /* Before a new sample is read from a source that refreshes: a stream that

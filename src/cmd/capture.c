@@ -73,6 +73,7 @@ static int capture(const ms_options *o, ms_source *src)
 	ms_capture_opts copts = o->capture;
 	char name[160];
 	ms_error err = { 0 };
+	ms_buf unread = MS_BUF_INIT;
 
 	if (!copts.out)
 		copts.out = default_capture_name(ms_source_get_info(src), name, sizeof name);
@@ -83,13 +84,23 @@ static int capture(const ms_options *o, ms_source *src)
 	}
 	struct sigaction old[MS_ARRAY_LEN(capture_signals)];
 	copts.stop = &capture_stop;
+	copts.unread_summary = &unread;
 	catch_capture_signals(old);
 	int rc = ms_capture(src, &copts, &err);
 	restore_signals(old);
 	if (rc) {
+		ms_buf_free(&unread);
 		ms_cmd_print_error("capture", &err, rc);
-		return MS_EXIT_FAILED;
+		/* -EINVAL: the output cannot be written as named (x.zip). */
+		return rc == -EINVAL ? MS_EXIT_USAGE : MS_EXIT_FAILED;
 	}
+	/* A usable snapshot, but whoever reads it should know what is not in
+	 * it and why; the snapshot says so too (memscope-unread). */
+	if (unread.len) {
+		ms_error_set(&err, EACCES, 0, "%.*s", (int)sizeof err.msg - 1, unread.data);
+		ms_cmd_print_error("capture", &err, -EACCES);
+	}
+	ms_buf_free(&unread);
 	/* A name we chose is one the user has to be told. */
 	if (!o->capture.out)
 		fprintf(stderr, "memscope: captured %s\n", copts.out);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Snapshot facts: the "memscope-snapshot" metadata file (key: value lines,
- * written by memscope capture and memscope-capture.sh) and the kernel
- * release inside /proc/version. A snapshot comes from another machine, so
+ * written by memscope capture and memscope-capture.sh), what the capture
+ * could not read ("memscope-unread") and the kernel release inside
+ * /proc/version. A snapshot comes from another machine, so
  * these lines, not the host we run on, say what its page size is.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "memscope/parse.h"
@@ -252,5 +254,142 @@ int ms_parse_iso8601(const char *s, size_t len, int64_t *ns)
 		return -EINVAL;
 	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
 	*ns = t * 1000000000 + frac;
+	return 0;
+}
+
+/* ---- memscope-unread ----------------------------------------------------- */
+
+/* A path as capture writes it: relative, no "..", no control character
+ * (the line's own separators least of all). */
+static bool unread_path_ok(const char *p, size_t n)
+{
+	if (n == 0 || p[0] == '/')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
+			return false;
+		bool starts = i == 0 || p[i - 1] == '/';
+		if (starts && p[i] == '.' && i + 1 < n && p[i + 1] == '.' &&
+		    (i + 2 == n || p[i + 2] == '/'))
+			return false;
+	}
+	return true;
+}
+
+static bool unread_reason_ok(const char *p, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
+			return false;
+	return true;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* "COUNT<TAB>PID PID ...": as many pids as the count says, sorted here. */
+static int unread_pids(const char *p, const char *end, ms_unread_entry *e, unsigned lineno,
+		       ms_error *err)
+{
+	const char *tab = memchr(p, '\t', (size_t)(end - p));
+	int64_t count;
+	const char *q = p;
+
+	if (!tab || !ms_parse_i64(&q, tab, &count) || q != tab || count < 1 ||
+	    count > (int64_t)(end - p))
+		return ms_error_set(err, EINVAL, lineno, "expected a count of processes");
+	e->pids = malloc((size_t)count * sizeof *e->pids);
+	if (!e->pids)
+		return ms_error_set(err, ENOMEM, lineno, "out of memory");
+	q = tab + 1;
+	for (;;) {
+		const char *tok;
+		size_t toklen;
+		int64_t pid;
+		if (!ms_next_token(&q, end, &tok, &toklen))
+			break;
+		const char *t = tok;
+		if (!ms_parse_i64(&t, tok + toklen, &pid) || t != tok + toklen || pid < 1 ||
+		    pid > INT32_MAX || e->npids == (size_t)count)
+			return ms_error_set(err, EINVAL, lineno,
+					    "expected %lld process ids", (long long)count);
+		e->pids[e->npids++] = (int)pid;
+	}
+	if (e->npids != (size_t)count)
+		return ms_error_set(err, EINVAL, lineno, "%zu process ids, the count says %lld",
+				    e->npids, (long long)count);
+	qsort(e->pids, e->npids, sizeof *e->pids, cmp_pid);
+	return 0;
+}
+
+static int unread_line(const char *line, size_t n, ms_unread_entry *e, unsigned lineno,
+		       ms_error *err)
+{
+	const char *end = line + n, *tab = memchr(line, '\t', n);
+
+	if (!tab)
+		return ms_error_set(err, EINVAL, lineno, "expected \"PATH<TAB>REASON\"");
+	size_t plen = (size_t)(tab - line);
+	if (!unread_path_ok(line, plen) || plen >= sizeof e->path)
+		return ms_error_set(err, EINVAL, lineno, "not a relative path");
+	ms_copy_field(e->path, sizeof e->path, line, plen);
+	const char *r = tab + 1, *more = memchr(r, '\t', (size_t)(end - r));
+	const char *rend = more ? more : end;
+	while (rend > r && rend[-1] == '\r')
+		rend--;
+	if (!unread_reason_ok(r, (size_t)(rend - r)) || (size_t)(rend - r) >= sizeof e->reason)
+		return ms_error_set(err, EINVAL, lineno, "expected a reason");
+	ms_copy_field(e->reason, sizeof e->reason, r, (size_t)(rend - r));
+	bool per_pid = plen > 2 && line[0] == '*' && line[1] == '/';
+	if (per_pid != (more != NULL))
+		return ms_error_set(err, EINVAL, lineno,
+				    per_pid ? "\"*/NAME\" needs a count and the process ids"
+					    : "only \"*/NAME\" lines list processes");
+	return per_pid ? unread_pids(more + 1, end, e, lineno, err) : 0;
+}
+
+void ms_unread_free(ms_unread *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		free(u->e[i].pids);
+	free(u->e);
+	u->e = NULL;
+	u->n = 0;
+}
+
+int ms_parse_unread(const char *buf, size_t len, ms_unread *out, ms_error *err)
+{
+	ms_lines it;
+	const char *line;
+	size_t n, cap = 0;
+
+	memset(out, 0, sizeof *out);
+	ms_lines_init(&it, buf, len);
+	while (ms_lines_next(&it, &line, &n)) {
+		if (n == 0 || line[0] == '#' || (n == 1 && line[0] == '\r'))
+			continue;
+		if (out->n == cap) {
+			size_t c = cap ? cap * 2 : 8;
+			ms_unread_entry *e = realloc(out->e, c * sizeof *e);
+			if (!e) {
+				ms_unread_free(out);
+				return ms_error_set(err, ENOMEM, it.lineno, "out of memory");
+			}
+			out->e = e;
+			cap = c;
+		}
+		ms_unread_entry *e = &out->e[out->n++];
+		memset(e, 0, sizeof *e);
+		int r = unread_line(line, n, e, it.lineno, err);
+		if (r < 0) {
+			ms_unread_free(out);
+			return r;
+		}
+	}
 	return 0;
 }

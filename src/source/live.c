@@ -1,42 +1,85 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The live system: files under /proc (or under another directory laid out
- * like it, for tests and --proc-root). Reads keep no state beyond the root
- * descriptor, so a pool of threads may read processes at once.
+ * The live system: files under /proc and /sys, or under another directory
+ * laid out like a snapshot (DIR/proc and DIR/sys) or like /proc itself,
+ * for tests and --proc-root. Reads keep no state beyond the root
+ * descriptors, so a pool of threads may read processes at once.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
-#include <dirent.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/openat2.h>
 #include <libproc2/pids.h>
 
 #include "priv.h"
 
 struct live {
-	int root_fd;
-	bool real_proc; /* the root is the kernel's /proc, so libproc2 may list it */
+	int fd[3];      /* the roots of source.h; -1 where there is none */
+	bool real_proc; /* the kernel's /proc and /sys: libproc2 may list it,
+			 * and its links are followed */
 };
 
 static struct live *live_of(ms_source *src)
 {
-	return src->priv;
+	return ms_source_priv(src);
 }
 
-/* No link is followed, not even here: a --proc-root tree may hold links to
- * any file, and capture would copy what they point to. None of the files
- * read from the kernel's /proc is a link. */
+/* The kernel's own file systems are trusted: /proc/device-tree points to
+ * /sys/firmware/devicetree/base, /sys/block/zram0 to ../devices/..., and
+ * both are followed. Magic links (/proc/PID/fd/N, cwd, root) are not: they
+ * lead out of /proc into any file, or a FIFO that would block. */
+static int open_trusted(int root_fd, const char *below, int flags)
+{
+#ifdef SYS_openat2
+	struct open_how how = {
+		.flags = (unsigned)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, root_fd, below, &how, sizeof how);
+	if (fd >= 0 || (errno != ENOSYS && errno != EPERM && errno != EINVAL))
+		return fd;
+#endif
+	return openat(root_fd, below, flags | O_CLOEXEC);
+}
+
+/* A --proc-root tree is not the kernel's: no link is followed there, or
+ * capture would copy what they point to. */
+static int live_open(struct live *l, const char *relpath, int flags)
+{
+	const char *below;
+	int root = l->fd[ms_path_root(relpath, &below)];
+
+	if (root < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	return l->real_proc ? open_trusted(root, below, flags)
+			    : ms_open_beneath(root, below, flags);
+}
+
 static int live_open_file(ms_source *src, const char *relpath, ms_error *err)
 {
-	int fd = ms_open_beneath(live_of(src)->root_fd, relpath, O_RDONLY | O_CLOEXEC);
+	int fd = live_open(live_of(src), relpath, O_RDONLY);
 
 	if (fd < 0)
 		return ms_errno_to_error(errno, relpath, err);
 	return fd;
+}
+
+static int live_list_dir(ms_source *src, const char *reldir, ms_dirlist *out, ms_error *err)
+{
+	struct live *l = live_of(src);
+	int fd = live_open(l, reldir, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return ms_errno_to_error(errno == ENOTDIR ? ENOENT : errno, reldir, err);
+	return ms_fd_list_dir(fd, l->real_proc, reldir, out, err);
 }
 
 /* Through libproc2, the library made to walk the kernel's process list;
@@ -71,7 +114,7 @@ static int live_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
 {
 	struct live *l = live_of(src);
 	int r = l->real_proc ? list_pids_libproc2(pids, n, err)
-			     : ms_scan_pid_dirs(l->root_fd, pids, n, err);
+			     : ms_scan_pid_dirs(l->fd[MS_ROOT_PROC], pids, n, err);
 
 	if (r < 0) {
 		free(*pids);
@@ -83,15 +126,23 @@ static int live_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
 	return 0;
 }
 
+static void close_roots(struct live *l)
+{
+	for (size_t i = 0; i < MS_ARRAY_LEN(l->fd); i++)
+		if (l->fd[i] >= 0 && (i == MS_ROOT_PROC || l->fd[i] != l->fd[MS_ROOT_PROC]))
+			close(l->fd[i]);
+}
+
 static void live_close(ms_source *src)
 {
-	close(live_of(src)->root_fd);
-	free(src->priv);
+	close_roots(live_of(src));
+	free(ms_source_priv(src));
 }
 
 static const ms_source_ops live_ops = {
 	.list_pids = live_list_pids,
 	.open_fd = live_open_file,
+	.list_dir = live_list_dir,
 	.close = live_close,
 };
 
@@ -109,23 +160,53 @@ static bool is_kernel_proc(int fd)
 	       a.st_ino == b.st_ino;
 }
 
-/* Live facts come from the host itself. */
-static void live_fill_info(ms_source_info *info)
+static int open_dir_at(int dir_fd, const char *name)
 {
-	struct utsname u;
-	long ps = sysconf(_SC_PAGESIZE);
+	return openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
 
-	if (uname(&u) == 0) {
-		ms_copy_field(info->kernel, sizeof info->kernel, u.release, strlen(u.release));
-		ms_copy_field(info->machine, sizeof info->machine, u.machine, strlen(u.machine));
+static bool has_file(int dir_fd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A tree laid out like a snapshot (DIR/proc beside DIR/sys) has its
+ * proc root one level down; a flat one is a /proc itself. */
+static void find_test_roots(struct live *l, int dir_fd)
+{
+	int proc = has_file(dir_fd, "meminfo") ? -1 : open_dir_at(dir_fd, "proc");
+
+	l->fd[MS_ROOT_TOP] = dir_fd;
+	if (proc < 0) {
+		l->fd[MS_ROOT_PROC] = dir_fd;
+		return;
 	}
-	if (gethostname(info->hostname, sizeof info->hostname) != 0)
-		info->hostname[0] = '\0';
-	info->hostname[sizeof info->hostname - 1] = '\0';
-	ms_copy_field(info->container, sizeof info->container, "proc", 4);
-	ms_copy_field(info->layout, sizeof info->layout, "proc-tree", 9);
-	info->page_size = ps > 0 ? ps : 4096;
-	info->page_size_origin = ps > 0 ? "sysconf" : "default";
+	l->fd[MS_ROOT_PROC] = proc;
+	l->fd[MS_ROOT_SYS] = open_dir_at(dir_fd, "sys");
+}
+
+static int set_wheres(ms_source *src, const char *root, const struct live *l)
+{
+	char sub[sizeof src->info.path + 8];
+	size_t n = strlen(root);
+	int r;
+
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (l->real_proc)
+		return ms_source_set_where(src, MS_ROOT_PROC, root) ||
+		       ms_source_set_where(src, MS_ROOT_SYS, "/sys") ? -ENOMEM : 0;
+	bool nested = l->fd[MS_ROOT_PROC] != l->fd[MS_ROOT_TOP];
+	snprintf(sub, sizeof sub, "%.*s/proc", (int)n, root);
+	r = ms_source_set_where(src, MS_ROOT_PROC, nested ? sub : root);
+	snprintf(sub, sizeof sub, "%.*s/sys", (int)n, root);
+	if (r == 0 && nested)
+		r = ms_source_set_where(src, MS_ROOT_SYS, sub);
+	if (r == 0)
+		r = ms_source_set_where(src, MS_ROOT_TOP, root);
+	return r;
 }
 
 ms_source *ms_source_open_live(const char *proc_root, ms_error *err)
@@ -139,15 +220,30 @@ ms_source *ms_source_open_live(const char *proc_root, ms_error *err)
 		ms_error_set(err, ENOMEM, 0, "out of memory");
 		return NULL;
 	}
-	l->root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (l->root_fd < 0) {
+	l->fd[MS_ROOT_PROC] = l->fd[MS_ROOT_SYS] = l->fd[MS_ROOT_TOP] = -1;
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
 		ms_error_set(err, errno == ENOENT ? ENOENT : EACCES, 0, "%s: %s", root,
 			     strerror(errno));
 		free(l);
 		free(src);
 		return NULL;
 	}
-	l->real_proc = is_kernel_proc(l->root_fd);
-	live_fill_info(&src->info);
+	l->real_proc = is_kernel_proc(fd);
+	if (l->real_proc) {
+		l->fd[MS_ROOT_PROC] = fd;
+		l->fd[MS_ROOT_SYS] = open("/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		find_test_roots(l, fd);
+	}
+	ms_source_info *info = ms_source_info_of(src);
+	ms_fill_host_info(info);
+	ms_copy_field(info->container, sizeof info->container, "proc", 4);
+	ms_copy_field(info->layout, sizeof info->layout, "proc-tree", 9);
+	if (set_wheres(src, root, l) < 0) {
+		ms_source_close(src);
+		ms_error_set(err, ENOMEM, 0, "out of memory");
+		return NULL;
+	}
 	return src;
 }

@@ -6,14 +6,39 @@
 #ifndef MEMSCOPE_SOURCE_PRIV_H
 #define MEMSCOPE_SOURCE_PRIV_H
 
+#include "memscope/parse.h"
 #include "memscope/source_kind.h"
+
+/* What a snapshot's memscope-unread says the capture could not read. */
+struct ms_unread_table {
+	ms_unread list;
+	bool loaded;
+};
 
 /* A source: its kind's operations and what it says about its machine. */
 struct ms_source {
 	const ms_source_ops *ops;
 	ms_source_info info;
 	void *priv;
+	/* For messages: where each root is ("/proc", "board/proc",
+	 * "x.tgz:board/proc"); NULL where the kind has no such root. */
+	char *where[3];
+	struct ms_unread_table unread;
 };
+
+/* ---- paths: the three roots of source.h ---------------------------------- */
+
+enum ms_root {
+	MS_ROOT_PROC, /* "meminfo", "123/smaps", "proc/sys/vm/..." */
+	MS_ROOT_SYS,  /* "sys/kernel/mm/cma" */
+	MS_ROOT_TOP,  /* "memscope-snapshot": the snapshot's own files */
+};
+
+/* The root a checked relpath lives under, and its path below that root
+ * (*below is "." for the root itself: "sys", "proc"). */
+enum ms_root ms_path_root(const char *relpath, const char **below);
+/* Sets what messages call a root (copied; NULL clears). 0 or -ENOMEM. */
+int ms_source_set_where(ms_source *src, enum ms_root root, const char *where);
 
 /* Caps that keep a hostile or mistaken input from exhausting memory. */
 #define MS_FILE_CAP ((size_t)256 << 20)      /* one file */
@@ -25,7 +50,46 @@ struct ms_source {
 extern const char *const ms_snapshot_markers[];
 
 ms_source *ms_snapdir_open(const char *path, ms_error *err);
+/* An archive file, or one arriving on fd (read whole; fd stays the
+ * caller's). name is what messages and info->path call it. */
 ms_source *ms_tar_open(const char *path, ms_error *err);
+ms_source *ms_tar_open_fd(int fd, const char *name, unsigned caps, ms_error *err);
+
+/* Host facts of the machine we run on (uname, sysconf, gethostname). */
+void ms_fill_host_info(ms_source_info *info);
+
+/* ---- the in-memory tree (memtree.c) -------------------------------------- */
+
+/*
+ * A read-only, sorted set of (path, bytes) behind archives, pipes and
+ * tables of files. Loaders add entries, then seal it: it sorts them,
+ * keeps the last copy of a path, drops a file that is also a directory,
+ * and finds where the proc root, the sys root and the snapshot's top are.
+ * Once sealed nothing changes, so any number of threads may read it.
+ */
+typedef struct ms_memtree ms_memtree;
+
+ms_memtree *ms_memtree_new(void);
+void ms_memtree_free(ms_memtree *t);
+/* Adds path (as stored: "board/proc/meminfo") and takes data, which is
+ * malloc'd or NULL, whatever the result. err != 0 makes reading it fail
+ * with -err. 0, -ENOMEM or -EFBIG (over MS_ARCHIVE_MAX_ENTRIES). */
+int ms_memtree_add(ms_memtree *t, const char *path, char *data, size_t len, int err,
+		   ms_error *e);
+/* An entry left out (an unsafe name): counted in info->skipped_entries. */
+void ms_memtree_skipped(ms_memtree *t);
+size_t ms_memtree_bytes(const ms_memtree *t);
+size_t ms_memtree_count(const ms_memtree *t);
+/* Seals the tree of an archive: finds its layout among those of
+ * doc/snapshot.md. -EINVAL (with name in the message) when nothing in it
+ * looks like /proc. */
+int ms_memtree_seal_snapshot(ms_memtree *t, const char *name, ms_error *err);
+/* Seals a tree whose paths are already those of source.h (a table). */
+int ms_memtree_seal_table(ms_memtree *t, ms_error *err);
+/* A source that owns t from now on (also when it fails: NULL, t freed).
+ * container: "tar.gz", "memory"... */
+ms_source *ms_memtree_source(ms_memtree *t, unsigned caps, const char *path,
+			     const char *container, ms_error *err);
 
 /* "123" -> 123; false for anything but a plain positive decimal. */
 bool ms_pid_name(const char *s, size_t len, int *pid);
@@ -54,5 +118,18 @@ int ms_fd_stream_ahead(int fd, const char *relpath, ms_chunk_fn fn, void *ctx,
 /* Maps an errno of open/read to the source contract: ESRCH (the process
  * exited) is ENOENT, EPERM is EACCES; fills err and returns -code. */
 int ms_errno_to_error(int e, const char *relpath, ms_error *err);
+/* The same for a snapshot's files, which are data, not the kernel's: "not
+ * in snapshot", "not readable (permission denied)". */
+int ms_snapshot_errno_to_error(int e, const char *relpath, ms_error *err);
+/* An errno of opening the path a user gave ("x.tgz: not readable
+ * (permission denied)"). */
+int ms_path_error(int e, const char *path, ms_error *err);
+
+/* Reads the directory open at dir_fd (which it closes) into out: "." and
+ * ".." left out. follow: the kernel's own trees, where a link to a
+ * directory counts as one; otherwise only regular files and directories
+ * are listed, never a link. */
+int ms_fd_list_dir(int dir_fd, bool follow, const char *reldir, ms_dirlist *out,
+		   ms_error *err);
 
 #endif

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * A snapshot directory: a copy of /proc files, often from another machine,
- * received by mail or pulled off a board. It is data, not trusted: no read
- * may leave the directory, follow a symbolic link or open a device node or
- * FIFO (which could block, or act on hardware), whatever the tree holds.
+ * A snapshot directory: a copy of /proc (and /sys) files, often from
+ * another machine, received by mail or pulled off a board. It is data, not
+ * trusted: no read may leave the directory, follow a symbolic link or open
+ * a device node or FIFO (which could block, or act on hardware), whatever
+ * the tree holds.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,13 +21,15 @@
 
 #include "priv.h"
 
+/* The three roots of source.h: fd[MS_ROOT_PROC] always, the others -1
+ * when the snapshot has none (the top is the proc root in older ones). */
 struct snapdir {
-	int root_fd;
+	int fd[3];
 };
 
-static int root_fd_of(const ms_source *src)
+static struct snapdir *dir_of(const ms_source *src)
 {
-	return ((const struct snapdir *)src->priv)->root_fd;
+	return src->priv;
 }
 
 /* The kernel resolves the whole path and refuses any symlink or escape
@@ -102,9 +106,7 @@ static int open_error(int e, const char *relpath, ms_error *err)
 	if (e == ELOOP || e == EXDEV)
 		return ms_error_set(err, EINVAL, 0,
 				    "%s: a symbolic link in a snapshot; not followed", relpath);
-	if (e == ENOTDIR)
-		e = ENOENT;
-	return ms_errno_to_error(e, relpath, err);
+	return ms_snapshot_errno_to_error(e, relpath, err);
 }
 
 static int not_regular(const char *relpath, ms_error *err)
@@ -115,11 +117,10 @@ static int not_regular(const char *relpath, ms_error *err)
 
 /* Looks first (O_PATH opens nothing), then opens what it saw: a device
  * node is never opened, not even to be refused. */
-static int snapdir_open_file(ms_source *src, const char *relpath, ms_error *err)
+static int open_below(int root, const char *relpath, const char *below, ms_error *err)
 {
-	int root = root_fd_of(src);
 	struct stat seen, opened;
-	int fd = ms_open_beneath(root, relpath, O_PATH);
+	int fd = root < 0 ? (errno = ENOENT, -1) : ms_open_beneath(root, below, O_PATH);
 
 	if (fd < 0)
 		return open_error(errno, relpath, err);
@@ -131,7 +132,7 @@ static int snapdir_open_file(ms_source *src, const char *relpath, ms_error *err)
 		return not_regular(relpath, err);
 	/* O_NONBLOCK: should a FIFO be swapped in meanwhile, opening it
 	 * does not hang; the inode check below refuses it. */
-	fd = ms_open_beneath(root, relpath, O_RDONLY | O_NONBLOCK);
+	fd = ms_open_beneath(root, below, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return open_error(errno, relpath, err);
 	if (fstat(fd, &opened) != 0 || !S_ISREG(opened.st_mode) || opened.st_ino != seen.st_ino ||
@@ -140,6 +141,31 @@ static int snapdir_open_file(ms_source *src, const char *relpath, ms_error *err)
 		return not_regular(relpath, err);
 	}
 	return fd;
+}
+
+static int snapdir_open_file(ms_source *src, const char *relpath, ms_error *err)
+{
+	const struct snapdir *d = dir_of(src);
+	const char *below;
+	enum ms_root root = ms_path_root(relpath, &below);
+	int fd = open_below(d->fd[root], relpath, below, err);
+
+	/* Older snapshots keep their memscope-* files in the proc root. */
+	if (fd == -ENOENT && root == MS_ROOT_TOP && d->fd[MS_ROOT_TOP] != d->fd[MS_ROOT_PROC])
+		fd = open_below(d->fd[MS_ROOT_PROC], relpath, below, err);
+	return fd;
+}
+
+static int snapdir_list_dir(ms_source *src, const char *reldir, ms_dirlist *out, ms_error *err)
+{
+	const char *below;
+	int root = dir_of(src)->fd[ms_path_root(reldir, &below)];
+	int fd = root < 0 ? (errno = ENOENT, -1)
+			  : ms_open_beneath(root, below, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return open_error(errno, reldir, err);
+	return ms_fd_list_dir(fd, false, reldir, out, err);
 }
 
 static bool is_real_file(int dir_fd, const char *name)
@@ -151,7 +177,7 @@ static bool is_real_file(int dir_fd, const char *name)
 
 static int snapdir_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
 {
-	int r = ms_scan_pid_dirs(root_fd_of(src), pids, n, err);
+	int r = ms_scan_pid_dirs(dir_of(src)->fd[MS_ROOT_PROC], pids, n, err);
 
 	if (r < 0) {
 		free(*pids);
@@ -163,26 +189,36 @@ static int snapdir_list_pids(ms_source *src, int **pids, size_t *n, ms_error *er
 	return 0;
 }
 
+static void close_roots(struct snapdir *d)
+{
+	for (size_t i = 0; i < MS_ARRAY_LEN(d->fd); i++)
+		if (d->fd[i] >= 0 && (i == MS_ROOT_PROC || d->fd[i] != d->fd[MS_ROOT_PROC]))
+			close(d->fd[i]);
+}
+
 static void snapdir_close(ms_source *src)
 {
-	close(root_fd_of(src));
+	close_roots(src->priv);
 	free(src->priv);
 }
 
 static const ms_source_ops snapdir_ops = {
 	.list_pids = snapdir_list_pids,
 	.open_fd = snapdir_open_file,
+	.list_dir = snapdir_list_dir,
 	.close = snapdir_close,
 };
 
-/* Does this directory hold /proc files or process directories? */
-static bool looks_like_proc(int dir_fd)
+/* Does this directory hold /proc files or process directories? with_meta:
+ * our metadata alone counts too (an empty capture). */
+static bool looks_like_proc(int dir_fd, bool with_meta)
 {
 	int *pids = NULL;
 	size_t n = 0;
 
 	for (size_t i = 0; ms_snapshot_markers[i]; i++)
-		if (is_real_file(dir_fd, ms_snapshot_markers[i]))
+		if ((with_meta || strncmp(ms_snapshot_markers[i], "memscope-", 9) != 0) &&
+		    is_real_file(dir_fd, ms_snapshot_markers[i]))
 			return true;
 	if (ms_scan_pid_dirs(dir_fd, &pids, &n, NULL) < 0)
 		n = 0;
@@ -190,27 +226,58 @@ static bool looks_like_proc(int dir_fd)
 	return n > 0;
 }
 
-/* DIR itself, or DIR/proc when the files are one level down (a copy made
- * with `cp -r /proc/... board/proc/`). Returns an fd or -errno. */
-static int find_proc_root(const char *path, ms_error *err)
+static int open_subdir(int fd, const char *name)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
 
-	if (fd < 0)
-		return ms_error_set(err, errno == ENOENT ? ENOENT : EACCES, 0, "%s: %s", path,
-				    strerror(errno));
-	if (looks_like_proc(fd))
-		return fd;
-	int sub = openat(fd, "proc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	close(fd);
-	if (sub >= 0 && looks_like_proc(sub))
-		return sub;
-	if (sub >= 0)
-		close(sub);
+/* DIR itself (older snapshots, `cp -r /proc/... board/`), or DIR/proc with
+ * DIR/sys beside it and the metadata in DIR (`cp -r /proc /sys board/`,
+ * new captures). The kernel's files decide first: a new snapshot's
+ * memscope-snapshot is in DIR, not in its proc/. */
+static int find_roots(const char *path, struct snapdir *d, ms_error *err)
+{
+	int top = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	d->fd[MS_ROOT_PROC] = d->fd[MS_ROOT_SYS] = d->fd[MS_ROOT_TOP] = -1;
+	if (top < 0)
+		return ms_path_error(errno, path, err);
+	int proc = looks_like_proc(top, false) ? -1 : open_subdir(top, "proc");
+	if (proc >= 0 && looks_like_proc(proc, true)) {
+		d->fd[MS_ROOT_PROC] = proc;
+		d->fd[MS_ROOT_TOP] = top;
+		d->fd[MS_ROOT_SYS] = open_subdir(top, "sys");
+		return 0;
+	}
+	if (proc >= 0)
+		close(proc);
+	if (looks_like_proc(top, true)) {
+		d->fd[MS_ROOT_PROC] = d->fd[MS_ROOT_TOP] = top;
+		return 0;
+	}
+	close(top);
 	return ms_error_set(err, EINVAL, 0,
 			    "%s: not a snapshot: no meminfo, memscope-snapshot or process "
 			    "directories in it or in its proc/",
 			    path);
+}
+
+static int set_wheres(ms_source *src, const char *path, const struct snapdir *d)
+{
+	char sub[sizeof src->info.path + 8];
+	bool nested = d->fd[MS_ROOT_TOP] != d->fd[MS_ROOT_PROC];
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	snprintf(sub, sizeof sub, "%.*s/proc", (int)n, path);
+	int r = ms_source_set_where(src, MS_ROOT_PROC, nested ? sub : path);
+	snprintf(sub, sizeof sub, "%.*s/sys", (int)n, path);
+	if (r == 0 && nested)
+		r = ms_source_set_where(src, MS_ROOT_SYS, sub);
+	if (r == 0)
+		r = ms_source_set_where(src, MS_ROOT_TOP, path);
+	return r;
 }
 
 ms_source *ms_snapdir_open(const char *path, ms_error *err)
@@ -223,10 +290,14 @@ ms_source *ms_snapdir_open(const char *path, ms_error *err)
 		ms_error_set(err, ENOMEM, 0, "out of memory");
 		return NULL;
 	}
-	d->root_fd = find_proc_root(path, err);
-	if (d->root_fd < 0) {
+	if (find_roots(path, d, err) < 0) {
 		free(d);
 		free(src);
+		return NULL;
+	}
+	if (set_wheres(src, path, d) < 0) {
+		ms_source_close(src);
+		ms_error_set(err, ENOMEM, 0, "out of memory");
 		return NULL;
 	}
 	ms_copy_field(src->info.container, sizeof src->info.container, "dir", 3);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The public face of the source layer: opening a snapshot of whichever
- * kind, the checks every read goes through, the line splitter, and what a
- * snapshot says about the machine it came from.
+ * kind, the three roots a path may name, the checks every read goes
+ * through, what a snapshot says the capture could not read, the line
+ * splitter, and what a snapshot says about the machine it came from.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "memscope/parse.h"
@@ -47,6 +49,8 @@ ms_source_info *ms_source_info_of(ms_source *src)
 	return &src->info;
 }
 
+/* "-" is standard input; a FIFO is opened (waiting for its writer) and
+ * read as it comes, like a pipe. */
 ms_source *ms_source_open_snapshot(const char *path, ms_error *err)
 {
 	struct stat st;
@@ -55,17 +59,43 @@ ms_source *ms_source_open_snapshot(const char *path, ms_error *err)
 		ms_error_set(err, EINVAL, 0, "snapshot: empty path");
 		return NULL;
 	}
+	if (strcmp(path, "-") == 0) {
+		if (isatty(STDIN_FILENO)) {
+			ms_error_set(err, EINVAL, 0,
+				     "-: standard input is a terminal; pipe a snapshot archive "
+				     "into it (... | memscope -s -)");
+			return NULL;
+		}
+		return ms_source_open_fd(STDIN_FILENO, "-", err);
+	}
 	if (stat(path, &st) != 0) {
-		ms_error_set(err, errno == ENOENT ? ENOENT : EACCES, 0, "%s: %s", path,
-			     strerror(errno));
+		ms_path_error(errno, path, err);
 		return NULL;
 	}
 	if (S_ISDIR(st.st_mode))
 		return ms_snapdir_open(path, err);
 	if (S_ISREG(st.st_mode))
 		return ms_tar_open(path, err);
-	ms_error_set(err, EINVAL, 0, "%s: not a directory or an archive file", path);
+	if (S_ISFIFO(st.st_mode)) {
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			ms_path_error(errno, path, err);
+			return NULL;
+		}
+		ms_source *src = ms_source_open_fd(fd, path, err);
+		close(fd);
+		return src;
+	}
+	ms_error_set(err, EINVAL, 0, "%s: not a directory, an archive or a pipe", path);
 	return NULL;
+}
+
+ms_source *ms_source_open_fd(int fd, const char *name, ms_error *err)
+{
+	/* Read whole as it comes, then held in memory: read-only from then
+	 * on, so any number of threads may read it. */
+	return ms_tar_open_fd(fd, name && *name ? name : "-", MS_CAP_STREAM | MS_CAP_PARALLEL,
+			      err);
 }
 
 void ms_source_close(ms_source *src)
@@ -73,6 +103,9 @@ void ms_source_close(ms_source *src)
 	if (!src)
 		return;
 	src->ops->close(src);
+	for (size_t i = 0; i < MS_ARRAY_LEN(src->where); i++)
+		free(src->where[i]);
+	ms_unread_free(&src->unread.list);
 	free(src);
 }
 
@@ -109,6 +142,142 @@ static int check_relpath(const char *relpath, ms_error *err)
 	}
 }
 
+/* ---- the three roots --------------------------------------------------------- */
+
+static bool is_under(const char *relpath, const char *name, const char **below)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(relpath, name, n) != 0 || (relpath[n] != '/' && relpath[n] != '\0'))
+		return false;
+	*below = relpath[n] && relpath[n + 1] ? relpath + n + 1 : ".";
+	return true;
+}
+
+enum ms_root ms_path_root(const char *relpath, const char **below)
+{
+	if (is_under(relpath, "sys", below))
+		return MS_ROOT_SYS;
+	if (is_under(relpath, "proc", below))
+		return MS_ROOT_PROC;
+	*below = relpath;
+	if (strncmp(relpath, "memscope-", 9) == 0 && !strchr(relpath, '/'))
+		return MS_ROOT_TOP;
+	return MS_ROOT_PROC;
+}
+
+int ms_source_set_where(ms_source *src, enum ms_root root, const char *where)
+{
+	char *copy = NULL;
+
+	if (where) {
+		size_t n = strlen(where);
+		while (n > 1 && where[n - 1] == '/')
+			n--; /* "board/" names the folder: no "board//meminfo" */
+		copy = strndup(where, n);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(src->where[root]);
+	src->where[root] = copy;
+	return 0;
+}
+
+const char *ms_source_where(const ms_source *src, const char *relpath, char *buf, size_t cap)
+{
+	const char *below;
+	enum ms_root root = ms_path_root(relpath, &below);
+	const char *base = src->where[root];
+
+	if (!base && root == MS_ROOT_TOP)
+		base = src->where[MS_ROOT_PROC];
+	if (!base) {
+		/* No such root (a snapshot without sys/): where it would be. */
+		base = src->info.path;
+		below = relpath;
+	}
+	size_t n = strlen(base);
+	bool joined = n && (base[n - 1] == '/' || base[n - 1] == ':');
+	if (strcmp(below, ".") == 0)
+		snprintf(buf, cap, "%s", base);
+	else
+		snprintf(buf, cap, "%s%s%s", base, joined ? "" : "/", below);
+	return buf;
+}
+
+/* ---- what the capture could not read ------------------------------------------ */
+
+static bool pid_listed(const ms_unread_entry *e, int pid)
+{
+	size_t lo = 0, hi = e->npids;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->pids[mid] == pid)
+			return true;
+		if (e->pids[mid] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* path is name itself or below it ("sys/kernel/debug" holds
+ * "sys/kernel/debug/cma/x"). */
+static bool names_or_holds(const char *name, const char *path)
+{
+	size_t n = strlen(name);
+
+	return strncmp(path, name, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static const char *unread_reason(const ms_source *src, const char *relpath)
+{
+	const char *below, *ebelow, *slash;
+	enum ms_root root = ms_path_root(relpath, &below);
+	int pid;
+
+	for (size_t i = 0; i < src->unread.list.n; i++) {
+		const ms_unread_entry *e = &src->unread.list.e[i];
+		if (e->pids) {
+			slash = root == MS_ROOT_PROC ? strchr(below, '/') : NULL;
+			if (slash && ms_pid_name(below, (size_t)(slash - below), &pid) &&
+			    names_or_holds(e->path + 2, slash + 1) && pid_listed(e, pid))
+				return e->reason;
+		} else if (ms_path_root(e->path, &ebelow) == root &&
+			   names_or_holds(ebelow, below)) {
+			return e->reason;
+		}
+	}
+	return NULL;
+}
+
+/* A file missing from a snapshot because the capture could not read it
+ * says so, and why: it is not "not in snapshot". */
+static int unless_unread(ms_source *src, const char *relpath, int rc, ms_error *err)
+{
+	const char *why = rc == -ENOENT && src->unread.list.n ? unread_reason(src, relpath) : NULL;
+
+	if (!why)
+		return rc;
+	return ms_error_set(err, EACCES, 0, "%s: not readable when captured (%s)", relpath, why);
+}
+
+/* ---- reading ------------------------------------------------------------------ */
+
+static int read_checked(ms_source *src, const char *relpath, ms_buf *out, ms_error *err)
+{
+	if (!src->ops->open_fd)
+		return src->ops->read(src, relpath, out, err);
+	int fd = src->ops->open_fd(src, relpath, err);
+	if (fd < 0)
+		return fd;
+	int r = ms_fd_read_all(fd, relpath, out, err);
+	close(fd);
+	return r;
+}
+
 int ms_source_read(ms_source *src, const char *relpath, ms_buf *out, ms_error *err)
 {
 	int r = check_relpath(relpath, err);
@@ -116,14 +285,8 @@ int ms_source_read(ms_source *src, const char *relpath, ms_buf *out, ms_error *e
 	if (r < 0)
 		return r;
 	ms_buf_reset(out);
-	if (!src->ops->open_fd)
-		return src->ops->read(src, relpath, out, err);
-	int fd = src->ops->open_fd(src, relpath, err);
-	if (fd < 0)
-		return fd;
-	r = ms_fd_read_all(fd, relpath, out, err);
-	close(fd);
-	return r;
+	r = read_checked(src, relpath, out, err);
+	return r < 0 ? unless_unread(src, relpath, r, err) : r;
 }
 
 /* A file-backed source streams from an fd, read ahead on a second thread
@@ -135,11 +298,13 @@ static int stream(ms_source *src, const char *relpath, ms_chunk_fn fn, void *ctx
 
 	if (r < 0)
 		return r;
-	if (!src->ops->open_fd)
-		return src->ops->stream(src, relpath, fn, ctx, err);
+	if (!src->ops->open_fd) {
+		r = src->ops->stream(src, relpath, fn, ctx, err);
+		return r == -ENOENT ? unless_unread(src, relpath, r, err) : r;
+	}
 	int fd = src->ops->open_fd(src, relpath, err);
 	if (fd < 0)
-		return fd;
+		return unless_unread(src, relpath, fd, err);
 	r = ahead ? ms_fd_stream_ahead(fd, relpath, fn, ctx, err)
 		  : ms_fd_stream(fd, relpath, fn, ctx, err);
 	close(fd);
@@ -225,11 +390,13 @@ int ms_source_list_dir(ms_source *src, const char *reldir, ms_dirlist *out, ms_e
 	if (r < 0)
 		return r;
 	if (!src->ops->list_dir)
-		return ms_error_set(err, ENOENT, 0, "%s: not in this source", reldir);
+		return unless_unread(src, reldir,
+				     ms_error_set(err, ENOENT, 0, "%s: not in this source", reldir),
+				     err);
 	r = src->ops->list_dir(src, reldir, out, err);
 	if (r < 0) {
 		ms_dirlist_free(out);
-		return r;
+		return unless_unread(src, reldir, r, err);
 	}
 	if (out->n)
 		qsort(out->e, out->n, sizeof *out->e, cmp_dirent);
@@ -304,6 +471,114 @@ int ms_errno_to_error(int e, const char *relpath, ms_error *err)
 	default:
 		return ms_error_set(err, EIO, 0, "%s: %s", relpath, strerror(e));
 	}
+}
+
+int ms_snapshot_errno_to_error(int e, const char *relpath, ms_error *err)
+{
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+		return ms_error_set(err, ENOENT, 0, "%s: not in snapshot", relpath);
+	case EACCES:
+	case EPERM:
+		/* Our own account may not read it: that is no "needs root". */
+		return ms_error_set(err, EACCES, 0, "%s: not readable (permission denied)",
+				    relpath);
+	default:
+		return ms_errno_to_error(e, relpath, err);
+	}
+}
+
+int ms_path_error(int e, const char *path, ms_error *err)
+{
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+		return ms_error_set(err, ENOENT, 0, "%s: no such file or directory", path);
+	case EACCES:
+	case EPERM:
+		return ms_error_set(err, EACCES, 0, "%s: not readable (permission denied)", path);
+	case ENOMEM:
+		return ms_error_set(err, ENOMEM, 0, "%s: out of memory", path);
+	default:
+		return ms_error_set(err, EIO, 0, "%s: %s", path, strerror(e));
+	}
+}
+
+static bool is_dir_at(int dir_fd, const char *name, bool follow)
+{
+	struct stat st;
+
+	return fstatat(dir_fd, name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
+static bool is_file_at(int dir_fd, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+}
+
+/* d_type says what an entry is on most file systems; DT_UNKNOWN (and a
+ * link the kernel's trees may follow) asks stat. */
+static int list_entry(int dir_fd, const struct dirent *de, bool follow, ms_dirlist *out)
+{
+	const char *name = de->d_name;
+	bool is_dir;
+
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	switch (de->d_type) {
+	case DT_DIR:
+		is_dir = true;
+		break;
+	case DT_REG:
+		is_dir = false;
+		break;
+	case DT_UNKNOWN:
+		is_dir = is_dir_at(dir_fd, name, follow);
+		if (!follow && !is_dir && !is_file_at(dir_fd, name))
+			return 0;
+		break;
+	default:
+		if (!follow)
+			return 0; /* a link, a FIFO, a device: not in a snapshot */
+		is_dir = de->d_type == DT_LNK && is_dir_at(dir_fd, name, true);
+		break;
+	}
+	return ms_dirlist_add(out, name, strlen(name), is_dir);
+}
+
+int ms_fd_list_dir(int dir_fd, bool follow, const char *reldir, ms_dirlist *out,
+		   ms_error *err)
+{
+	DIR *d = fdopendir(dir_fd);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d) {
+		int e = errno;
+		close(dir_fd);
+		return ms_errno_to_error(e, reldir, err);
+	}
+	/* errno is readdir's only: a stat of an entry that vanished meanwhile
+	 * (a process exiting) is no failure of the listing. */
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			break;
+		r = list_entry(dirfd(d), de, follow, out);
+		if (r != 0)
+			break;
+	}
+	if (r == 0 && errno != 0)
+		r = ms_errno_to_error(errno, reldir, err);
+	else if (r < 0)
+		r = ms_error_set(err, ENOMEM, 0, "%s: out of memory", reldir);
+	closedir(d);
+	return r;
 }
 
 ssize_t ms_read_retry(int fd, void *buf, size_t n)
@@ -525,10 +800,25 @@ static void fill_page_size_from_smaps(ms_source *src)
 	free(pids);
 }
 
+/* A file that does not parse is as good as none: the files it names are
+ * then "not in snapshot", as they were before the file existed. */
+static void load_unread(ms_source *src, ms_buf *b)
+{
+	ms_error err;
+
+	if (src->unread.loaded)
+		return;
+	src->unread.loaded = true;
+	if (ms_source_read(src, "memscope-unread", b, &err) == 0)
+		ms_parse_unread(b->data ? b->data : "", b->len, &src->unread.list, &err);
+}
+
 void ms_source_fill_snapshot_info(ms_source *src)
 {
 	ms_buf b = MS_BUF_INIT;
 	bool meta_page_size;
+
+	load_unread(src, &b);
 
 	src->info.page_size = 4096;
 	src->info.page_size_origin = "default";
@@ -540,6 +830,22 @@ void ms_source_fill_snapshot_info(ms_source *src)
 	if (!src->info.layout[0])
 		ms_copy_field(src->info.layout, sizeof src->info.layout, "proc-tree", 9);
 	ms_buf_free(&b);
+}
+
+void ms_fill_host_info(ms_source_info *info)
+{
+	struct utsname u;
+	long ps = sysconf(_SC_PAGESIZE);
+
+	if (uname(&u) == 0) {
+		ms_copy_field(info->kernel, sizeof info->kernel, u.release, strlen(u.release));
+		ms_copy_field(info->machine, sizeof info->machine, u.machine, strlen(u.machine));
+	}
+	if (gethostname(info->hostname, sizeof info->hostname) != 0)
+		info->hostname[0] = '\0';
+	info->hostname[sizeof info->hostname - 1] = '\0';
+	info->page_size = ps > 0 ? ps : 4096;
+	info->page_size_origin = ps > 0 ? "sysconf" : "default";
 }
 
 static bool is_real_dir(int dir_fd, const char *name)

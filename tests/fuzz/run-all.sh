@@ -39,7 +39,8 @@ build=${1:-build-fuzz}
 [ $# -gt 0 ] && shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(meminfo vmstat buddyinfo pagetypeinfo zoneinfo slabinfo
-					 smaps maps rollup pid meta tar
+					 smaps maps rollup pid meta tar unread
+					 mounts sysvipc swaps zram categories cgroup oom
 					 iomem vmallocinfo devicetree cma dmabuf psi memblock)
 
 [ -d "$work/corpus" ] || "$here/seed.sh" "$work/corpus" >/dev/null

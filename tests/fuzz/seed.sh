@@ -155,6 +155,21 @@ sed -i "s/^ext4_allocation_context /ext4_${esc}[5mallocation /" "$full/slabinfo"
 sed -i "s,/usr/bin/logd,/usr/bin/lo${esc}[Kgd," "$full/400/smaps" "$full/400/maps"
 tar -C "$full" "${tar_opts[@]}" -cf "$out/tar/hostile-text.tar" .
 
+# The layout of new captures: the metadata above proc/ and sys/, with what
+# could not be read; and memscope-unread alone for its own parser.
+mkdir -p "$out/unread" "$full.new/board/sys/kernel/mm/cma/reserved" "$full.new/board/sys/block/zram0"
+cp -r "$full" "$full.new/board/proc"
+mv "$full.new/board/proc/memscope-snapshot" "$full.new/board/"
+printf '*/smaps\tneeds root\t2\t200 400\nslabinfo\tneeds root\nsys/kernel/debug\tneeds root\n' \
+	>"$full.new/board/memscope-unread"
+cp "$full.new/board/memscope-unread" "$out/unread/capture-as-user"
+printf '# comment\r\npressure/memory\tread error\r\n*/fdinfo\tpermission denied\t1\t1\n' \
+	>"$out/unread/crlf"
+echo 3 >"$full.new/board/sys/kernel/mm/cma/reserved/alloc_pages_success"
+echo '4096 74 12288 0 12288 0 0 0 0' >"$full.new/board/sys/block/zram0/mm_stat"
+tar -C "$full.new" "${tar_opts[@]}" -cf "$out/tar/new-layout.tar" board
+rm -rf "$full.new"
+
 for snap in "$fixtures"/snapshots/*/; do
 	tar -C "$snap" "${tar_opts[@]}" -cf "$out/tar/$(basename "$snap").tar" .
 done

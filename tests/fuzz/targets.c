@@ -34,6 +34,7 @@ static const ms_fuzz_target targets[] = {
 	{ "dmabuf", ms_fuzz_dmabuf },
 	{ "psi", ms_fuzz_psi },
 	{ "memblock", ms_fuzz_memblock },
+	{ "unread", ms_fuzz_unread },
 };
 
 static const uint8_t *input;

@@ -61,6 +61,7 @@ int ms_fuzz_maps(const uint8_t *data, size_t size);
 int ms_fuzz_rollup(const uint8_t *data, size_t size);
 int ms_fuzz_pid(const uint8_t *data, size_t size);
 int ms_fuzz_meta(const uint8_t *data, size_t size);
+int ms_fuzz_unread(const uint8_t *data, size_t size);
 int ms_fuzz_tar(const uint8_t *data, size_t size);
 /* Issue 13, in targets_user.c. */
 int ms_fuzz_mounts(const uint8_t *data, size_t size);

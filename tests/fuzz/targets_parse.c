@@ -656,3 +656,38 @@ int ms_fuzz_oom(const uint8_t *data, size_t size)
 	ms_buf_free(&chunked);
 	return 0;
 }
+
+static bool has_dotdot(const char *path)
+{
+	for (const char *p = path; p; p = strchr(p, '/')) {
+		if (*p == '/')
+			p++;
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* memscope-unread: a line's fields, each path relative and free of "..",
+ * the pids of a line ascending and as many as its count said. */
+int ms_fuzz_unread(const uint8_t *data, size_t size)
+{
+	ms_unread u;
+	ms_error err;
+	int rc = ms_parse_unread(as_text(data), size, &u, &err);
+
+	ms_fuzz_check_result(rc, &err);
+	FUZZ_CHECK(rc == 0 || (u.n == 0 && u.e == NULL));
+	for (size_t i = 0; i < u.n; i++) {
+		const ms_unread_entry *e = &u.e[i];
+		CHECK_FIELD(e->path);
+		CHECK_FIELD(e->reason);
+		FUZZ_CHECK(e->path[0] && e->path[0] != '/' && e->reason[0]);
+		FUZZ_CHECK(!has_dotdot(e->path));
+		FUZZ_CHECK((e->pids != NULL) == (e->npids > 0));
+		for (size_t j = 0; j < e->npids; j++)
+			FUZZ_CHECK(e->pids[j] > 0 && (j == 0 || e->pids[j - 1] <= e->pids[j]));
+	}
+	ms_unread_free(&u);
+	return 0;
+}

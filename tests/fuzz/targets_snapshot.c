@@ -7,8 +7,15 @@
  * must be valid RFC 8259), text and CSV (which must hold no control
  * character but '\n'). This is the path untrusted bytes take from a
  * stranger's archive to a terminal or a script.
+ *
+ * The in-memory tree is reached two more ways, which must agree with the
+ * file: the same bytes arriving on a pipe (`-s -`, ssh), and the files the
+ * archive holds, found through its listings, handed over as a table
+ * (ms_source_open_files).
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +33,12 @@ static const char *const system_files[] = {
 
 static const char *const pid_files[] = {
 	"cmdline", "comm", "status", "stat", "statm", "maps", "smaps_rollup", "smaps",
-	"oom_score_adj",
+	"oom_score_adj", "oom_score", "cgroup",
+};
+
+/* The snapshot's own files, above its proc root (or in it). */
+static const char *const top_files[] = {
+	"memscope-snapshot", "memscope-users", "memscope-unread",
 };
 
 /* The input as a file, for as long as opening takes: the archive is read
@@ -170,23 +182,223 @@ static void check_info(const ms_source_info *info)
 	FUZZ_CHECK(memchr(info->captured_at, '\0', sizeof info->captured_at) != NULL);
 }
 
+/* ---- the same bytes down a pipe --------------------------------------------- */
+
+struct pipe_feed {
+	int fd;
+	const uint8_t *data;
+	size_t size;
+};
+
+/* The writer end, as a remote shell would: in pieces, then closed. The
+ * reader may stop before the end (the tar's end blocks, an error): the
+ * write then fails (EPIPE; SIGPIPE is ignored) and the feed ends. */
+static void *feed_pipe(void *arg)
+{
+	struct pipe_feed *f = arg;
+
+	for (size_t off = 0; off < f->size;) {
+		size_t n = f->size - off < 4096 ? f->size - off : 4096;
+		ssize_t w = write(f->fd, f->data + off, n);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(f->fd);
+	return NULL;
+}
+
+static ms_source *open_from_pipe(const uint8_t *data, size_t size, ms_error *err)
+{
+	struct pipe_feed f = { -1, data, size };
+	int p[2];
+	pthread_t t;
+
+	signal(SIGPIPE, SIG_IGN);
+	FUZZ_CHECK(pipe(p) == 0);
+	f.fd = p[1];
+	FUZZ_CHECK(pthread_create(&t, NULL, feed_pipe, &f) == 0);
+	ms_source *src = ms_source_open_fd(p[0], "-", err);
+	close(p[0]);
+	pthread_join(t, NULL);
+	return src;
+}
+
+/* ---- comparing two sources -------------------------------------------------------- */
+
+static void check_same_file(ms_source *a, ms_source *b, const char *rel, ms_buf *x, ms_buf *y)
+{
+	ms_error ea, eb;
+	int ra = ms_source_read(a, rel, x, &ea);
+	int rb = ms_source_read(b, rel, y, &eb);
+
+	FUZZ_CHECK(ra == rb);
+	FUZZ_CHECK(ra != 0 ||
+		   (x->len == y->len && (x->len == 0 || !memcmp(x->data, y->data, x->len))));
+}
+
+static void check_same_pids(ms_source *a, ms_source *b)
+{
+	int *pa = NULL, *pb = NULL;
+	size_t na = 0, nb = 0;
+	ms_error err;
+	int ra = ms_source_list_pids(a, &pa, &na, &err);
+	int rb = ms_source_list_pids(b, &pb, &nb, &err);
+
+	FUZZ_CHECK(ra == rb && na == nb);
+	FUZZ_CHECK(na == 0 || memcmp(pa, pb, na * sizeof *pa) == 0);
+	free(pa);
+	free(pb);
+}
+
+static void check_same_info(const ms_source_info *a, const ms_source_info *b)
+{
+	FUZZ_CHECK(strcmp(a->container, b->container) == 0);
+	FUZZ_CHECK(strcmp(a->layout, b->layout) == 0);
+	FUZZ_CHECK(strcmp(a->kernel, b->kernel) == 0);
+	FUZZ_CHECK(a->page_size == b->page_size);
+	FUZZ_CHECK(a->skipped_entries == b->skipped_entries);
+}
+
+/* Every file memscope knows, and the process list, alike in both. */
+static void check_same_known_files(ms_source *a, ms_source *b)
+{
+	ms_buf x = MS_BUF_INIT, y = MS_BUF_INIT;
+	int *pids = NULL;
+	size_t n = 0;
+	ms_error err;
+	char rel[64];
+
+	for (size_t i = 0; i < MS_ARRAY_LEN(system_files); i++)
+		check_same_file(a, b, system_files[i], &x, &y);
+	for (size_t i = 0; i < MS_ARRAY_LEN(top_files); i++)
+		check_same_file(a, b, top_files[i], &x, &y);
+	check_same_pids(a, b);
+	if (ms_source_list_pids(a, &pids, &n, &err) == 0)
+		for (size_t i = 0; i < n && i < 16; i++)
+			for (size_t f = 0; f < MS_ARRAY_LEN(pid_files); f++) {
+				snprintf(rel, sizeof rel, "%d/%s", pids[i], pid_files[f]);
+				check_same_file(a, b, rel, &x, &y);
+			}
+	free(pids);
+	ms_buf_free(&x);
+	ms_buf_free(&y);
+}
+
+/* ---- the archive's files as a table -------------------------------------------- */
+
+struct table {
+	ms_memfile *f;
+	size_t n, cap;
+};
+
+static void table_add(struct table *t, const char *rel, const ms_buf *b)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->f = realloc(t->f, t->cap * sizeof *t->f);
+		FUZZ_CHECK(t->f != NULL);
+	}
+	char *path = strdup(rel);
+	char *data = malloc(b->len + 1);
+	FUZZ_CHECK(path && data);
+	if (b->len)
+		memcpy(data, b->data, b->len);
+	t->f[t->n++] = (ms_memfile){ path, data, b->len, 0 };
+}
+
+static void table_free(struct table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free((char *)t->f[i].path);
+		free((char *)t->f[i].data);
+	}
+	free(t->f);
+}
+
+/* A listing: sorted, each name once, none empty or holding a '/'. */
+static void check_listing(const ms_dirlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		FUZZ_CHECK(l->e[i].name[0] != '\0' && !strchr(l->e[i].name, '/'));
+		FUZZ_CHECK(i == 0 || strcmp(l->e[i - 1].name, l->e[i].name) < 0);
+	}
+}
+
+/* Walks dir through its listings; every file listed reads. */
+static void walk(ms_source *src, const char *dir, int depth, struct table *t, ms_buf *b)
+{
+	ms_dirlist l;
+	ms_error err;
+	char rel[4096];
+	int r = ms_source_list_dir(src, dir, &l, &err);
+
+	ms_fuzz_check_result(r, &err);
+	if (r < 0)
+		return;
+	check_listing(&l);
+	for (size_t i = 0; i < l.n; i++) {
+		if ((size_t)snprintf(rel, sizeof rel, "%s/%s", dir, l.e[i].name) >= sizeof rel)
+			continue;
+		if (l.e[i].is_dir) {
+			if (depth < 32)
+				walk(src, rel, depth + 1, t, b);
+			continue;
+		}
+		r = ms_source_read(src, rel, b, &err);
+		FUZZ_CHECK(r == 0 || r == -EINVAL); /* EINVAL: a path too long to check */
+		if (r == 0)
+			table_add(t, rel, b);
+	}
+	ms_dirlist_free(&l);
+}
+
+static ms_source *open_as_table(ms_source *src, ms_error *err)
+{
+	struct table t = { 0 };
+	ms_buf b = MS_BUF_INIT;
+
+	walk(src, "proc", 0, &t, &b);
+	walk(src, "sys", 0, &t, &b);
+	for (size_t i = 0; i < MS_ARRAY_LEN(top_files); i++)
+		if (ms_source_read(src, top_files[i], &b, err) == 0)
+			table_add(&t, top_files[i], &b);
+	ms_source *table = ms_source_open_files(t.f, t.n, 0, "table", err);
+	FUZZ_CHECK(table != NULL);
+	table_free(&t);
+	ms_buf_free(&b);
+	return table;
+}
+
 int ms_fuzz_tar(const uint8_t *data, size_t size)
 {
 	char path[64];
-	ms_error err;
-	ms_source *src;
+	ms_error err, perr;
+	ms_source *src, *piped;
 	ms_sample s;
 
 	write_scratch(path, data, size);
 	src = ms_source_open_snapshot(path, &err);
 	unlink(path);
+	piped = open_from_pipe(data, size, &perr);
+	FUZZ_CHECK((src == NULL) == (piped == NULL));
 	if (!src) {
-		FUZZ_CHECK(err.code > 0);
+		FUZZ_CHECK(err.code > 0 && err.code == perr.code);
 		ms_fuzz_check_result(-err.code, &err);
+		ms_fuzz_check_result(-perr.code, &perr);
 		return 0;
 	}
 	check_info(ms_source_get_info(src));
+	check_same_info(ms_source_get_info(src), ms_source_get_info(piped));
+	FUZZ_CHECK(ms_source_can(piped, MS_CAP_STREAM | MS_CAP_PARALLEL));
+	check_same_known_files(src, piped);
+	ms_source_close(piped);
 	read_everything(src);
+
+	ms_source *table = open_as_table(src, &err);
+	check_same_known_files(src, table);
+	ms_source_close(table);
+
 	if (ms_sample_load(&s, src, MS_PART_ALL, &err) == 0) {
 		render_all(&s, src);
 		ms_sample_free(&s);
