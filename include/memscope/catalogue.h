@@ -5,12 +5,45 @@
  * capture copies, which files say "this folder is a /proc tree", and the
  * list data/memscope-capture.sh keeps (a test compares them) all come from
  * these rows, so adding a kernel file is one row plus its parser
- * (doc/hacking.md, "Add a kernel file").
+ * (doc/hacking.md, "Add a kernel file"). It is data about the kernel's
+ * files, below the model: the sources read it too (which files say "this
+ * folder is a /proc tree").
  */
 #ifndef MEMSCOPE_CATALOGUE_H
 #define MEMSCOPE_CATALOGUE_H
 
-#include "memscope/model.h"
+#include "memscope/util.h"
+
+typedef struct ms_sample ms_sample;
+typedef struct ms_source ms_source;
+
+/* The parts of a sample: what is read together and fails together. Each
+ * is loaded by one row of the catalogue of kernel files (catalogue.h);
+ * adding a part is a value here, its data in ms_sample and that row. */
+enum ms_part_id {
+	MS_P_MEMINFO,
+	MS_P_VMSTAT,
+	MS_P_BUDDY,
+	MS_P_PAGETYPE,
+	MS_P_ZONEINFO,
+	MS_P_SLABINFO,
+	MS_P_PROCS, /* identity + smaps_rollup figures of every process */
+	MS_P_COUNT,
+	MS_P_NONE = -1, /* a file captured but read by no part */
+};
+
+/* What to read, as a set of parts: only what something visible needs. */
+#define MS_PART(id) (1u << (id))
+enum ms_part {
+	MS_PART_MEMINFO = MS_PART(MS_P_MEMINFO),
+	MS_PART_VMSTAT = MS_PART(MS_P_VMSTAT),
+	MS_PART_BUDDY = MS_PART(MS_P_BUDDY),
+	MS_PART_PAGETYPE = MS_PART(MS_P_PAGETYPE),
+	MS_PART_ZONEINFO = MS_PART(MS_P_ZONEINFO),
+	MS_PART_SLABINFO = MS_PART(MS_P_SLABINFO),
+	MS_PART_PROCS = MS_PART(MS_P_PROCS),
+	MS_PART_ALL = MS_PART(MS_P_COUNT) - 1,
+};
 
 enum ms_kfile_flag {
 	/* The path is below each process's directory ("smaps"). */
@@ -48,10 +81,14 @@ typedef struct ms_kfile {
 	/* True when the part loaded but what this reader was shown is
 	 * blanked (iomem's addresses as zeros without CAP_SYS_ADMIN). */
 	bool (*redacted)(const ms_sample *s);
-	/* MS_KF_TREE: only files of these names (NULL-terminated; NULL:
-	 * every file), at most this many levels down (0: 8). */
-	const char *const *names;
-	int depth;
+	/* MS_KF_TREE: how many folder levels below path are walked (0: its
+	 * own entries only), and which entries are taken (depth 0 is path's
+	 * own entries; NULL takes every one). */
+	unsigned depth;
+	bool (*keep_name)(const char *name, bool is_dir, unsigned depth);
+	/* Capture keeps a file only when this says so once it is read (the
+	 * DMA-BUF entries of fdinfo); NULL keeps every one. */
+	bool (*keep_bytes)(const char *data, size_t len);
 } ms_kfile;
 
 extern const ms_kfile ms_kfiles[];
@@ -64,5 +101,9 @@ const ms_kfile *ms_kfile_of_part(enum ms_part_id part);
 const char *ms_part_file(enum ms_part_id part);
 /* The part's name in messages and JSON ("meminfo", "processes"). */
 const char *ms_part_name(enum ms_part_id part);
+/* True when relpath (below a proc root) is a file whose presence says
+ * "this folder is a /proc tree": the rows marked MS_KF_MARKER. The
+ * memscope-* files count only with meta. */
+bool ms_kfile_is_marker(const char *relpath, bool meta);
 
 #endif

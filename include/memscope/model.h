@@ -9,36 +9,9 @@
 
 #include <time.h>
 
+#include "memscope/catalogue.h"
 #include "memscope/parse.h"
 #include "memscope/source.h"
-
-/* The parts of a sample: what is read together and fails together. Each
- * is loaded by one row of the catalogue of kernel files (catalogue.h);
- * adding a part is a value here, its data in ms_sample and that row. */
-enum ms_part_id {
-	MS_P_MEMINFO,
-	MS_P_VMSTAT,
-	MS_P_BUDDY,
-	MS_P_PAGETYPE,
-	MS_P_ZONEINFO,
-	MS_P_SLABINFO,
-	MS_P_PROCS, /* identity + smaps_rollup figures of every process */
-	MS_P_COUNT,
-	MS_P_NONE = -1, /* a file captured but read by no part */
-};
-
-/* What to read, as a set of parts: only what something visible needs. */
-#define MS_PART(id) (1u << (id))
-enum ms_part {
-	MS_PART_MEMINFO = MS_PART(MS_P_MEMINFO),
-	MS_PART_VMSTAT = MS_PART(MS_P_VMSTAT),
-	MS_PART_BUDDY = MS_PART(MS_P_BUDDY),
-	MS_PART_PAGETYPE = MS_PART(MS_P_PAGETYPE),
-	MS_PART_ZONEINFO = MS_PART(MS_P_ZONEINFO),
-	MS_PART_SLABINFO = MS_PART(MS_P_SLABINFO),
-	MS_PART_PROCS = MS_PART(MS_P_PROCS),
-	MS_PART_ALL = MS_PART(MS_P_COUNT) - 1,
-};
 
 /* Why a part is empty: 0 loaded; -ENOENT not there ("not in snapshot"),
  * -EACCES ("needs root"), -EINVAL (unknown format: err names the line),

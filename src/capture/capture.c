@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "memscope/capture.h"
+#include "memscope/catalogue.h"
 #include "memscope/parse.h"
 #include "sink.h"
 #include "unread.h"
@@ -26,107 +27,9 @@
 
 /* ---- what is copied -------------------------------------------------------- */
 
-/*
- * One row per file, per-process file or folder, in the shape of the rows of
- * the catalogue of kernel files (a relative path of source.h and flags),
- * so that the catalogue can take this table's place.
- */
-enum row_flags {
-	ROW_PER_PID = 1u << 0, /* below each process: "smaps" is "123/smaps" */
-	ROW_TREE = 1u << 1,    /* a folder, copied through its listing: files only */
-	ROW_MEMORY = 1u << 2,  /* per process: not for kernel threads (no memory) */
-	ROW_CMDLINE = 1u << 3, /* left out by --no-cmdline */
-	ROW_SMAPS = 1u << 4,   /* left out by --no-smaps */
-};
-
-struct copy_row {
-	const char *path;
-	unsigned flags;
-	unsigned depth; /* a tree: how many folder levels below path are walked */
-	/* A tree: which entries are taken (depth 0 is path's own entries);
-	 * NULL takes all. */
-	bool (*keep_name)(const char *name, bool is_dir, unsigned depth);
-	/* Which files are kept once read; NULL keeps all. */
-	bool (*keep_bytes)(const ms_buf *b);
-};
-
-/* debugfs' cma/<area>/alloc and free are write-only knobs. */
-static bool cma_debug_file(const char *name, bool is_dir, unsigned depth)
-{
-	(void)is_dir;
-	return depth == 0 || (strcmp(name, "alloc") != 0 && strcmp(name, "free") != 0);
-}
-
-/* /sys/block/zram0 -> ../devices/virtual/block/zram0: its figures only. */
-static bool zram_file(const char *name, bool is_dir, unsigned depth)
-{
-	static const char *const files[] = { "mm_stat", "disksize", "comp_algorithm",
-					     "io_stat" };
-
-	if (depth == 0)
-		return is_dir && strncmp(name, "zram", 4) == 0;
-	for (size_t i = 0; i < MS_ARRAY_LEN(files); i++)
-		if (!is_dir && strcmp(name, files[i]) == 0)
-			return true;
-	return false;
-}
-
-/* /sys/kernel/dmabuf/buffers/<inode>/: who exported it, how big. Not the
- * attachments, whose links lead into the devices' own folders. */
-static bool dmabuf_buffer_file(const char *name, bool is_dir, unsigned depth)
-{
-	if (depth == 0)
-		return is_dir;
-	return !is_dir && (strcmp(name, "exporter_name") == 0 || strcmp(name, "size") == 0);
-}
-
-/* A process's open DMA-BUFs: their fdinfo names the exporter. Every other
- * descriptor is left out (there may be thousands). */
-static bool dmabuf_fdinfo(const ms_buf *b)
-{
-	return b->len && memmem(b->data, b->len, "\nexp_name:", 10) != NULL;
-}
-
-static const struct copy_row rows[] = {
-	{ .path = "meminfo" },
-	{ .path = "vmstat" },
-	{ .path = "buddyinfo" },
-	{ .path = "pagetypeinfo" },
-	{ .path = "zoneinfo" },
-	{ .path = "slabinfo" },
-	{ .path = "iomem" },
-	{ .path = "vmallocinfo" },
-	{ .path = "swaps" },
-	{ .path = "version" },
-	{ .path = "cmdline" },
-	{ .path = "pressure/memory" },
-	{ .path = "mounts" },
-	{ .path = "sysvipc/shm" },
-	{ .path = "device-tree", .flags = ROW_TREE, .depth = 16 },
-	{ .path = "sys/kernel/mm/cma", .flags = ROW_TREE, .depth = 1 },
-	{ .path = "sys/kernel/debug/cma", .flags = ROW_TREE, .depth = 1,
-	  .keep_name = cma_debug_file },
-	{ .path = "sys/kernel/debug/dma_buf/bufinfo" },
-	{ .path = "sys/kernel/debug/memblock/memory" },
-	{ .path = "sys/kernel/debug/memblock/reserved" },
-	{ .path = "sys/kernel/dmabuf/buffers", .flags = ROW_TREE, .depth = 1,
-	  .keep_name = dmabuf_buffer_file },
-	{ .path = "sys/block", .flags = ROW_TREE, .depth = 1, .keep_name = zram_file },
-	/* Per process; stat first: it says whether this is a kernel thread. */
-	{ .path = "stat", .flags = ROW_PER_PID },
-	{ .path = "status", .flags = ROW_PER_PID },
-	{ .path = "comm", .flags = ROW_PER_PID },
-	{ .path = "cmdline", .flags = ROW_PER_PID | ROW_MEMORY | ROW_CMDLINE },
-	{ .path = "statm", .flags = ROW_PER_PID | ROW_MEMORY },
-	{ .path = "maps", .flags = ROW_PER_PID | ROW_MEMORY },
-	{ .path = "smaps_rollup", .flags = ROW_PER_PID | ROW_MEMORY },
-	{ .path = "smaps", .flags = ROW_PER_PID | ROW_MEMORY | ROW_SMAPS },
-	{ .path = "oom_score_adj", .flags = ROW_PER_PID | ROW_MEMORY },
-	{ .path = "oom_score", .flags = ROW_PER_PID | ROW_MEMORY },
-	{ .path = "cgroup", .flags = ROW_PER_PID | ROW_MEMORY },
-	{ .path = "fdinfo", .flags = ROW_PER_PID | ROW_MEMORY | ROW_TREE,
-	  .keep_bytes = dmabuf_fdinfo },
-};
+/* The catalogue of kernel files (src/model/catalogue.c) says what is
+ * copied: its rows marked MS_KF_CAPTURE, a file, a file of each process,
+ * or a folder walked through its listing. */
 
 /* Where a path of source.h goes in a snapshot: proc/ and sys/ side by
  * side, our own files above them (doc/snapshot.md). */
@@ -188,14 +91,14 @@ static int put_file(struct capture *c, const char *rel)
 }
 
 /* Returns 1 when copied, 0 when left out, <0 on failure. */
-static int copy_one(struct capture *c, const struct copy_row *row, const char *rel,
+static int copy_one(struct capture *c, const ms_kfile *row, const char *rel,
 		    const char *logged, int pid, bool log)
 {
 	int r = read_for_copy(c, rel, logged, pid, log);
 
 	if (r <= 0)
 		return r;
-	if (row->keep_bytes && !row->keep_bytes(&c->buf))
+	if (row->keep_bytes && !row->keep_bytes(c->buf.data ? c->buf.data : "", c->buf.len))
 		return 0;
 	r = put_file(c, rel);
 	return r < 0 ? r : 1;
@@ -205,7 +108,7 @@ static int copy_one(struct capture *c, const struct copy_row *row, const char *r
  * says (the kernel's trees are followed through links, and /sys has
  * loops). Only the folder itself is written down when it cannot be
  * listed: a file inside that will not read is a write-only knob. */
-static int copy_tree(struct capture *c, const struct copy_row *row, const char *rel,
+static int copy_tree(struct capture *c, const ms_kfile *row, const char *rel,
 		     unsigned depth, int pid)
 {
 	ms_dirlist l;
@@ -239,9 +142,9 @@ static int copy_tree(struct capture *c, const struct copy_row *row, const char *
 	return r < 0 ? r : 0;
 }
 
-static int copy_system_row(struct capture *c, const struct copy_row *row)
+static int copy_system_row(struct capture *c, const ms_kfile *row)
 {
-	if (row->flags & ROW_TREE)
+	if (row->flags & MS_KF_TREE)
 		return copy_tree(c, row, row->path, 0, 0);
 	int r = copy_one(c, row, row->path, row->path, 0, true);
 	return r < 0 ? r : 0;
@@ -277,13 +180,20 @@ static void uid_set_add_from_status(struct uid_set *u, const ms_buf *status)
 	u->uid[u->n++] = st.uid;
 }
 
-static bool row_wanted(const struct copy_row *row, const ms_capture_opts *opts, bool kthread)
+/* A row capture copies, of the system's files (per_pid 0) or of each
+ * process's (MS_KF_PER_PID). */
+static bool captured(const ms_kfile *row, unsigned per_pid)
 {
-	if ((row->flags & ROW_MEMORY) && kthread)
+	return (row->flags & MS_KF_CAPTURE) && (row->flags & MS_KF_PER_PID) == per_pid;
+}
+
+static bool row_wanted(const ms_kfile *row, const ms_capture_opts *opts, bool kthread)
+{
+	if ((row->flags & MS_KF_USER_PROC) && kthread)
 		return false; /* kernel threads have no memory of their own */
-	if ((row->flags & ROW_CMDLINE) && opts->no_cmdline)
+	if ((row->flags & MS_KF_CMDLINE) && opts->no_cmdline)
 		return false;
-	return !((row->flags & ROW_SMAPS) && opts->no_smaps);
+	return !((row->flags & MS_KF_SMAPS) && opts->no_smaps);
 }
 
 static int capture_pid(struct capture *c, int pid)
@@ -292,12 +202,12 @@ static int capture_pid(struct capture *c, int pid)
 	bool kthread = false;
 	int r = 0;
 
-	for (size_t i = 0; r >= 0 && i < MS_ARRAY_LEN(rows); i++) {
-		const struct copy_row *row = &rows[i];
-		if (!(row->flags & ROW_PER_PID) || !row_wanted(row, c->opts, kthread))
+	for (size_t i = 0; r >= 0 && i < ms_nkfiles; i++) {
+		const ms_kfile *row = &ms_kfiles[i];
+		if (!captured(row, MS_KF_PER_PID) || !row_wanted(row, c->opts, kthread))
 			continue;
 		snprintf(rel, sizeof rel, "%d/%s", pid, row->path);
-		if (row->flags & ROW_TREE) {
+		if (row->flags & MS_KF_TREE) {
 			r = copy_tree(c, row, rel, 0, pid);
 			continue;
 		}
@@ -421,11 +331,11 @@ static int capture_into(void *ctx, struct ms_sink *s)
 	int r = 0;
 
 	c->sink = s;
-	for (size_t i = 0; r >= 0 && i < MS_ARRAY_LEN(rows); i++)
-		if (!(rows[i].flags & ROW_PER_PID)) {
+	for (size_t i = 0; r >= 0 && i < ms_nkfiles; i++)
+		if (captured(&ms_kfiles[i], 0)) {
 			r = check_stop(c);
 			if (r >= 0)
-				r = copy_system_row(c, &rows[i]);
+				r = copy_system_row(c, &ms_kfiles[i]);
 		}
 	if (r >= 0)
 		r = capture_processes(c);

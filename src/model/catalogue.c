@@ -6,8 +6,10 @@
  * many files name their loader.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "memscope/catalogue.h"
+#include "memscope/model.h"
 
 /* ---- whole-file parts ------------------------------------------------------ */
 
@@ -71,46 +73,109 @@ static void free_slabinfo(ms_sample *s)
 	ms_slabinfo_free(&s->slabs);
 }
 
+/* ---- what capture takes from a folder ---------------------------------------- */
+
+/* debugfs' cma/<area>/alloc and free are write-only knobs. */
+static bool cma_debug_file(const char *name, bool is_dir, unsigned depth)
+{
+	(void)is_dir;
+	return depth == 0 || (strcmp(name, "alloc") != 0 && strcmp(name, "free") != 0);
+}
+
+/* /sys/block/zram0 -> ../devices/virtual/block/zram0: its figures only. */
+static bool zram_file(const char *name, bool is_dir, unsigned depth)
+{
+	static const char *const files[] = { "mm_stat", "disksize", "comp_algorithm",
+					     "io_stat" };
+
+	if (depth == 0)
+		return is_dir && strncmp(name, "zram", 4) == 0;
+	for (size_t i = 0; i < MS_ARRAY_LEN(files); i++)
+		if (!is_dir && strcmp(name, files[i]) == 0)
+			return true;
+	return false;
+}
+
+/* /sys/kernel/dmabuf/buffers/<inode>/: who exported it, how big. Not the
+ * attachments, whose links lead into the devices' own folders. */
+static bool dmabuf_buffer_file(const char *name, bool is_dir, unsigned depth)
+{
+	if (depth == 0)
+		return is_dir;
+	return !is_dir && (strcmp(name, "exporter_name") == 0 || strcmp(name, "size") == 0);
+}
+
+/* A process's open DMA-BUFs: their fdinfo names the exporter. Every other
+ * descriptor is left out (there may be thousands). */
+static bool dmabuf_fdinfo(const char *data, size_t len)
+{
+	return len && memmem(data, len, "\nexp_name:", 10) != NULL;
+}
+
 /* ---- the rows ------------------------------------------------------------- */
 
-#define CAPTURED (MS_KF_CAPTURE | MS_KF_MARKER)
+#define SYSTEM (MS_KF_CAPTURE | MS_KF_MARKER)
 #define PER_PID (MS_KF_PER_PID | MS_KF_CAPTURE)
+/* Per process, but not of kernel threads: they have no memory of their own. */
+#define PER_USER_PID (PER_PID | MS_KF_USER_PROC)
 
 const ms_kfile ms_kfiles[] = {
 	/* System files, in the order capture writes them. */
-	{ .path = "meminfo", .part = MS_P_MEMINFO, .flags = CAPTURED,
+	{ .path = "meminfo", .part = MS_P_MEMINFO, .flags = SYSTEM,
 	  .parse = parse_meminfo, .free = free_meminfo },
-	{ .path = "vmstat", .part = MS_P_VMSTAT, .flags = CAPTURED,
+	{ .path = "vmstat", .part = MS_P_VMSTAT, .flags = SYSTEM,
 	  .parse = parse_vmstat, .free = free_vmstat },
-	{ .path = "buddyinfo", .part = MS_P_BUDDY, .flags = CAPTURED,
+	{ .path = "buddyinfo", .part = MS_P_BUDDY, .flags = SYSTEM,
 	  .parse = parse_buddy, .free = free_buddy },
-	{ .path = "pagetypeinfo", .part = MS_P_PAGETYPE, .flags = CAPTURED | MS_KF_ROOT,
+	{ .path = "pagetypeinfo", .part = MS_P_PAGETYPE, .flags = SYSTEM | MS_KF_ROOT,
 	  .parse = parse_pagetype, .free = free_pagetype },
-	{ .path = "zoneinfo", .part = MS_P_ZONEINFO, .flags = CAPTURED,
+	{ .path = "zoneinfo", .part = MS_P_ZONEINFO, .flags = SYSTEM,
 	  .parse = parse_zoneinfo, .free = free_zoneinfo },
-	{ .path = "slabinfo", .part = MS_P_SLABINFO, .flags = CAPTURED | MS_KF_ROOT,
+	{ .path = "slabinfo", .part = MS_P_SLABINFO, .flags = SYSTEM | MS_KF_ROOT,
 	  .parse = parse_slabinfo, .free = free_slabinfo },
-	{ .path = "iomem", .part = MS_P_NONE, .flags = CAPTURED },
-	{ .path = "vmallocinfo", .part = MS_P_NONE, .flags = CAPTURED | MS_KF_ROOT },
-	{ .path = "swaps", .part = MS_P_NONE, .flags = CAPTURED },
-	{ .path = "version", .part = MS_P_NONE, .flags = CAPTURED },
+	{ .path = "iomem", .part = MS_P_NONE, .flags = SYSTEM },
+	{ .path = "vmallocinfo", .part = MS_P_NONE, .flags = SYSTEM | MS_KF_ROOT },
+	{ .path = "swaps", .part = MS_P_NONE, .flags = SYSTEM },
+	{ .path = "version", .part = MS_P_NONE, .flags = SYSTEM },
 	{ .path = "cmdline", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
+	{ .path = "pressure/memory", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
+	{ .path = "mounts", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
+	{ .path = "sysvipc/shm", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
+	{ .path = "device-tree", .part = MS_P_NONE, .flags = MS_KF_CAPTURE | MS_KF_TREE,
+	  .depth = 16 },
+	{ .path = "sys/kernel/mm/cma", .part = MS_P_NONE, .flags = MS_KF_CAPTURE | MS_KF_TREE,
+	  .depth = 1 },
+	{ .path = "sys/kernel/debug/cma", .part = MS_P_NONE,
+	  .flags = MS_KF_CAPTURE | MS_KF_TREE | MS_KF_ROOT, .depth = 1,
+	  .keep_name = cma_debug_file },
+	{ .path = "sys/kernel/debug/dma_buf/bufinfo", .part = MS_P_NONE,
+	  .flags = MS_KF_CAPTURE | MS_KF_ROOT },
+	{ .path = "sys/kernel/debug/memblock/memory", .part = MS_P_NONE,
+	  .flags = MS_KF_CAPTURE | MS_KF_ROOT },
+	{ .path = "sys/kernel/debug/memblock/reserved", .part = MS_P_NONE,
+	  .flags = MS_KF_CAPTURE | MS_KF_ROOT },
+	{ .path = "sys/kernel/dmabuf/buffers", .part = MS_P_NONE,
+	  .flags = MS_KF_CAPTURE | MS_KF_TREE, .depth = 1, .keep_name = dmabuf_buffer_file },
+	{ .path = "sys/block", .part = MS_P_NONE, .flags = MS_KF_CAPTURE | MS_KF_TREE,
+	  .depth = 1, .keep_name = zram_file },
 	{ .path = "memscope-snapshot", .part = MS_P_NONE, .flags = MS_KF_MARKER },
 
-	/* Every process: identity first (stat says whether it is a kernel
-	 * thread, whose memory files are not copied). */
+	/* Every process: stat first, it says whether this is a kernel thread,
+	 * whose memory files are not copied. */
 	{ .path = "stat", .part = MS_P_PROCS, .flags = PER_PID, .name = "processes",
 	  .load = ms_procs_load, .free = ms_procs_free },
 	{ .path = "status", .part = MS_P_PROCS, .flags = PER_PID },
 	{ .path = "comm", .part = MS_P_PROCS, .flags = PER_PID },
-	{ .path = "cmdline", .part = MS_P_PROCS,
-	  .flags = PER_PID | MS_KF_USER_PROC | MS_KF_CMDLINE },
-	{ .path = "statm", .part = MS_P_PROCS, .flags = PER_PID | MS_KF_USER_PROC },
-	{ .path = "maps", .part = MS_P_PROCS, .flags = PER_PID | MS_KF_USER_PROC },
-	{ .path = "smaps_rollup", .part = MS_P_PROCS, .flags = PER_PID | MS_KF_USER_PROC },
-	{ .path = "smaps", .part = MS_P_PROCS,
-	  .flags = PER_PID | MS_KF_USER_PROC | MS_KF_SMAPS },
-	{ .path = "oom_score_adj", .part = MS_P_PROCS, .flags = PER_PID | MS_KF_USER_PROC },
+	{ .path = "cmdline", .part = MS_P_PROCS, .flags = PER_USER_PID | MS_KF_CMDLINE },
+	{ .path = "statm", .part = MS_P_PROCS, .flags = PER_USER_PID },
+	{ .path = "maps", .part = MS_P_PROCS, .flags = PER_USER_PID },
+	{ .path = "smaps_rollup", .part = MS_P_PROCS, .flags = PER_USER_PID },
+	{ .path = "smaps", .part = MS_P_PROCS, .flags = PER_USER_PID | MS_KF_SMAPS },
+	{ .path = "oom_score_adj", .part = MS_P_PROCS, .flags = PER_USER_PID },
+	{ .path = "oom_score", .part = MS_P_NONE, .flags = PER_USER_PID },
+	{ .path = "cgroup", .part = MS_P_NONE, .flags = PER_USER_PID },
+	{ .path = "fdinfo", .part = MS_P_NONE, .flags = PER_USER_PID | MS_KF_TREE,
+	  .keep_bytes = dmabuf_fdinfo },
 };
 
 const size_t ms_nkfiles = MS_ARRAY_LEN(ms_kfiles);
@@ -139,4 +204,18 @@ const char *ms_part_name(enum ms_part_id part)
 	if (!k)
 		return "?";
 	return k->name ? k->name : k->path;
+}
+
+bool ms_kfile_is_marker(const char *relpath, bool meta)
+{
+	for (size_t i = 0; i < ms_nkfiles; i++) {
+		const ms_kfile *k = &ms_kfiles[i];
+		if (!(k->flags & MS_KF_MARKER) || (k->flags & MS_KF_PER_PID))
+			continue;
+		if (!meta && strncmp(k->path, "memscope-", 9) == 0)
+			continue;
+		if (strcmp(k->path, relpath) == 0)
+			return true;
+	}
+	return false;
 }

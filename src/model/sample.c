@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "memscope/catalogue.h"
+#include "memscope/model.h"
 
 /* Per-VMA smaps lines are short; a longer one is garbage, not a path. */
 #define VMA_MAX_LINE 65536

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/catalogue.h"
 #include "priv.h"
 
 struct mt_entry {
@@ -211,14 +212,12 @@ static bool is_pid_path(const char *rel, int *pid)
 	return slash && ms_pid_name(rel, (size_t)(slash - rel), pid);
 }
 
-/* Files that say "a /proc tree": the kernel's own (with_meta false), or
- * also our metadata, which an empty capture may hold alone. */
+/* Files that say "a /proc tree" (the catalogue's markers): the kernel's
+ * own (with_meta false), or also our metadata, which an empty capture may
+ * hold alone. */
 static bool is_marker(const char *rel, bool with_meta)
 {
-	for (size_t i = 0; ms_snapshot_markers[i]; i++)
-		if (strcmp(rel, ms_snapshot_markers[i]) == 0)
-			return with_meta || strncmp(rel, "memscope-", 9) != 0;
-	return false;
+	return ms_kfile_is_marker(rel, with_meta);
 }
 
 static bool has_proc_under(const ms_memtree *t, const char *prefix, bool with_meta)

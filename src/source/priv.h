@@ -46,9 +46,6 @@ int ms_source_set_where(ms_source *src, enum ms_root root, const char *where);
 #define MS_ARCHIVE_MAX_ENTRIES 1000000
 #define MS_CHUNK 65536
 
-/* The files whose presence says "this folder is a /proc tree". */
-extern const char *const ms_snapshot_markers[];
-
 ms_source *ms_snapdir_open(const char *path, ms_error *err);
 /* An archive file, or one arriving on fd (read whole; fd stays the
  * caller's). name is what messages and info->path call it. */

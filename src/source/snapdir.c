@@ -19,6 +19,7 @@
 
 #include <linux/openat2.h>
 
+#include "memscope/catalogue.h"
 #include "priv.h"
 
 /* The three roots of source.h: fd[MS_ROOT_PROC] always, the others -1
@@ -216,9 +217,9 @@ static bool looks_like_proc(int dir_fd, bool with_meta)
 	int *pids = NULL;
 	size_t n = 0;
 
-	for (size_t i = 0; ms_snapshot_markers[i]; i++)
-		if ((with_meta || strncmp(ms_snapshot_markers[i], "memscope-", 9) != 0) &&
-		    is_real_file(dir_fd, ms_snapshot_markers[i]))
+	for (size_t i = 0; i < ms_nkfiles; i++)
+		if (ms_kfile_is_marker(ms_kfiles[i].path, with_meta) &&
+		    is_real_file(dir_fd, ms_kfiles[i].path))
 			return true;
 	if (ms_scan_pid_dirs(dir_fd, &pids, &n, NULL) < 0)
 		n = 0;

@@ -19,11 +19,6 @@
 #include "memscope/parse.h"
 #include "priv.h"
 
-const char *const ms_snapshot_markers[] = {
-	"memscope-snapshot", "meminfo", "vmstat", "buddyinfo", "pagetypeinfo", "zoneinfo",
-	"slabinfo", "iomem", "vmallocinfo", "swaps", "version", NULL,
-};
-
 ms_source *ms_source_new(const ms_source_ops *ops, unsigned caps, const char *path, void *priv)
 {
 	ms_source *src = calloc(1, sizeof *src);
