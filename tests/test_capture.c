@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "memscope/capture.h"
+#include "memscope/catalogue.h"
 #include "memscope/parse.h"
 #include "memscope/source.h"
 #include "testutil.h"
@@ -928,5 +929,87 @@ Test(capture, batch_views_from_a_pipe_and_a_fifo)
 	cr_assert_str_eq(got.data, "memscope: -: not a snapshot archive: empty\n");
 	ms_buf_free(&want);
 	ms_buf_free(&got);
+	tu_rm_rf(tmp);
+}
+
+/* ---- the catalogue ------------------------------------------------------------ */
+
+/* Where a row of the catalogue lands in a snapshot, for process pid when
+ * it is one of each process's files. */
+static void snapshot_rel(const ms_kfile *k, int pid, char *out, size_t cap)
+{
+	if (k->flags & MS_KF_PER_PID)
+		snprintf(out, cap, "proc/%d/%s", pid, k->path);
+	else if (strncmp(k->path, "sys/", 4) == 0)
+		snprintf(out, cap, "%s", k->path);
+	else
+		snprintf(out, cap, "proc/%s", k->path);
+}
+
+/* The rich tree, plus a file for every row of the catalogue it lacks. */
+static void make_catalogue_tree(const char *dir)
+{
+	char rel[512], path[1200], cmd[2600];
+
+	make_rich_tree(dir);
+	for (size_t i = 0; i < ms_nkfiles; i++) {
+		const ms_kfile *k = &ms_kfiles[i];
+		if (!(k->flags & MS_KF_CAPTURE) || (k->flags & MS_KF_TREE))
+			continue;
+		snapshot_rel(k, 1, rel, sizeof rel);
+		snprintf(path, sizeof path, "%s/root/%s", dir, rel);
+		if (access(path, F_OK) == 0)
+			continue;
+		snprintf(cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\" && echo catalogue > '%s'",
+			 path, path);
+		run_ok(cmd);
+	}
+}
+
+/* Every row the catalogue marks for capture is in the snapshot: files,
+ * each process's files (of pid 1, a user process here), folders with
+ * something in them. */
+static void assert_catalogue_captured(const char *out)
+{
+	char rel[512], path[1200];
+	struct stat st;
+
+	for (size_t i = 0; i < ms_nkfiles; i++) {
+		const ms_kfile *k = &ms_kfiles[i];
+		if (!(k->flags & MS_KF_CAPTURE))
+			continue;
+		snapshot_rel(k, 1, rel, sizeof rel);
+		snprintf(path, sizeof path, "%s/%s", out, rel);
+		cr_assert_eq(stat(path, &st), 0, "%s: the catalogue's %s not captured", out, rel);
+		if (k->flags & MS_KF_TREE)
+			cr_assert(S_ISDIR(st.st_mode) && st.st_nlink >= 2, "%s", rel);
+		else
+			cr_assert(S_ISREG(st.st_mode), "%s", rel);
+	}
+}
+
+/* data/memscope-capture.sh keeps the catalogue's list, as capture does. */
+Test(capture, script_and_capture_take_every_catalogue_row)
+{
+	need("busybox");
+	const char *tmp = tu_tmpdir();
+	char tree[512], out_sh[512], out_c[512], cmd[2048];
+	ms_error err = { 0 };
+
+	make_catalogue_tree(tmp);
+	snprintf(tree, sizeof tree, "%s/root", tmp);
+	snprintf(out_c, sizeof out_c, "%s/c", tmp);
+	snprintf(out_sh, sizeof out_sh, "%s/sh", tmp);
+	ms_source *src = ms_source_open_live(tree, &err);
+	cr_assert(src, "%s", err.msg);
+	cr_assert_eq(capture(src, out_c, false, &err), 0, "%s", err.msg);
+	ms_source_close(src);
+	snprintf(cmd, sizeof cmd, "busybox sh '%s' --proc-root '%s' -o '%s'", script(), tree,
+		 out_sh);
+	run_ok(cmd);
+	assert_catalogue_captured(out_c);
+	assert_catalogue_captured(out_sh);
+	snprintf(cmd, sizeof cmd, "diff -r -x memscope-snapshot '%s' '%s'", out_c, out_sh);
+	run_ok(cmd);
 	tu_rm_rf(tmp);
 }
