@@ -55,6 +55,9 @@ static int fake_read(ms_source *src, const char *relpath, ms_buf *out, ms_error 
 
 	if (!ff)
 		return ms_error_set(err, ENOENT, 0, "%s: not there", relpath);
+	if (ff->err == EACCES || ff->err == EPERM)
+		return ms_error_set(err, ff->err, 0, "%s: not readable when captured (needs root)",
+				    relpath);
 	if (ff->err)
 		return ms_error_set(err, ff->err, 0, "%s: error %d", relpath, ff->err);
 	ms_buf_reset(out);
@@ -198,7 +201,9 @@ Test(model, part_states_missing_eacces_malformed)
 	cr_assert_eq(s.st[MS_P_BUDDY].status, -ENOENT);
 	cr_assert_str_eq(ms_part_reason(&s.st[MS_P_BUDDY]), "not in snapshot");
 	cr_assert_eq(s.st[MS_P_ZONEINFO].status, -EACCES);
-	cr_assert_str_eq(ms_part_reason(&s.st[MS_P_ZONEINFO]), ms_denied_reason());
+	/* A snapshot says why itself; the pane names the file already. */
+	cr_assert_str_eq(ms_part_reason(&s.st[MS_P_ZONEINFO]),
+			 "not readable when captured (needs root)");
 	cr_assert_eq(s.st[MS_P_PAGETYPE].status, -EACCES, "EPERM reads as EACCES");
 
 	cr_assert_eq(s.st[MS_P_SLABINFO].status, -EINVAL);
@@ -208,6 +213,22 @@ Test(model, part_states_missing_eacces_malformed)
 
 	cr_assert_eq(s.st[MS_P_PROCS].status, -ENODATA, "not asked for");
 	cr_assert_str_eq(ms_part_reason(&s.st[MS_P_PROCS]), "not read yet");
+	ms_sample_free(&s);
+}
+
+/* On the running system a refusal means root is needed (or, for root,
+ * that even root is refused). */
+Test(model, live_refusal_needs_root)
+{
+	struct fake f;
+	const struct fake_file files[] = { FILE_OK("meminfo", meminfo),
+					   FILE_ERR("slabinfo", EACCES) };
+	ms_source *src = fake_open(&f, files, 2, NULL, 0, FAKE_LIVE);
+	ms_sample s;
+
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_MEMINFO | MS_PART_SLABINFO, NULL), 0);
+	cr_assert_eq(s.st[MS_P_SLABINFO].status, -EACCES);
+	cr_assert_str_eq(ms_part_reason(&s.st[MS_P_SLABINFO]), ms_denied_reason());
 	ms_sample_free(&s);
 }
 
@@ -235,7 +256,7 @@ Test(model, nothing_readable_is_an_error)
 	cr_assert_eq(rc, -EACCES);
 	cr_assert_eq(err.code, EACCES);
 	char want[80];
-	snprintf(want, sizeof want, "meminfo: %s", ms_denied_reason());
+	snprintf(want, sizeof want, "meminfo: not readable when captured (needs root)");
 	cr_assert_str_eq(err.msg, want);
 	cr_assert_eq(s.nprocs, 0);
 	cr_assert_null(s.procs);

@@ -3,6 +3,7 @@
  * The batch views as a command: `memscope VIEW ...` reads what the view
  * needs and writes it to stdout (the views are src/batch/'s registry).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,17 +13,18 @@
 /* When nothing of a view could be read, ms_sample_load names the file
  * ("slabinfo: needs root"); say it where the user would look:
  * "slabs: /proc/slabinfo: needs root". */
-static void print_load_error(const ms_options *o, const ms_source_info *info,
-			     const ms_error *err, int rc)
+static void print_load_error(const ms_options *o, const ms_source *src, const ms_error *err,
+			     int rc)
 {
 	const char *view = o->batch.view->name;
 	const char *file = o->batch.view->part == MS_P_NONE ? NULL
 							    : ms_part_file(o->batch.view->part);
 	size_t n = file ? strlen(file) : 0;
-	char what[sizeof info->path + 32];
+	char what[PATH_MAX + 64], where[PATH_MAX];
 
 	if (file && strncmp(err->msg, file, n) == 0 && err->msg[n] == ':') {
-		snprintf(what, sizeof what, "%s: %s/%s", view, info->path, file);
+		snprintf(what, sizeof what, "%s: %s", view,
+			 ms_source_where(src, file, where, sizeof where));
 		ms_error why = *err;
 		ms_copy_field(why.msg, sizeof why.msg, err->msg + n + 2, strlen(err->msg + n + 2));
 		ms_cmd_print_error(what, &why, rc);
@@ -42,7 +44,7 @@ static int run(const ms_options *o)
 		return MS_EXIT_FAILED;
 	int rc = ms_sample_load(&sample, src, ms_view_parts(o->batch.view), &err);
 	if (rc) {
-		print_load_error(o, ms_source_get_info(src), &err, rc);
+		print_load_error(o, src, &err, rc);
 		ms_source_close(src);
 		return MS_EXIT_FAILED;
 	}

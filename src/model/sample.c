@@ -28,11 +28,29 @@ static int normalize_status(int rc)
 	return rc == -EPERM ? -EACCES : rc;
 }
 
+/* A snapshot's own reason for a file it could not give ("not readable
+ * when captured (needs root)", "not readable (permission denied)"), less
+ * the path the source put first: the pane names its file already. */
+static bool keep_snapshot_reason(ms_part_state *st, unsigned caps)
+{
+	const char *msg = st->err.msg, *colon = strstr(msg, ": ");
+
+	if ((caps & MS_CAP_LOCAL_USERS) || !colon || !colon[2])
+		return false;
+	memmove(st->err.msg, colon + 2, strlen(colon + 2) + 1);
+	st->err.code = EACCES;
+	return true;
+}
+
 /* The reason is what a pane shows under its title, so it is worded for a
- * user ("needs root"); the pane already says which file it shows. */
+ * user ("needs root"); the pane already says which file it shows. On the
+ * running system refusal means "needs root" (or "even to root"); in a
+ * snapshot the source says why. */
 static void record_read_error(ms_part_state *st, int rc, unsigned caps)
 {
 	st->status = normalize_status(rc);
+	if (st->status == -EACCES && keep_snapshot_reason(st, caps))
+		return;
 	switch (st->status) {
 	case -ENOENT:
 		ms_error_set(&st->err, ENOENT, 0, "%s",
@@ -267,7 +285,8 @@ static int vmas_from_maps(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn
 	rc = ms_source_read(src, path, &buf, err);
 	if (rc == 0)
 		rc = ms_parse_maps(buf.data ? buf.data : "", buf.len, out, err);
-	if (rc < 0)
+	/* The source names the file already; a parse error does not. */
+	if (rc < 0 && err && strncmp(err->msg, path, strlen(path)) != 0)
 		ms_error_prefix(err, path);
 	ms_buf_free(&buf);
 	for (size_t i = 0; rc == 0 && fn && i < out->n; i++) {
