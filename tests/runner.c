@@ -48,17 +48,16 @@ static void count(struct reason *reasons, size_t *nreasons, const struct criteri
 	while (i < *nreasons &&
 	       (reasons[i].len != len || strncmp(reasons[i].why, why, (size_t)len) != 0))
 		i++;
-	if (i == *nreasons) {
-		if (*nreasons == REASONS - 1) {
-			why = "other reasons";
-			len = (int)strlen(why);
-		}
-		if (i == REASONS)
-			i--; /* the last line, "other reasons", takes the rest */
-		else
-			(*nreasons)++;
+	if (i >= REASONS - 1) {
+		/* Full: the last line, "other reasons", takes the rest. */
+		i = REASONS - 1;
+		reasons[i].why = "other reasons";
+		reasons[i].len = (int)strlen(reasons[i].why);
+		*nreasons = REASONS;
+	} else if (i == *nreasons) {
 		reasons[i].why = why;
 		reasons[i].len = len;
+		(*nreasons)++;
 	}
 	reasons[i].n++;
 	add_suite(&reasons[i], t->test->category);
