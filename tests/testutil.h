@@ -46,27 +46,27 @@ void tu_corpus_read(const char *rel, ms_buf *b);
 
 /* parse run on buffer b (from tu_fixture_read or tu_corpus_read); fails
  * the test unless it gives 0, naming what was parsed, the line and why. */
-#define TU_PARSE_OK(parse, what, b, out, err)                                     \
-	cr_assert_eq((parse)((b)->data, (b)->len, (out), (err)), 0, "%s: line %u: %s", \
+#define TU_PARSE_OK(parse, what, b, out, err)                                           \
+	cr_assert_eq((parse)((b)->data, (b)->len, (out), (err)), 0, "%s: line %u: %s",  \
 		     (what), (err)->line, (err)->msg)
 
 /* Reads corpus file rel into buffer b (skipping the test when the corpus
  * is absent) and parses it; fails the test unless it gives 0. */
-#define TU_PARSE_CORPUS(parse, rel, b, out, err)             \
-	do {                                                 \
-		tu_corpus_read((rel), (b));                  \
-		TU_PARSE_OK(parse, (rel), (b), (out), (err)); \
+#define TU_PARSE_CORPUS(parse, rel, b, out, err)                                        \
+	do {                                                                            \
+		tu_corpus_read((rel), (b));                                             \
+		TU_PARSE_OK(parse, (rel), (b), (out), (err));                           \
 	} while (0)
 
 /* Reads fixture name and parses it; fails the test unless it gives 0. */
-#define TU_PARSE_FIXTURE(parse, name, out, err)                    \
-	do {                                                         \
-		ms_buf tu_input_ = MS_BUF_INIT;                      \
-		tu_fixture_read((name), &tu_input_);                 \
-		int tu_rc_ = (parse)(tu_input_.data, tu_input_.len, (out), (err)); \
-		ms_buf_free(&tu_input_);                             \
-		cr_assert_eq(tu_rc_, 0, "%s: line %u: %s", (name), (err)->line, \
-			     (err)->msg);                                \
+#define TU_PARSE_FIXTURE(parse, name, out, err)                                         \
+	do {                                                                            \
+		ms_buf tu_input_ = MS_BUF_INIT;                                         \
+		tu_fixture_read((name), &tu_input_);                                    \
+		int tu_rc_ = (parse)(tu_input_.data, tu_input_.len, (out), (err));      \
+		ms_buf_free(&tu_input_);                                                \
+		cr_assert_eq(tu_rc_, 0, "%s: line %u: %s", (name), (err)->line,         \
+			     (err)->msg);                                               \
 	} while (0)
 
 #endif
