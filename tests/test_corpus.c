@@ -55,54 +55,38 @@ TestSuite(corpus, .init = setup, .fini = teardown);
 
 /* ---- loading ----------------------------------------------------------- */
 
-static void read_corpus(const char *rel)
-{
-	const char *path = tu_corpus(rel);
-	if (!path)
-		cr_skip_test("corpus absent");
-	cr_assert(tu_read_file(path, &buf), "cannot read %s", path);
-}
-
-#define PARSE_OK(call, rel) cr_assert_eq((call), 0, "%s: line %u: %s", rel, err.line, err.msg)
-
 static void meminfo(const char *rel, ms_kvlist *out)
 {
-	read_corpus(rel);
 	ms_kvlist_free(out);
-	PARSE_OK(ms_parse_meminfo(buf.data, buf.len, out, &err), rel);
+	TU_PARSE_CORPUS(ms_parse_meminfo, rel, &buf, out, &err);
 }
 
 static void vmstat(const char *rel, ms_kvlist *out)
 {
-	read_corpus(rel);
 	ms_kvlist_free(out);
-	PARSE_OK(ms_parse_vmstat(buf.data, buf.len, out, &err), rel);
+	TU_PARSE_CORPUS(ms_parse_vmstat, rel, &buf, out, &err);
 }
 
 static void buddyinfo(const char *rel)
 {
-	read_corpus(rel);
-	PARSE_OK(ms_parse_buddyinfo(buf.data, buf.len, &bi, &err), rel);
+	TU_PARSE_CORPUS(ms_parse_buddyinfo, rel, &buf, &bi, &err);
 }
 
 static void pagetypeinfo(const char *rel)
 {
-	read_corpus(rel);
 	ms_pagetypeinfo_free(&pt);
-	PARSE_OK(ms_parse_pagetypeinfo(buf.data, buf.len, &pt, &err), rel);
+	TU_PARSE_CORPUS(ms_parse_pagetypeinfo, rel, &buf, &pt, &err);
 }
 
 static void zoneinfo(const char *rel)
 {
-	read_corpus(rel);
-	PARSE_OK(ms_parse_zoneinfo(buf.data, buf.len, &zi, &err), rel);
+	TU_PARSE_CORPUS(ms_parse_zoneinfo, rel, &buf, &zi, &err);
 }
 
 static void slabinfo(const char *rel)
 {
-	read_corpus(rel);
 	ms_slabinfo_free(&si);
-	PARSE_OK(ms_parse_slabinfo(buf.data, buf.len, &si, &err), rel);
+	TU_PARSE_CORPUS(ms_parse_slabinfo, rel, &buf, &si, &err);
 }
 
 /* ---- lookups ----------------------------------------------------------- */
@@ -543,7 +527,7 @@ Test(corpus, node_exporter_end_to_end_oracle)
 	buddyinfo(NODEX "proc/buddyinfo");
 	zoneinfo(NODEX "proc/zoneinfo");
 	slabinfo(NODEX "proc/slabinfo");
-	cr_assert(tu_read_file(tu_corpus(NODEX "e2e-output.memory-lines.txt"), &oracle));
+	tu_corpus_read(NODEX "e2e-output.memory-lines.txt", &oracle);
 
 	int checked = 0;
 	ms_lines it;
@@ -646,7 +630,7 @@ Test(corpus, insights_invalid_slabinfo_files_are_errors)
 	char rel[128];
 	for (size_t i = 0; i < MS_ARRAY_LEN(bad); i++) {
 		snprintf(rel, sizeof rel, INSIGHTS "%s", bad[i].file);
-		read_corpus(rel);
+		tu_corpus_read(rel, &buf);
 		cr_assert_eq(ms_parse_slabinfo(buf.data, buf.len, &si, &err), -EINVAL, "%s",
 			     bad[i].file);
 		cr_assert_eq(si.n, 0, "%s: no garbage rows", bad[i].file);

@@ -13,32 +13,6 @@
 #include "memscope/parse.h"
 #include "testutil.h"
 
-/* Reads corpus file rel into b; false when the corpus is absent (the
- * caller then skips). A corpus without that file is a failure. */
-static bool corpus_read(const char *rel, ms_buf *b)
-{
-	const char *path = tu_corpus(rel);
-	if (!path)
-		return false;
-	cr_assert(tu_read_file(path, b), "cannot read corpus file %s", rel);
-	return true;
-}
-
-#define READ_OR_SKIP(rel, b)                              \
-	do {                                              \
-		if (!corpus_read(rel, b)) {               \
-			cr_skip_test("corpus absent");    \
-			return;                           \
-		}                                         \
-	} while (0)
-
-static void parse_smaps_ok(const ms_buf *b, ms_vmalist *l)
-{
-	ms_error err;
-	cr_assert_eq(ms_parse_smaps(b->data, b->len, l, &err), 0, "line %u: %s", err.line,
-		     err.msg);
-}
-
 static ms_memcounters sum_vmas(const ms_vmalist *l)
 {
 	ms_memcounters sum;
@@ -89,7 +63,7 @@ Test(corpus_proc, prometheus_26231_rollup)
 	ms_memcounters c;
 	ms_error err;
 
-	READ_OR_SKIP(PROM "26231/smaps_rollup", &b);
+	tu_corpus_read(PROM "26231/smaps_rollup", &b);
 	cr_assert_eq(ms_parse_smaps_rollup(b.data, b.len, &c, &err), 0, "%s", err.msg);
 	assert_prometheus_26231(&c);
 	cr_assert_eq(c.lazyfree, 5848);
@@ -101,9 +75,9 @@ Test(corpus_proc, prometheus_26231_smaps_sum)
 {
 	ms_buf b = MS_BUF_INIT;
 	ms_vmalist l = { 0 };
+	ms_error err;
 
-	READ_OR_SKIP(PROM "26231/smaps", &b);
-	parse_smaps_ok(&b, &l);
+	TU_PARSE_CORPUS(ms_parse_smaps, PROM "26231/smaps", &b, &l, &err);
 	cr_assert_eq(l.n, 12);
 	cr_assert_str_eq(ms_vma_path(&l, 0), "/bin/alertmanager");
 	cr_assert_eq(l.v[0].mem.size, 8900);
@@ -120,7 +94,7 @@ Test(corpus_proc, prometheus_26232_maps_64bit)
 	ms_vmalist l = { 0 };
 	ms_error err;
 
-	READ_OR_SKIP(PROM "26232/maps", &b);
+	tu_corpus_read(PROM "26232/maps", &b);
 	cr_assert_eq(ms_parse_maps(b.data, b.len, &l, &err), 0, "%s", err.msg);
 	cr_assert_eq(l.n, 9);
 	assert_vma(&l, 0, 0x55680ae1e000, 0x55680ae20000, "r--p", 0, 0xfd, 1, 47316994,
@@ -147,7 +121,7 @@ Test(corpus_proc, prometheus_26234_maps_32bit)
 	ms_vmalist l = { 0 };
 	ms_error err;
 
-	READ_OR_SKIP(PROM "26234/maps", &b);
+	tu_corpus_read(PROM "26234/maps", &b);
 	cr_assert_eq(ms_parse_maps(b.data, b.len, &l, &err), 0, "%s", err.msg);
 	cr_assert_eq(l.n, 4);
 	assert_vma(&l, 0, 0x08048000, 0x08089000, "r-xp", 0, 3, 1, 104219, "/bin/tcsh");
@@ -168,7 +142,7 @@ Test(corpus_proc, prometheus_26231_identity_files)
 	ms_pid_statm statm;
 	ms_error err;
 
-	READ_OR_SKIP(PROM "26231/status", &b);
+	tu_corpus_read(PROM "26231/status", &b);
 	cr_assert_eq(ms_parse_pid_status(b.data, b.len, &st, &err), 0, "%s", err.msg);
 	cr_assert_str_eq(st.name, "prometheus");
 	cr_assert_eq(st.tgid, 26231);
@@ -178,21 +152,21 @@ Test(corpus_proc, prometheus_26231_identity_files)
 	cr_assert_eq(st.rss_anon + st.rss_file + st.rss_shmem, st.vm_rss);
 	cr_assert_eq(st.vm_swap, 660);
 
-	cr_assert(corpus_read(PROM "26231/stat", &b));
+	tu_corpus_read(PROM "26231/stat", &b);
 	cr_assert_eq(ms_parse_pid_stat(b.data, b.len, &stat, &err), 0, "%s", err.msg);
 	cr_assert_str_eq(stat.comm, "vim");
 	cr_assert_eq(stat.ppid, 5392);
 	cr_assert_eq(stat.vsize, 56274944);
 	cr_assert_eq(stat.rss, 1981);
 
-	cr_assert(corpus_read(PROM "26231/statm", &b));
+	tu_corpus_read(PROM "26231/statm", &b);
 	cr_assert_eq(ms_parse_pid_statm(b.data, b.len, &statm, &err), -EINVAL);
 	cr_assert_eq(statm.size, 149919);
 	cr_assert_eq(statm.resident, 12547);
 	cr_assert_eq(statm.shared, MS_NA);
 
 	ms_buf cmd = MS_BUF_INIT;
-	cr_assert(corpus_read(PROM "26231/cmdline", &b));
+	tu_corpus_read(PROM "26231/cmdline", &b);
 	cr_assert_eq(ms_parse_cmdline(b.data, b.len, &cmd), 0);
 	cr_assert_str_eq(cmd.data, "vim test.go +10");
 	ms_buf_free(&cmd);
@@ -232,9 +206,9 @@ Test(corpus_proc, aosp_smaps_short)
 {
 	ms_buf b = MS_BUF_INIT;
 	ms_vmalist l = { 0 };
+	ms_error err;
 
-	READ_OR_SKIP(AOSP "testdata1/smaps_short", &b);
-	parse_smaps_ok(&b, &l);
+	TU_PARSE_CORPUS(ms_parse_smaps, AOSP "testdata1/smaps_short", &b, &l, &err);
 	cr_assert_eq(l.n, MS_ARRAY_LEN(aosp_short));
 	for (size_t i = 0; i < l.n; i++) {
 		const struct aosp_vma *e = &aosp_short[i];
@@ -279,7 +253,7 @@ Test(corpus_proc, aosp_maps_short)
 	ms_vmalist l = { 0 };
 	ms_error err;
 
-	READ_OR_SKIP(AOSP "testdata1/maps_short", &b);
+	tu_corpus_read(AOSP "testdata1/maps_short", &b);
 	cr_assert_eq(ms_parse_maps(b.data, b.len, &l, &err), 0, "%s", err.msg);
 	cr_assert_eq(l.n, MS_ARRAY_LEN(aosp_short));
 	for (size_t i = 0; i < l.n; i++) {
@@ -305,8 +279,7 @@ Test(corpus_proc, aosp_smaps_full)
 	ms_pid_status st;
 	ms_error err;
 
-	READ_OR_SKIP(AOSP "testdata1/smaps", &b);
-	parse_smaps_ok(&b, &l);
+	TU_PARSE_CORPUS(ms_parse_smaps, AOSP "testdata1/smaps", &b, &l, &err);
 	cr_assert_eq(l.n, 2760);
 	ms_memcounters t = sum_vmas(&l);
 	cr_assert_eq(t.pss, 108384);
@@ -327,7 +300,7 @@ Test(corpus_proc, aosp_status)
 	ms_pid_status st;
 	ms_error err;
 
-	READ_OR_SKIP(AOSP "testdata1/status", &b);
+	tu_corpus_read(AOSP "testdata1/status", &b);
 	cr_assert_eq(ms_parse_pid_status(b.data, b.len, &st, &err), 0, "%s", err.msg);
 	cr_assert_eq(st.vm_rss, 730764);
 	/* Read off the file. */
@@ -355,7 +328,7 @@ Test(corpus_proc, aosp_inline_rollup_and_one_vma)
 	ms_memcounters c;
 	ms_error err;
 
-	READ_OR_SKIP(AOSP "inline/ProcMemInfo_SmapsOrRollupTest__rollup.txt", &b);
+	tu_corpus_read(AOSP "inline/ProcMemInfo_SmapsOrRollupTest__rollup.txt", &b);
 	cr_assert_eq(ms_parse_smaps_rollup(b.data, b.len, &c, &err), 0, "%s", err.msg);
 	cr_assert_eq(c.rss, 331908);
 	cr_assert_eq(c.pss, 202052);
@@ -365,8 +338,8 @@ Test(corpus_proc, aosp_inline_rollup_and_one_vma)
 	cr_assert_eq(c.swap_pss, 442);
 	cr_assert_eq(c.locked, 1523537, "the last line has no newline");
 
-	cr_assert(corpus_read(AOSP "inline/ProcMemInfo_SmapsOrRollupSmapsTest__smaps.txt", &b));
-	parse_smaps_ok(&b, &l);
+	const char *smaps = AOSP "inline/ProcMemInfo_SmapsOrRollupSmapsTest__smaps.txt";
+	TU_PARSE_CORPUS(ms_parse_smaps, smaps, &b, &l, &err);
 	cr_assert_eq(l.n, 1);
 	cr_assert_str_eq(ms_vma_path(&l, 0), "[anon:dalvik-main space (region space)]");
 	cr_assert_eq(l.v[0].mem.rss, 2652);
@@ -376,10 +349,8 @@ Test(corpus_proc, aosp_inline_rollup_and_one_vma)
 	cr_assert_eq(l.v[0].mem.private_dirty, 2652);
 	cr_assert_eq(l.v[0].mem.swap_pss, 70);
 
-	cr_assert(corpus_read(AOSP "inline/"
-				    "AndroidProcHeaps_ExtractAndroidHeapStatsFromFileTest__smaps.txt",
-			      &b));
-	parse_smaps_ok(&b, &l);
+	smaps = AOSP "inline/AndroidProcHeaps_ExtractAndroidHeapStatsFromFileTest__smaps.txt";
+	TU_PARSE_CORPUS(ms_parse_smaps, smaps, &b, &l, &err);
 	cr_assert_eq(l.n, 1);
 	cr_assert_str_eq(ms_vma_path(&l, 0), "[anon:dalvik-main space (region space)]");
 	cr_assert_eq(l.v[0].mem.pss, 2652);
@@ -403,9 +374,9 @@ Test(corpus_proc, gopsutil_smaps)
 {
 	ms_buf b = MS_BUF_INIT;
 	ms_vmalist l = { 0 };
+	ms_error err;
 
-	READ_OR_SKIP("gopsutil/process/testdata/linux/1/smaps", &b);
-	parse_smaps_ok(&b, &l);
+	TU_PARSE_CORPUS(ms_parse_smaps, "gopsutil/process/testdata/linux/1/smaps", &b, &l, &err);
 	cr_assert_eq(l.n, 4);
 	static const char *const paths[] = {
 		"[vvar]", "", "[vdso]", "/usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1"
@@ -454,7 +425,7 @@ Test(corpus_proc, psutil_malformed_smaps)
 	const char *line;
 	size_t n;
 
-	READ_OR_SKIP("psutil/inline/test_parse_smaps_mocked__smaps.txt", &b);
+	tu_corpus_read("psutil/inline/test_parse_smaps_mocked__smaps.txt", &b);
 	cr_assert_eq(ms_parse_smaps(b.data, b.len, &l, &err), -EINVAL);
 	cr_assert_eq(err.code, EINVAL);
 	cr_assert_eq(err.line, 1);
@@ -486,9 +457,9 @@ Test(corpus_proc, android_arm64_app_smaps)
 {
 	ms_buf b = MS_BUF_INIT;
 	ms_vmalist l = { 0 };
+	ms_error err;
 
-	READ_OR_SKIP("android-arm64-app-smaps-gracker/smaps", &b);
-	parse_smaps_ok(&b, &l);
+	TU_PARSE_CORPUS(ms_parse_smaps, "android-arm64-app-smaps-gracker/smaps", &b, &l, &err);
 	cr_assert_eq(l.n, 3281);
 	assert_vma(&l, 0, 0x12c00000, 0x135c0000, "rw-p", 0, 0, 0, 0,
 		   "[anon:dalvik-main space (region space)]");
@@ -517,9 +488,9 @@ Test(corpus_proc, armhf_cat_smaps)
 {
 	ms_buf b = MS_BUF_INIT;
 	ms_vmalist l = { 0 };
+	ms_error err;
 
-	READ_OR_SKIP("armhf-cat-smaps-vminfo/smaps", &b);
-	parse_smaps_ok(&b, &l);
+	TU_PARSE_CORPUS(ms_parse_smaps, "armhf-cat-smaps-vminfo/smaps", &b, &l, &err);
 	cr_assert_eq(l.n, 20);
 	assert_vma(&l, 0, 0x10000, 0x17000, "r-xp", 0, 0xb3, 2, 22622, "/bin/cat");
 	cr_assert_eq(l.v[0].mem.rss, 28);
@@ -545,8 +516,7 @@ Test(corpus_proc, zte_router_pc_process)
 	ms_pid_statm statm;
 	ms_error err;
 
-	READ_OR_SKIP(ZTE "606/smaps", &b);
-	parse_smaps_ok(&b, &l);
+	TU_PARSE_CORPUS(ms_parse_smaps, ZTE "606/smaps", &b, &l, &err);
 	cr_assert_eq(l.n, 49);
 	assert_vma(&l, 0, 0x8000, 0x12000, "r-xp", 0, 0x1f, 0x0a, 89, "/bin/pc");
 	assert_vma(&l, 5, 0x68000000, 0x68020000, "rw-s", 0, 0, 5, 32769,
@@ -564,7 +534,7 @@ Test(corpus_proc, zte_router_pc_process)
 	cr_assert_eq(ms_memcounters_uss(&t), 8 + 136);
 	cr_assert_eq(t.swap, 0);
 
-	cr_assert(corpus_read(ZTE "606/status", &b));
+	tu_corpus_read(ZTE "606/status", &b);
 	cr_assert_eq(ms_parse_pid_status(b.data, b.len, &st, &err), 0, "%s", err.msg);
 	cr_assert_str_eq(st.name, "pc");
 	cr_assert_eq(st.tgid, 606);
@@ -578,14 +548,14 @@ Test(corpus_proc, zte_router_pc_process)
 	cr_assert_eq(st.rss_anon, MS_NA, "4.1 prints no RssAnon");
 	cr_assert_eq(st.kthread, -1);
 
-	cr_assert(corpus_read(ZTE "606/statm", &b));
+	tu_corpus_read(ZTE "606/statm", &b);
 	cr_assert_eq(ms_parse_pid_statm(b.data, b.len, &statm, &err), 0, "%s", err.msg);
 	cr_assert_eq(statm.size * 4, st.vm_size);
 	cr_assert_eq(statm.resident * 4, st.vm_rss);
 	cr_assert_eq(statm.shared, 49);
 	cr_assert_eq(statm.data, 121);
 
-	cr_assert(corpus_read(ZTE "608/cmdline", &b));
+	tu_corpus_read(ZTE "608/cmdline", &b);
 	cr_assert_eq(ms_parse_cmdline(b.data, b.len, &cmd), 0);
 	cr_assert_str_eq(cmd.data, "rpcAgent");
 	ms_vmalist_free(&l);
@@ -600,10 +570,9 @@ Test(corpus_proc, zte_router_maps_equal_smaps_headers)
 	ms_vmalist maps = { 0 }, smaps = { 0 };
 	ms_error err;
 
-	READ_OR_SKIP(ZTE "608/maps", &b);
+	tu_corpus_read(ZTE "608/maps", &b);
 	cr_assert_eq(ms_parse_maps(b.data, b.len, &maps, &err), 0, "%s", err.msg);
-	cr_assert(corpus_read(ZTE "608/smaps", &b));
-	parse_smaps_ok(&b, &smaps);
+	TU_PARSE_CORPUS(ms_parse_smaps, ZTE "608/smaps", &b, &smaps, &err);
 	cr_assert_eq(maps.n, 37);
 	cr_assert_eq(smaps.n, maps.n);
 	for (size_t i = 0; i < maps.n; i++) {
@@ -624,13 +593,13 @@ Test(corpus_proc, zte_router_kernel_thread)
 	ms_pid_statm statm;
 	ms_error err;
 
-	READ_OR_SKIP(ZTE "3/status", &b);
+	tu_corpus_read(ZTE "3/status", &b);
 	cr_assert_eq(ms_parse_pid_status(b.data, b.len, &st, &err), 0, "%s", err.msg);
 	cr_assert_str_eq(st.name, "ksoftirqd/0");
 	cr_assert_eq(st.ppid, 2);
 	cr_assert_eq(st.vm_size, MS_NA);
 	cr_assert_eq(st.vm_rss, MS_NA);
-	cr_assert(corpus_read(ZTE "3/statm", &b));
+	tu_corpus_read(ZTE "3/statm", &b);
 	cr_assert_eq(ms_parse_pid_statm(b.data, b.len, &statm, &err), 0);
 	cr_assert_eq(statm.size, 0);
 	cr_assert_eq(statm.resident, 0);
@@ -649,8 +618,7 @@ Test(corpus_proc, xilinx_zynq_python_daemon)
 	ms_pid_statm statm;
 	ms_error err;
 
-	READ_OR_SKIP(ZYNQ "808/smaps", &b);
-	parse_smaps_ok(&b, &l);
+	TU_PARSE_CORPUS(ms_parse_smaps, ZYNQ "808/smaps", &b, &l, &err);
 	cr_assert_eq(l.n, 109);
 	assert_vma(&l, 0, 0x8000, 0x9000, "r-xp", 0, 0x1f, 4, 97, "/bin/python3.4");
 	assert_vma(&l, 2, 0x11000, 0x213000, "rw-p", 0, 0, 0, 0, "[heap]");
@@ -663,7 +631,7 @@ Test(corpus_proc, xilinx_zynq_python_daemon)
 	cr_assert_eq(ms_memcounters_uss(&t), 2296 + 7656);
 	cr_assert_eq(t.swap, 0);
 
-	cr_assert(corpus_read(ZYNQ "808/status", &b));
+	tu_corpus_read(ZYNQ "808/status", &b);
 	cr_assert_eq(ms_parse_pid_status(b.data, b.len, &st, &err), 0, "%s", err.msg);
 	cr_assert_str_eq(st.name, "python3.4");
 	cr_assert_eq(st.tgid, 808);
@@ -672,13 +640,13 @@ Test(corpus_proc, xilinx_zynq_python_daemon)
 	cr_assert_eq(st.vm_peak, 41708);
 	cr_assert_eq(st.vm_hwm, 10888);
 
-	cr_assert(corpus_read(ZYNQ "808/statm", &b));
+	tu_corpus_read(ZYNQ "808/statm", &b);
 	cr_assert_eq(ms_parse_pid_statm(b.data, b.len, &statm, &err), 0, "%s", err.msg);
 	cr_assert_eq(statm.size, 10427);
 	cr_assert_eq(statm.resident, 2722);
 	cr_assert_eq(statm.data, 8756);
 
-	cr_assert(corpus_read(ZYNQ "808/cmdline", &b));
+	tu_corpus_read(ZYNQ "808/cmdline", &b);
 	cr_assert_eq(ms_parse_cmdline(b.data, b.len, &cmd), 0);
 	cr_assert_str_eq(cmd.data, "python3.4 /home/inno_daemon/MServer.py");
 	ms_vmalist_free(&l);

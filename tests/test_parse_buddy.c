@@ -28,28 +28,6 @@ static void teardown(void)
 	ms_buf_free(&buf);
 }
 
-static int buddy_file(const char *fixture)
-{
-	cr_assert(tu_read_file(tu_fixture(fixture), &buf), "fixture %s", fixture);
-	return ms_parse_buddyinfo(buf.data, buf.len, &bi, &err);
-}
-
-static int buddy_str(const char *s)
-{
-	return ms_parse_buddyinfo(s, strlen(s), &bi, &err);
-}
-
-static int pt_file(const char *fixture)
-{
-	cr_assert(tu_read_file(tu_fixture(fixture), &buf), "fixture %s", fixture);
-	return ms_parse_pagetypeinfo(buf.data, buf.len, &pt, &err);
-}
-
-static int pt_str(const char *s)
-{
-	return ms_parse_pagetypeinfo(s, strlen(s), &pt, &err);
-}
-
 static void assert_orders(const int64_t *got, const int64_t *want, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -65,7 +43,7 @@ Test(parse_buddyinfo, linux_6_18_x86_64)
 {
 	static const int64_t normal[] = { 331, 805, 698, 456, 161, 64, 38, 15, 20, 1, 36 };
 
-	cr_assert_eq(buddy_file("buddyinfo/linux-6.18-x86_64"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_buddyinfo, "buddyinfo/linux-6.18-x86_64", &bi, &err);
 	cr_assert_eq(bi.n, 3);
 	cr_assert_str_eq(bi.zones[0].zone, "DMA");
 	cr_assert_str_eq(bi.zones[1].zone, "DMA32");
@@ -78,7 +56,7 @@ Test(parse_buddyinfo, linux_6_18_x86_64)
 
 Test(parse_buddyinfo, arm64_64k_pages_two_nodes_14_orders)
 {
-	cr_assert_eq(buddy_file("buddyinfo/arm64-64k-2node"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_buddyinfo, "buddyinfo/arm64-64k-2node", &bi, &err);
 	cr_assert_eq(bi.n, 4);
 	cr_assert_eq(bi.zones[0].norders, 14);
 	cr_assert_eq(bi.zones[0].free[13], 2);
@@ -92,7 +70,7 @@ Test(parse_buddyinfo, arm64_64k_pages_two_nodes_14_orders)
 
 Test(parse_buddyinfo, highmem_and_device_zones)
 {
-	cr_assert_eq(buddy_file("buddyinfo/armhf-highmem"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_buddyinfo, "buddyinfo/armhf-highmem", &bi, &err);
 	cr_assert_eq(bi.n, 3);
 	cr_assert_str_eq(bi.zones[1].zone, "HighMem");
 	cr_assert_eq(bi.zones[1].free[0], 614);
@@ -104,7 +82,7 @@ Test(parse_buddyinfo, differing_order_counts_are_an_error)
 {
 	const char *in = "Node 0, zone      DMA      1      0      1\n"
 			 "Node 0, zone    DMA32      1      0      1      5\n";
-	cr_assert_eq(buddy_str(in), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_buddyinfo, in, &bi, &err), -EINVAL);
 	cr_assert_eq(err.line, 2);
 	cr_assert(strstr(err.msg, "mismatch in number of buddyinfo buckets"), "%s", err.msg);
 	cr_assert(strstr(err.msg, "previous count 3, new count 4"), "%s", err.msg);
@@ -117,14 +95,14 @@ Test(parse_buddyinfo, orders_are_capped)
 	int n = snprintf(in, sizeof in, "Node 0, zone Normal");
 	for (int i = 0; i <= MS_MAX_ORDERS; i++)
 		n += snprintf(in + n, sizeof in - (size_t)n, " %d", i);
-	cr_assert_eq(buddy_str(in), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_buddyinfo, in, &bi, &err), -EINVAL);
 	cr_assert(strstr(err.msg, "orders"), "%s", err.msg);
 
 	/* Exactly MS_MAX_ORDERS is fine. */
 	n = snprintf(in, sizeof in, "Node 0, zone Normal");
 	for (int i = 0; i < MS_MAX_ORDERS; i++)
 		n += snprintf(in + n, sizeof in - (size_t)n, " %d", i);
-	cr_assert_eq(buddy_str(in), 0, "%s", err.msg);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_buddyinfo, in, &bi, &err), 0, "%s", err.msg);
 	cr_assert_eq(bi.zones[0].free[MS_MAX_ORDERS - 1], MS_MAX_ORDERS - 1);
 }
 
@@ -143,7 +121,8 @@ Test(parse_buddyinfo, malformed_rows_are_errors)
 		"zone DMA 1 2 3\n",
 	};
 	for (size_t i = 0; i < MS_ARRAY_LEN(bad); i++) {
-		cr_assert_eq(buddy_str(bad[i]), -EINVAL, "accepted %s", bad[i]);
+		cr_assert_eq(TU_PARSE_STR(ms_parse_buddyinfo, bad[i], &bi, &err), -EINVAL,
+			     "accepted %s", bad[i]);
 		cr_assert_eq(err.line, 1);
 		cr_assert_eq(bi.n, 0);
 	}
@@ -151,8 +130,8 @@ Test(parse_buddyinfo, malformed_rows_are_errors)
 
 Test(parse_buddyinfo, empty_file_is_an_error)
 {
-	cr_assert_eq(buddy_str(""), -EINVAL);
-	cr_assert_eq(buddy_str("\n \n"), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_buddyinfo, "", &bi, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_buddyinfo, "\n \n", &bi, &err), -EINVAL);
 }
 
 Test(parse_buddyinfo, nul_byte_in_a_count)
@@ -169,7 +148,7 @@ Test(parse_pagetypeinfo, linux_6_18_x86_64)
 {
 	static const int64_t normal_movable[] = { 214, 765, 456, 340, 139, 57, 37, 11, 17, 0, 36 };
 
-	cr_assert_eq(pt_file("pagetypeinfo/linux-6.18-x86_64"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_pagetypeinfo, "pagetypeinfo/linux-6.18-x86_64", &pt, &err);
 	cr_assert_eq(pt.page_block_order, 9);
 	cr_assert_eq(pt.pages_per_block, 512);
 	cr_assert_eq(pt.nfree, 15);
@@ -192,7 +171,7 @@ Test(parse_pagetypeinfo, linux_6_18_x86_64)
 
 Test(parse_pagetypeinfo, two_nodes_capped_count_null_type_mixed_table)
 {
-	cr_assert_eq(pt_file("pagetypeinfo/x86_64-2node-page-owner"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_pagetypeinfo, "pagetypeinfo/x86_64-2node-page-owner", &pt, &err);
 	cr_assert_eq(pt.page_block_order, 9);
 	cr_assert_eq(pt.nfree, 12);
 	/* ">100000" is the kernel's cap: a lower bound, flagged. */
@@ -220,20 +199,20 @@ Test(parse_pagetypeinfo, rows_must_match_the_header)
 	const char *fewer = "Page block order: 9\nPages per block:  512\n\n"
 			    "Free pages count per migrate type at order  0  1  2\n"
 			    "Node 0, zone DMA, type Movable 1 2\n";
-	cr_assert_eq(pt_str(fewer), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pagetypeinfo, fewer, &pt, &err), -EINVAL);
 	cr_assert_eq(err.line, 5);
 	cr_assert_eq(pt.nfree, 0);
 
 	const char *more = "Free pages count per migrate type at order  0  1\n"
 			   "Node 0, zone DMA, type Movable 1 2 3\n";
-	cr_assert_eq(pt_str(more), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pagetypeinfo, more, &pt, &err), -EINVAL);
 	cr_assert_eq(err.line, 2);
 
 	const char *blocks = "Free pages count per migrate type at order  0\n"
 			     "Node 0, zone DMA, type Movable 1\n"
 			     "Number of blocks type     Unmovable      Movable\n"
 			     "Node 0, zone      DMA            1\n";
-	cr_assert_eq(pt_str(blocks), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pagetypeinfo, blocks, &pt, &err), -EINVAL);
 	cr_assert_eq(err.line, 4);
 }
 
@@ -251,7 +230,8 @@ Test(parse_pagetypeinfo, malformed_input_is_an_error)
 		"Page block order: 9\nPage block order: 10\n",
 	};
 	for (size_t i = 0; i < MS_ARRAY_LEN(bad); i++) {
-		cr_assert_eq(pt_str(bad[i]), -EINVAL, "accepted %s", bad[i]);
+		cr_assert_eq(TU_PARSE_STR(ms_parse_pagetypeinfo, bad[i], &pt, &err), -EINVAL,
+			     "accepted %s", bad[i]);
 		cr_assert_eq(pt.nfree, 0);
 		cr_assert_eq(pt.page_block_order, -1);
 	}
@@ -264,7 +244,7 @@ Test(parse_pagetypeinfo, too_many_migrate_types)
 			 "Node 0, zone DMA, type A 1\nNumber of blocks type");
 	for (int i = 0; i <= MS_MAX_MIGRATE; i++)
 		n += snprintf(in + n, sizeof in - (size_t)n, " T%d", i);
-	cr_assert_eq(pt_str(in), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pagetypeinfo, in, &pt, &err), -EINVAL);
 	cr_assert_eq(err.line, 3);
 }
 
@@ -279,7 +259,7 @@ Test(parse_pagetypeinfo, nodes_must_agree_on_the_headers)
 			 "Free pages count per migrate type at order  0  1\n"
 			 "Node 1, zone Normal, type Movable 3 4\n"
 			 "Number of blocks type     Unmovable      Reclaimable\n";
-	cr_assert_eq(pt_str(in), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pagetypeinfo, in, &pt, &err), -EINVAL);
 	cr_assert_eq(err.line, 9);
 	cr_assert(strstr(err.msg, "migrate types"), "%s", err.msg);
 }
@@ -289,8 +269,8 @@ Test(parse_pagetypeinfo, nodes_must_agree_on_the_headers)
 Test(parse_buddy_hostile, every_truncation_of_the_fixtures)
 {
 	ms_buf pbuf = MS_BUF_INIT;
-	cr_assert(tu_read_file(tu_fixture("buddyinfo/arm64-64k-2node"), &buf));
-	cr_assert(tu_read_file(tu_fixture("pagetypeinfo/x86_64-2node-page-owner"), &pbuf));
+	tu_fixture_read("buddyinfo/arm64-64k-2node", &buf);
+	tu_fixture_read("pagetypeinfo/x86_64-2node-page-owner", &pbuf);
 	for (size_t n = 0; n <= buf.len; n++) {
 		ms_buddyinfo b = { 0 };
 		int rc = ms_parse_buddyinfo(buf.data, n, &b, &err);

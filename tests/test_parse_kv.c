@@ -26,27 +26,11 @@ static void teardown(void)
 	ms_buf_free(&buf);
 }
 
-static int meminfo_file(const char *fixture)
-{
-	cr_assert(tu_read_file(tu_fixture(fixture), &buf), "fixture %s", fixture);
-	return ms_parse_meminfo(buf.data, buf.len, &kv, &err);
-}
-
-static int meminfo_str(const char *s)
-{
-	return ms_parse_meminfo(s, strlen(s), &kv, &err);
-}
-
-static int vmstat_str(const char *s)
-{
-	return ms_parse_vmstat(s, strlen(s), &kv, &err);
-}
-
 TestSuite(parse_meminfo, .init = setup, .fini = teardown);
 
 Test(parse_meminfo, linux_6_18_x86_64)
 {
-	cr_assert_eq(meminfo_file("meminfo/linux-6.18-x86_64"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_meminfo, "meminfo/linux-6.18-x86_64", &kv, &err);
 	cr_assert_eq(kv.n, 54);
 	/* Kernel order is kept. */
 	cr_assert_str_eq(kv.items[0].key, "MemTotal");
@@ -62,7 +46,7 @@ Test(parse_meminfo, linux_6_18_x86_64)
 
 Test(parse_meminfo, hugepage_counts_have_no_unit)
 {
-	cr_assert_eq(meminfo_file("meminfo/linux-6.18-x86_64"), 0);
+	TU_PARSE_FIXTURE(ms_parse_meminfo, "meminfo/linux-6.18-x86_64", &kv, &err);
 	for (size_t i = 0; i < kv.n; i++) {
 		bool count = strncmp(kv.items[i].key, "HugePages_", 10) == 0;
 		cr_assert_eq(kv.items[i].kb, !count, "%s", kv.items[i].key);
@@ -71,7 +55,7 @@ Test(parse_meminfo, hugepage_counts_have_no_unit)
 
 Test(parse_meminfo, arm64_vendor_keys_glued_colon_negative)
 {
-	cr_assert_eq(meminfo_file("meminfo/arm64-android-cma"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_meminfo, "meminfo/arm64-android-cma", &kv, &err);
 	cr_assert_eq(kv.n, 53);
 	cr_assert_eq(ms_kvlist_get(&kv, "ShadowCallStack"), 16016384);
 	cr_assert_eq(ms_kvlist_get(&kv, "CmaAllocated"), 19456);
@@ -83,21 +67,22 @@ Test(parse_meminfo, arm64_vendor_keys_glued_colon_negative)
 
 Test(parse_meminfo, absent_key_is_na_not_zero)
 {
-	cr_assert_eq(meminfo_str("MemTotal:  100 kB\n"), 0);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_meminfo, "MemTotal:  100 kB\n", &kv, &err), 0);
 	cr_assert_eq(ms_kvlist_get(&kv, "MemAvailable"), MS_NA);
 }
 
 Test(parse_meminfo, empty_and_blank_input_parse_to_nothing)
 {
 	cr_assert_eq(ms_parse_meminfo("", 0, &kv, &err), 0);
-	cr_assert_eq(meminfo_str("\n\n  \n"), 0);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_meminfo, "\n\n  \n", &kv, &err), 0);
 	cr_assert_eq(kv.n, 0);
 	cr_assert_eq(ms_kvlist_get(&kv, "MemTotal"), MS_NA);
 }
 
 Test(parse_meminfo, last_line_without_newline_and_crlf)
 {
-	cr_assert_eq(meminfo_str("MemTotal: 5 kB\r\nMemFree: 3 kB"), 0, "%s", err.msg);
+	const char *in = "MemTotal: 5 kB\r\nMemFree: 3 kB";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_meminfo, in, &kv, &err), 0, "%s", err.msg);
 	cr_assert_eq(ms_kvlist_get(&kv, "MemTotal"), 5);
 	cr_assert_eq(ms_kvlist_get(&kv, "MemFree"), 3);
 }
@@ -109,7 +94,7 @@ Test(parse_meminfo, linux_2_4_byte_table_is_skipped)
 			 "Swap: 268419072 268419072        0\n"
 			 "MemTotal:       127748 kB\n"
 			 "MemShared:           0 kB\n";
-	cr_assert_eq(meminfo_str(in), 0, "%s", err.msg);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_meminfo, in, &kv, &err), 0, "%s", err.msg);
 	cr_assert_eq(kv.n, 2);
 	cr_assert_eq(ms_kvlist_get(&kv, "MemTotal"), 127748);
 	cr_assert_eq(ms_kvlist_get(&kv, "Mem"), MS_NA);
@@ -117,21 +102,24 @@ Test(parse_meminfo, linux_2_4_byte_table_is_skipped)
 
 Test(parse_meminfo, a_mem_line_outside_the_table_is_an_error)
 {
-	cr_assert_eq(meminfo_str("MemTotal: 1 kB\nMem: 1 2 3\n"), -EINVAL);
+	const char *in = "MemTotal: 1 kB\nMem: 1 2 3\n";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_meminfo, in, &kv, &err), -EINVAL);
 	cr_assert_eq(err.line, 2);
 }
 
 Test(parse_meminfo, sysfs_node_prefix)
 {
-	cr_assert_eq(meminfo_str("Node 2 MemTotal:       134217728 kB\n"
-				 "Node 2 HugePages_Free:      0\n"), 0, "%s", err.msg);
+	const char *in = "Node 2 MemTotal:       134217728 kB\n"
+			 "Node 2 HugePages_Free:      0\n";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_meminfo, in, &kv, &err), 0, "%s", err.msg);
 	cr_assert_eq(ms_kvlist_get(&kv, "MemTotal"), 134217728);
 	cr_assert_eq(ms_kvlist_get(&kv, "HugePages_Free"), 0);
 }
 
 Test(parse_meminfo, bad_line_names_the_line_and_keeps_earlier_ones)
 {
-	cr_assert_eq(meminfo_str("MemTotal: 100 kB\nMemFree 50 kB\nCached: 1 kB\n"), -EINVAL);
+	const char *in = "MemTotal: 100 kB\nMemFree 50 kB\nCached: 1 kB\n";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_meminfo, in, &kv, &err), -EINVAL);
 	cr_assert_eq(err.code, EINVAL);
 	cr_assert_eq(err.line, 2);
 	cr_assert_eq(kv.n, 1);
@@ -156,7 +144,8 @@ Test(parse_meminfo, malformed_values_are_errors)
 	};
 	for (size_t i = 0; i < MS_ARRAY_LEN(bad); i++) {
 		ms_kvlist_free(&kv);
-		cr_assert_eq(meminfo_str(bad[i]), -EINVAL, "accepted %s", bad[i]);
+		cr_assert_eq(TU_PARSE_STR(ms_parse_meminfo, bad[i], &kv, &err), -EINVAL,
+			     "accepted %s", bad[i]);
 		cr_assert_eq(err.line, 1);
 		cr_assert_eq(kv.n, 0);
 	}
@@ -187,8 +176,7 @@ TestSuite(parse_vmstat, .init = setup, .fini = teardown);
 
 Test(parse_vmstat, linux_6_18_x86_64)
 {
-	cr_assert(tu_read_file(tu_fixture("vmstat/linux-6.18-x86_64"), &buf));
-	cr_assert_eq(ms_parse_vmstat(buf.data, buf.len, &kv, &err), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_vmstat, "vmstat/linux-6.18-x86_64", &kv, &err);
 	cr_assert_eq(kv.n, 192);
 	cr_assert_str_eq(kv.items[0].key, "nr_free_pages");
 	cr_assert_eq(kv.items[0].value, 836631);
@@ -208,14 +196,15 @@ Test(parse_vmstat, malformed_lines_are_errors)
 	};
 	for (size_t i = 0; i < MS_ARRAY_LEN(bad); i++) {
 		ms_kvlist_free(&kv);
-		cr_assert_eq(vmstat_str(bad[i]), -EINVAL, "accepted %s", bad[i]);
+		cr_assert_eq(TU_PARSE_STR(ms_parse_vmstat, bad[i], &kv, &err), -EINVAL,
+			     "accepted %s", bad[i]);
 		cr_assert_eq(err.line, 1);
 	}
 }
 
 Test(parse_vmstat, error_on_third_line_keeps_two)
 {
-	cr_assert_eq(vmstat_str("a 1\nb 2\nc\nd 4\n"), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_vmstat, "a 1\nb 2\nc\nd 4\n", &kv, &err), -EINVAL);
 	cr_assert_eq(err.line, 3);
 	cr_assert_eq(kv.n, 2);
 	cr_assert_eq(ms_kvlist_get(&kv, "b"), 2);
@@ -224,7 +213,8 @@ Test(parse_vmstat, error_on_third_line_keeps_two)
 Test(parse_vmstat, tabs_and_negative_counters)
 {
 	/* Per-cpu drift can make a node counter print negative. */
-	cr_assert_eq(vmstat_str("nr_isolated_anon\t-3\n"), 0, "%s", err.msg);
+	const char *in = "nr_isolated_anon\t-3\n";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_vmstat, in, &kv, &err), 0, "%s", err.msg);
 	cr_assert_eq(ms_kvlist_get(&kv, "nr_isolated_anon"), -3);
 }
 
@@ -271,7 +261,7 @@ Test(kvlist, i64_word_needs_a_blank_after_it)
 /* Any cut of a real file parses, or fails with EINVAL on its last line. */
 Test(parse_meminfo, every_truncation_of_the_fixture)
 {
-	cr_assert(tu_read_file(tu_fixture("meminfo/arm64-android-cma"), &buf));
+	tu_fixture_read("meminfo/arm64-android-cma", &buf);
 	for (size_t n = 0; n <= buf.len; n++) {
 		ms_kvlist l = { 0 };
 		int rc = ms_parse_meminfo(buf.data, n, &l, &err);

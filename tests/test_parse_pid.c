@@ -12,39 +12,14 @@
 #include "memscope/parse.h"
 #include "testutil.h"
 
-static void load_fixture(const char *name, ms_buf *b)
-{
-	cr_assert(tu_read_file(tu_fixture(name), b), "cannot read fixture %s", name);
-}
-
-static void parse_status_fixture(const char *name, ms_pid_status *st)
-{
-	ms_buf b = MS_BUF_INIT;
-	ms_error err;
-
-	load_fixture(name, &b);
-	cr_assert_eq(ms_parse_pid_status(b.data, b.len, st, &err), 0, "%s line %u: %s", name,
-		     err.line, err.msg);
-	ms_buf_free(&b);
-}
-
-static void parse_stat_fixture(const char *name, ms_pid_stat *st)
-{
-	ms_buf b = MS_BUF_INIT;
-	ms_error err;
-
-	load_fixture(name, &b);
-	cr_assert_eq(ms_parse_pid_stat(b.data, b.len, st, &err), 0, "%s: %s", name, err.msg);
-	ms_buf_free(&b);
-}
-
 /* ---- status ------------------------------------------------------------ */
 
 Test(parse_pid, status_user_process_6_8)
 {
 	ms_pid_status st;
+	ms_error err;
 
-	parse_status_fixture("status/x86_64-6.8-user.status", &st);
+	TU_PARSE_FIXTURE(ms_parse_pid_status, "status/x86_64-6.8-user.status", &st, &err);
 	cr_assert_str_eq(st.name, "Web Content");
 	cr_assert_eq(st.tgid, 24113);
 	cr_assert_eq(st.ppid, 2281);
@@ -65,8 +40,9 @@ Test(parse_pid, status_user_process_6_8)
 Test(parse_pid, status_kernel_thread)
 {
 	ms_pid_status st;
+	ms_error err;
 
-	parse_status_fixture("status/x86_64-6.8-kworker.status", &st);
+	TU_PARSE_FIXTURE(ms_parse_pid_status, "status/x86_64-6.8-kworker.status", &st, &err);
 	cr_assert_str_eq(st.name, "kworker/u8:3-events_unbound");
 	cr_assert_eq(st.kthread, 1);
 	cr_assert_eq(st.ppid, 2);
@@ -80,8 +56,9 @@ Test(parse_pid, status_kernel_thread)
 Test(parse_pid, status_escaped_name_and_setuid)
 {
 	ms_pid_status st;
+	ms_error err;
 
-	parse_status_fixture("status/x86_64-6.8-escaped-name.status", &st);
+	TU_PARSE_FIXTURE(ms_parse_pid_status, "status/x86_64-6.8-escaped-name.status", &st, &err);
 	/* Kept as the kernel printed it: backslash-n, double backslash. */
 	cr_assert_str_eq(st.name, "a\\nb\\\\c");
 	cr_assert_eq(st.uid, 1000);
@@ -92,8 +69,9 @@ Test(parse_pid, status_escaped_name_and_setuid)
 Test(parse_pid, status_old_kernel_lacks_newer_lines)
 {
 	ms_pid_status st;
+	ms_error err;
 
-	parse_status_fixture("status/armv7-3.4.status", &st);
+	TU_PARSE_FIXTURE(ms_parse_pid_status, "status/armv7-3.4.status", &st, &err);
 	cr_assert_str_eq(st.name, "mediaserver");
 	cr_assert_eq(st.tgid, 137);
 	cr_assert_eq(st.uid, 1013);
@@ -106,39 +84,36 @@ Test(parse_pid, status_old_kernel_lacks_newer_lines)
 	cr_assert_eq(st.hugetlb_pages, MS_NA);
 }
 
-static int status_str(const char *s, ms_pid_status *st, ms_error *err)
-{
-	return ms_parse_pid_status(s, strlen(s), st, err);
-}
-
 Test(parse_pid, status_malformed)
 {
 	ms_pid_status st;
 	ms_error err;
 
-	cr_assert_eq(status_str("Name:\tsh\nTgid:\t42\nVmRSS:\t  abc kB\nVmSwap:\t0 kB\n", &st,
-				&err),
-		     -EINVAL);
+	const char *bad_rss = "Name:\tsh\nTgid:\t42\nVmRSS:\t  abc kB\nVmSwap:\t0 kB\n";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, bad_rss, &st, &err), -EINVAL);
 	cr_assert_eq(err.line, 3);
 	cr_assert_eq(st.tgid, 42, "lines before the error are kept");
 	cr_assert_eq(st.vm_rss, MS_NA);
 	cr_assert_eq(st.vm_swap, MS_NA);
-	cr_assert_eq(status_str("Name:\tsh\nno colon here\n", &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "Name:\tsh\nno colon here\n", &st, &err),
+		     -EINVAL);
 	cr_assert_eq(err.line, 2);
-	cr_assert_eq(status_str("VmRSS:\t99999999999999999999 kB\n", &st, &err), -EINVAL);
-	cr_assert_eq(status_str("VmRSS:\t  12\n", &st, &err), -EINVAL, "no unit");
-	cr_assert_eq(status_str("Tgid:\t12 13\n", &st, &err), -EINVAL);
-	cr_assert_eq(status_str("Uid:\t1000\n", &st, &err), -EINVAL, "one uid only");
-	cr_assert_eq(status_str("Kthread:\t7\n", &st, &err), -EINVAL);
-	cr_assert_eq(status_str("", &st, &err), 0);
+	const char *overflow = "VmRSS:\t99999999999999999999 kB\n";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, overflow, &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "VmRSS:\t  12\n", &st, &err), -EINVAL,
+		     "no unit");
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "Tgid:\t12 13\n", &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "Uid:\t1000\n", &st, &err), -EINVAL,
+		     "one uid only");
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "Kthread:\t7\n", &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "", &st, &err), 0);
 	cr_assert_str_eq(st.name, "");
 	cr_assert_eq(st.tgid, MS_NA);
 	cr_assert_eq(st.kthread, -1);
 	/* A name longer than the field is cut, a NUL ends it. */
-	cr_assert_eq(status_str("Name:\t0123456789012345678901234567890123456789012345678901234"
-				"567890123456789\n",
-				&st, &err),
-		     0);
+	const char *long_name = "Name:\t0123456789012345678901234567890123456789012345678901234"
+				"567890123456789\n";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, long_name, &st, &err), 0);
 	cr_assert_eq(strlen(st.name), sizeof(st.name) - 1);
 	const char nul[] = "Name:\tab\0cd\nTgid:\t7\n";
 	cr_assert_eq(ms_parse_pid_status(nul, sizeof nul - 1, &st, &err), 0);
@@ -151,8 +126,9 @@ Test(parse_pid, status_malformed)
 Test(parse_pid, stat_comm_with_parens_and_spaces)
 {
 	ms_pid_stat st;
+	ms_error err;
 
-	parse_stat_fixture("stat/comm-parens-armv7.stat", &st);
+	TU_PARSE_FIXTURE(ms_parse_pid_stat, "stat/comm-parens-armv7.stat", &st, &err);
 	cr_assert_eq(st.pid, 31337);
 	cr_assert_str_eq(st.comm, "a) b) (c");
 	cr_assert_eq(st.state, 'S');
@@ -166,8 +142,9 @@ Test(parse_pid, stat_comm_with_parens_and_spaces)
 Test(parse_pid, stat_kernel_thread)
 {
 	ms_pid_stat st;
+	ms_error err;
 
-	parse_stat_fixture("stat/kworker-x86_64-6.8.stat", &st);
+	TU_PARSE_FIXTURE(ms_parse_pid_stat, "stat/kworker-x86_64-6.8.stat", &st, &err);
 	cr_assert_eq(st.pid, 118);
 	cr_assert_str_eq(st.comm, "kworker/u8:3-events_unbound");
 	cr_assert_eq(st.state, 'I');
@@ -184,9 +161,10 @@ Test(parse_pid, stat_agrees_with_status)
 {
 	ms_pid_stat stat;
 	ms_pid_status status;
+	ms_error err;
 
-	parse_stat_fixture("stat/web-content-x86_64-6.8.stat", &stat);
-	parse_status_fixture("status/x86_64-6.8-user.status", &status);
+	TU_PARSE_FIXTURE(ms_parse_pid_stat, "stat/web-content-x86_64-6.8.stat", &stat, &err);
+	TU_PARSE_FIXTURE(ms_parse_pid_status, "status/x86_64-6.8-user.status", &status, &err);
 	cr_assert_str_eq(stat.comm, status.name);
 	cr_assert_eq(stat.pid, status.tgid);
 	cr_assert_eq(stat.ppid, status.ppid);
@@ -202,7 +180,7 @@ Test(parse_pid, stat_every_truncation_fails_cleanly)
 	ms_pid_stat st;
 	ms_error err;
 
-	load_fixture("stat/comm-parens-armv7.stat", &b);
+	tu_fixture_read("stat/comm-parens-armv7.stat", &b);
 	/* The 24th field (rss, "85") and the blank after it end here: a cut
 	 * inside "85" must not pass for rss 8. */
 	const char *rss_end = strstr(b.data, " 85 ") + 4;
@@ -221,11 +199,6 @@ Test(parse_pid, stat_every_truncation_fails_cleanly)
 	ms_buf_free(&b);
 }
 
-static int stat_str(const char *s, ms_pid_stat *st, ms_error *err)
-{
-	return ms_parse_pid_stat(s, strlen(s), st, err);
-}
-
 Test(parse_pid, stat_malformed)
 {
 	ms_pid_stat st;
@@ -233,44 +206,40 @@ Test(parse_pid, stat_malformed)
 	const char *tail = " S 1 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 5 100 2 0\n";
 	ms_buf b = MS_BUF_INIT;
 
-	cr_assert_eq(stat_str("1 init S 0 0 0\n", &st, &err), -EINVAL);
-	cr_assert_eq(stat_str("x1 (init) S 0\n", &st, &err), -EINVAL);
-	cr_assert_eq(stat_str("1 )init( S 0\n", &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_stat, "1 init S 0 0 0\n", &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_stat, "x1 (init) S 0\n", &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_stat, "1 )init( S 0\n", &st, &err), -EINVAL);
 	ms_buf_printf(&b, "1 (init)%s", tail);
-	cr_assert_eq(stat_str(b.data, &st, &err), 0, "%s", err.msg);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_stat, b.data, &st, &err), 0, "%s", err.msg);
 	cr_assert_eq(st.vsize, 100);
 	cr_assert_eq(st.rss, 2);
 	ms_buf_reset(&b);
 	ms_buf_printf(&b, "1 (init) S 1 1 1 0 -1 99999999999999999999 0 0 0 0 0 0 0 0 20 0 1 0 "
 			  "5 100 2 0\n");
-	cr_assert_eq(stat_str(b.data, &st, &err), -EINVAL, "flags overflow");
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_stat, b.data, &st, &err), -EINVAL, "flags overflow");
 	ms_buf_reset(&b);
 	ms_buf_printf(&b, "1 (init) SS 1 1 1 0 -1 1 0 0 0 0 0 0 0 0 20 0 1 0 5 100 2 0\n");
-	cr_assert_eq(stat_str(b.data, &st, &err), -EINVAL, "state is one letter");
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_stat, b.data, &st, &err), -EINVAL,
+		     "state is one letter");
 	/* A comm longer than the field (not from a kernel) is cut. */
 	ms_buf_reset(&b);
 	ms_buf_puts(&b, "1 (");
 	for (int i = 0; i < 200; i++)
 		ms_buf_putc(&b, 'x');
 	ms_buf_printf(&b, ")%s", tail);
-	cr_assert_eq(stat_str(b.data, &st, &err), 0);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_stat, b.data, &st, &err), 0);
 	cr_assert_eq(strlen(st.comm), sizeof(st.comm) - 1);
 	ms_buf_free(&b);
 }
 
 /* ---- statm ------------------------------------------------------------- */
 
-static int statm_str(const char *s, ms_pid_statm *st, ms_error *err)
-{
-	return ms_parse_pid_statm(s, strlen(s), st, err);
-}
-
 Test(parse_pid, statm)
 {
 	ms_pid_statm st;
 	ms_error err;
 
-	cr_assert_eq(statm_str("765 403 375 5 0 123 0\n", &st, &err), 0);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_statm, "765 403 375 5 0 123 0\n", &st, &err), 0);
 	cr_assert_eq(st.size, 765);
 	cr_assert_eq(st.resident, 403);
 	cr_assert_eq(st.shared, 375);
@@ -278,16 +247,19 @@ Test(parse_pid, statm)
 	cr_assert_eq(st.lib, 0);
 	cr_assert_eq(st.data, 123);
 	cr_assert_eq(st.dt, 0);
-	cr_assert_eq(statm_str("0 0 0 0 0 0 0", &st, &err), 0, "kernel thread, no newline");
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_statm, "0 0 0 0 0 0 0", &st, &err), 0,
+		     "kernel thread, no newline");
 	cr_assert_eq(st.size, 0);
 
-	cr_assert_eq(statm_str("765 403 375 5 0 123\n", &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_statm, "765 403 375 5 0 123\n", &st, &err), -EINVAL);
 	cr_assert_eq(st.data, 123);
 	cr_assert_eq(st.dt, MS_NA, "the missing field is unknown");
-	cr_assert_eq(statm_str("765 403 375 5 0 123 0 9\n", &st, &err), -EINVAL);
-	cr_assert_eq(statm_str("765 403 x 5 0 123 0\n", &st, &err), -EINVAL);
-	cr_assert_eq(statm_str("99999999999999999999 1 1 1 0 1 0\n", &st, &err), -EINVAL);
-	cr_assert_eq(statm_str("", &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_statm, "765 403 375 5 0 123 0 9\n", &st, &err),
+		     -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_statm, "765 403 x 5 0 123 0\n", &st, &err), -EINVAL);
+	const char *overflow = "99999999999999999999 1 1 1 0 1 0\n";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_statm, overflow, &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_statm, "", &st, &err), -EINVAL);
 	cr_assert_eq(st.size, MS_NA);
 }
 

@@ -25,17 +25,6 @@ static void teardown(void)
 	ms_buf_free(&buf);
 }
 
-static int slab_file(const char *fixture)
-{
-	cr_assert(tu_read_file(tu_fixture(fixture), &buf), "fixture %s", fixture);
-	return ms_parse_slabinfo(buf.data, buf.len, &si, &err);
-}
-
-static int slab_str(const char *s)
-{
-	return ms_parse_slabinfo(s, strlen(s), &si, &err);
-}
-
 static const ms_slab *find(const char *name)
 {
 	for (size_t i = 0; i < si.n; i++)
@@ -53,7 +42,7 @@ TestSuite(parse_slabinfo, .init = setup, .fini = teardown);
 
 Test(parse_slabinfo, slub_linux_6_18_x86_64)
 {
-	cr_assert_eq(slab_file("slabinfo/linux-6.18-x86_64"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_slabinfo, "slabinfo/linux-6.18-x86_64", &si, &err);
 	cr_assert_str_eq(si.version, "2.1");
 	cr_assert_eq(si.n, 235);
 	cr_assert_str_eq(si.caches[0].name, "btrfs_delayed_node");
@@ -75,7 +64,7 @@ Test(parse_slabinfo, slub_linux_6_18_x86_64)
 
 Test(parse_slabinfo, slub_names_with_colons_and_glued_columns)
 {
-	cr_assert_eq(slab_file("slabinfo/slub-2.1-arm64-colon-names"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_slabinfo, "slabinfo/slub-2.1-arm64-colon-names", &si, &err);
 	cr_assert_eq(si.n, 4);
 	const ms_slab *iwl = find("iwl_cmd_pool:0000:04:00.0");
 	cr_assert_eq(iwl->objsize, 320);
@@ -89,7 +78,7 @@ Test(parse_slabinfo, slub_names_with_colons_and_glued_columns)
 
 Test(parse_slabinfo, slab_2_0_tunables_are_limit_first)
 {
-	cr_assert_eq(slab_file("slabinfo/slab-2.0-linux-2.6.9"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_slabinfo, "slabinfo/slab-2.0-linux-2.6.9", &si, &err);
 	cr_assert_str_eq(si.version, "2.0");
 	cr_assert_eq(si.n, 4);
 	/* The 2.0 header says "<batchcount> <limit>"; rows print limit first. */
@@ -105,7 +94,7 @@ Test(parse_slabinfo, slab_2_0_tunables_are_limit_first)
 
 Test(parse_slabinfo, slab_statistics_sections_are_read_past)
 {
-	cr_assert_eq(slab_file("slabinfo/slab-2.1-statistics"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_slabinfo, "slabinfo/slab-2.1-statistics", &si, &err);
 	cr_assert_eq(si.n, 2);
 	const ms_slab *k = find("kmalloc-256");
 	cr_assert_eq(k->active_objs, 210);
@@ -116,7 +105,7 @@ Test(parse_slabinfo, slab_statistics_sections_are_read_past)
 
 Test(parse_slabinfo, linux_2_4_version_1_1_smp)
 {
-	cr_assert_eq(slab_file("slabinfo/slab-1.1-smp-linux-2.4"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_slabinfo, "slabinfo/slab-1.1-smp-linux-2.4", &si, &err);
 	cr_assert_str_eq(si.version, "1.1");
 	cr_assert_eq(si.n, 4);
 	const ms_slab *f = find("file lock cache");
@@ -137,15 +126,15 @@ Test(parse_slabinfo, linux_2_4_version_1_1_smp)
 
 Test(parse_slabinfo, version_1_1_without_smp_has_no_tunables)
 {
-	cr_assert_eq(slab_str("slabinfo - version: 1.1\nkmem_cache 53 78 100 2 2 1\n"), 0,
-		     "%s", err.msg);
+	const char *in = "slabinfo - version: 1.1\nkmem_cache 53 78 100 2 2 1\n";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_slabinfo, in, &si, &err), 0, "%s", err.msg);
 	cr_assert_eq(si.caches[0].num_objs, 78);
 	cr_assert_eq(si.caches[0].limit, MS_NA);
 }
 
 Test(parse_slabinfo, header_only_is_zero_caches)
 {
-	cr_assert_eq(slab_str(HDR21), 0, "%s", err.msg);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_slabinfo, HDR21, &si, &err), 0, "%s", err.msg);
 	cr_assert_eq(si.n, 0);
 }
 
@@ -154,7 +143,7 @@ Test(parse_slabinfo, malformed_row_empties_the_result_and_names_the_line)
 	const char *in = HDR21
 		"good   1 2 3 4 5 : tunables 0 0 0 : slabdata 1 1 0\n"
 		"bad    1 2 3 4 : tunables 0 0 0 : slabdata 1 1 0\n";
-	cr_assert_eq(slab_str(in), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_slabinfo, in, &si, &err), -EINVAL);
 	cr_assert_eq(err.line, 4);
 	cr_assert_eq(si.n, 0);
 	cr_assert_null(si.caches);
@@ -178,7 +167,8 @@ Test(parse_slabinfo, malformed_rows_are_errors)
 	char in[1024];
 	for (size_t i = 0; i < MS_ARRAY_LEN(rows); i++) {
 		snprintf(in, sizeof in, "%s%s", HDR21, rows[i]);
-		cr_assert_eq(slab_str(in), -EINVAL, "accepted %s", rows[i]);
+		cr_assert_eq(TU_PARSE_STR(ms_parse_slabinfo, in, &si, &err), -EINVAL, "accepted %s",
+			     rows[i]);
 		cr_assert_eq(err.line, 3, "%s", rows[i]);
 		cr_assert_eq(si.n, 0);
 	}
@@ -186,14 +176,16 @@ Test(parse_slabinfo, malformed_rows_are_errors)
 
 Test(parse_slabinfo, bad_files_are_errors)
 {
-	cr_assert_eq(slab_str(""), -EINVAL);
-	cr_assert_eq(slab_str("\n\n"), -EINVAL);
-	cr_assert_eq(slab_str("slabinfo - version: 3.0\n# name\n"), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_slabinfo, "", &si, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_slabinfo, "\n\n", &si, &err), -EINVAL);
+	const char *v30 = "slabinfo - version: 3.0\n# name\n";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_slabinfo, v30, &si, &err), -EINVAL);
 	cr_assert_eq(err.line, 1);
-	cr_assert_eq(slab_str("slabinfo - version: 2.1\nx 1 2 3 4 5 : tunables 0 0 0 "
-			      ": slabdata 1 1 0\n"), -EINVAL);
+	const char *no_header = "slabinfo - version: 2.1\nx 1 2 3 4 5 : tunables 0 0 0 "
+				": slabdata 1 1 0\n";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_slabinfo, no_header, &si, &err), -EINVAL);
 	cr_assert_eq(err.line, 2);
-	cr_assert_eq(slab_str("MemTotal: 1 kB\n"), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_slabinfo, "MemTotal: 1 kB\n", &si, &err), -EINVAL);
 }
 
 Test(parse_slabinfo, nul_byte_in_a_row)
@@ -210,13 +202,13 @@ Test(parse_slabinfo, too_many_fields)
 	for (int i = 0; i < 60; i++)
 		n += snprintf(in + n, sizeof in - (size_t)n, "w ");
 	snprintf(in + n, sizeof in - (size_t)n, "1 2 3 4 5 : tunables 0 0 0 : slabdata 1 1 0\n");
-	cr_assert_eq(slab_str(in), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_slabinfo, in, &si, &err), -EINVAL);
 }
 
 /* Any cut of a real file parses, or fails with EINVAL and leaves nothing. */
 Test(parse_slabinfo, every_truncation_of_a_fixture)
 {
-	cr_assert(tu_read_file(tu_fixture("slabinfo/slab-2.1-statistics"), &buf));
+	tu_fixture_read("slabinfo/slab-2.1-statistics", &buf);
 	for (size_t n = 0; n <= buf.len; n++) {
 		ms_slabinfo s = { 0 };
 		int rc = ms_parse_slabinfo(buf.data, n, &s, &err);
@@ -230,12 +222,12 @@ Test(parse_slabinfo, version_1_1_statistics_then_smp_tunables)
 	const char *in = "slabinfo - version: 1.1 (statistics) (SMP)\n"
 			 "kmem_cache   58   84  136  3  3  1 :  58  58  3  0  0 :  252  126 :"
 			 "  1  2  3  4\n";
-	cr_assert_eq(slab_str(in), 0, "%s", err.msg);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_slabinfo, in, &si, &err), 0, "%s", err.msg);
 	cr_assert_eq(si.caches[0].limit, 252);
 	cr_assert_eq(si.caches[0].batchcount, 126);
 	cr_assert_eq(si.caches[0].num_slabs, 3);
 	/* A tunables section of the wrong size is not guessed at. */
 	const char *bad = "slabinfo - version: 1.1 (SMP)\nkmem_cache 58 84 136 3 3 1 : 252\n";
-	cr_assert_eq(slab_str(bad), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_slabinfo, bad, &si, &err), -EINVAL);
 	cr_assert_eq(err.line, 2);
 }

@@ -12,21 +12,6 @@
 #include "memscope/parse.h"
 #include "testutil.h"
 
-static void load_fixture(const char *name, ms_buf *b)
-{
-	cr_assert(tu_read_file(tu_fixture(name), b), "cannot read fixture %s", name);
-}
-
-static int parse_maps_str(const char *s, ms_vmalist *l, ms_error *err)
-{
-	return ms_parse_maps(s, strlen(s), l, err);
-}
-
-static int parse_smaps_str(const char *s, ms_vmalist *l, ms_error *err)
-{
-	return ms_parse_smaps(s, strlen(s), l, err);
-}
-
 static int maps_line_str(const char *s, ms_vma *v, const char **path, size_t *pathlen)
 {
 	return ms_parse_maps_line(s, strlen(s), v, path, pathlen);
@@ -60,7 +45,7 @@ Test(parse_smaps, maps_fixture_special_paths)
 	ms_vmalist l = { 0 };
 	ms_error err;
 
-	load_fixture("maps/x86_64-6.8-special.maps", &b);
+	tu_fixture_read("maps/x86_64-6.8-special.maps", &b);
 	cr_assert_eq(ms_parse_maps(b.data, b.len, &l, &err), 0, "%s", err.msg);
 	cr_assert_eq(l.n, 14);
 	cr_assert_not(l.from_smaps);
@@ -165,13 +150,14 @@ Test(parse_smaps, maps_error_names_the_line_and_keeps_earlier)
 			   "this is not a mapping\n"
 			   "40000000-40015000 r-xp 00000000 03:01 61874 /lib/ld-2.3.2.so\n";
 
-	cr_assert_eq(parse_maps_str(text, &l, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_maps, text, &l, &err), -EINVAL);
 	cr_assert_eq(err.code, EINVAL);
 	cr_assert_eq(err.line, 3);
 	cr_assert_eq(l.n, 2);
 	cr_assert_str_eq(ms_vma_path(&l, 1), "/bin/tcsh");
 	/* Reusing the list for a new parse starts afresh. */
-	cr_assert_eq(parse_maps_str("0808c000-08146000 rwxp 00000000 00:00 0", &l, &err), 0);
+	const char *anon = "0808c000-08146000 rwxp 00000000 00:00 0";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_maps, anon, &l, &err), 0);
 	cr_assert_eq(l.n, 1);
 	cr_assert_str_eq(ms_vma_path(&l, 0), "");
 	ms_vmalist_free(&l);
@@ -270,7 +256,7 @@ Test(parse_smaps, smaps_x86_64_6_8_every_key)
 	ms_vmalist l = { 0 };
 	ms_error err;
 
-	load_fixture("smaps/x86_64-6.8.smaps", &b);
+	tu_fixture_read("smaps/x86_64-6.8.smaps", &b);
 	cr_assert_eq(ms_parse_smaps(b.data, b.len, &l, &err), 0, "line %u: %s", err.line,
 		     err.msg);
 	cr_assert_eq(l.n, 5);
@@ -332,12 +318,12 @@ Test(parse_smaps, smaps_sum_matches_rollup)
 	ms_memcounters sum, roll;
 	ms_error err;
 
-	load_fixture("smaps/x86_64-6.8.smaps", &b);
+	tu_fixture_read("smaps/x86_64-6.8.smaps", &b);
 	cr_assert_eq(ms_parse_smaps(b.data, b.len, &l, &err), 0);
 	ms_memcounters_init(&sum);
 	for (size_t i = 0; i < l.n; i++)
 		ms_memcounters_add(&sum, &l.v[i].mem);
-	load_fixture("smaps/x86_64-6.8.smaps_rollup", &b);
+	tu_fixture_read("smaps/x86_64-6.8.smaps_rollup", &b);
 	cr_assert_eq(ms_parse_smaps_rollup(b.data, b.len, &roll, &err), 0, "%s", err.msg);
 
 	cr_assert_eq(sum.size, 15624);
@@ -381,7 +367,7 @@ Test(parse_smaps, smaps_android_name_lines)
 	ms_vmalist l = { 0 };
 	ms_error err;
 
-	load_fixture("smaps/android-4.9-arm64.smaps", &b);
+	tu_fixture_read("smaps/android-4.9-arm64.smaps", &b);
 	cr_assert_eq(ms_parse_smaps(b.data, b.len, &l, &err), 0, "line %u: %s", err.line,
 		     err.msg);
 	cr_assert_eq(l.n, 4);
@@ -421,7 +407,7 @@ Test(parse_smaps, smaps_bad_line_is_an_error_with_its_number)
 
 	ms_buf_puts(&text, two_vmas);
 	ms_buf_puts(&text, "Rss is eight\n");
-	cr_assert_eq(parse_smaps_str(text.data, &l, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_smaps, text.data, &l, &err), -EINVAL);
 	cr_assert_eq(err.code, EINVAL);
 	cr_assert_eq(err.line, 8);
 	/* The mapping the bad line is in is dropped; the whole one before kept. */
@@ -437,13 +423,12 @@ Test(parse_smaps, smaps_malformed_header_and_orphan_counters)
 	ms_vmalist l = { 0 };
 	ms_error err;
 
-	cr_assert_eq(parse_smaps_str("Rss:   4 kB\n", &l, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_smaps, "Rss:   4 kB\n", &l, &err), -EINVAL);
 	cr_assert_eq(err.line, 1);
 	cr_assert_eq(l.n, 0);
-	cr_assert_eq(parse_smaps_str("00400000-00401000 r-xp 00000000 fd:01 100 /bin/a\n"
-				     "00400000 r-xp 00000000 fd:01 100 /bin/a\n",
-				     &l, &err),
-		     -EINVAL);
+	const char *cut_header = "00400000-00401000 r-xp 00000000 fd:01 100 /bin/a\n"
+				 "00400000 r-xp 00000000 fd:01 100 /bin/a\n";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_smaps, cut_header, &l, &err), -EINVAL);
 	cr_assert_eq(err.line, 2);
 	cr_assert_eq(l.n, 1);
 	ms_vmalist_free(&l);
@@ -455,7 +440,7 @@ Test(parse_smaps, smaps_truncated_and_empty)
 	ms_error err;
 
 	/* Cut after whole lines: the last mapping keeps what was read. */
-	cr_assert_eq(parse_smaps_str(two_vmas, &l, &err), 0);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_smaps, two_vmas, &l, &err), 0);
 	cr_assert_eq(l.n, 2);
 	cr_assert_eq(l.v[1].mem.rss, 8);
 	cr_assert_eq(l.v[1].mem.pss, MS_NA);
@@ -504,7 +489,7 @@ Test(parse_smaps, smaps_long_vmflags_cut_at_a_flag)
 			   "VmFlags: rd wr ex sh mr mw me ms gd pf io sr rr dc de ac nr ht "
 			   "sf ar wf dd sd mm hg nh mg um uw ss sl \n";
 
-	cr_assert_eq(parse_smaps_str(text, &l, &err), 0);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_smaps, text, &l, &err), 0);
 	const char *f = l.v[0].vmflags;
 	size_t n = strlen(f);
 	cr_assert(n > 0 && n < 64);
@@ -527,7 +512,7 @@ Test(parse_smaps, incremental_parser)
 	const char *line;
 	size_t n;
 
-	load_fixture("smaps/x86_64-6.8.smaps", &b);
+	tu_fixture_read("smaps/x86_64-6.8.smaps", &b);
 	cr_assert_eq(ms_parse_smaps(b.data, b.len, &whole, &err), 0);
 	ms_smaps_parser_init(&p, &inc, &err);
 	ms_lines_init(&it, b.data, b.len);
@@ -601,7 +586,7 @@ Test(parse_smaps, observer_sees_each_mapping_whole_and_may_drop_it)
 	size_t n;
 	struct seen seen = { .stop_at = 0 };
 
-	load_fixture("smaps/x86_64-6.8.smaps", &b);
+	tu_fixture_read("smaps/x86_64-6.8.smaps", &b);
 	cr_assert_eq(ms_parse_smaps(b.data, b.len, &whole, &err), 0);
 	cr_assert_gt(whole.n, 4);
 	ms_smaps_parser_init(&p, &inc, &err);

@@ -24,22 +24,11 @@ static void teardown(void)
 	ms_buf_free(&buf);
 }
 
-static int zi_file(const char *fixture)
-{
-	cr_assert(tu_read_file(tu_fixture(fixture), &buf), "fixture %s", fixture);
-	return ms_parse_zoneinfo(buf.data, buf.len, &zi, &err);
-}
-
-static int zi_str(const char *s)
-{
-	return ms_parse_zoneinfo(s, strlen(s), &zi, &err);
-}
-
 TestSuite(parse_zoneinfo, .init = setup, .fini = teardown);
 
 Test(parse_zoneinfo, linux_6_18_x86_64)
 {
-	cr_assert_eq(zi_file("zoneinfo/linux-6.18-x86_64"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_zoneinfo, "zoneinfo/linux-6.18-x86_64", &zi, &err);
 	cr_assert_eq(zi.n, 5);
 	ms_zone *dma = &zi.zones[0], *normal = &zi.zones[2];
 	cr_assert_str_eq(dma->zone, "DMA");
@@ -69,7 +58,7 @@ Test(parse_zoneinfo, linux_6_18_x86_64)
 
 Test(parse_zoneinfo, two_nodes_cma_and_pagesets_are_not_watermarks)
 {
-	cr_assert_eq(zi_file("zoneinfo/arm64-2node-6.1"), 0, "%s", err.msg);
+	TU_PARSE_FIXTURE(ms_parse_zoneinfo, "zoneinfo/arm64-2node-6.1", &zi, &err);
 	cr_assert_eq(zi.n, 4);
 	ms_zone *dma = &zi.zones[0];
 	cr_assert_eq(dma->cma, 65536);
@@ -98,7 +87,8 @@ Test(parse_zoneinfo, two_nodes_cma_and_pagesets_are_not_watermarks)
 
 Test(parse_zoneinfo, fields_not_printed_are_na)
 {
-	cr_assert_eq(zi_str("Node 0, zone   Normal\n  pages free     12\n"), 0, "%s", err.msg);
+	const char *in = "Node 0, zone   Normal\n  pages free     12\n";
+	cr_assert_eq(TU_PARSE_STR(ms_parse_zoneinfo, in, &zi, &err), 0, "%s", err.msg);
 	cr_assert_eq(zi.zones[0].free_pages, 12);
 	cr_assert_eq(zi.zones[0].managed, MS_NA);
 	cr_assert_eq(zi.zones[0].cma, MS_NA);
@@ -125,7 +115,8 @@ Test(parse_zoneinfo, malformed_input_is_an_error)
 		{ "Node 0, zone DMA\n  nr_\x01x 5\n", 2 },
 	};
 	for (size_t i = 0; i < MS_ARRAY_LEN(bad); i++) {
-		cr_assert_eq(zi_str(bad[i].in), -EINVAL, "accepted %s", bad[i].in);
+		cr_assert_eq(TU_PARSE_STR(ms_parse_zoneinfo, bad[i].in, &zi, &err), -EINVAL,
+			     "accepted %s", bad[i].in);
 		cr_assert_eq(err.line, bad[i].line, "%s: line %u", bad[i].in, err.line);
 		cr_assert_eq(zi.n, 0);
 	}
@@ -141,7 +132,7 @@ Test(parse_zoneinfo, nul_byte_in_a_value)
 /* Any cut of a real file parses, or fails with EINVAL and leaves nothing. */
 Test(parse_zoneinfo, every_truncation_of_the_fixture)
 {
-	cr_assert(tu_read_file(tu_fixture("zoneinfo/arm64-2node-6.1"), &buf));
+	tu_fixture_read("zoneinfo/arm64-2node-6.1", &buf);
 	for (size_t n = 0; n <= buf.len; n++) {
 		ms_zoneinfo z = { 0 };
 		int rc = ms_parse_zoneinfo(buf.data, n, &z, &err);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "testutil.h"
 
+#include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -26,22 +27,49 @@ const char *tu_fixture(const char *name)
 	return p;
 }
 
+static void corpus_root(char *root, size_t cap)
+{
+	const char *env = getenv("MEMSCOPE_CORPUS");
+	if (env && *env)
+		snprintf(root, cap, "%s", env);
+	else
+		snprintf(root, cap, "%s/../shared/corpus", srcdir());
+}
+
 const char *tu_corpus(const char *rel)
 {
 	static char path[8][PATH_MAX];
 	static int slot;
-	char root[PATH_MAX / 2];
-	const char *env = getenv("MEMSCOPE_CORPUS");
-	if (env && *env)
-		snprintf(root, sizeof root, "%s", env);
-	else
-		snprintf(root, sizeof root, "%s/../shared/corpus", srcdir());
+	char root[PATH_MAX / 2], capture[PATH_MAX];
+	corpus_root(root, sizeof root);
+	/* The capture rel starts with: a clone without the corpus, an empty
+	 * MEMSCOPE_CORPUS and a partial corpus all lack it. */
+	size_t toplen = strcspn(rel, "/");
+	snprintf(capture, sizeof capture, "%s/%.*s", root, (int)toplen, rel);
 	struct stat st;
-	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))
+	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode) || stat(capture, &st) != 0)
 		return NULL;
 	char *p = path[slot++ % 8];
 	snprintf(p, PATH_MAX, "%s/%s", root, rel);
 	return p;
+}
+
+void tu_fixture_read(const char *name, ms_buf *b)
+{
+	cr_assert(tu_read_file(tu_fixture(name), b), "cannot read fixture %s: %s", name,
+		  strerror(errno));
+}
+
+void tu_corpus_read(const char *rel, ms_buf *b)
+{
+	const char *path = tu_corpus(rel);
+	if (!path) {
+		char root[PATH_MAX / 2];
+		corpus_root(root, sizeof root);
+		cr_skip_test("corpus absent: no %.*s in %s (MEMSCOPE_CORPUS)",
+			     (int)strcspn(rel, "/"), rel, root);
+	}
+	cr_assert(tu_read_file(path, b), "cannot read corpus file %s: %s", rel, strerror(errno));
 }
 
 const char *tu_bin(void)

@@ -6,13 +6,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "memscope/util.h"
 
 /* tests/fixtures/<name>, as a static path. */
 const char *tu_fixture(const char *name);
 /* ../shared/corpus/<rel>, or NULL when the corpus is absent (the caller
- * then skips with cr_skip_test). MEMSCOPE_CORPUS overrides the place. */
+ * then skips with cr_skip_test). MEMSCOPE_CORPUS overrides the place. The
+ * folder rel starts with (one capture) must be there too: an empty corpus
+ * folder or one without that capture is absent; a capture without the
+ * file is the caller's failure. */
 const char *tu_corpus(const char *rel);
 /* The built memscope binary. */
 const char *tu_bin(void);
@@ -24,5 +28,45 @@ int tu_run(const char *cmd, ms_buf *out);
 /* A fresh empty directory under /tmp, removed by tu_rm_rf. */
 const char *tu_tmpdir(void);
 void tu_rm_rf(const char *path);
+
+/* ---- parser inputs ------------------------------------------------------
+ * Every parser of src/parse has the shape (const char *buf, size_t len, out,
+ * ms_error *err) -> 0 or -errno. These run one on a fixture, a corpus file
+ * or a C string; the ones that take a parser are macros, so that `out`
+ * keeps its type. */
+
+/* Reads tests/fixtures/<name> into b; fails the test when it cannot. */
+void tu_fixture_read(const char *name, ms_buf *b);
+/* Reads corpus file rel into b; skips the test (cr_skip_test) when the
+ * corpus or rel's capture is absent, fails it when the file is. */
+void tu_corpus_read(const char *rel, ms_buf *b);
+
+/* parse run on a C string; gives the parser's result. */
+#define TU_PARSE_STR(parse, s, out, err) ((parse)((s), strlen(s), (out), (err)))
+
+/* parse run on buffer b (from tu_fixture_read or tu_corpus_read); fails
+ * the test unless it gives 0, naming what was parsed, the line and why. */
+#define TU_PARSE_OK(parse, what, b, out, err)                                           \
+	cr_assert_eq((parse)((b)->data, (b)->len, (out), (err)), 0, "%s: line %u: %s",  \
+		     (what), (err)->line, (err)->msg)
+
+/* Reads corpus file rel into buffer b (skipping the test when the corpus
+ * is absent) and parses it; fails the test unless it gives 0. */
+#define TU_PARSE_CORPUS(parse, rel, b, out, err)                                        \
+	do {                                                                            \
+		tu_corpus_read((rel), (b));                                             \
+		TU_PARSE_OK(parse, (rel), (b), (out), (err));                           \
+	} while (0)
+
+/* Reads fixture name and parses it; fails the test unless it gives 0. */
+#define TU_PARSE_FIXTURE(parse, name, out, err)                                         \
+	do {                                                                            \
+		ms_buf tu_input_ = MS_BUF_INIT;                                         \
+		tu_fixture_read((name), &tu_input_);                                    \
+		int tu_rc_ = (parse)(tu_input_.data, tu_input_.len, (out), (err));      \
+		ms_buf_free(&tu_input_);                                                \
+		cr_assert_eq(tu_rc_, 0, "%s: line %u: %s", (name), (err)->line,         \
+			     (err)->msg);                                               \
+	} while (0)
 
 #endif

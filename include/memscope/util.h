@@ -146,4 +146,14 @@ void ms_json_null(ms_json *j);
 void ms_json_kv_str(ms_json *j, const char *key, const char *s);
 void ms_json_kv_i64(ms_json *j, const char *key, int64_t v);
 
+/* ---- data files -------------------------------------------------------- */
+
+/* The path of memscope's data file `name` (a bare file name such as
+ * "memscope-capture.sh") in buf: the installed data directory
+ * (<prefix>/<datadir>/memscope), or the source tree's data/ when the program
+ * runs uninstalled from its build tree. NULL with errno set when the file is
+ * not there or not readable (ENOENT, EACCES), the path does not fit in cap
+ * (ENAMETOOLONG) or name is not a bare file name (EINVAL). */
+const char *ms_data_path(const char *name, char *buf, size_t cap);
+
 #endif

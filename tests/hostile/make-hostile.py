@@ -385,7 +385,10 @@ def case_dir_links(p):
     if os.geteuid() == 0:
         os.mknod(os.path.join(p, "buddyinfo"), 0o644 | stat.S_IFCHR, os.makedev(1, 5))
     else:
-        os.symlink("/dev/zero", os.path.join(p, "buddyinfo"))
+        # mknod needs root. A FIFO is the other special file a user can
+        # make, refused in the same words (a symbolic link would be refused
+        # as a link, and the links are meminfo's and smaps' case).
+        os.mkfifo(os.path.join(p, "buddyinfo"))
     os.mkdir(os.path.join(p, "slabinfo"))
     return p
 
