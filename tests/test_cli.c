@@ -225,7 +225,9 @@ Test(cli, json_is_valid_for_every_view)
 	}
 }
 
-/* pid 300's memory files are missing: null, never 0; its VmSize is known. */
+/* pid 300's memory files are missing: PSS, USS and SwapPss null, never 0;
+ * its VmSize, VmRSS and VmSwap (status, readable by everyone) are known
+ * and say so. */
 Test(cli, unknown_figures_are_null)
 {
 	char args[1024];
@@ -234,9 +236,15 @@ Test(cli, unknown_figures_are_null)
 	cr_assert_eq(run_json_py(args, "p=[x for x in d[\"processes\"] if x[\"pid\"]==300][0]\n"
 				       "print(p[\"vss_kb\"], p[\"rss_kb\"], p[\"pss_kb\"], "
 				       "p[\"uss_kb\"], p[\"swap_kb\"], p[\"swap_pss_kb\"])\n"
+				       "print(p[\"origin\"], p[\"vss_origin\"], p[\"rss_origin\"], "
+				       "p[\"swap_origin\"])\n"
+				       "q=[x for x in d[\"processes\"] if x[\"pid\"]==1][0]\n"
+				       "print(q[\"origin\"], q[\"rss_origin\"])\n"
 				       "print(d[\"skipped\"])"), 0);
-	cr_assert_str_eq(out.data, "2964 None None None None None\n"
-				   "{'kernel_threads': 1, 'unknown': 1, 'gone': 0}\n");
+	cr_assert_str_eq(out.data, "2964 1312 None None 0 None\n"
+				   "None status status status\n"
+				   "smaps_rollup smaps_rollup\n"
+				   "{'kernel_threads': 1, 'zombies': 0, 'unknown': 1, 'gone': 0}\n");
 }
 
 /* Figures from the fixture README: rollups for 1 and 200, smaps summed
@@ -353,8 +361,15 @@ Test(cli, vma_big_table_written_in_pieces_is_whole)
 
 	snprintf(path, sizeof path, "%s/7", tmp);
 	cr_assert_eq(mkdir(path, 0755), 0);
-	snprintf(path, sizeof path, "%s/7/smaps", tmp);
+	/* Its status says it is still there once smaps is read: the kernel
+	 * ends a dying process's smaps early without an error. */
+	snprintf(path, sizeof path, "%s/7/status", tmp);
 	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fputs("Name:\tbig\nState:\tS (sleeping)\nPPid:\t1\nKthread:\t0\nVmSize:\t  80000 kB\n", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/7/smaps", tmp);
+	f = fopen(path, "w");
 	cr_assert(f);
 	for (unsigned i = 0; i < N; i++)
 		fprintf(f, "%08x-%08x rw-p 00000000 00:00 0 %s\nSize: 4 kB\nRss: %u kB\n"

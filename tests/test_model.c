@@ -496,10 +496,18 @@ Test(model, unreadable_figures_are_unknown_not_zero)
 	cr_assert_eq(init->status, -EACCES);
 	cr_assert_eq(init->origin, MS_ORIGIN_NONE);
 	cr_assert_eq(init->pss_kb, MS_NA);
-	cr_assert_eq(init->rss_kb, MS_NA);
 	cr_assert_eq(init->uss_kb, MS_NA);
-	cr_assert_eq(init->swap_kb, MS_NA);
+	cr_assert_eq(init->swap_pss_kb, MS_NA);
+	/* status is readable by everyone: RSS (and VSS) are known, and say
+	 * where they came from; swap is not printed by this status. */
 	cr_assert_eq(init->vss_kb, 15996, "VmSize is still known");
+	cr_assert_eq(init->vss_origin, MS_ORIGIN_STATUS);
+	cr_assert_eq(init->rss_kb, 7532, "VmRSS");
+	cr_assert_eq(init->rss_origin, MS_ORIGIN_STATUS);
+	cr_assert_eq(init->swap_kb, MS_NA);
+	cr_assert_eq(init->swap_origin, MS_ORIGIN_NONE);
+	cr_assert_eq(s.procs[2].rss_origin, MS_ORIGIN_ROLLUP, "the rollup's Rss when readable");
+	cr_assert_eq(s.procs[2].swap_origin, MS_ORIGIN_ROLLUP);
 	cr_assert_eq(s.procs[1].status, -EINVAL);
 	cr_assert_eq(s.procs[1].pss_kb, MS_NA);
 	cr_assert_eq(s.procs[2].pss_kb, 2365);
@@ -514,9 +522,10 @@ Test(model, unreadable_figures_are_unknown_not_zero)
 	free(st6);
 }
 
-/* A zombie (6.x: "Kthread: 0", no VmSize; its smaps is empty) is a process,
- * listed with unknown figures rather than zeros parsed from nothing. */
-Test(model, zombie_listed_unknown)
+/* A zombie (6.x: "Kthread: 0", no VmSize; its smaps is empty, its
+ * rollup fails) has no memory left to show: it is left out like a kernel
+ * thread and counted as what it is, not listed as a row of unknowns. */
+Test(model, zombie_left_out_and_counted)
 {
 	const struct fake_file files[] = {
 		FILE_OK("66/status", "Name:\tdefunct\nState:\tZ (zombie)\nPPid:\t1\n"
@@ -530,14 +539,20 @@ Test(model, zombie_listed_unknown)
 	ms_sample s;
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
-	cr_assert_eq(s.nprocs, 1);
+	cr_assert_eq(s.nprocs, 0);
 	cr_assert_eq(s.nkthreads, 0);
-	cr_assert_eq(s.nunknown, 1);
-	cr_assert_eq(s.procs[0].status, -ENODATA);
-	cr_assert_eq(s.procs[0].pss_kb, MS_NA);
-	cr_assert_eq(s.procs[0].vss_kb, MS_NA);
-	cr_assert_eq(s.procs[0].origin, MS_ORIGIN_NONE);
+	cr_assert_eq(s.nzombies, 1);
+	cr_assert_eq(s.nunknown, 0);
 	ms_sample_free(&s);
+
+	ms_proc_ident id;
+	ms_proc_identify(src, 66, &id);
+	cr_assert_eq(id.kind, MS_PROC_ZOMBIE);
+	cr_assert_str_eq(id.name, "defunct");
+	cr_assert_eq(id.ppid, 1);
+	cr_assert(ms_proc_exited(src, 66), "a zombie's memory is gone");
+	ms_proc_identify(src, 67, &id);
+	cr_assert_eq(id.kind, MS_PROC_GONE);
 }
 
 /* Hostile smaps (no rollup): a 100 kB line and a 64-bit overflow give
@@ -650,7 +665,11 @@ Test(model, vmas_from_smaps_then_maps)
 
 	cr_assert_eq(ms_vmas_load(src, 79, &l, &err), -EACCES, "no maps fallback for EACCES");
 	cr_assert_eq(l.n, 0);
-	cr_assert_eq(ms_vmas_load(src, 80, &l, &err), -ENOENT);
+	char want[128];
+	snprintf(want, sizeof want, "79/smaps: %s", ms_denied_reason());
+	cr_assert_str_eq(err.msg, want);
+	cr_assert_eq(ms_vmas_load(src, 80, &l, &err), -ESRCH, "not there at all");
+	cr_assert_str_eq(err.msg, "no such process");
 }
 
 /* ---- tables ---------------------------------------------------------------------- */

@@ -60,6 +60,21 @@ Test(parse_pid, status_user_process_6_8)
 	cr_assert_eq(st.vm_swap, 1536);
 	cr_assert_eq(st.hugetlb_pages, 0);
 	cr_assert_eq(st.kthread, 0);
+	cr_assert_eq(st.state, 'S');
+}
+
+/* A zombie: the State letter says it; no Vm* lines (its memory is freed)
+ * although it is not a kernel thread. */
+Test(parse_pid, status_zombie)
+{
+	ms_pid_status st;
+
+	parse_status_fixture("status/x86_64-6.18-zombie.status", &st);
+	cr_assert_str_eq(st.name, "sleep");
+	cr_assert_eq(st.state, 'Z');
+	cr_assert_eq(st.kthread, 0);
+	cr_assert_eq(st.vm_size, MS_NA);
+	cr_assert_eq(st.vm_rss, MS_NA);
 }
 
 Test(parse_pid, status_kernel_thread)
@@ -101,6 +116,7 @@ Test(parse_pid, status_old_kernel_lacks_newer_lines)
 	cr_assert_eq(st.vm_rss, 10540);
 	cr_assert_eq(st.vm_swap, 0);
 	cr_assert_eq(st.kthread, -1, "3.4 prints no Kthread:");
+	cr_assert_eq(st.state, 'S');
 	cr_assert_eq(st.rss_anon, MS_NA);
 	cr_assert_eq(st.rss_file, MS_NA);
 	cr_assert_eq(st.hugetlb_pages, MS_NA);
@@ -130,10 +146,16 @@ Test(parse_pid, status_malformed)
 	cr_assert_eq(status_str("Tgid:\t12 13\n", &st, &err), -EINVAL);
 	cr_assert_eq(status_str("Uid:\t1000\n", &st, &err), -EINVAL, "one uid only");
 	cr_assert_eq(status_str("Kthread:\t7\n", &st, &err), -EINVAL);
+	cr_assert_eq(status_str("State:\t? (what)\n", &st, &err), -EINVAL);
+	cr_assert_eq(status_str("State:\tRS\n", &st, &err), -EINVAL);
+	cr_assert_eq(status_str("State:\n", &st, &err), -EINVAL);
+	cr_assert_eq(status_str("State:\tI (idle)\n", &st, &err), 0);
+	cr_assert_eq(st.state, 'I');
 	cr_assert_eq(status_str("", &st, &err), 0);
 	cr_assert_str_eq(st.name, "");
 	cr_assert_eq(st.tgid, MS_NA);
 	cr_assert_eq(st.kthread, -1);
+	cr_assert_eq(st.state, 0, "not printed");
 	/* A name longer than the field is cut, a NUL ends it. */
 	cr_assert_eq(status_str("Name:\t0123456789012345678901234567890123456789012345678901234"
 				"567890123456789\n",

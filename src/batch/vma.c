@@ -11,8 +11,9 @@
 
 /* ---- vma ----------------------------------------------------------------- */
 
-/* "vma 42: no such process", "vma 42: /proc/42/smaps: needs root". */
-static int vma_error(const struct render *r, ms_source *src, int rc, ms_error *err)
+/* "vma 42: no such process in /proc", "vma 42: /proc/42/smaps: needs
+ * root": the model's words, with the source's root. */
+static int vma_error(const struct render *r, int rc, ms_error *err)
 {
 	const char *root = r->s->info.path;
 	int pid = r->o->pid;
@@ -20,21 +21,15 @@ static int vma_error(const struct render *r, ms_source *src, int rc, ms_error *e
 	if (rc == -EACCES || rc == -EPERM)
 		return ms_error_set(err, EACCES, 0, "vma %d: %s/%d/smaps: %s", pid, root, pid,
 				    ms_denied_reason());
-	if (rc != -ENOENT) {
-		char what[32];
-		snprintf(what, sizeof what, "vma %d", pid);
-		ms_error_prefix(err, what);
-		return rc;
-	}
-	/* Neither smaps nor maps: is the process there at all? */
-	ms_buf status = MS_BUF_INIT;
-	char rel[32];
-	snprintf(rel, sizeof rel, "%d/status", pid);
-	bool exists = ms_source_read(src, rel, &status, NULL) == 0;
-	ms_buf_free(&status);
-	if (!exists)
-		return ms_error_set(err, ENOENT, 0, "vma %d: no such process in %s", pid, root);
-	return ms_error_set(err, ENOENT, 0, "vma %d: %s/%d: no smaps or maps", pid, root, pid);
+	if (rc == -ESRCH && strcmp(err->msg, "no such process") == 0)
+		return ms_error_set(err, ESRCH, 0, "vma %d: no such process in %s", pid, root);
+	if (rc == -ENOENT)
+		return ms_error_set(err, ENOENT, 0, "vma %d: %s/%d: no smaps or maps", pid, root,
+				    pid);
+	char what[32];
+	snprintf(what, sizeof what, "vma %d", pid);
+	ms_error_prefix(err, what);
+	return rc;
 }
 
 static void vma_text_head(struct render *r, size_t n, bool from_smaps)
@@ -74,7 +69,7 @@ static int render_vma_sorted(struct render *r, ms_source *src, ms_error *err)
 
 	int rc = ms_vmas_load(src, r->o->pid, &vl, err);
 	if (rc)
-		return vma_error(r, src, rc, err);
+		return vma_error(r, rc, err);
 	rc = ms_tbl_rows_prepare(&rs, r->o, &ms_vma_table, vl.v, vl.n, sizeof(ms_vma), &vl, false, err);
 	if (rc) {
 		ms_vmalist_free(&vl);
@@ -168,7 +163,7 @@ static int render_vma_streamed(struct render *r, ms_source *src, ms_error *err)
 	else if (r->status)
 		rc = ms_error_set(err, -r->status, 0, "vma %d: out of memory", r->o->pid);
 	else
-		rc = vma_error(r, src, rc, err);
+		rc = vma_error(r, rc, err);
 	ms_tbl_cells_free(&f.cells);
 	ms_vmalist_free(&vl);
 	return rc;
