@@ -58,6 +58,7 @@ struct app {
 	bool have_vmas;
 	int vma_status;
 	ms_error vma_err;
+	ms_proc_ident vma_ident;
 
 	bool help;
 	int help_scroll;
@@ -181,6 +182,7 @@ static void take_vmas(struct app *a, ms_load_result *res)
 	a->have_vmas = res->vma_status == 0;
 	a->vma_status = res->vma_status;
 	a->vma_err = res->vma_err;
+	a->vma_ident = res->vma_ident;
 	if (a->have_vmas) {
 		a->vmas = res->vmas;
 		res->vma_pid = 0; /* ours now */
@@ -216,6 +218,8 @@ static ms_view_data view_data(const struct app *a)
 		.vmas = a->have_vmas ? &a->vmas : NULL,
 		.vma_status = a->vma_status,
 		.vma_err = &a->vma_err,
+		.vma_kind = a->vma_ident.kind,
+		.vma_ppid = a->vma_ident.ppid,
 		.plain_kb = a->opts->batch.plain_kb,
 		.live = a->refreshes,
 		.paused = a->paused,
@@ -356,6 +360,7 @@ static void open_vma(struct app *a, int pid)
 		ms_vmalist_free(&a->vmas);
 	a->have_vmas = false;
 	a->vma_status = -ENODATA;
+	a->vma_ident = (ms_proc_ident){ .kind = MS_PROC_UNKNOWN, .ppid = -1 };
 	a->generation++;
 	a->pane = pane;
 	a->help = false;

@@ -322,7 +322,7 @@ Test(tui, snapshot_panes_show_the_batch_figures, .timeout = 120)
 	keys(&t, "Enter");
 	snprintf(want, sizeof want, "PID %.32s ", pid[0]);
 	expect(&t, want);
-	snprintf(want, sizeof want, "  %d mappings (smaps)", nvma);
+	snprintf(want, sizeof want, ": %d mappings  size ", nvma);
 	expect(&t, want);
 	expect(&t, "x code");
 	expect(&t, "-- gap of ");
@@ -450,7 +450,7 @@ Test(tui, live_system, .timeout = 120)
 	keys(&t, pid);
 	snprintf(want, sizeof want, "PID %d ", (int)getpid());
 	expect(&t, want);
-	expect(&t, " mappings (smaps)");
+	expect(&t, " mappings  size ");
 	keys(&t, "3");
 	expect(&t, "Node 0, zone ");
 	/* slabinfo is root's: the pane shows the caches or says why not */

@@ -25,6 +25,8 @@ typedef struct ms_view_data {
 	const ms_vmalist *vmas;  /* NULL when not loaded */
 	int vma_status;          /* 0 or -errno from ms_vmas_load */
 	const ms_error *vma_err;
+	ms_proc_kind vma_kind;   /* a kernel thread or a zombie has no mappings */
+	int vma_ppid;
 
 	bool plain_kb;           /* kB as plain numbers */
 	bool live;

@@ -246,7 +246,7 @@ static const ms_column vma_cols[] = {
 	  .get_i64 = vma_inode, .drop_rank = 8, .no_total = true,
 	  .help = "inode of the mapped file; 0 for anonymous memory" },
 	{ .key = "path", .title = "PATH", .width = 20, .kind = MS_COL_STR, .left = true,
-	  .get_str = vma_path, .no_total = true,
+	  .get_str = vma_path, .no_total = true, .text_last = true, .keep_end = true,
 	  .help = "mapped file, or [heap], [stack], [anon:name]; empty for anonymous" },
 	{ .key = "size_kb", .title = "SIZE", .width = 7, .kind = MS_COL_KB,
 	  .get_i64 = vma_size_kb, .descending = true,
