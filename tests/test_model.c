@@ -672,6 +672,48 @@ Test(model, vmas_from_smaps_then_maps)
 	cr_assert_str_eq(err.msg, "no such process");
 }
 
+/* The kernel ends the smaps of a process that exits while it is read
+ * early and without an error. Where files vanish, a read is whole only if
+ * the process is still there, and not a zombie or exiting, once it is
+ * read: else -ESRCH, with how many mappings were read (issue 14). A
+ * snapshot never changes: the same files read whole. */
+Test(model, vmas_of_a_process_that_exited_while_read_fail)
+{
+	const struct fake_file files[] = {
+		FILE_OK("70/smaps", smaps_three),
+		FILE_OK("70/status", "Name:\tcat\nState:\tS (sleeping)\nPPid:\t1\n"
+				     "Kthread:\t0\nVmSize:\t   176 kB\n"),
+		FILE_OK("71/smaps", smaps_three),
+		FILE_OK("71/status", "Name:\tcat\nState:\tZ (zombie)\nPPid:\t1\nKthread:\t0\n"),
+		FILE_OK("72/smaps", smaps_three),
+		FILE_OK("72/status", "Name:\tcat\nState:\tR (running)\nPPid:\t1\nKthread:\t0\n"),
+		FILE_OK("73/smaps", smaps_three), /* no status, no stat: gone */
+		FILE_OK("74/smaps", ""),
+		FILE_OK("74/status", "Name:\tcat\nState:\tR (running)\nPPid:\t1\nKthread:\t0\n"),
+	};
+	ms_vmalist l;
+	ms_error err;
+	struct fake f;
+	ms_source *live = fake_open(&f, files, MS_ARRAY_LEN(files), NULL, 0, FAKE_LIVE);
+
+	cr_assert_eq(ms_vmas_load(live, 70, &l, &err), 0, "still there: whole");
+	cr_assert_eq(l.n, 3);
+	ms_vmalist_free(&l);
+	for (int pid = 71; pid <= 73; pid++) {
+		cr_assert_eq(ms_vmas_load(live, pid, &l, &err), -ESRCH, "pid %d", pid);
+		cr_assert_str_eq(err.msg, "exited while its mappings were read (3 read)");
+		cr_assert_eq(l.n, 0, "nothing half-read is handed back");
+	}
+	cr_assert_eq(ms_vmas_load(live, 74, &l, &err), -ESRCH, "exiting: its mm gone already");
+	cr_assert_str_eq(err.msg, "exited while its mappings were read (0 read)");
+
+	struct fake g;
+	ms_source *snap = fake_open(&g, files, MS_ARRAY_LEN(files), NULL, 0, FAKE_SNAPSHOT);
+	cr_assert_eq(ms_vmas_load(snap, 71, &l, &err), 0, "a snapshot does not change");
+	cr_assert_eq(l.n, 3);
+	ms_vmalist_free(&l);
+}
+
 /* ---- tables ---------------------------------------------------------------------- */
 
 Test(model, find_col_keys_suffixes_aliases)

@@ -145,6 +145,7 @@ typedef enum ms_proc_kind {
 	MS_PROC_USER,     /* a process with memory of its own */
 	MS_PROC_KTHREAD,  /* a kernel thread: it runs on the kernel's memory */
 	MS_PROC_ZOMBIE,   /* exited, its memory freed; its parent has not reaped it */
+	MS_PROC_EXITING,  /* exiting: its memory is gone, it is not a zombie yet */
 	MS_PROC_GONE,     /* not there: no status, no stat */
 } ms_proc_kind;
 
@@ -160,8 +161,8 @@ typedef struct ms_proc_ident {
 void ms_proc_identify(ms_source *src, int pid, ms_proc_ident *out);
 /* "kernel thread", "zombie"... for messages; NULL for a user process. */
 const char *ms_proc_kind_name(ms_proc_kind k);
-/* On a source whose files vanish: pid is gone, or a zombie (its memory
- * freed). The kernel ends a dying process's smaps early WITHOUT an error,
+/* On a source whose files vanish: pid is gone, a zombie, or exiting (its
+ * memory freed). The kernel ends a dying process's smaps early WITHOUT an error,
  * so a read that ended is whole only if the process is still there after
  * it. Always false on a snapshot. */
 bool ms_proc_exited(ms_source *src, int pid);

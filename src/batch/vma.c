@@ -255,6 +255,21 @@ static void vma_out_init(struct vma_out *vo, struct render *r, ms_source *src)
 	ms_tbl_stream_init(&vo->text, &ms_vma_table);
 }
 
+/* No mappings: what the process is now says why (it may have become a
+ * zombie since it was first looked at). Its name stays. */
+static void reidentify_if_empty(struct vma_out *vo, ms_source *src)
+{
+	ms_proc_ident now;
+
+	if (vo->tot.count > 0)
+		return;
+	ms_proc_identify(src, vo->r->o->pid, &now);
+	if (now.kind == MS_PROC_KTHREAD || now.kind == MS_PROC_ZOMBIE) {
+		vo->id.kind = now.kind;
+		vo->id.ppid = now.ppid;
+	}
+}
+
 /* A read that failed after the document began: it ends saying so, is kept
  * (r->ended) and the error says the output is incomplete. */
 static int vma_incomplete(struct vma_out *vo, int rc, ms_error *err)
@@ -289,6 +304,7 @@ static int render_vma_sorted(struct render *r, ms_source *src, ms_error *err)
 	vo.from_smaps = vl.from_smaps;
 	for (size_t i = 0; i < vl.n && !r->status; i++)
 		vma_row(&vo, &vl, i);
+	reidentify_if_empty(&vo, src);
 	if (!r->status)
 		vma_end(&vo, NULL);
 	ms_tbl_rows_free(&rs);
@@ -320,6 +336,7 @@ static int render_vma_streamed(struct render *r, ms_source *src, ms_error *err)
 	vo.from_smaps = rc == 0 ? vl.from_smaps : vo.from_smaps;
 	ms_vmalist_free(&vl);
 	if (rc == 0) {
+		reidentify_if_empty(&vo, src);
 		vma_end(&vo, NULL);
 		return 0;
 	}

@@ -333,8 +333,10 @@ static void read_memory(struct proc_reader *r, ms_proc *p, const struct identity
 
 /* ---- what one process is ---------------------------------------------- */
 
+/* stat: the name where status gave none, the state, and PF_KTHREAD
+ * (kernels before 6.x print no "Kthread:" in status). */
 static bool ident_from_stat(ms_source *src, int pid, ms_buf *b, ms_proc_ident *out,
-			    bool *kthread)
+			    bool *kthread, char *state)
 {
 	char path[48];
 	ms_pid_stat st;
@@ -348,8 +350,8 @@ static bool ident_from_stat(ms_source *src, int pid, ms_buf *b, ms_proc_ident *o
 	if (out->ppid < 0 && st.ppid != MS_NA)
 		out->ppid = (int)st.ppid;
 	*kthread = (st.flags & MS_PF_KTHREAD) != 0;
-	out->kind = st.state == 'Z' || st.state == 'X' || st.state == 'x' ? MS_PROC_ZOMBIE
-		    : *kthread ? MS_PROC_KTHREAD : MS_PROC_USER;
+	if (!*state)
+		*state = st.state;
 	return true;
 }
 
@@ -358,7 +360,8 @@ void ms_proc_identify(ms_source *src, int pid, ms_proc_ident *out)
 	char path[48];
 	ms_buf b = MS_BUF_INIT;
 	ms_pid_status st;
-	bool kthread = false;
+	bool have_status = false, have_stat = false, kthread = false;
+	char state = 0;
 	int rc;
 
 	*out = (ms_proc_ident){ .kind = MS_PROC_UNKNOWN, .ppid = -1, .vm_size_kb = MS_NA };
@@ -366,22 +369,31 @@ void ms_proc_identify(ms_source *src, int pid, ms_proc_ident *out)
 	rc = ms_source_read(src, path, &b, NULL);
 	if (rc == 0 && ms_parse_pid_status(b.data ? b.data : "", b.len, &st, NULL) == 0 &&
 	    (st.name[0] || st.tgid != MS_NA)) {
+		have_status = true;
 		ms_copy_field(out->name, sizeof out->name, st.name, strlen(st.name));
 		out->ppid = st.ppid == MS_NA ? -1 : (int)st.ppid;
 		out->vm_size_kb = st.vm_size;
-		if (st.state == 'Z' || st.state == 'X' || st.state == 'x')
-			out->kind = MS_PROC_ZOMBIE;
-		else if (st.kthread >= 0 || st.vm_size != MS_NA)
-			out->kind = st.kthread == 1 ? MS_PROC_KTHREAD : MS_PROC_USER;
+		state = st.state;
+		kthread = st.kthread == 1;
 	}
-	/* Kernels before 6.x say "kernel thread" only in stat's flags. */
-	if (out->kind == MS_PROC_UNKNOWN && !ident_from_stat(src, pid, &b, out, &kthread)) {
+	if (!have_status || (st.kthread < 0 && st.vm_size == MS_NA))
+		have_stat = ident_from_stat(src, pid, &b, out, &kthread, &state);
+	ms_buf_free(&b);
+	if (!have_status && !have_stat) {
 		if (rc == -ENOENT || rc == -ESRCH)
 			out->kind = MS_PROC_GONE;
-		else if (out->name[0])
-			out->kind = out->vm_size_kb == MS_NA ? MS_PROC_KTHREAD : MS_PROC_USER;
+		return;
 	}
-	ms_buf_free(&b);
+	if (state == 'Z' || state == 'X' || state == 'x')
+		out->kind = MS_PROC_ZOMBIE;
+	else if (kthread)
+		out->kind = MS_PROC_KTHREAD;
+	else if (!have_status || out->vm_size_kb != MS_NA)
+		out->kind = MS_PROC_USER;
+	else if (have_stat || st.kthread == 0)
+		out->kind = MS_PROC_EXITING; /* not a kernel thread, and no mm */
+	else
+		out->kind = MS_PROC_KTHREAD; /* old status, no stat: no mm says it */
 }
 
 const char *ms_proc_kind_name(ms_proc_kind k)
@@ -389,6 +401,7 @@ const char *ms_proc_kind_name(ms_proc_kind k)
 	switch (k) {
 	case MS_PROC_KTHREAD: return "kernel thread";
 	case MS_PROC_ZOMBIE: return "zombie";
+	case MS_PROC_EXITING: return "exiting";
 	case MS_PROC_GONE: return "no such process";
 	default: return NULL;
 	}
@@ -401,7 +414,7 @@ bool ms_proc_exited(ms_source *src, int pid)
 	if (!ms_source_can(src, MS_CAP_VOLATILE))
 		return false;
 	ms_proc_identify(src, pid, &id);
-	return id.kind == MS_PROC_GONE || id.kind == MS_PROC_ZOMBIE;
+	return id.kind == MS_PROC_GONE || id.kind == MS_PROC_ZOMBIE || id.kind == MS_PROC_EXITING;
 }
 
 /* ---- one process -------------------------------------------------------- */

@@ -327,6 +327,17 @@ int ms_vmas_load_each(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, vo
 	rc = vmas_from_smaps(src, pid, out, count_vma, &c, &began, err);
 	if (rc == 0 && began && ms_proc_exited(src, pid))
 		rc = -ESRCH;
+	/* Empty: a kernel thread, a zombie, or a process that went while
+	 * its smaps was opened. */
+	if (rc == 0 && !began && ms_source_can(src, MS_CAP_VOLATILE)) {
+		ms_proc_ident id;
+		ms_proc_identify(src, pid, &id);
+		if (id.kind == MS_PROC_GONE)
+			return ms_error_set(err, ESRCH, 0, "no such process");
+		if (id.kind == MS_PROC_EXITING)
+			return ms_error_set(err, ESRCH, 0,
+					    "exited while its mappings were read (0 read)");
+	}
 	if (rc == 0) {
 		out->from_smaps = true;
 		return 0;
