@@ -302,7 +302,7 @@ static void draw(struct app *a)
 	ms_rect body = { y, 0, s->rows - 1 - y, s->cols };
 	ms_pane *p = &a->panes[a->pane];
 	if (a->help)
-		ms_help_draw(p, s, body, &a->help_scroll);
+		ms_help_draw(p, a->refreshes, s, body, &a->help_scroll);
 	else
 		p->cls->draw(p, s, body, &d);
 	draw_status(a, s->rows - 1);
@@ -367,9 +367,12 @@ static void open_vma(struct app *a, int pid)
 	ask_vmas(a);
 }
 
+/* + and - step through the range -d takes (0.1 s to a day), from
+ * wherever -d put the delay. */
 static void change_delay(struct app *a, int step)
 {
-	static const double ladder[] = { 0.5, 1, 2, 3, 5, 10, 15, 30, 60 };
+	static const double ladder[] = { 0.1, 0.2, 0.5, 1, 2, 3, 5, 10, 15, 30, 60, 120, 300,
+					 600, 1800, 3600, 7200, 21600, 43200, 86400 };
 	int n = (int)MS_ARRAY_LEN(ladder), i;
 	if (step > 0) {
 		for (i = 0; i < n - 1 && ladder[i] <= a->delay; i++)
@@ -379,7 +382,8 @@ static void change_delay(struct app *a, int step)
 			;
 	}
 	a->delay = ladder[i];
-	snprintf(a->message, sizeof a->message, "refresh every %.1fs", a->delay);
+	schedule_next(a);
+	snprintf(a->message, sizeof a->message, "refresh every %gs", a->delay);
 }
 
 /* A new filter starts empty (the one in force shows in the pane's own

@@ -311,6 +311,10 @@ static int vmas_error(ms_source *src, int pid, int rc, ms_error *err)
 	ms_proc_identify(src, pid, &id);
 	if (id.kind == MS_PROC_GONE)
 		return ms_error_set(err, ESRCH, 0, "no such process");
+	/* Captures keep no smaps of kernel threads: they have no mappings,
+	 * which is the whole answer. */
+	if (id.kind == MS_PROC_KTHREAD || id.kind == MS_PROC_ZOMBIE)
+		return 0;
 	return ms_error_set(err, ENOENT, 0, "no smaps or maps%s",
 			    ms_source_can(src, MS_CAP_VOLATILE) ? "" : " in the snapshot");
 }
@@ -365,7 +369,9 @@ int ms_vmas_load_each(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, vo
 	if (rc < 0) {
 		ms_vmalist_free(out);
 		memset(out, 0, sizeof *out);
-		return vmas_error(src, pid, rc, err);
+		rc = vmas_error(src, pid, rc, err);
+		out->from_smaps = rc == 0; /* no mappings: no figures missing */
+		return rc;
 	}
 	return 0;
 }

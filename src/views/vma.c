@@ -458,8 +458,19 @@ static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 	bool compact = r.rows < 18;
 	ms_rect sr = { y, r.col, r.rows - (y - r.row), r.cols };
 	y += draw_summary(st, s, sr, compact, d->plain_kb);
-	int x = ms_screen_puts(s, y, r.col, r.cols, MS_ATTR_DIM, "map  ");
-	draw_strip(d->vmas, s, y++, r.col + x, r.cols - x);
+	if (st->table.filter[0]) {
+		/* The strip shows every mapping: with a filter in force, the
+		 * line says what the table shows instead. */
+		int x = ms_screen_puts(s, y, r.col, r.cols, MS_ATTR_TITLE, "filter \"");
+		x += ms_screen_put_untrusted(s, y, r.col + x, r.cols - x, MS_ATTR_TITLE,
+					     st->table.filter, strlen(st->table.filter));
+		ms_screen_printf(s, y++, r.col + x, r.cols - x, MS_ATTR_TITLE,
+				 "\": %zu of %zu mappings (/ and Enter on nothing clears it)",
+				 ms_tablew_count(&st->table), d->vmas->n);
+	} else {
+		int x = ms_screen_puts(s, y, r.col, r.cols, MS_ATTR_DIM, "map  ");
+		draw_strip(d->vmas, s, y++, r.col + x, r.cols - x);
+	}
 	ms_rect t = { y, r.col, r.rows - (y - r.row), r.cols };
 	ms_tablew_draw(&st->table, s, t, NULL);
 }
