@@ -41,8 +41,15 @@ static void print_error(const char *what, const ms_error *err, int rc)
 	size_t n = what ? strlen(what) : 0;
 	ms_buf text = MS_BUF_INIT, line = MS_BUF_INIT;
 
-	if (what && !(strncmp(why, what, n) == 0 && why[n] == ':'))
-		ms_buf_printf(&text, "%s: ", what);
+	/* A message names a long path with its middle left out: the start
+	 * of the path is enough to know it is there already. */
+	size_t same = n > 64 ? 64 : n;
+	bool named = what && strncmp(why, what, same) == 0 && (n > 64 || why[n] == ':');
+	if (what && !named) {
+		ms_error shown;
+		ms_error_set(&shown, 0, 0, "%s", what); /* its middle out when long */
+		ms_buf_printf(&text, "%s: ", shown.msg);
+	}
 	ms_buf_puts(&text, why);
 	if (!text.data || ms_escape_display(&line, text.data, text.len) != 0 || !line.data)
 		fputs("memscope: out of memory\n", stderr);
@@ -225,6 +232,19 @@ static int run(const ms_options *o)
 	return status;
 }
 
+/* --help and --version to a full disk or a closed pipe fail like any
+ * view: exit 1 and the reason (they exited 1 without a word). */
+static int flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_OK;
+	ms_error err;
+	int e = errno ? errno : EIO;
+	ms_error_set(&err, e, 0, "stdout: %s", strerror(e));
+	print_error(NULL, &err, -e);
+	return EXIT_FAILED;
+}
+
 int main(int argc, char **argv)
 {
 	ms_options opts;
@@ -237,11 +257,11 @@ int main(int argc, char **argv)
 	}
 	if (opts.mode == MS_MODE_HELP) {
 		ms_options_usage(stdout);
-		return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+		return flush_stdout();
 	}
 	if (opts.mode == MS_MODE_VERSION) {
 		puts("memscope " MEMSCOPE_VERSION);
-		return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILED;
+		return flush_stdout();
 	}
 	return run(&opts);
 }

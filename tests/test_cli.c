@@ -196,6 +196,43 @@ Test(cli, write_error_exits_1)
 	assert_one_error_line("memscope: stdout: No space left on device\n");
 }
 
+/* --help and --version fail like any view when stdout does (they exited
+ * 1 without a word). */
+Test(cli, help_and_version_to_a_full_disk_say_so)
+{
+	struct stat st;
+
+	if (stat("/dev/full", &st) != 0)
+		cr_skip_test("no /dev/full");
+	const char *args[] = { "--version", "--help" };
+	for (size_t i = 0; i < 2; i++) {
+		char cmd[4096];
+		snprintf(cmd, sizeof cmd, "'%s' %s 2>&1 >/dev/full", tu_bin(), args[i]);
+		cr_assert_eq(tu_run(cmd, &out), 1, "%s", args[i]);
+		assert_one_error_line("memscope: stdout: No space left on device\n");
+	}
+}
+
+/* An argument of any length: the message gives up the argument's middle,
+ * never its reason (cut at 240 bytes, the reason was lost). */
+Test(cli, a_long_argument_keeps_the_reason)
+{
+	char arg[601];
+
+	memset(arg, 'x', sizeof arg - 1);
+	arg[sizeof arg - 1] = '\0';
+	cr_assert_eq(run(true, "procrank --sort %s --proc-root '%s'", arg, proc_root()), 2);
+	assert_one_error_line("memscope: --sort xxxx");
+	cr_assert(strstr(out.data, "x...x"), "%s", out.data);
+	cr_assert(strstr(out.data, ": unknown key (valid: pid, user, "), "%s", out.data);
+	cr_assert(strstr(out.data, "name, cmdline)\n"), "%s", out.data);
+	cr_assert_lt(out.len, 300u);
+	cr_assert_eq(run(true, "meminfo -s /nonexistent/%s", arg), 1);
+	assert_one_error_line("memscope: /nonexistent/xxx");
+	cr_assert(strstr(out.data, "x: No such file or directory\n"), "%s", out.data);
+	cr_assert_lt(out.len, 300u, "the path once: %s", out.data);
+}
+
 Test(cli, vma_of_a_missing_pid_exits_1)
 {
 	char want[1024];

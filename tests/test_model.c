@@ -714,6 +714,28 @@ Test(model, vmas_of_a_process_that_exited_while_read_fail)
 	ms_vmalist_free(&l);
 }
 
+/* maps' read error names the file once ("1/maps: 1/maps: not in
+ * snapshot" named it twice), and a parse error in it names the line. */
+Test(model, vmas_maps_errors_name_the_file_once)
+{
+	const struct fake_file files[] = {
+		FILE_OK("81/status", "Name:\tx\nState:\tS (sleeping)\nVmSize:\t 4 kB\n"),
+		FILE_ERR("81/maps", EIO),
+		FILE_OK("82/status", "Name:\tx\nState:\tS (sleeping)\nVmSize:\t 4 kB\n"),
+		FILE_OK("82/maps", "not a maps line\n"),
+	};
+	struct fake f;
+	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), NULL, 0, FAKE_SNAPSHOT);
+	ms_vmalist l;
+	ms_error err;
+
+	cr_assert_eq(ms_vmas_load(src, 81, &l, &err), -EIO);
+	cr_assert_str_eq(err.msg, "81/maps: error 5");
+	cr_assert_eq(ms_vmas_load(src, 82, &l, &err), -EINVAL);
+	cr_assert_eq(strncmp(err.msg, "82/maps:", 8), 0, "%s", err.msg);
+	cr_assert_null(strstr(err.msg + 8, "82/maps"), "once: %s", err.msg);
+}
+
 /* ---- tables ---------------------------------------------------------------------- */
 
 Test(model, find_col_keys_suffixes_aliases)
