@@ -532,16 +532,22 @@ Test(model, zombie_left_out_and_counted)
 				     "Uid:\t0\t0\t0\t0\nKthread:\t0\n"),
 		FILE_OK("66/cmdline", ""),
 		FILE_OK("66/smaps", ""),
+		/* Exiting: its memory gone, not yet a zombie. */
+		FILE_OK("68/status", "Name:\tdying\nState:\tR (running)\nPPid:\t1\n"
+				     "Uid:\t0\t0\t0\t0\nKthread:\t0\n"),
+		FILE_OK("68/cmdline", ""),
+		FILE_OK("68/smaps", ""),
 	};
-	const int pids[] = { 66 };
+	const int pids[] = { 66, 68 };
 	struct fake f;
-	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 1, FAKE_LIVE);
+	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 2, FAKE_LIVE);
 	ms_sample s;
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
 	cr_assert_eq(s.nprocs, 0);
 	cr_assert_eq(s.nkthreads, 0);
 	cr_assert_eq(s.nzombies, 1);
+	cr_assert_eq(s.ngone, 1, "the exiting one: gone a moment later");
 	cr_assert_eq(s.nunknown, 0);
 	ms_sample_free(&s);
 

@@ -104,6 +104,7 @@ const char *ms_origin_name(ms_mem_origin o)
 struct identity {
 	bool kthread;
 	bool zombie;      /* exited: its memory is freed, its parent has not reaped it */
+	bool exiting;     /* its memory gone, not yet a zombie */
 	bool no_mm;       /* status printed no VmSize */
 	int64_t stat_vss; /* kB from stat's vsize; MS_NA when not read */
 	/* VmRSS and VmSwap: what status tells where smaps is not readable. */
@@ -134,6 +135,9 @@ static bool identity_from_status(struct proc_reader *r, ms_proc *p, struct ident
 	id->kthread = st.kthread == 1;
 	id->zombie = is_zombie_state(st.state);
 	id->no_mm = st.vm_size == MS_NA && st.kthread != 0 && !id->zombie;
+	/* Not a kernel thread, not a zombie, and its memory already gone:
+	 * exiting, between exit_mm and exit_notify. */
+	id->exiting = st.vm_size == MS_NA && st.kthread == 0 && !id->zombie;
 	id->status_rss = st.vm_rss;
 	id->status_swap = st.vm_swap;
 	return true;
@@ -438,6 +442,10 @@ static enum proc_outcome read_proc(struct proc_reader *r, int pid, ms_proc *p)
 	 * left out like a kernel thread, and counted. */
 	if (id.zombie)
 		return PROC_ZOMBIE;
+	/* Exiting where files vanish: gone a moment later; dropped like a
+	 * process that exited while it was read. */
+	if (id.exiting && r->volatile_files)
+		return PROC_GONE;
 	read_memory(r, p, &id);
 	if (p->status == -ENOMEM)
 		return PROC_NOMEM;
