@@ -59,6 +59,7 @@ struct app {
 	bool have_vmas;
 	int vma_status;
 	ms_error vma_err;
+	ms_proc_ident vma_ident;
 
 	bool help;
 	int help_scroll;
@@ -207,6 +208,7 @@ static void take_vmas(struct app *a, ms_load_result *res)
 	a->have_vmas = res->vma_status == 0;
 	a->vma_status = res->vma_status;
 	a->vma_err = res->vma_err;
+	a->vma_ident = res->vma_ident;
 	if (a->have_vmas) {
 		a->vmas = res->vmas;
 		res->vma_pid = 0; /* ours now */
@@ -242,6 +244,8 @@ static ms_view_data view_data(const struct app *a)
 		.vmas = a->have_vmas ? &a->vmas : NULL,
 		.vma_status = a->vma_status,
 		.vma_err = &a->vma_err,
+		.vma_kind = a->vma_ident.kind,
+		.vma_ppid = a->vma_ident.ppid,
 		.plain_kb = a->opts->batch.plain_kb,
 		.live = a->refreshes,
 		.paused = a->paused,
@@ -339,7 +343,7 @@ static void draw(struct app *a)
 	ms_rect body = { y, 0, s->rows - 1 - y, s->cols };
 	ms_pane *p = &a->panes[a->pane];
 	if (a->help)
-		ms_help_draw(p, s, body, &a->help_scroll);
+		ms_help_draw(p, a->refreshes, s, body, &a->help_scroll);
 	else
 		p->cls->draw(p, s, body, &d);
 	draw_status(a, s->rows - 1);
@@ -397,15 +401,19 @@ static void open_vma(struct app *a, int pid)
 		ms_vmalist_free(&a->vmas);
 	a->have_vmas = false;
 	a->vma_status = -ENODATA;
+	a->vma_ident = (ms_proc_ident){ .kind = MS_PROC_UNKNOWN, .ppid = -1 };
 	a->generation++;
 	a->pane = pane;
 	a->help = false;
 	ask_vmas(a);
 }
 
+/* + and - step through the range -d takes (0.1 s to a day), from
+ * wherever -d put the delay. */
 static void change_delay(struct app *a, int step)
 {
-	static const double ladder[] = { 0.5, 1, 2, 3, 5, 10, 15, 30, 60 };
+	static const double ladder[] = { 0.1, 0.2, 0.5, 1, 2, 3, 5, 10, 15, 30, 60, 120, 300,
+					 600, 1800, 3600, 7200, 21600, 43200, 86400 };
 	int n = (int)MS_ARRAY_LEN(ladder), i;
 	if (step > 0) {
 		for (i = 0; i < n - 1 && ladder[i] <= a->delay; i++)
@@ -415,7 +423,8 @@ static void change_delay(struct app *a, int step)
 			;
 	}
 	a->delay = ladder[i];
-	snprintf(a->message, sizeof a->message, "refresh every %.1fs", a->delay);
+	schedule_next(a);
+	snprintf(a->message, sizeof a->message, "refresh every %gs", a->delay);
 }
 
 /* A new filter starts empty (the one in force shows in the pane's own

@@ -63,19 +63,6 @@ static void load_sample(ms_loader *l, const ms_load_request *rq, ms_load_result 
 	res->count = ms_source_sample_count(l->src);
 }
 
-/* The name for the VMA pane's title, when the sample does not list the
- * process (a PID typed with p). */
-static void load_comm(ms_source *src, int pid, char *name, size_t cap)
-{
-	char path[32];
-	ms_buf comm = MS_BUF_INIT;
-
-	snprintf(path, sizeof path, "%d/comm", pid);
-	if (ms_source_read(src, path, &comm, NULL) == 0 && comm.data)
-		ms_copy_field(name, cap, comm.data, strcspn(comm.data, "\n"));
-	ms_buf_free(&comm);
-}
-
 static void load(ms_loader *l, const ms_load_request *rq, ms_load_result *res)
 {
 	ms_source *src = l->src;
@@ -86,7 +73,10 @@ static void load(ms_loader *l, const ms_load_request *rq, ms_load_result *res)
 	if (rq->vma_pid > 0) {
 		res->vma_pid = rq->vma_pid;
 		res->vma_status = ms_vmas_load(src, rq->vma_pid, &res->vmas, &res->vma_err);
-		load_comm(src, rq->vma_pid, res->vma_name, sizeof res->vma_name);
+		/* Its name, when the sample does not list it (a PID typed
+		 * with p), and what it is (a kernel thread has no mappings). */
+		ms_proc_identify(src, rq->vma_pid, &res->vma_ident);
+		snprintf(res->vma_name, sizeof res->vma_name, "%s", res->vma_ident.name);
 	}
 }
 

@@ -191,24 +191,30 @@ def kb_lines(text):
 
 
 def listed(root, pid):
-    """None for a process memscope leaves out (a kernel thread, or nothing
-    left to identify it); else its VmSize from status (or None)."""
+    """None for a process memscope leaves out (a kernel thread, a zombie,
+    or nothing left to identify it); else its VmSize, VmRSS and VmSwap
+    from status (or None)."""
     status = read(root, os.path.join(pid, "status"))
     if status is not None:
         fields = kb_lines(status)
-        kthread = {l.split(":")[0]: l.split(":")[1].strip()
-                   for l in status.splitlines() if ":" in l}.get("Kthread")
+        words = {l.split(":")[0]: l.split(":")[1].strip()
+                 for l in status.splitlines() if ":" in l}
+        kthread = words.get("Kthread")
         cmdline = (read(root, os.path.join(pid, "cmdline")) or "").strip("\0")
+        if words.get("State", " ")[:1] in ("Z", "X", "x"):
+            return None
         if kthread == "1" or ("VmSize" not in fields and kthread != "0" and not cmdline):
             return None
-        return {"vss": fields.get("VmSize")}
+        return {"vss": fields.get("VmSize"), "rss": fields.get("VmRSS"),
+                "swap": fields.get("VmSwap")}
     stat = read(root, os.path.join(pid, "stat"))
     if stat is None:
         return None
     flags = int(stat[stat.rindex(")") + 2:].split()[6])
-    if flags & 0x200000:
+    if flags & 0x200000 or stat[stat.rindex(")") + 2:].split()[0] in ("Z", "X", "x"):
         return None
-    return {"vss": int(stat[stat.rindex(")") + 2:].split()[20]) // 1024}
+    return {"vss": int(stat[stat.rindex(")") + 2:].split()[20]) // 1024, "rss": None,
+            "swap": None}
 
 
 def procrank(root):
@@ -233,7 +239,10 @@ def procrank(root):
             if ident["vss"] is None or read(root, os.path.join(pid, "status")) is None:
                 ident["vss"] = sum(v["size_kb"] for v in vmas)
         else:
+            # No smaps at all: RSS and swap from status, as every user may
+            # read them; PSS and USS unknown.
             row.update({k: None for k in keys})
+            row.update({"rss_kb": ident["rss"], "swap_kb": ident["swap"]})
         row["vss_kb"] = ident["vss"]
         out.append(row)
     return out

@@ -146,7 +146,7 @@ Test(agree, vma)
 	cr_assert_eq(ms_vmas_load(src, big->pid, &l, &err), 0, "%s", err.msg);
 	cr_assert_gt(l.n, 5u);
 	snprintf(pid, sizeof pid, "%d", big->pid);
-	/* "pid N, M mappings" comes first, then the header. */
+	/* "pid N (name)" comes first, then the header. */
 	agree(&ms_vma_table, l.v, l.n, sizeof(ms_vma), &l, "vma", 1, pid);
 	ms_vmalist_free(&l);
 }

@@ -42,11 +42,13 @@ static void init_procs(void)
 	procs[0] = (ms_proc){ .pid = 1, .uid = 0, .user = "root", .name = "init",
 			      .cmdline = "/sbin/init", .vss_kb = 2048, .rss_kb = 1024,
 			      .pss_kb = 600, .uss_kb = 500, .swap_kb = 0, .swap_pss_kb = 0,
-			      .origin = MS_ORIGIN_ROLLUP };
+			      .origin = MS_ORIGIN_ROLLUP, .vss_origin = MS_ORIGIN_STATUS,
+			      .rss_origin = MS_ORIGIN_ROLLUP, .swap_origin = MS_ORIGIN_ROLLUP };
 	procs[1] = (ms_proc){ .pid = 7, .uid = 0, .user = "root", .name = "sh",
 			      .cmdline = "sh", .vss_kb = 1536, .rss_kb = 700, .pss_kb = 300,
 			      .uss_kb = 200, .swap_kb = 4, .swap_pss_kb = 2,
-			      .origin = MS_ORIGIN_SMAPS };
+			      .origin = MS_ORIGIN_SMAPS, .vss_origin = MS_ORIGIN_SMAPS,
+			      .rss_origin = MS_ORIGIN_SMAPS, .swap_origin = MS_ORIGIN_SMAPS };
 	/* Not readable (another user's process, not root): every figure unknown. */
 	procs[2] = (ms_proc){ .pid = 42, .uid = 1000, .user = "1000", .name = EVIL_NAME,
 			      .cmdline = "evil --x", .origin = MS_ORIGIN_NONE,
@@ -212,17 +214,19 @@ Test(batch, procrank_json_exact)
 		"\"processes\":["
 		"{\"pid\":1,\"user\":\"root\",\"vss_kb\":2048,\"rss_kb\":1024,\"pss_kb\":600,"
 		"\"uss_kb\":500,\"swap_kb\":0,\"swap_pss_kb\":0,\"name\":\"init\","
-		"\"cmdline\":\"/sbin/init\",\"origin\":\"smaps_rollup\"},"
+		"\"cmdline\":\"/sbin/init\",\"origin\":\"smaps_rollup\",\"vss_origin\":\"status\","
+		"\"rss_origin\":\"smaps_rollup\",\"swap_origin\":\"smaps_rollup\"},"
 		"{\"pid\":7,\"user\":\"root\",\"vss_kb\":1536,\"rss_kb\":700,\"pss_kb\":300,"
 		"\"uss_kb\":200,\"swap_kb\":4,\"swap_pss_kb\":2,\"name\":\"sh\","
-		"\"cmdline\":\"sh\",\"origin\":\"smaps\"},"
+		"\"cmdline\":\"sh\",\"origin\":\"smaps\",\"vss_origin\":\"smaps\","
+		"\"rss_origin\":\"smaps\",\"swap_origin\":\"smaps\"},"
 		"{\"pid\":42,\"user\":\"1000\",\"vss_kb\":null,\"rss_kb\":null,\"pss_kb\":null,"
 		"\"uss_kb\":null,\"swap_kb\":null,\"swap_pss_kb\":null,"
 		"\"name\":\"\\u001b[31mred\\nline\\\"q\",\"cmdline\":\"evil --x\","
-		"\"origin\":null}],"
+		"\"origin\":null,\"vss_origin\":null,\"rss_origin\":null,\"swap_origin\":null}],"
 		"\"totals\":{\"pss_kb\":900,\"uss_kb\":700,\"swap_kb\":4,\"swap_pss_kb\":2,"
 		"\"count\":3},"
-		"\"skipped\":{\"kernel_threads\":5,\"unknown\":1,\"gone\":0}}\n";
+		"\"skipped\":{\"kernel_threads\":5,\"zombies\":0,\"unknown\":1,\"gone\":0}}\n";
 
 	cr_assert_str_eq(render(VIEW(procrank), MS_FORMAT_JSON, NULL, false, 0, false), want);
 }

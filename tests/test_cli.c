@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -202,6 +203,43 @@ Test(cli, write_error_exits_1)
 	assert_one_error_line("memscope: stdout: No space left on device\n");
 }
 
+/* --help and --version fail like any view when stdout does (they exited
+ * 1 without a word). */
+Test(cli, help_and_version_to_a_full_disk_say_so)
+{
+	struct stat st;
+
+	if (stat("/dev/full", &st) != 0)
+		cr_skip_test("no /dev/full");
+	const char *args[] = { "--version", "--help" };
+	for (size_t i = 0; i < 2; i++) {
+		char cmd[4096];
+		snprintf(cmd, sizeof cmd, "'%s' %s 2>&1 >/dev/full", tu_bin(), args[i]);
+		cr_assert_eq(tu_run(cmd, &out), 1, "%s", args[i]);
+		assert_one_error_line("memscope: stdout: No space left on device\n");
+	}
+}
+
+/* An argument of any length: the message gives up the argument's middle,
+ * never its reason (cut at 240 bytes, the reason was lost). */
+Test(cli, a_long_argument_keeps_the_reason)
+{
+	char arg[601];
+
+	memset(arg, 'x', sizeof arg - 1);
+	arg[sizeof arg - 1] = '\0';
+	cr_assert_eq(run(true, "procrank --sort %s --proc-root '%s'", arg, proc_root()), 2);
+	assert_one_error_line("memscope: --sort xxxx");
+	cr_assert(strstr(out.data, "x...x"), "%s", out.data);
+	cr_assert(strstr(out.data, ": unknown key (valid: pid, user, "), "%s", out.data);
+	cr_assert(strstr(out.data, "name, cmdline)\n"), "%s", out.data);
+	cr_assert_lt(out.len, 300u);
+	cr_assert_eq(run(true, "meminfo -s /nonexistent/%s", arg), 1);
+	assert_one_error_line("memscope: /nonexistent/xxx");
+	cr_assert(strstr(out.data, "x: No such file or directory\n"), "%s", out.data);
+	cr_assert_lt(out.len, 300u, "the path once: %s", out.data);
+}
+
 Test(cli, vma_of_a_missing_pid_exits_1)
 {
 	char want[1024];
@@ -231,7 +269,9 @@ Test(cli, json_is_valid_for_every_view)
 	}
 }
 
-/* pid 300's memory files are missing: null, never 0; its VmSize is known. */
+/* pid 300's memory files are missing: PSS, USS and SwapPss null, never 0;
+ * its VmSize, VmRSS and VmSwap (status, readable by everyone) are known
+ * and say so. */
 Test(cli, unknown_figures_are_null)
 {
 	char args[1024];
@@ -240,9 +280,15 @@ Test(cli, unknown_figures_are_null)
 	cr_assert_eq(run_json_py(args, "p=[x for x in d[\"processes\"] if x[\"pid\"]==300][0]\n"
 				       "print(p[\"vss_kb\"], p[\"rss_kb\"], p[\"pss_kb\"], "
 				       "p[\"uss_kb\"], p[\"swap_kb\"], p[\"swap_pss_kb\"])\n"
+				       "print(p[\"origin\"], p[\"vss_origin\"], p[\"rss_origin\"], "
+				       "p[\"swap_origin\"])\n"
+				       "q=[x for x in d[\"processes\"] if x[\"pid\"]==1][0]\n"
+				       "print(q[\"origin\"], q[\"rss_origin\"])\n"
 				       "print(d[\"skipped\"])"), 0);
-	cr_assert_str_eq(out.data, "2964 None None None None None\n"
-				   "{'kernel_threads': 1, 'unknown': 1, 'gone': 0}\n");
+	cr_assert_str_eq(out.data, "2964 1312 None None 0 None\n"
+				   "None status status status\n"
+				   "smaps_rollup smaps_rollup\n"
+				   "{'kernel_threads': 1, 'zombies': 0, 'unknown': 1, 'gone': 0}\n");
 }
 
 /* Figures from the fixture README: rollups for 1 and 200, smaps summed
@@ -332,13 +378,22 @@ Test(cli, vma_written_as_read_equals_sorted)
 	}
 	ms_buf_free(&sorted);
 	cr_assert_eq(run(false, "vma 400 --limit 2 -k --proc-root '%s'", proc_root()), 0);
-	cr_assert_str_eq(out.data,
-		"pid 400, 3 mappings\n"
-		"       START          END PERM   OFFSET DEV      INODE PATH                    SIZE     RSS     PSS     USS    SWAP\n"
-		"    00010000     00128000 r-xp 00000000 b3:02     1835 /usr/bin/logd           1120      64      40      16       0\n"
-		"    00138000     00139000 rw-p 00118000 b3:02     1835 /usr/bin/logd              4       4       4       4       0\n"
-		"       TOTAL                                                                   1316     100      76      52       8\n"
-		"(2 of 3 rows shown; totals cover all 3)\n");
+	/* The path last, as pmap puts it; the widths known before the first
+	 * row (this machine's addresses: --proc-root reads as live). */
+	const char *head = strstr(out.data, "\n") + 1;
+	cr_assert_eq(strncmp(out.data, "pid 400 (logd)\n", 15), 0, "%s", out.data);
+	bool x86 = strncmp(head, "           START", 16) == 0;
+	cr_assert_str_eq(head, x86 ?
+		"           START              END PERM   OFFSET DEV      INODE    SIZE     RSS     PSS     USS    SWAP PATH\n"
+		"        00010000         00128000 r-xp 00000000 b3:02     1835    1120      64      40      16       0 /usr/bin/logd\n"
+		"        00138000         00139000 rw-p 00118000 b3:02     1835       4       4       4       4       0 /usr/bin/logd\n"
+		"           TOTAL                                                  1316     100      76      52       8\n"
+		"(2 of 3 mappings shown; totals cover all 3)\n" :
+		"       START          END PERM   OFFSET DEV      INODE    SIZE     RSS     PSS     USS    SWAP PATH\n"
+		"    00010000     00128000 r-xp 00000000 b3:02     1835    1120      64      40      16       0 /usr/bin/logd\n"
+		"    00138000     00139000 rw-p 00118000 b3:02     1835       4       4       4       4       0 /usr/bin/logd\n"
+		"       TOTAL                                          1316     100      76      52       8\n"
+		"(2 of 3 mappings shown; totals cover all 3)\n");
 	char args[1024];
 	snprintf(args, sizeof args, "vma 400 -f json --limit 1 --proc-root '%s'", proc_root());
 	cr_assert_eq(run_json_py(args, "print(len(d[\"vmas\"]), d[\"totals\"][\"count\"], "
@@ -347,7 +402,7 @@ Test(cli, vma_written_as_read_equals_sorted)
 }
 
 /* 20,000 mappings: the output is written in several pieces as it is made
- * (the sink takes 256 KiB at a time), in each format, and it is whole: the
+ * (the sink takes 64 KiB at a time), in each format, and it is whole: the
  * streamed table equals the sorted one, every mapping is there and the
  * totals add up. */
 Test(cli, vma_big_table_written_in_pieces_is_whole)
@@ -359,8 +414,15 @@ Test(cli, vma_big_table_written_in_pieces_is_whole)
 
 	snprintf(path, sizeof path, "%s/7", tmp);
 	cr_assert_eq(mkdir(path, 0755), 0);
-	snprintf(path, sizeof path, "%s/7/smaps", tmp);
+	/* Its status says it is still there once smaps is read: the kernel
+	 * ends a dying process's smaps early without an error. */
+	snprintf(path, sizeof path, "%s/7/status", tmp);
 	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fputs("Name:\tbig\nState:\tS (sleeping)\nPPid:\t1\nKthread:\t0\nVmSize:\t  80000 kB\n", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/7/smaps", tmp);
+	f = fopen(path, "w");
 	cr_assert(f);
 	for (unsigned i = 0; i < N; i++)
 		fprintf(f, "%08x-%08x rw-p 00000000 00:00 0 %s\nSize: 4 kB\nRss: %u kB\n"
@@ -386,27 +448,45 @@ Test(cli, vma_big_table_written_in_pieces_is_whole)
 	cr_assert_str_eq(out.data, "20000 {'size_kb': 80000, 'rss_kb': 40000, 'pss_kb': 40000, "
 				   "'uss_kb': 40000, 'swap_kb': 0, 'count': 20000}\n");
 	cr_assert_eq(run(false, "vma 7 --proc-root '%s'", tmp), 0);
-	cr_assert_eq(count_lines(out.data), N + 3, "title, header, rows, totals");
+	cr_assert_eq(count_lines(out.data), N + 4, "title, header, rows, totals, count");
+	cr_assert(strstr(out.data, "\n20000 mappings\n"), "the count, last");
 	ms_buf_free(&sorted);
 	tu_rm_rf(tmp);
 }
 
-/* smaps that turns to garbage after some mappings were written: no half
- * document on stdout, exit 1, and the error names the line. */
-Test(cli, vma_garbage_after_some_mappings_gives_no_output)
+/* smaps that turns to garbage after some mappings were written (they went
+ * out as they were read): the document ends saying it is incomplete,
+ * never looking whole (text: PARTIAL and INCOMPLETE; JSON: valid, with
+ * "complete": false and the error; CSV: only the exit status and
+ * stderr can say it), exit 1, and the error names the line. */
+Test(cli, vma_garbage_after_some_mappings_says_incomplete)
 {
 	const char *tmp = tu_tmpdir();
-	char cmd[4096];
+	char cmd[4096], args[1024];
 
 	snprintf(cmd, sizeof cmd, "cp -r '%s'/. '%s' && printf 'not a line\\n' >> '%s/400/smaps'",
 		 proc_root(), tmp, tmp);
 	cr_assert_eq(tu_run(cmd, NULL), 0);
-	for (int json = 0; json < 2; json++) {
-		cr_assert_eq(run(false, "vma 400 %s --proc-root '%s'", json ? "-f json" : "", tmp), 1);
-		cr_assert_eq(out.len, 0, "stdout: [%s]", out.data);
-		cr_assert_eq(run(true, "vma 400 %s --proc-root '%s'", json ? "-f json" : "", tmp), 1);
+	const char *formats[] = { "text", "csv", "json" };
+	for (size_t i = 0; i < 3; i++) {
+		cr_assert_eq(run(true, "vma 400 -f %s --proc-root '%s'", formats[i], tmp), 1);
 		assert_one_error_line("memscope: vma 400: 400/smaps:52:");
+		cr_assert(strstr(out.data, ": output incomplete\n"), "%s", out.data);
 	}
+	cr_assert_eq(run(false, "vma 400 --proc-root '%s'", tmp), 1);
+	cr_assert(strstr(out.data, "\n     PARTIAL ") || strstr(out.data, "\n         PARTIAL "),
+		  "%s", out.data);
+	cr_assert(strstr(out.data, "\nINCOMPLETE: 2 mappings read, totals of those only: "
+				   "400/smaps:52: "), "%s", out.data);
+	cr_assert_null(strstr(out.data, "TOTAL"), "%s", out.data);
+	snprintf(args, sizeof args, "vma 400 -f json --proc-root '%s'", tmp);
+	cr_assert_eq(run_json_py(args, "print(d[\"complete\"], len(d[\"vmas\"]), "
+				       "d[\"totals\"][\"count\"], d[\"error\"][:13])"), 0);
+	cr_assert_str_eq(out.data, "False 2 2 400/smaps:52:\n");
+	/* A whole read says so too. */
+	snprintf(args, sizeof args, "vma 400 -f json --proc-root '%s'", proc_root());
+	cr_assert_eq(run_json_py(args, "print(d[\"complete\"], d[\"error\"])"), 0);
+	cr_assert_str_eq(out.data, "True None\n");
 	tu_rm_rf(tmp);
 }
 
@@ -434,6 +514,26 @@ Test(cli, meminfo_text_as_the_kernel_prints_it)
 	cr_assert(tu_read_file(path, &want));
 	cr_assert_str_eq(out.data, want.data);
 	ms_buf_free(&want);
+}
+
+/* The promise of the man page, on every real meminfo at hand: the text is
+ * the file, byte for byte, whatever the kernel (2.6 to 6.x, x86_64 and
+ * ARM, values longer than 8 digits, HardwareCorrupted's narrower field),
+ * since the layout is the kernel's rather than one of ours. */
+Test(cli, meminfo_text_is_every_real_file_byte_for_byte)
+{
+	const char *corpus = tu_corpus("");
+	if (!corpus)
+		cr_skip_test("corpus absent");
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd,
+		 "n=0; for m in '%s'/*/proc/meminfo '%s'/*/meminfo '%s'/*/*/proc/meminfo; do "
+		 "[ -f \"$m\" ] || continue; d=$(dirname \"$m\"); "
+		 "'%s' meminfo -s \"$d\" | cmp -s - \"$m\" || { echo \"$m\"; exit 1; }; "
+		 "n=$((n+1)); done; echo $n",
+		 corpus, corpus, corpus, tu_bin());
+	cr_assert_eq(tu_run(cmd, &out), 0, "differs: %s", out.data);
+	cr_assert_geq(atoi(out.data), 8, "files compared: %s", out.data);
 }
 
 /* capture wiring: the fixture captured into a snapshot shows the same

@@ -517,10 +517,18 @@ Test(model, unreadable_figures_are_unknown_not_zero)
 	cr_assert_eq(init->status, -EACCES);
 	cr_assert_eq(init->origin, MS_ORIGIN_NONE);
 	cr_assert_eq(init->pss_kb, MS_NA);
-	cr_assert_eq(init->rss_kb, MS_NA);
 	cr_assert_eq(init->uss_kb, MS_NA);
-	cr_assert_eq(init->swap_kb, MS_NA);
+	cr_assert_eq(init->swap_pss_kb, MS_NA);
+	/* status is readable by everyone: RSS (and VSS) are known, and say
+	 * where they came from; swap is not printed by this status. */
 	cr_assert_eq(init->vss_kb, 15996, "VmSize is still known");
+	cr_assert_eq(init->vss_origin, MS_ORIGIN_STATUS);
+	cr_assert_eq(init->rss_kb, 7532, "VmRSS");
+	cr_assert_eq(init->rss_origin, MS_ORIGIN_STATUS);
+	cr_assert_eq(init->swap_kb, MS_NA);
+	cr_assert_eq(init->swap_origin, MS_ORIGIN_NONE);
+	cr_assert_eq(s.procs[2].rss_origin, MS_ORIGIN_ROLLUP, "the rollup's Rss when readable");
+	cr_assert_eq(s.procs[2].swap_origin, MS_ORIGIN_ROLLUP);
 	cr_assert_eq(s.procs[1].status, -EINVAL);
 	cr_assert_eq(s.procs[1].pss_kb, MS_NA);
 	cr_assert_eq(s.procs[2].pss_kb, 2365);
@@ -535,30 +543,43 @@ Test(model, unreadable_figures_are_unknown_not_zero)
 	free(st6);
 }
 
-/* A zombie (6.x: "Kthread: 0", no VmSize; its smaps is empty) is a process,
- * listed with unknown figures rather than zeros parsed from nothing. */
-Test(model, zombie_listed_unknown)
+/* A zombie (6.x: "Kthread: 0", no VmSize; its smaps is empty, its
+ * rollup fails) has no memory left to show: it is left out like a kernel
+ * thread and counted as what it is, not listed as a row of unknowns. */
+Test(model, zombie_left_out_and_counted)
 {
 	const struct fake_file files[] = {
 		FILE_OK("66/status", "Name:\tdefunct\nState:\tZ (zombie)\nPPid:\t1\n"
 				     "Uid:\t0\t0\t0\t0\nKthread:\t0\n"),
 		FILE_OK("66/cmdline", ""),
 		FILE_OK("66/smaps", ""),
+		/* Exiting: its memory gone, not yet a zombie. */
+		FILE_OK("68/status", "Name:\tdying\nState:\tR (running)\nPPid:\t1\n"
+				     "Uid:\t0\t0\t0\t0\nKthread:\t0\n"),
+		FILE_OK("68/cmdline", ""),
+		FILE_OK("68/smaps", ""),
 	};
-	const int pids[] = { 66 };
+	const int pids[] = { 66, 68 };
 	struct fake f;
-	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 1, FAKE_LIVE);
+	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 2, FAKE_LIVE);
 	ms_sample s;
 
 	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
-	cr_assert_eq(s.nprocs, 1);
+	cr_assert_eq(s.nprocs, 0);
 	cr_assert_eq(s.nkthreads, 0);
-	cr_assert_eq(s.nunknown, 1);
-	cr_assert_eq(s.procs[0].status, -ENODATA);
-	cr_assert_eq(s.procs[0].pss_kb, MS_NA);
-	cr_assert_eq(s.procs[0].vss_kb, MS_NA);
-	cr_assert_eq(s.procs[0].origin, MS_ORIGIN_NONE);
+	cr_assert_eq(s.nzombies, 1);
+	cr_assert_eq(s.ngone, 1, "the exiting one: gone a moment later");
+	cr_assert_eq(s.nunknown, 0);
 	ms_sample_free(&s);
+
+	ms_proc_ident id;
+	ms_proc_identify(src, 66, &id);
+	cr_assert_eq(id.kind, MS_PROC_ZOMBIE);
+	cr_assert_str_eq(id.name, "defunct");
+	cr_assert_eq(id.ppid, 1);
+	cr_assert(ms_proc_exited(src, 66), "a zombie's memory is gone");
+	ms_proc_identify(src, 67, &id);
+	cr_assert_eq(id.kind, MS_PROC_GONE);
 }
 
 /* Hostile smaps (no rollup): a 100 kB line and a 64-bit overflow give
@@ -671,7 +692,75 @@ Test(model, vmas_from_smaps_then_maps)
 
 	cr_assert_eq(ms_vmas_load(src, 79, &l, &err), -EACCES, "no maps fallback for EACCES");
 	cr_assert_eq(l.n, 0);
-	cr_assert_eq(ms_vmas_load(src, 80, &l, &err), -ENOENT);
+	char want[128];
+	snprintf(want, sizeof want, "79/smaps: %s", ms_denied_reason());
+	cr_assert_str_eq(err.msg, want);
+	cr_assert_eq(ms_vmas_load(src, 80, &l, &err), -ESRCH, "not there at all");
+	cr_assert_str_eq(err.msg, "no such process");
+}
+
+/* The kernel ends the smaps of a process that exits while it is read
+ * early and without an error. Where files vanish, a read is whole only if
+ * the process is still there, and not a zombie or exiting, once it is
+ * read: else -ESRCH, with how many mappings were read (issue 14). A
+ * snapshot never changes: the same files read whole. */
+Test(model, vmas_of_a_process_that_exited_while_read_fail)
+{
+	const struct fake_file files[] = {
+		FILE_OK("70/smaps", smaps_three),
+		FILE_OK("70/status", "Name:\tcat\nState:\tS (sleeping)\nPPid:\t1\n"
+				     "Kthread:\t0\nVmSize:\t   176 kB\n"),
+		FILE_OK("71/smaps", smaps_three),
+		FILE_OK("71/status", "Name:\tcat\nState:\tZ (zombie)\nPPid:\t1\nKthread:\t0\n"),
+		FILE_OK("72/smaps", smaps_three),
+		FILE_OK("72/status", "Name:\tcat\nState:\tR (running)\nPPid:\t1\nKthread:\t0\n"),
+		FILE_OK("73/smaps", smaps_three), /* no status, no stat: gone */
+		FILE_OK("74/smaps", ""),
+		FILE_OK("74/status", "Name:\tcat\nState:\tR (running)\nPPid:\t1\nKthread:\t0\n"),
+	};
+	ms_vmalist l;
+	ms_error err;
+	struct fake f;
+	ms_source *live = fake_open(&f, files, MS_ARRAY_LEN(files), NULL, 0, FAKE_LIVE);
+
+	cr_assert_eq(ms_vmas_load(live, 70, &l, &err), 0, "still there: whole");
+	cr_assert_eq(l.n, 3);
+	ms_vmalist_free(&l);
+	for (int pid = 71; pid <= 73; pid++) {
+		cr_assert_eq(ms_vmas_load(live, pid, &l, &err), -ESRCH, "pid %d", pid);
+		cr_assert_str_eq(err.msg, "exited while its mappings were read (3 read)");
+		cr_assert_eq(l.n, 0, "nothing half-read is handed back");
+	}
+	cr_assert_eq(ms_vmas_load(live, 74, &l, &err), -ESRCH, "exiting: its mm gone already");
+	cr_assert_str_eq(err.msg, "exited while its mappings were read (0 read)");
+
+	struct fake g;
+	ms_source *snap = fake_open(&g, files, MS_ARRAY_LEN(files), NULL, 0, FAKE_SNAPSHOT);
+	cr_assert_eq(ms_vmas_load(snap, 71, &l, &err), 0, "a snapshot does not change");
+	cr_assert_eq(l.n, 3);
+	ms_vmalist_free(&l);
+}
+
+/* maps' read error names the file once ("1/maps: 1/maps: not in
+ * snapshot" named it twice), and a parse error in it names the line. */
+Test(model, vmas_maps_errors_name_the_file_once)
+{
+	const struct fake_file files[] = {
+		FILE_OK("81/status", "Name:\tx\nState:\tS (sleeping)\nVmSize:\t 4 kB\n"),
+		FILE_ERR("81/maps", EIO),
+		FILE_OK("82/status", "Name:\tx\nState:\tS (sleeping)\nVmSize:\t 4 kB\n"),
+		FILE_OK("82/maps", "not a maps line\n"),
+	};
+	struct fake f;
+	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), NULL, 0, FAKE_SNAPSHOT);
+	ms_vmalist l;
+	ms_error err;
+
+	cr_assert_eq(ms_vmas_load(src, 81, &l, &err), -EIO);
+	cr_assert_str_eq(err.msg, "81/maps: error 5");
+	cr_assert_eq(ms_vmas_load(src, 82, &l, &err), -EINVAL);
+	cr_assert_eq(strncmp(err.msg, "82/maps:", 8), 0, "%s", err.msg);
+	cr_assert_null(strstr(err.msg + 8, "82/maps"), "once: %s", err.msg);
 }
 
 /* ---- tables ---------------------------------------------------------------------- */

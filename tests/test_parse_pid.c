@@ -35,6 +35,22 @@ Test(parse_pid, status_user_process_6_8)
 	cr_assert_eq(st.vm_swap, 1536);
 	cr_assert_eq(st.hugetlb_pages, 0);
 	cr_assert_eq(st.kthread, 0);
+	cr_assert_eq(st.state, 'S');
+}
+
+/* A zombie: the State letter says it; no Vm* lines (its memory is freed)
+ * although it is not a kernel thread. */
+Test(parse_pid, status_zombie)
+{
+	ms_pid_status st;
+	ms_error err;
+
+	TU_PARSE_FIXTURE(ms_parse_pid_status, "status/x86_64-6.18-zombie.status", &st, &err);
+	cr_assert_str_eq(st.name, "sleep");
+	cr_assert_eq(st.state, 'Z');
+	cr_assert_eq(st.kthread, 0);
+	cr_assert_eq(st.vm_size, MS_NA);
+	cr_assert_eq(st.vm_rss, MS_NA);
 }
 
 Test(parse_pid, status_kernel_thread)
@@ -79,6 +95,7 @@ Test(parse_pid, status_old_kernel_lacks_newer_lines)
 	cr_assert_eq(st.vm_rss, 10540);
 	cr_assert_eq(st.vm_swap, 0);
 	cr_assert_eq(st.kthread, -1, "3.4 prints no Kthread:");
+	cr_assert_eq(st.state, 'S');
 	cr_assert_eq(st.rss_anon, MS_NA);
 	cr_assert_eq(st.rss_file, MS_NA);
 	cr_assert_eq(st.hugetlb_pages, MS_NA);
@@ -98,18 +115,21 @@ Test(parse_pid, status_malformed)
 	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "Name:\tsh\nno colon here\n", &st, &err),
 		     -EINVAL);
 	cr_assert_eq(err.line, 2);
-	const char *overflow = "VmRSS:\t99999999999999999999 kB\n";
-	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, overflow, &st, &err), -EINVAL);
-	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "VmRSS:\t  12\n", &st, &err), -EINVAL,
-		     "no unit");
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "VmRSS:\t99999999999999999999 kB\n", &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "VmRSS:\t  12\n", &st, &err), -EINVAL, "no unit");
 	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "Tgid:\t12 13\n", &st, &err), -EINVAL);
-	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "Uid:\t1000\n", &st, &err), -EINVAL,
-		     "one uid only");
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "Uid:\t1000\n", &st, &err), -EINVAL, "one uid only");
 	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "Kthread:\t7\n", &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "State:\t? (what)\n", &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "State:\tRS\n", &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "State:\n", &st, &err), -EINVAL);
+	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "State:\tI (idle)\n", &st, &err), 0);
+	cr_assert_eq(st.state, 'I');
 	cr_assert_eq(TU_PARSE_STR(ms_parse_pid_status, "", &st, &err), 0);
 	cr_assert_str_eq(st.name, "");
 	cr_assert_eq(st.tgid, MS_NA);
 	cr_assert_eq(st.kthread, -1);
+	cr_assert_eq(st.state, 0, "not printed");
 	/* A name longer than the field is cut, a NUL ends it. */
 	const char *long_name = "Name:\t0123456789012345678901234567890123456789012345678901234"
 				"567890123456789\n";

@@ -322,7 +322,7 @@ Test(tui, snapshot_panes_show_the_batch_figures, .timeout = 120)
 	keys(&t, "Enter");
 	snprintf(want, sizeof want, "PID %.32s ", pid[0]);
 	expect(&t, want);
-	snprintf(want, sizeof want, "  %d mappings (smaps)", nvma);
+	snprintf(want, sizeof want, ": %d mappings  size ", nvma);
 	expect(&t, want);
 	expect(&t, "x code");
 	expect(&t, "-- gap of ");
@@ -434,7 +434,7 @@ Test(tui, live_system, .timeout = 120)
 	kb_text(total[0], kb, sizeof kb);
 	snprintf(want, sizeof want, "Mem total %s ", kb);
 	expect(&t, want);
-	expect(&t, " processes (");
+	expect(&t, " processes  sort: PSS desc  not listed: ");
 	keys(&t, "Space");
 	expect(&t, "[PAUSED]");
 	keys(&t, "Space");
@@ -450,12 +450,12 @@ Test(tui, live_system, .timeout = 120)
 	keys(&t, pid);
 	snprintf(want, sizeof want, "PID %d ", (int)getpid());
 	expect(&t, want);
-	expect(&t, " mappings (smaps)");
+	expect(&t, " mappings  size ");
 	keys(&t, "3");
 	expect(&t, "Node 0, zone ");
 	/* slabinfo is root's: the pane shows the caches or says why not */
 	keys(&t, "2");
-	expect(&t, geteuid() == 0 ? " caches, size " : "slabinfo: ");
+	expect(&t, geteuid() == 0 ? " caches  sort: SIZE desc  size " : "slabinfo: ");
 	expect_sane_exit(&t);
 	ms_buf_free(&json);
 	tui_stop(&t);
@@ -516,5 +516,157 @@ Test(tui, keys_answered_while_a_source_is_slow, .timeout = 60)
 	tui_stop(&t);
 	snprintf(cmd, sizeof cmd, "pkill -f '%s/proc/meminfo' ; true", dir);
 	tu_run(cmd, NULL);
+	tu_rm_rf(dir);
+}
+
+/* ---- 80x24 (issue 14) ------------------------------------------------------ */
+
+#define ARMV7_ORDER11 "qemu-arm-6.1/armv7lpae-6.1-256m-nocma-globaloom/proc"
+
+static const char *board_snapshot(char *path, size_t cap)
+{
+	snprintf(path, cap, "%s/../../data/board-arm64-qemu.tar.gz", tu_fixture(""));
+	return path;
+}
+
+/* The line holding text ends with end (nothing of it cut at the edge). */
+static void expect_line_ending(struct tui *t, const char *text, const char *end)
+{
+	char line[512];
+	expect(t, text);
+	cr_assert(line_with(t->screen.data, text, line, sizeof line));
+	size_t n = strlen(line);
+	while (n > 0 && line[n - 1] == ' ')
+		line[--n] = '\0';
+	cr_assert(n >= strlen(end) && strcmp(line + n - strlen(end), end) == 0,
+		  "\"%s\" should end in \"%s\":\n%s", line, end, t->screen.data);
+}
+
+/* Every pane of the arm64 board at 80x24 on a monochrome vt100: the title
+ * keeps the capture time; a filter in force shows on the status line
+ * (it ended in "fi"); the largest allocatable order keeps its number and
+ * the migrate types every order (they stopped at 8, while the memory is
+ * at 10); the mappings show their file names; PgDn scrolls although
+ * vt100's terminfo has no such key. */
+Test(tui, every_pane_fits_80x24_on_vt100, .timeout = 120)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux absent");
+	char snap[PATH_MAX], args[PATH_MAX + 16], when[1][64];
+	ms_buf json = MS_BUF_INIT;
+	snprintf(args, sizeof args, "meminfo -s '%s'", board_snapshot(snap, sizeof snap));
+	batch_json(args, &json);
+	cr_assert_eq(json_values(json.data, "captured_at", NULL, when, 1), 1);
+	snprintf(args, sizeof args, "-s '%s'", snap);
+	struct tui t;
+	tui_start(&t, "TERM=vt100 NO_COLOR=1 LC_ALL=C", args, 80, 24);
+	expect(&t, "sort: PSS desc");
+	capture(&t);
+	char title[256];
+	cr_assert(line_with(t.screen.data, "memscope ", title, sizeof title));
+	cr_assert(strstr(title, when[0]), "the capture time in the title: %s", title);
+
+	keys(&t, "/ s h Enter");
+	expect(&t, "filter \"sh\": ");
+	expect_line_ending(&t, "filter \"sh\": ", "kernel threads");
+	keys(&t, "2");
+	expect(&t, "GROWTH");
+	keys(&t, "/ k m a l l o c Enter");
+	expect(&t, "filter \"kmalloc\": ");
+
+	keys(&t, "3");
+	expect_line_ending(&t, "largest allocatable now: order ", "(4.0M)");
+	keys(&t, "PageDown");
+	expect_line_ending(&t, "  migrate type ", "   10");
+	expect_line_ending(&t, "  Movable ", "459");
+
+	keys(&t, "1");
+	keys(&t, "Home Enter");
+	expect(&t, " mappings  size ");
+	expect_line_ending(&t, " r-xp ", "/bin/busybox");
+	expect_sane_exit(&t);
+	ms_buf_free(&json);
+	tui_stop(&t);
+}
+
+/* 32-bit ARM with 688 MB free in order 11 blocks: order 11 is a column of
+ * the migrate types at 80 columns too. */
+Test(tui, migrate_types_show_order_11_at_80x24, .timeout = 60)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux absent");
+	const char *snap = tu_corpus(ARMV7_ORDER11);
+	if (!snap)
+		cr_skip_test("corpus absent");
+	char args[PATH_MAX + 16];
+	snprintf(args, sizeof args, "-s '%s'", snap);
+	struct tui t;
+	tui_start(&t, "TERM=vt100 NO_COLOR=1 LC_ALL=C", args, 80, 24);
+	expect(&t, "sort: PSS desc");
+	keys(&t, "3");
+	expect_line_ending(&t, "largest allocatable now: order ", "(8.0M)");
+	keys(&t, "PageDown");
+	expect_line_ending(&t, "  migrate type ", "  11");
+	expect_sane_exit(&t);
+	tui_stop(&t);
+}
+
+/* The acceptance of issue 14: on the Zynq capture at 120x40, the VMA pane
+ * shows the file name of a long path (it showed /lib/python3.4/lib-dynloa
+ * for .../lib-dynload/unicodedata.cpython-34m.so), after the filter
+ * /unicodedata, which the pane says is in force. */
+Test(tui, vma_pane_shows_the_file_name_of_a_long_path, .timeout = 60)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux absent");
+	const char *snap = tu_corpus(XILINX);
+	if (!snap)
+		cr_skip_test("corpus absent");
+	char args[PATH_MAX + 16];
+	snprintf(args, sizeof args, "-s '%s'", snap);
+	for (int narrow = 0; narrow < 2; narrow++) {
+		struct tui t;
+		tui_start(&t, "TERM=xterm NO_COLOR=1", args, narrow ? 80 : 120, narrow ? 24 : 40);
+		expect(&t, "sort: PSS desc");
+		keys(&t, "Enter"); /* python3.4, the largest by PSS */
+		expect(&t, "PID 808 python3.4: 109 mappings");
+		keys(&t, "/ u n i c o d e d a t a Enter");
+		expect(&t, "filter \"unicodedata\": 3 of 109 mappings");
+		expect_line_ending(&t, " r-xp ", "/unicodedata.cpython-34m.so");
+		expect_sane_exit(&t);
+		tui_stop(&t);
+	}
+}
+
+/* The explorer says what the batch view says: a process that exited
+ * while its mappings were read (the fixture's status says zombie once its
+ * smaps is read), and a kernel thread, with its words, not a table of
+ * 0K. */
+Test(tui, vma_pane_of_an_exited_process_and_of_a_kernel_thread, .timeout = 60)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux absent");
+	const char *dir = tu_tmpdir();
+	char cmd[PATH_MAX * 3];
+	snprintf(cmd, sizeof cmd,
+		 "cp -r '%s'/. '%s' && mkdir '%s/77' && cp '%s/400/smaps' '%s/77/' && "
+		 "printf 'Name:\\tdying\\nState:\\tZ (zombie)\\nPPid:\\t1\\nKthread:\\t0\\n' "
+		 "> '%s/77/status'",
+		 tu_fixture("cli-proc"), dir, dir, dir, dir, dir);
+	cr_assert_eq(tu_run(cmd, NULL), 0);
+	char args[PATH_MAX + 32];
+	snprintf(args, sizeof args, "--proc-root '%s'", dir);
+	struct tui t;
+	tui_start(&t, "TERM=vt100 NO_COLOR=1 LC_ALL=C", args, 80, 24);
+	expect(&t, "sort: PSS desc");
+	keys(&t, "p 7 7 Enter");
+	expect(&t, "mappings of PID 77: exited while its mappings were read (3 read)");
+	keys(&t, "p 2 Enter");
+	expect(&t, "PID 2 kthreadd");
+	expect(&t, "A kernel thread: it runs on the kernel's own memory");
+	keys(&t, "p 9 9 9 Enter");
+	expect(&t, "mappings of PID 999: no such process");
+	expect_sane_exit(&t);
+	tui_stop(&t);
 	tu_rm_rf(dir);
 }

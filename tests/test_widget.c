@@ -191,6 +191,10 @@ Test(widget, narrow_widths_drop_columns_by_rank)
 	const ms_table_def *tables[] = { &ms_procrank_table, &ms_slab_table, &ms_vma_table };
 	for (size_t t = 0; t < MS_ARRAY_LEN(tables); t++) {
 		const ms_table_def *def = tables[t];
+		size_t order[MS_TABLEW_MAX_COLS], pos_of[MS_TABLEW_MAX_COLS];
+		ms_table_text_order(def, order);
+		for (size_t i = 0; i < def->ncols; i++)
+			pos_of[order[i]] = i;
 		for (int cols = 20; cols <= 220; cols++) {
 			int idx[MS_TABLEW_MAX_COLS], width[MS_TABLEW_MAX_COLS];
 			int n = ms_tablew_layout(def, cols, idx, width);
@@ -200,7 +204,8 @@ Test(widget, narrow_widths_drop_columns_by_rank)
 				kept[idx[i]] = true;
 				total += width[i];
 				if (i > 0)
-					cr_assert_lt(idx[i - 1], idx[i], "table order kept");
+					cr_assert_lt(pos_of[idx[i - 1]], pos_of[idx[i]],
+						     "the order text shows kept");
 			}
 			for (size_t c = 0; c < def->ncols; c++) {
 				int rank = def->cols[c].drop_rank;
@@ -256,7 +261,8 @@ Test(widget, procrank_rows_in_pss_order_with_totals)
 	free(t);
 	/* the status line counts what the sample says */
 	t = row_text(&scr, 0);
-	cr_assert(strstr(t, "3 processes (7 kernel threads not listed, 1 unreadable"), "%s", t);
+	cr_assert(strstr(t, "3 processes  sort: PSS desc  not listed: 7 kernel threads  -: 1 unreadable"),
+		  "%s", t);
 	free(t);
 	ms_pane_destroy(&p);
 	ms_screen_free(&scr);
@@ -479,7 +485,7 @@ Test(widget, slab_growth_since_previous_refresh)
 	cr_assert_lt(find_row(&scr, "inode"), find_row(&scr, "filp"));
 	cr_assert_lt(find_row(&scr, "filp"), find_row(&scr, "kmalloc-64"));
 	/* 48 + 20 + 28 + 8 = 104K in all, grown 8 + 8 + 0 - 8 = 8K */
-	cr_assert_geq(find_row(&scr, "4 caches, size 104K"), 0);
+	cr_assert_geq(find_row(&scr, "4 caches  sort: SIZE desc  size 104K"), 0);
 	cr_assert_geq(find_row(&scr, "+8K in 2.0s"), 0);
 	ms_pane_destroy(&p);
 	ms_screen_free(&scr);
@@ -670,7 +676,7 @@ Test(widget, vma_rows_gaps_kinds_and_strip)
 	cr_assert_eq(ms_screen_init(&scr, 24, 100), 0);
 	draw_pane(&p, &scr, &d);
 	char *t = row_text(&scr, 0);
-	cr_assert(strstr(t, "PID 42 app  3 mappings (smaps)  size 76K  rss 76K  pss 76K"),
+	cr_assert(strstr(t, "PID 42 app: 3 mappings  size 76K rss 76K pss 76K uss 76K swap 0K"),
 		  "%s", t);
 	free(t);
 	/* rows in address order, the gap between data and heap */
@@ -837,7 +843,7 @@ Test(widget, help_explains_every_column_of_the_pane)
 	cr_assert_eq(ms_screen_init(&scr, 150, 200), 0);
 	ms_rect r = { 0, 0, 150, 200 };
 	int scroll = 0;
-	ms_help_draw(&p, &scr, r, &scroll);
+	ms_help_draw(&p, true, &scr, r, &scroll);
 	for (size_t i = 0; i < ms_procrank_table.ncols; i++) {
 		const ms_column *c = &ms_procrank_table.cols[i];
 		int row = find_row(&scr, c->help);
@@ -846,4 +852,65 @@ Test(widget, help_explains_every_column_of_the_pane)
 	}
 	ms_pane_destroy(&p);
 	ms_screen_free(&scr);
+}
+
+/* Runs of blanks as one, none at the ends. */
+static void squeeze_blanks(char *s)
+{
+	char *out = s;
+	bool blank = true;
+
+	for (const char *p = s; *p; p++) {
+		if (*p == ' ' && blank)
+			continue;
+		blank = *p == ' ';
+		*out++ = *p;
+	}
+	if (out > s && out[-1] == ' ')
+		out--;
+	*out = '\0';
+}
+
+/* The help at 80 columns: every line of it is there whole, wrapped on
+ * blanks rather than cut at the edge, and the keys are the pane's own: no
+ * sort keys in a pane that cannot sort, no refresh keys on a snapshot
+ * (issue 14). */
+Test(widget, help_wraps_at_80_columns_and_offers_the_pane_s_own_keys)
+{
+	for (size_t i = 0; ms_panes[i]; i++) {
+		for (int refreshes = 0; refreshes < 2; refreshes++) {
+			ms_pane p;
+			ms_screen scr;
+			ms_buf all = MS_BUF_INIT, row = MS_BUF_INIT;
+			cr_assert_eq(ms_pane_init(&p, ms_panes[i]), 0);
+			cr_assert_eq(ms_screen_init(&scr, 300, 80), 0);
+			int scroll = 0;
+			ms_help_draw(&p, refreshes, &scr, (ms_rect){ 0, 0, 300, 80 }, &scroll);
+			for (int r = 0; r < 300; r++) {
+				cr_assert_eq(ms_screen_row_text(&scr, r, &row), 0);
+				cr_assert_leq(row.len, 80u);
+				ms_buf_printf(&all, "%s ", row.data ? row.data : "");
+			}
+			/* squeezed, the text holds each help line whole */
+			char *text = strdup(all.data);
+			squeeze_blanks(text);
+			for (size_t k = 0; p.cls->help && p.cls->help[k]; k++) {
+				char *want = strdup(p.cls->help[k]);
+				squeeze_blanks(want);
+				cr_assert(strstr(text, want), "%s: \"%s\" not whole in:\n%s",
+					  p.cls->name, want, text);
+				free(want);
+			}
+			cr_assert_eq(strstr(text, "< > or F6") != NULL, p.cls->sorts, "%s",
+				     p.cls->name);
+			cr_assert_eq(strstr(text, "+ - longer") != NULL, refreshes, "%s",
+				     p.cls->name);
+			cr_assert(strstr(text, "(kernel's estimate)"), "wrapped, not cut");
+			free(text);
+			ms_buf_free(&all);
+			ms_buf_free(&row);
+			ms_screen_free(&scr);
+			ms_pane_destroy(&p);
+		}
+	}
 }

@@ -67,8 +67,9 @@ struct ms_view_class {
 	/* Writes the view of r's sample; src for views that read more. */
 	int (*render)(struct render *r, ms_source *src, ms_error *err);
 	const ms_report_section *report; /* its part of `report`, or NULL */
-	/* It reads while it writes (vma): nothing goes out before it says
-	 * its data is whole, so a failed read leaves no half document. */
+	/* It reads while it writes (vma): its output goes out as it is made
+	 * once its first row is read, and a read that fails after that ends
+	 * the document saying it is incomplete (never a whole-looking half). */
 	bool reads_while_writing;
 };
 
@@ -93,7 +94,8 @@ int ms_batch_check_opts(const ms_batch_opts *o, unsigned given, ms_error *err);
 
 /* Renders the view into out. Returns 0, or -errno with *err set when the
  * view has nothing to show (its file missing or unreadable, a bad --sort
- * key, an unknown pid). */
+ * key, an unknown pid): out is then as it was; or when the vma view's read
+ * failed half-way: out then holds a document that says it is incomplete. */
 int ms_batch_render(const ms_batch_opts *o, const ms_sample *s, ms_source *src, ms_buf *out,
 		    ms_error *err);
 
@@ -101,8 +103,9 @@ int ms_batch_render(const ms_batch_opts *o, const ms_sample *s, ms_source *src, 
  * it goes once the view's data is read, so that a big table is never held
  * whole. Returns as ms_batch_render, or -errno of a failed write (a closed
  * pipe, a full disk): *err then says "stdout: No space left on device".
- * A view that fails while it reads writes nothing; only a failed write or
- * a lack of memory can stop a document half-way. */
+ * A view that fails before its data is read writes nothing; vma, which
+ * writes as it reads, ends a read that failed half-way with a document
+ * that says so (JSON "complete": false) and still returns the error. */
 int ms_batch_write(const ms_batch_opts *o, const ms_sample *s, ms_source *src, FILE *to,
 		   const char *to_name, ms_error *err);
 

@@ -34,6 +34,7 @@ typedef struct ms_load_result {
 
 	int vma_pid;        /* 0 when no mappings were asked for */
 	char vma_name[64];  /* its comm, raw; "" when unreadable */
+	ms_proc_ident vma_ident; /* what it is: a kernel thread, a zombie... */
 	int vma_status;
 	ms_error vma_err;
 	ms_vmalist vmas;    /* loaded when vma_status is 0 */

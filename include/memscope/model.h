@@ -29,7 +29,15 @@ typedef enum ms_mem_origin {
 	MS_ORIGIN_NONE,    /* unknown: see ms_proc.status */
 	MS_ORIGIN_ROLLUP,  /* smaps_rollup: exact */
 	MS_ORIGIN_SMAPS,   /* summed over smaps (kernel < 4.14, or smemcap) */
+	/* status (VmSize, VmRSS, VmSwap): readable by every user, so RSS,
+	 * VSS and swap are known where smaps is not readable; PSS and USS
+	 * only smaps gives. */
+	MS_ORIGIN_STATUS,
+	MS_ORIGIN_STAT,    /* stat's vsize: VSS when status gives none */
 } ms_mem_origin;
+
+/* "smaps_rollup", "smaps", "status", "stat"; NULL for MS_ORIGIN_NONE. */
+const char *ms_origin_name(ms_mem_origin o);
 
 typedef struct ms_proc {
 	int pid;
@@ -42,7 +50,10 @@ typedef struct ms_proc {
 	/* kB; MS_NA when unknown (not readable, or gone mid-read). */
 	int64_t vss_kb, rss_kb, pss_kb, uss_kb, swap_kb, swap_pss_kb;
 	int64_t pss_anon_kb, pss_file_kb, pss_shmem_kb, hugetlb_kb;
-	ms_mem_origin origin;
+	ms_mem_origin origin;  /* of PSS, USS, SwapPss and the others smaps gives */
+	/* Each figure from the best file that could be read: status gives
+	 * VSS, RSS and swap where smaps is not readable. */
+	ms_mem_origin vss_origin, rss_origin, swap_origin;
 	int status;        /* 0, or -errno explaining unknown figures */
 } ms_proc;
 
@@ -67,6 +78,7 @@ typedef struct ms_sample {
 	ms_proc *procs;
 	size_t nprocs;
 	size_t nkthreads;           /* left out of procs */
+	size_t nzombies;            /* exited, memory freed, not yet reaped: left out */
 	size_t nunknown;            /* listed with unknown figures */
 	size_t ngone;               /* exited while being read: dropped */
 } ms_sample;
@@ -93,12 +105,47 @@ static inline bool ms_sample_has(const ms_sample *s, enum ms_part_id id)
 }
 
 /* The process part alone (the catalogue's loader of MS_P_PROCS; s->info
- * must be set): fills procs, nprocs, nkthreads, nunknown and ngone.
+ * must be set): fills procs, nprocs, nkthreads, nzombies, nunknown and
+ * ngone.
  * Returns 0 or -errno with err worded for a user. */
 int ms_procs_load(ms_sample *s, ms_source *src, ms_error *err);
 void ms_procs_free(ms_sample *s);
 
-/* The mappings of one process, from smaps (maps when smaps is missing). */
+/* What a process is, for a view that shows one (vma), and to tell
+ * whether one exited while it was read. */
+typedef enum ms_proc_kind {
+	MS_PROC_UNKNOWN,  /* its status and stat could not be read */
+	MS_PROC_USER,     /* a process with memory of its own */
+	MS_PROC_KTHREAD,  /* a kernel thread: it runs on the kernel's memory */
+	MS_PROC_ZOMBIE,   /* exited, its memory freed; its parent has not reaped it */
+	MS_PROC_EXITING,  /* exiting: its memory is gone, it is not a zombie yet */
+	MS_PROC_GONE,     /* not there: no status, no stat */
+} ms_proc_kind;
+
+typedef struct ms_proc_ident {
+	ms_proc_kind kind;
+	char name[64];       /* comm, raw; "" when unknown */
+	int ppid;            /* -1 when unknown */
+	int64_t vm_size_kb;  /* VmSize; MS_NA when not printed */
+} ms_proc_ident;
+
+/* Reads pid's status (else stat). Never fails: what it cannot tell is
+ * MS_PROC_UNKNOWN. */
+void ms_proc_identify(ms_source *src, int pid, ms_proc_ident *out);
+/* "kernel thread", "zombie"... for messages; NULL for a user process. */
+const char *ms_proc_kind_name(ms_proc_kind k);
+/* On a source whose files vanish: pid is gone, a zombie, or exiting (its
+ * memory freed). The kernel ends a dying process's smaps early WITHOUT an error,
+ * so a read that ended is whole only if the process is still there after
+ * it. Always false on a snapshot. */
+bool ms_proc_exited(ms_source *src, int pid);
+
+/* The mappings of one process, from smaps (maps when smaps is missing).
+ * Fails with -ESRCH when the process exited while they were read (on a
+ * source whose files vanish): what was read may be only part of them.
+ * Errors are worded for a user, the same in every view: "no such
+ * process", "42/smaps: needs root", "exited while its mappings were read
+ * (16625 read)". */
 int ms_vmas_load(ms_source *src, int pid, ms_vmalist *out, ms_error *err);
 /* The same, handing each mapping to fn as soon as it is read (see
  * ms_vma_fn); a mapping fn is done with may be left out of out. A load can

@@ -245,6 +245,7 @@ typedef struct ms_pid_status {
 	int64_t vm_size, vm_rss, vm_swap, vm_peak, vm_hwm; /* kB */
 	int64_t rss_anon, rss_file, rss_shmem, hugetlb_pages;
 	int kthread; /* "Kthread:" line (6.x); -1 when not printed */
+	char state;  /* "State:" letter: 'R', 'S', 'Z' (zombie)...; 0 when not printed */
 } ms_pid_status;
 
 int ms_parse_pid_status(const char *buf, size_t len, ms_pid_status *out, ms_error *err);

@@ -38,6 +38,13 @@ typedef struct ms_column {
 	bool descending;   /* default direction when sorted on */
 	int drop_rank;     /* narrow terminal: higher ranks go first; 0 never */
 	bool no_total;     /* excluded from a totals row */
+	/* Text (batch and the explorer) shows it after every other column,
+	 * unpadded, as pmap puts the name last: a path of any length then
+	 * widens no other column. CSV and JSON keep the declared order. */
+	bool text_last;
+	/* When the explorer must cut it, the middle goes and the end (a
+	 * file name) stays: "/lib/...ynload/unicodedata.cpython-34m.so". */
+	bool keep_end;
 	const char *help;  /* one line */
 } ms_column;
 
@@ -53,6 +60,11 @@ extern const ms_table_def ms_procrank_table; /* rows: ms_proc, ctx: sample */
 extern const ms_table_def ms_slab_table;     /* rows: ms_slab, ctx: sample */
 extern const ms_table_def ms_zone_table;     /* rows: ms_zone, ctx: sample */
 extern const ms_table_def ms_vma_table;      /* rows: ms_vma, ctx: ms_vmalist */
+
+/* The columns in the order text shows them: the declared order, with
+ * the text_last ones moved to the end. order holds t->ncols indices;
+ * returns t->ncols. */
+size_t ms_table_text_order(const ms_table_def *t, size_t *order);
 
 /* Column by key; accepts the key with or without its "_kb" suffix and a
  * few aliases ("size" for size_kb). -1 when unknown. */

@@ -25,6 +25,8 @@ typedef struct ms_view_data {
 	const ms_vmalist *vmas;  /* NULL when not loaded */
 	int vma_status;          /* 0 or -errno from ms_vmas_load */
 	const ms_error *vma_err;
+	ms_proc_kind vma_kind;   /* a kernel thread or a zombie has no mappings */
+	int vma_ppid;
 
 	bool plain_kb;           /* kB as plain numbers */
 	bool live;
@@ -84,15 +86,21 @@ void ms_pane_destroy(ms_pane *p);
  * keys and the filter go to the table (src/views/table_pane.c). */
 ms_pane_action ms_table_pane_key(ms_pane *p, int key);
 int ms_table_pane_filter(ms_pane *p, const char *text);
+/* The first words of a table pane's status line: 'filter "ssh": 3 of
+ * 412 processes  sort: PSS desc', the filter in force first so that a
+ * narrow terminal never hides it. Returns the columns used. */
+int ms_table_pane_status(ms_screen *s, ms_rect r, const ms_tablew *t, size_t total,
+			 const char *one, const char *many);
 
 /* The top-like header: host, kernel, source, totals and the memory bar.
  * Draws from row 0; returns the rows used. */
 int ms_header_draw(ms_screen *s, const ms_view_data *d);
 #define MS_HEADER_ROWS 4
 
-/* The help overlay of a pane: one line per field, then the keys. scroll
- * is clamped and written back. */
-void ms_help_draw(const ms_pane *p, ms_screen *s, ms_rect r, int *scroll);
+/* The help overlay of a pane: one line per field, then the keys it (and
+ * a source that refreshes) takes, wrapped at the screen's width. scroll is
+ * clamped and written back. */
+void ms_help_draw(const ms_pane *p, bool refreshes, ms_screen *s, ms_rect r, int *scroll);
 /* The status line's hint for a pane: "?:help 1-4:pane <>:sort ...", only
  * the keys that pane (and a source that refreshes, or holds so many
  * samples) takes. */

@@ -49,6 +49,11 @@ typedef struct ms_tablew {
 	const void **shown;
 	size_t n, cap;
 
+	/* Widths the rows need, by column: hex columns as wide as their
+	 * largest value (8 digits for a 32-bit board, 16 for x86_64's
+	 * [vsyscall]); 0 where the declared width stands. */
+	int fit[MS_TABLEW_MAX_COLS];
+
 	size_t sel, top;        /* selected row and first row shown */
 	int page;               /* rows shown by the last draw (PgUp/PgDn) */
 	char sel_key[128];      /* tie-break cell of the selected row, kept
@@ -86,10 +91,15 @@ size_t ms_tablew_count(const ms_tablew *w);
 void ms_tablew_draw(ms_tablew *w, ms_screen *s, ms_rect r, const void *total);
 
 /* Which columns fit in cols: drops the columns of highest drop_rank first
- * (rank 0 never), keeps the table's order. Fills idx[] and width[] (the
- * widest left-aligned text column takes the room left over); returns how
- * many are shown. */
+ * (rank 0 never), in the order text shows them (ms_table_text_order).
+ * Fills idx[] and width[] (the widest left-aligned text column takes the
+ * room left over); returns how many are shown. */
 int ms_tablew_layout(const ms_table_def *def, int cols, int *idx, int *width);
+
+/* Text cut to width columns keeping its end, for a path: the middle goes
+ * ("/lib/...ynload/unicodedata.cpython-34m.so"); the file name stays
+ * whole when it fits. out gets display-safe text (text already is). */
+void ms_elide_middle(const char *text, size_t len, int width, ms_buf *out);
 
 /* One cell as display-safe text: "-" for MS_NA, human kB ("12.3M") unless
  * plain, hex addresses, escaped strings. */

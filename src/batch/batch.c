@@ -104,7 +104,7 @@ static int render_view(const ms_batch_opts *o, const ms_sample *s, ms_source *sr
 	else
 		rc = o->view->render(&r, src, err);
 	ms_buf_free(&r.scratch);
-	if (!rc) {
+	if (!rc || r.ended) {
 		r.flushing = true;
 		ms_out_flush(&r, true);
 	}
@@ -113,7 +113,10 @@ static int render_view(const ms_batch_opts *o, const ms_sample *s, ms_source *sr
 				  sink_name ? sink_name : "output", strerror(r.sink_errno));
 	else if (!rc && r.status)
 		rc = ms_error_set(err, -r.status, 0, "%s: out of memory", o->view->name);
-	if (rc && out->len >= start) {
+	if (rc && r.sink_errno && r.ended)
+		rc = ms_error_set(err, r.sink_errno, 0, "%s: %s",
+				  sink_name ? sink_name : "output", strerror(r.sink_errno));
+	if (rc && !r.ended && out->len >= start) {
 		/* Never hand back half a document (what went to the sink is
 		 * gone: only a failed write or memory can get there). */
 		out->len = start;

@@ -18,9 +18,12 @@ static bool kv_seen_before(const ms_kvlist *l, size_t i)
 	return false;
 }
 
-/* As the kernel prints it (fs/proc/meminfo.c and its neighbours): the
- * value ends in column 24 whatever the name's length, with at least one
- * blank after the colon, then " kB" where the kernel printed a unit. */
+/* As the kernel prints it (fs/proc/meminfo.c show_val_kb, and the arch,
+ * memory-failure and hugetlb lines beside it): the value ends in column
+ * 24 ("MemTotal:        2029440 kB", "HardwareCorrupted:     0 kB"), and
+ * one too long for that starts after the name padded to 16 columns
+ * ("VmallocTotal:   34359738367 kB"), or to 19 for hugetlb's counts
+ * ("HugePages_Total:   %5lu"); then " kB" where the kernel printed it. */
 #define MEMINFO_VALUE_END 24
 
 static void meminfo_text(struct render *r, const ms_kvlist *l)
@@ -28,12 +31,15 @@ static void meminfo_text(struct render *r, const ms_kvlist *l)
 	for (size_t i = 0; i < l->n; i++) {
 		char name[sizeof l->items[i].key + 1];
 		char value[MS_CELL_MAX] = "-";
+		bool count = !l->items[i].kb && strncmp(l->items[i].key, "HugePages_", 10) == 0;
 		snprintf(name, sizeof name, "%s:", l->items[i].key);
 		if (l->items[i].value != MS_NA)
 			snprintf(value, sizeof value, "%" PRId64, l->items[i].value);
-		size_t used = strlen(name) + strlen(value);
+		size_t named = strlen(name), len = strlen(value);
+		size_t start = named + 1 > (count ? 19u : 16u) ? named + 1 : (count ? 19u : 16u);
+		size_t end = start + len > MEMINFO_VALUE_END ? start + len : MEMINFO_VALUE_END;
 		ms_out_display(r, name, 0, true);
-		ms_out_spaces(r, used < MEMINFO_VALUE_END ? MEMINFO_VALUE_END - used : 1);
+		ms_out_spaces(r, end - len - named);
 		ms_out_put(r, value);
 		ms_out_put(r, l->items[i].kb ? " kB\n" : "\n");
 	}

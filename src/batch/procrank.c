@@ -11,20 +11,16 @@
 
 #include "render.h"
 
-static const char *origin_name(ms_mem_origin o)
-{
-	switch (o) {
-	case MS_ORIGIN_ROLLUP: return "smaps_rollup";
-	case MS_ORIGIN_SMAPS: return "smaps";
-	default: return NULL;
-	}
-}
-
+/* Where each figure came from: PSS and USS from smaps ("origin"); VSS,
+ * RSS and swap from smaps or, where it is not readable, status. */
 static void procrank_extra(struct render *r, const void *row)
 {
 	const ms_proc *p = row;
 
-	ms_json_kv_str(&r->j, "origin", origin_name(p->origin));
+	ms_json_kv_str(&r->j, "origin", ms_origin_name(p->origin));
+	ms_json_kv_str(&r->j, "vss_origin", ms_origin_name(p->vss_origin));
+	ms_json_kv_str(&r->j, "rss_origin", ms_origin_name(p->rss_origin));
+	ms_json_kv_str(&r->j, "swap_origin", ms_origin_name(p->swap_origin));
 }
 
 static int procrank_prepare(struct rows *rs, const struct render *r, ms_error *err)
@@ -38,18 +34,45 @@ static void json_skipped(struct render *r)
 	ms_json_key(&r->j, "skipped");
 	ms_json_obj_begin(&r->j);
 	ms_json_kv_i64(&r->j, "kernel_threads", (int64_t)r->s->nkthreads);
+	ms_json_kv_i64(&r->j, "zombies", (int64_t)r->s->nzombies);
 	ms_json_kv_i64(&r->j, "unknown", (int64_t)r->s->nunknown);
 	ms_json_kv_i64(&r->j, "gone", (int64_t)r->s->ngone);
 	ms_json_obj_end(&r->j);
 }
 
+/* Rows whose RSS came from status (PSS and USS unknown), and the status
+ * of the first of them, for why. */
+static size_t count_from_status(const ms_sample *s, int *why)
+{
+	size_t n = 0;
+
+	*why = 0;
+	for (size_t i = 0; i < s->nprocs; i++) {
+		if (s->procs[i].rss_origin != MS_ORIGIN_STATUS)
+			continue;
+		if (n++ == 0)
+			*why = s->procs[i].status;
+	}
+	return n;
+}
+
 static void text_skipped(struct render *r)
 {
 	const ms_sample *s = r->s;
+	int why;
+	size_t from_status = count_from_status(s, &why);
+	ms_part_state st = { .status = why };
 
 	ms_out_putf(r, "kernel threads not listed: %zu", s->nkthreads);
+	if (s->nzombies)
+		ms_out_putf(r, "; zombies (exited, memory freed, not yet reaped) not listed: %zu",
+			    s->nzombies);
 	if (s->nunknown)
 		ms_out_putf(r, "; unknown figures (-): %zu", s->nunknown);
+	if (from_status)
+		ms_out_putf(r, "; RSS and swap of %zu from status (smaps_rollup: %s)",
+			    from_status, why == -ENOENT ? ((s->info.caps & MS_CAP_REFRESH) ?
+			    "not available" : "not in snapshot") : ms_part_reason(&st));
 	if (s->ngone)
 		ms_out_putf(r, "; exited while read: %zu", s->ngone);
 	ms_out_put(r, "\n");

@@ -34,6 +34,9 @@ struct render {
 	FILE *sink;
 	bool flushing;
 	int sink_errno; /* the write that failed */
+	/* The view failed after its document began, and ended it saying it
+	 * is incomplete (vma): kept and written out, not taken back. */
+	bool ended;
 };
 
 /* Text ready for a terminal, and its width in columns. */
@@ -69,10 +72,22 @@ struct rows {
  * formatting a number twice; rows can be added as they are read. */
 struct cells {
 	const ms_table_def *t;
+	size_t order[MAX_COLS]; /* columns in the order text shows them */
 	size_t nrows, cap;  /* rows held, rows len[] has room for */
-	ms_buf text;        /* every cell's bytes, row after row */
-	uint32_t *len;      /* bytes of each cell, ncols per row */
-	size_t width[MAX_COLS];
+	ms_buf text;        /* every cell's bytes, row after row, in that order */
+	uint32_t *len;      /* bytes of each cell, ncols per row, in that order */
+	size_t width[MAX_COLS]; /* by column index */
+};
+
+/* A text table written row by row, never held (vma's 60,000 mappings):
+ * its widths are set before the first row from what bounds the cells
+ * (the declared widths, the machine's address width, the process's
+ * size), and a cell wider than its column widens it for the rows after. */
+struct text_stream {
+	const ms_table_def *t;
+	size_t order[MAX_COLS];
+	size_t width[MAX_COLS]; /* by column index */
+	char label[16];         /* of the totals row: "TOTAL" */
 };
 
 /* Text after a row's last column (the zones' watermark marker). */
@@ -147,6 +162,17 @@ int ms_tbl_cells_add_row(struct render *r, struct cells *cs, const void *row, co
 void ms_tbl_cells_write(struct render *r, struct cells *cs, const struct totals *tot,
 			const struct rows *rs, row_note_fn note);
 void ms_tbl_text(struct render *r, const struct rows *rs, row_note_fn note);
+/* Widths start at the declared ones, widened to the titles. */
+void ms_tbl_stream_init(struct text_stream *ts, const ms_table_def *t);
+/* Widens the columns to the cells of row (the first row, before the
+ * header is written). */
+void ms_tbl_stream_fit(struct render *r, struct text_stream *ts, const void *row,
+		       const void *ctx);
+void ms_tbl_stream_header(struct render *r, const struct text_stream *ts);
+void ms_tbl_stream_row(struct render *r, struct text_stream *ts, const void *row,
+		       const void *ctx);
+void ms_tbl_stream_totals(struct render *r, const struct text_stream *ts,
+			  const struct totals *tot);
 void ms_tbl_csv_header(struct render *r, const ms_table_def *t);
 void ms_tbl_csv_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx);
 void ms_tbl_view_text(struct render *r, const struct rows *rs, const struct table_view *v,

@@ -162,25 +162,33 @@ static void put_sep(struct render *r, size_t c)
 		ms_out_put(r, " ");
 }
 
-/* The last left-aligned column is not padded: no trailing blanks. */
-static size_t pad_for(const ms_table_def *t, size_t c, const size_t *w)
+/* The last column shown, when left-aligned, is not padded: no trailing
+ * blanks. pos is a place in the text order. */
+static size_t pad_for(const ms_table_def *t, const size_t *order, size_t pos, const size_t *w)
 {
-	return c + 1 == t->ncols && t->cols[c].left ? 0 : w[c];
+	size_t c = order[pos];
+	return pos + 1 == t->ncols && t->cols[c].left ? 0 : w[c];
 }
 
 /* ---- text tables: every cell formatted once ------------------------------- */
 
+static void widths_init(const ms_table_def *t, size_t *width)
+{
+	for (size_t c = 0; c < t->ncols && c < MAX_COLS; c++) {
+		size_t title = strlen(t->cols[c].title);
+		width[c] = t->cols[c].width > 0 ? (size_t)t->cols[c].width : 0;
+		if (title > width[c])
+			width[c] = title;
+	}
+}
 
 /* Widths start at the declared width, widened to the title. */
 void ms_tbl_cells_init(struct cells *cs, const ms_table_def *t)
 {
 	*cs = (struct cells){ .t = t, .text = MS_BUF_INIT };
-	for (size_t c = 0; c < t->ncols && c < MAX_COLS; c++) {
-		size_t title = strlen(t->cols[c].title);
-		cs->width[c] = t->cols[c].width > 0 ? (size_t)t->cols[c].width : 0;
-		if (title > cs->width[c])
-			cs->width[c] = title;
-	}
+	if (t->ncols <= MAX_COLS)
+		ms_table_text_order(t, cs->order);
+	widths_init(t, cs->width);
 }
 
 void ms_tbl_cells_free(struct cells *cs)
@@ -215,11 +223,12 @@ int ms_tbl_cells_add_row(struct render *r, struct cells *cs, const void *row, co
 		cs->cap = cap;
 	}
 	uint32_t *lens = cs->len + cs->nrows * t->ncols;
-	for (size_t c = 0; c < t->ncols; c++) {
+	for (size_t pos = 0; pos < t->ncols; pos++) {
+		size_t c = cs->order[pos];
 		struct shown sh = text_cell(r, &t->cols[c], row, ctx, cell);
 		if (sh.len > UINT32_MAX || ms_buf_append(&cs->text, sh.text, sh.len))
 			return r->status = -ENOMEM;
-		lens[c] = (uint32_t)sh.len;
+		lens[pos] = (uint32_t)sh.len;
 		if (sh.width > cs->width[c])
 			cs->width[c] = sh.width;
 	}
@@ -235,45 +244,48 @@ static size_t total_width(const struct render *r, int64_t total)
 	return strlen(cell);
 }
 
-/* The widths once every shown row is in: widened to the totals too. */
-static void cells_finish_widths(const struct render *r, struct cells *cs,
-				const struct totals *tot)
+/* The widths once every shown row is in: widened to the totals too, and
+ * the first column to the totals row's label. */
+static void widths_fit_totals(const struct render *r, const ms_table_def *t, const size_t *order,
+			      size_t *width, const struct totals *tot, const char *label)
 {
-	const ms_table_def *t = cs->t;
-
 	for (size_t c = 0; c < t->ncols; c++)
-		if (col_totals(&t->cols[c]) && total_width(r, tot->sum[c]) > cs->width[c])
-			cs->width[c] = total_width(r, tot->sum[c]);
-	if (has_totals(t) && cs->width[0] < strlen("TOTAL"))
-		cs->width[0] = strlen("TOTAL");
+		if (col_totals(&t->cols[c]) && total_width(r, tot->sum[c]) > width[c])
+			width[c] = total_width(r, tot->sum[c]);
+	if (has_totals(t) && width[order[0]] < strlen(label))
+		width[order[0]] = strlen(label);
 }
 
-static void text_header(struct render *r, const ms_table_def *t, const size_t *w)
+static void text_header(struct render *r, const ms_table_def *t, const size_t *order,
+			const size_t *w)
 {
-	for (size_t c = 0; c < t->ncols; c++) {
-		put_sep(r, c);
-		ms_out_putf(r, t->cols[c].left ? "%-*s" : "%*s", (int)pad_for(t, c, w), t->cols[c].title);
+	for (size_t pos = 0; pos < t->ncols; pos++) {
+		const ms_column *col = &t->cols[order[pos]];
+		put_sep(r, pos);
+		ms_out_putf(r, col->left ? "%-*s" : "%*s", (int)pad_for(t, order, pos, w),
+			    col->title);
 	}
 	ms_out_put(r, "\n");
 }
 
-static void text_totals(struct render *r, const ms_table_def *t, const struct totals *tot,
-			const size_t *w)
+static void text_totals(struct render *r, const ms_table_def *t, const size_t *order,
+			const struct totals *tot, const size_t *w, const char *label)
 {
 	size_t last = 0;
 
 	if (!has_totals(t))
 		return;
-	for (size_t c = 0; c < t->ncols; c++)
-		if (col_totals(&t->cols[c]))
-			last = c;
-	for (size_t c = 0; c <= last && c < t->ncols; c++) {
+	for (size_t pos = 0; pos < t->ncols; pos++)
+		if (col_totals(&t->cols[order[pos]]))
+			last = pos;
+	for (size_t pos = 0; pos <= last && pos < t->ncols; pos++) {
+		size_t c = order[pos];
 		const ms_column *col = &t->cols[c];
-		put_sep(r, c);
+		put_sep(r, pos);
 		if (col_totals(col))
 			ms_out_kb_text(r, tot->sum[c], w[c]);
 		else
-			ms_out_putf(r, col->left ? "%-*s" : "%*s", (int)w[c], c == 0 ? "TOTAL" : "");
+			ms_out_putf(r, col->left ? "%-*s" : "%*s", (int)w[c], pos == 0 ? label : "");
 	}
 	ms_out_put(r, "\n");
 }
@@ -281,29 +293,29 @@ static void text_totals(struct render *r, const ms_table_def *t, const struct to
 /* One row from its cells, padded, in one go: room for the widest row is
  * made once, then the bytes are copied (60,000 rows of 13 cells). Returns
  * the text of the next row. */
-static const char *cells_write_row(struct render *r, const struct cells *cs, const char *text,
-				   const uint32_t *lens)
+static const char *write_row_cells(struct render *r, const ms_table_def *t, const size_t *order,
+				   const size_t *width, const char *text, const uint32_t *lens)
 {
-	const ms_table_def *t = cs->t;
 	size_t room = 0;
 
-	for (size_t c = 0; c < t->ncols; c++)
-		room += 1 + lens[c] + cs->width[c];
+	for (size_t pos = 0; pos < t->ncols; pos++)
+		room += 1 + lens[pos] + width[order[pos]];
 	if (ms_buf_reserve(r->out, room)) {
 		r->status = -ENOMEM;
 		return text;
 	}
 	char *p = r->out->data + r->out->len;
-	for (size_t c = 0; c < t->ncols; c++) {
-		size_t len = lens[c], pad = pad_for(t, c, cs->width);
-		size_t width = t->cols[c].kind == MS_COL_STR ? stored_width(text, len) : len;
-		size_t fill = width < pad ? pad - width : 0;
-		if (c)
+	for (size_t pos = 0; pos < t->ncols; pos++) {
+		const ms_column *col = &t->cols[order[pos]];
+		size_t len = lens[pos], pad = pad_for(t, order, pos, width);
+		size_t w = col->kind == MS_COL_STR ? stored_width(text, len) : len;
+		size_t fill = w < pad ? pad - w : 0;
+		if (pos)
 			*p++ = ' ';
-		if (!t->cols[c].left)
+		if (!col->left)
 			p = (char *)memset(p, ' ', fill) + fill;
 		p = (char *)memcpy(p, text, len) + len;
-		if (t->cols[c].left)
+		if (col->left)
 			p = (char *)memset(p, ' ', fill) + fill;
 		text += len;
 	}
@@ -320,17 +332,17 @@ void ms_tbl_cells_write(struct render *r, struct cells *cs, const struct totals 
 	const ms_table_def *t = cs->t;
 	const char *text = cs->text.data ? cs->text.data : "";
 
-	cells_finish_widths(r, cs, tot);
-	text_header(r, t, cs->width);
+	widths_fit_totals(r, t, cs->order, cs->width, tot, "TOTAL");
+	text_header(r, t, cs->order, cs->width);
 	for (size_t i = 0; i < cs->nrows && !r->status; i++) {
-		text = cells_write_row(r, cs, text, cs->len + i * t->ncols);
+		text = write_row_cells(r, t, cs->order, cs->width, text, cs->len + i * t->ncols);
 		ms_out_flush(r, false);
 		const char *extra = rs && note ? note(row_at(rs, i)) : NULL;
 		if (extra)
 			ms_out_putf(r, "  %s", extra);
 		ms_out_put(r, "\n");
 	}
-	text_totals(r, t, tot, cs->width);
+	text_totals(r, t, cs->order, tot, cs->width, "TOTAL");
 	if (cs->nrows < tot->count)
 		ms_out_putf(r, "(%zu of %zu rows shown; totals cover all %zu)\n", cs->nrows, tot->count,
 			    tot->count);
@@ -349,6 +361,84 @@ void ms_tbl_text(struct render *r, const struct rows *rs, row_note_fn note)
 	ms_tbl_cells_free(&cs);
 }
 
+/* ---- text tables written row by row ------------------------------------------ */
+
+void ms_tbl_stream_init(struct text_stream *ts, const ms_table_def *t)
+{
+	*ts = (struct text_stream){ .t = t };
+	if (t->ncols <= MAX_COLS)
+		ms_table_text_order(t, ts->order);
+	widths_init(t, ts->width);
+	snprintf(ts->label, sizeof ts->label, "TOTAL");
+}
+
+void ms_tbl_stream_fit(struct render *r, struct text_stream *ts, const void *row,
+		       const void *ctx)
+{
+	char cell[MS_CELL_MAX];
+
+	for (size_t c = 0; c < ts->t->ncols; c++) {
+		struct shown sh = text_cell(r, &ts->t->cols[c], row, ctx, cell);
+		if (sh.width > ts->width[c])
+			ts->width[c] = sh.width;
+	}
+}
+
+void ms_tbl_stream_header(struct render *r, const struct text_stream *ts)
+{
+	size_t width[MAX_COLS];
+
+	memcpy(width, ts->width, sizeof width);
+	if (has_totals(ts->t) && width[ts->order[0]] < strlen(ts->label))
+		width[ts->order[0]] = strlen(ts->label);
+	text_header(r, ts->t, ts->order, width);
+}
+
+/* Each cell formatted and padded as it comes: nothing is kept. */
+void ms_tbl_stream_row(struct render *r, struct text_stream *ts, const void *row,
+		       const void *ctx)
+{
+	const ms_table_def *t = ts->t;
+	char cell[MS_CELL_MAX];
+
+	if (has_totals(t) && ts->width[ts->order[0]] < strlen(ts->label))
+		ts->width[ts->order[0]] = strlen(ts->label);
+	for (size_t pos = 0; pos < t->ncols && !r->status; pos++) {
+		size_t c = ts->order[pos];
+		const ms_column *col = &t->cols[c];
+		struct shown sh = text_cell(r, col, row, ctx, cell);
+		if (sh.width > ts->width[c] && !(pos + 1 == t->ncols && col->left))
+			ts->width[c] = sh.width; /* wider from here on */
+		size_t pad = pad_for(t, ts->order, pos, ts->width);
+		size_t fill = sh.width < pad ? pad - sh.width : 0;
+		/* One append per cell, its blanks with it (13 cells a row,
+		 * 60,000 rows). */
+		if (ms_buf_reserve(r->out, 2 + fill + sh.len)) {
+			r->status = -ENOMEM;
+			break;
+		}
+		char *p = r->out->data + r->out->len;
+		bool last = pos + 1 == t->ncols;
+		if (pos && !(last && col->left && sh.len == 0)) /* no trailing blank */
+			*p++ = ' ';
+		if (!col->left)
+			p = (char *)memset(p, ' ', fill) + fill;
+		p = (char *)memcpy(p, sh.text, sh.len) + sh.len;
+		if (col->left)
+			p = (char *)memset(p, ' ', fill) + fill;
+		if (last)
+			*p++ = '\n';
+		r->out->len = (size_t)(p - r->out->data);
+		r->out->data[r->out->len] = '\0';
+	}
+	ms_out_flush(r, false);
+}
+
+void ms_tbl_stream_totals(struct render *r, const struct text_stream *ts,
+			  const struct totals *tot)
+{
+	text_totals(r, ts->t, ts->order, tot, ts->width, ts->label);
+}
 
 void ms_tbl_csv_header(struct render *r, const ms_table_def *t)
 {

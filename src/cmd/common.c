@@ -14,8 +14,15 @@ void ms_cmd_print_error(const char *what, const ms_error *err, int rc)
 	size_t n = what ? strlen(what) : 0;
 	ms_buf text = MS_BUF_INIT, line = MS_BUF_INIT;
 
-	if (what && !(strncmp(why, what, n) == 0 && why[n] == ':'))
-		ms_buf_printf(&text, "%s: ", what);
+	/* A message names a long path with its middle left out: the start
+	 * of the path is enough to know it is there already. */
+	size_t same = n > 64 ? 64 : n;
+	bool named = what && strncmp(why, what, same) == 0 && (n > 64 || why[n] == ':');
+	if (what && !named) {
+		ms_error shown;
+		ms_error_set(&shown, 0, 0, "%s", what); /* its middle out when long */
+		ms_buf_printf(&text, "%s: ", shown.msg);
+	}
 	ms_buf_puts(&text, why);
 	if (!text.data || ms_escape_display(&line, text.data, text.len) != 0 || !line.data)
 		fputs("memscope: out of memory\n", stderr);

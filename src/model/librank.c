@@ -252,24 +252,11 @@ static int feed_vma(void *ctx, const ms_vmalist *l, size_t i)
 	return rc < 0 ? rc : MS_VMA_USED;
 }
 
-/* Where files vanish, a process whose smaps ended may have ended with it: the kernel
- * then stops the file early, without an error. Still there, and not a
- * zombie, after the read: the file was whole. */
+/* A zombie has no mappings left to count: it is gone for librank (and
+ * ms_vmas_load_each already fails a read its process did not outlive). */
 static bool still_alive(ms_source *src, int pid)
 {
-	char path[32];
-	ms_buf b = MS_BUF_INIT;
-	ms_pid_stat st;
-	bool alive;
-
-	if (!ms_source_can(src, MS_CAP_VOLATILE))
-		return true;
-	snprintf(path, sizeof path, "%d/stat", pid);
-	alive = ms_source_read(src, path, &b, NULL) == 0 &&
-		ms_parse_pid_stat(b.data ? b.data : "", b.len, &st, NULL) == 0 &&
-		st.state != 'Z' && st.state != 'X' && st.state != 'x';
-	ms_buf_free(&b);
-	return alive;
+	return !ms_proc_exited(src, pid);
 }
 
 static void count_failure(ms_librank *lr, ms_source *src, int rc, const ms_error *err)

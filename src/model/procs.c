@@ -31,6 +31,7 @@
 enum proc_outcome {
 	PROC_LISTED,
 	PROC_KTHREAD,
+	PROC_ZOMBIE,
 	PROC_GONE,
 	PROC_NOMEM,
 };
@@ -81,7 +82,18 @@ static void proc_init(ms_proc *p, int pid)
 	p->vss_kb = p->rss_kb = p->pss_kb = p->uss_kb = MS_NA;
 	p->swap_kb = p->swap_pss_kb = MS_NA;
 	p->pss_anon_kb = p->pss_file_kb = p->pss_shmem_kb = p->hugetlb_kb = MS_NA;
-	p->origin = MS_ORIGIN_NONE;
+	p->origin = p->vss_origin = p->rss_origin = p->swap_origin = MS_ORIGIN_NONE;
+}
+
+const char *ms_origin_name(ms_mem_origin o)
+{
+	switch (o) {
+	case MS_ORIGIN_ROLLUP: return "smaps_rollup";
+	case MS_ORIGIN_SMAPS: return "smaps";
+	case MS_ORIGIN_STATUS: return "status";
+	case MS_ORIGIN_STAT: return "stat";
+	default: return NULL;
+	}
 }
 
 /* ---- identity ----------------------------------------------------------- */
@@ -91,9 +103,18 @@ static void proc_init(ms_proc *p, int pid)
  * empty command line. */
 struct identity {
 	bool kthread;
+	bool zombie;      /* exited: its memory is freed, its parent has not reaped it */
+	bool exiting;     /* its memory gone, not yet a zombie */
 	bool no_mm;       /* status printed no VmSize */
 	int64_t stat_vss; /* kB from stat's vsize; MS_NA when not read */
+	/* VmRSS and VmSwap: what status tells where smaps is not readable. */
+	int64_t status_rss, status_swap;
 };
+
+static bool is_zombie_state(char state)
+{
+	return state == 'Z' || state == 'X' || state == 'x';
+}
 
 static bool identity_from_status(struct proc_reader *r, ms_proc *p, struct identity *id)
 {
@@ -109,8 +130,16 @@ static bool identity_from_status(struct proc_reader *r, ms_proc *p, struct ident
 	p->ppid = st.ppid == MS_NA ? -1 : (int)st.ppid;
 	p->uid = st.uid;
 	p->vss_kb = st.vm_size;
+	if (st.vm_size != MS_NA)
+		p->vss_origin = MS_ORIGIN_STATUS;
 	id->kthread = st.kthread == 1;
-	id->no_mm = st.vm_size == MS_NA && st.kthread != 0;
+	id->zombie = is_zombie_state(st.state);
+	id->no_mm = st.vm_size == MS_NA && st.kthread != 0 && !id->zombie;
+	/* Not a kernel thread, not a zombie, and its memory already gone:
+	 * exiting, between exit_mm and exit_notify. */
+	id->exiting = st.vm_size == MS_NA && st.kthread == 0 && !id->zombie;
+	id->status_rss = st.vm_rss;
+	id->status_swap = st.vm_swap;
 	return true;
 }
 
@@ -123,6 +152,7 @@ static bool identity_from_stat(struct proc_reader *r, ms_proc *p, struct identit
 	ms_copy_field(p->name, sizeof p->name, st.comm, strlen(st.comm));
 	p->ppid = st.ppid == MS_NA ? -1 : (int)st.ppid;
 	id->kthread = (st.flags & MS_PF_KTHREAD) != 0;
+	id->zombie = is_zombie_state(st.state);
 	id->stat_vss = st.vsize == MS_NA ? MS_NA : st.vsize / 1024;
 	return true;
 }
@@ -278,20 +308,124 @@ static void read_memory(struct proc_reader *r, ms_proc *p, const struct identity
 		if (rc == 0) {
 			take_counters(p, &c);
 			p->origin = MS_ORIGIN_SMAPS;
-			if (p->vss_kb == MS_NA)
+			if (p->vss_kb == MS_NA && c.size != MS_NA) {
 				p->vss_kb = c.size;
+				p->vss_origin = MS_ORIGIN_SMAPS;
+			}
 		}
 	}
-	if (p->vss_kb == MS_NA)
+	if (p->rss_kb != MS_NA)
+		p->rss_origin = p->origin;
+	if (p->swap_kb != MS_NA)
+		p->swap_origin = p->origin;
+	/* smaps not readable (another user's process, PID 1 even to root):
+	 * status still says RSS and swap, to everyone. */
+	if (p->rss_kb == MS_NA && id->status_rss != MS_NA) {
+		p->rss_kb = id->status_rss;
+		p->rss_origin = MS_ORIGIN_STATUS;
+	}
+	if (p->swap_kb == MS_NA && id->status_swap != MS_NA) {
+		p->swap_kb = id->status_swap;
+		p->swap_origin = MS_ORIGIN_STATUS;
+	}
+	if (p->vss_kb == MS_NA && id->stat_vss != MS_NA) {
 		p->vss_kb = id->stat_vss;
+		p->vss_origin = MS_ORIGIN_STAT;
+	}
 	p->status = rc;
+}
+
+/* ---- what one process is ---------------------------------------------- */
+
+/* stat: the name where status gave none, the state, and PF_KTHREAD
+ * (kernels before 6.x print no "Kthread:" in status). */
+static bool ident_from_stat(ms_source *src, int pid, ms_buf *b, ms_proc_ident *out,
+			    bool *kthread, char *state)
+{
+	char path[48];
+	ms_pid_stat st;
+
+	snprintf(path, sizeof path, "%d/stat", pid);
+	if (ms_source_read(src, path, b, NULL) != 0 ||
+	    ms_parse_pid_stat(b->data ? b->data : "", b->len, &st, NULL) != 0)
+		return false;
+	if (!out->name[0])
+		ms_copy_field(out->name, sizeof out->name, st.comm, strlen(st.comm));
+	if (out->ppid < 0 && st.ppid != MS_NA)
+		out->ppid = (int)st.ppid;
+	*kthread = (st.flags & MS_PF_KTHREAD) != 0;
+	if (!*state)
+		*state = st.state;
+	return true;
+}
+
+void ms_proc_identify(ms_source *src, int pid, ms_proc_ident *out)
+{
+	char path[48];
+	ms_buf b = MS_BUF_INIT;
+	ms_pid_status st;
+	bool have_status = false, have_stat = false, kthread = false;
+	char state = 0;
+	int rc;
+
+	*out = (ms_proc_ident){ .kind = MS_PROC_UNKNOWN, .ppid = -1, .vm_size_kb = MS_NA };
+	snprintf(path, sizeof path, "%d/status", pid);
+	rc = ms_source_read(src, path, &b, NULL);
+	if (rc == 0 && ms_parse_pid_status(b.data ? b.data : "", b.len, &st, NULL) == 0 &&
+	    (st.name[0] || st.tgid != MS_NA)) {
+		have_status = true;
+		ms_copy_field(out->name, sizeof out->name, st.name, strlen(st.name));
+		out->ppid = st.ppid == MS_NA ? -1 : (int)st.ppid;
+		out->vm_size_kb = st.vm_size;
+		state = st.state;
+		kthread = st.kthread == 1;
+	}
+	if (!have_status || (st.kthread < 0 && st.vm_size == MS_NA))
+		have_stat = ident_from_stat(src, pid, &b, out, &kthread, &state);
+	ms_buf_free(&b);
+	if (!have_status && !have_stat) {
+		if (rc == -ENOENT || rc == -ESRCH)
+			out->kind = MS_PROC_GONE;
+		return;
+	}
+	if (state == 'Z' || state == 'X' || state == 'x')
+		out->kind = MS_PROC_ZOMBIE;
+	else if (kthread)
+		out->kind = MS_PROC_KTHREAD;
+	else if (!have_status || out->vm_size_kb != MS_NA)
+		out->kind = MS_PROC_USER;
+	else if (have_stat || st.kthread == 0)
+		out->kind = MS_PROC_EXITING; /* not a kernel thread, and no mm */
+	else
+		out->kind = MS_PROC_KTHREAD; /* old status, no stat: no mm says it */
+}
+
+const char *ms_proc_kind_name(ms_proc_kind k)
+{
+	switch (k) {
+	case MS_PROC_KTHREAD: return "kernel thread";
+	case MS_PROC_ZOMBIE: return "zombie";
+	case MS_PROC_EXITING: return "exiting";
+	case MS_PROC_GONE: return "no such process";
+	default: return NULL;
+	}
+}
+
+bool ms_proc_exited(ms_source *src, int pid)
+{
+	ms_proc_ident id;
+
+	if (!ms_source_can(src, MS_CAP_VOLATILE))
+		return false;
+	ms_proc_identify(src, pid, &id);
+	return id.kind == MS_PROC_GONE || id.kind == MS_PROC_ZOMBIE || id.kind == MS_PROC_EXITING;
 }
 
 /* ---- one process -------------------------------------------------------- */
 
 static enum proc_outcome read_proc(struct proc_reader *r, int pid, ms_proc *p)
 {
-	struct identity id = { .stat_vss = MS_NA };
+	struct identity id = { .stat_vss = MS_NA, .status_rss = MS_NA, .status_swap = MS_NA };
 	enum proc_outcome out;
 
 	proc_init(p, pid);
@@ -304,6 +438,14 @@ static enum proc_outcome read_proc(struct proc_reader *r, int pid, ms_proc *p)
 	p->kthread = id.kthread || (id.no_mm && !p->cmdline[0]);
 	if (p->kthread)
 		return PROC_KTHREAD;
+	/* No memory left to show (its smaps is empty, its rollup fails):
+	 * left out like a kernel thread, and counted. */
+	if (id.zombie)
+		return PROC_ZOMBIE;
+	/* Exiting where files vanish: gone a moment later; dropped like a
+	 * process that exited while it was read. */
+	if (id.exiting && r->volatile_files)
+		return PROC_GONE;
 	read_memory(r, p, &id);
 	if (p->status == -ENOMEM)
 		return PROC_NOMEM;
@@ -473,6 +615,9 @@ static bool compact(ms_sample *s, ms_proc *procs, const unsigned char *outcome, 
 			continue;
 		case PROC_KTHREAD:
 			s->nkthreads++;
+			break;
+		case PROC_ZOMBIE:
+			s->nzombies++;
 			break;
 		case PROC_GONE:
 			s->ngone++;

@@ -283,11 +283,11 @@ static int vmas_from_maps(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn
 
 	snprintf(path, sizeof path, "%d/maps", pid);
 	rc = ms_source_read(src, path, &buf, err);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = ms_parse_maps(buf.data ? buf.data : "", buf.len, out, err);
-	/* The source names the file already; a parse error does not. */
-	if (rc < 0 && err && strncmp(err->msg, path, strlen(path)) != 0)
-		ms_error_prefix(err, path);
+		if (rc < 0)
+			ms_error_prefix(err, path);
+	}
 	ms_buf_free(&buf);
 	for (size_t i = 0; rc == 0 && fn && i < out->n; i++) {
 		int used = fn(ctx, out, i);
@@ -301,15 +301,66 @@ int ms_vmas_load(ms_source *src, int pid, ms_vmalist *out, ms_error *err)
 	return ms_vmas_load_each(src, pid, out, NULL, NULL, err);
 }
 
+/* Counts the mappings handed over, for "16625 read". */
+struct counted {
+	ms_vma_fn fn;
+	void *ctx;
+	size_t n;
+};
+
+static int count_vma(void *ctx, const ms_vmalist *l, size_t i)
+{
+	struct counted *c = ctx;
+
+	c->n++;
+	return c->fn ? c->fn(c->ctx, l, i) : 0;
+}
+
+/* The same words in every view, the explorer's and batch's: "no such
+ * process", "42/smaps: needs root" (or "..., even to root"). */
+static int vmas_error(ms_source *src, int pid, int rc, ms_error *err)
+{
+	ms_proc_ident id;
+
+	rc = normalize_status(rc);
+	if (rc == -EACCES)
+		return ms_error_set(err, EACCES, 0, "%d/smaps: %s", pid, ms_denied_reason());
+	if (rc != -ENOENT)
+		return rc;
+	ms_proc_identify(src, pid, &id);
+	if (id.kind == MS_PROC_GONE)
+		return ms_error_set(err, ESRCH, 0, "no such process");
+	/* Captures keep no smaps of kernel threads: they have no mappings,
+	 * which is the whole answer. */
+	if (id.kind == MS_PROC_KTHREAD || id.kind == MS_PROC_ZOMBIE)
+		return 0;
+	return ms_error_set(err, ENOENT, 0, "no smaps or maps%s",
+			    ms_source_can(src, MS_CAP_VOLATILE) ? "" : " in the snapshot");
+}
+
 int ms_vmas_load_each(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, void *ctx,
 		      ms_error *err)
 {
+	struct counted c = { fn, ctx, 0 };
 	bool began = false;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	ms_error_clear(err);
-	rc = vmas_from_smaps(src, pid, out, fn, ctx, &began, err);
+	rc = vmas_from_smaps(src, pid, out, count_vma, &c, &began, err);
+	if (rc == 0 && began && ms_proc_exited(src, pid))
+		rc = -ESRCH;
+	/* Empty: a kernel thread, a zombie, or a process that went while
+	 * its smaps was opened. */
+	if (rc == 0 && !began && ms_source_can(src, MS_CAP_VOLATILE)) {
+		ms_proc_ident id;
+		ms_proc_identify(src, pid, &id);
+		if (id.kind == MS_PROC_GONE)
+			return ms_error_set(err, ESRCH, 0, "no such process");
+		if (id.kind == MS_PROC_EXITING)
+			return ms_error_set(err, ESRCH, 0,
+					    "exited while its mappings were read (0 read)");
+	}
 	if (rc == 0) {
 		out->from_smaps = true;
 		return 0;
@@ -319,13 +370,27 @@ int ms_vmas_load_each(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, vo
 	 * half-way through its smaps: fn has seen some of it already. */
 	ms_vmalist_free(out);
 	memset(out, 0, sizeof *out);
+	if (began && (rc == -ENOENT || rc == -ESRCH))
+		return ms_error_set(err, ESRCH, 0, "exited while its mappings were read (%zu read)",
+				    c.n);
 	if (rc != -ENOENT || began)
-		return normalize_status(rc);
+		return vmas_error(src, pid, rc, err);
 	ms_error_clear(err);
-	rc = vmas_from_maps(src, pid, out, fn, ctx, err);
+	rc = vmas_from_maps(src, pid, out, count_vma, &c, err);
+	if (rc == 0 && c.n > 0 && ms_proc_exited(src, pid))
+		rc = ms_error_set(err, ESRCH, 0, "exited while its mappings were read (%zu read)",
+				  c.n);
+	if (rc == -ESRCH) {
+		ms_vmalist_free(out);
+		memset(out, 0, sizeof *out);
+		return rc;
+	}
 	if (rc < 0) {
 		ms_vmalist_free(out);
 		memset(out, 0, sizeof *out);
+		rc = vmas_error(src, pid, rc, err);
+		out->from_smaps = rc == 0; /* no mappings: no figures missing */
+		return rc;
 	}
-	return normalize_status(rc);
+	return 0;
 }

@@ -37,6 +37,17 @@ static int find_exact(const ms_table_def *t, const char *key)
 	return -1;
 }
 
+size_t ms_table_text_order(const ms_table_def *t, size_t *order)
+{
+	size_t n = 0;
+
+	for (int last = 0; last < 2; last++)
+		for (size_t c = 0; c < t->ncols; c++)
+			if (t->cols[c].text_last == (last == 1))
+				order[n++] = c;
+	return n;
+}
+
 int ms_table_find_col(const ms_table_def *t, const char *key)
 {
 	char with_kb[64];

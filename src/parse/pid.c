@@ -12,7 +12,7 @@
 
 /* ---- status ------------------------------------------------------------ */
 
-enum status_kind { ST_NUMBER, ST_KB, ST_UIDS, ST_KTHREAD, ST_NAME };
+enum status_kind { ST_NUMBER, ST_KB, ST_UIDS, ST_KTHREAD, ST_NAME, ST_STATE };
 
 struct status_key {
 	const char *name;
@@ -24,6 +24,7 @@ struct status_key {
 
 static const struct status_key status_keys[] = {
 	ST("Name", ST_NAME, name),
+	ST("State", ST_STATE, state),
 	ST("Tgid", ST_NUMBER, tgid),
 	ST("PPid", ST_NUMBER, ppid),
 	ST("Uid", ST_UIDS, uid),
@@ -91,6 +92,20 @@ static bool parse_uids(const char *p, const char *end, ms_pid_status *s)
 	return true;
 }
 
+/* "State:\tZ (zombie)": the letter of fs/proc/array.c's task_state_array
+ * ("R (running)" ... "I (idle)"; 2.6 kernels also "W (paging)", "x (dead)"),
+ * then its name, which is not kept. */
+static bool parse_state(const char *p, const char *end, char *out)
+{
+	ms_skip_space(&p, end);
+	if (p == end || !((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
+		return false;
+	if (p + 1 < end && p[1] != ' ' && p[1] != '\t')
+		return false;
+	*out = *p;
+	return true;
+}
+
 /* "Name:\t<comm>": the kernel escapes the name ("\n" as two characters),
  * so it is kept as printed, up to a NUL byte that no kernel prints. */
 static void copy_name(char *dst, size_t cap, const char *p, const char *end)
@@ -117,6 +132,8 @@ static bool status_value(ms_pid_status *s, const struct status_key *k, const cha
 		return parse_kb(p, end, (int64_t *)(void *)field);
 	case ST_UIDS:
 		return parse_uids(p, end, s);
+	case ST_STATE:
+		return parse_state(p, end, &s->state);
 	case ST_KTHREAD:
 		if (!parse_number(p, end, &v) || (v != 0 && v != 1))
 			return false;

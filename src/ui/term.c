@@ -118,12 +118,33 @@ static int check_addressable(ms_error *err)
 			    term ? term : "");
 }
 
+/* vt100's terminfo (a board's serial console, TERM=vt100 over ssh) has
+ * no page or home keys, but the terminal in front of it sends the VT220
+ * and xterm sequences all the same: known here, they scroll instead of
+ * arriving as Esc and three stray characters. */
+static void define_vt220_keys(void)
+{
+	static const struct {
+		const char *seq;
+		int key;
+	} keys[] = {
+		{ "\033[5~", KEY_PPAGE }, { "\033[6~", KEY_NPAGE },
+		{ "\033[1~", KEY_HOME },  { "\033[H", KEY_HOME }, { "\033OH", KEY_HOME },
+		{ "\033[4~", KEY_END },   { "\033[F", KEY_END },  { "\033OF", KEY_END },
+		{ "\033[Z", KEY_BTAB },
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (key_defined(keys[i].seq) <= 0)
+			define_key(keys[i].seq, keys[i].key);
+}
+
 static void set_modes(void)
 {
 	cbreak();
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	define_vt220_keys();
 	nodelay(stdscr, TRUE);
 	set_escdelay(25); /* Esc alone, not the start of an arrow key */
 	curs_set(0);      /* fails harmlessly where the cursor cannot hide */

@@ -132,6 +132,30 @@ static const void *src_row(const ms_tablew *w, size_t i)
 	return (const char *)w->src + i * row_size(w);
 }
 
+/* Hex columns take the digits of their largest value (at least 8, as
+ * ms_cell_format prints them), over every row given, so that a filter
+ * does not make them jump. */
+static void fit_hex_columns(ms_tablew *w)
+{
+	for (size_t c = 0; c < w->def->ncols && c < MS_TABLEW_MAX_COLS; c++) {
+		const ms_column *col = &w->def->cols[c];
+		uint64_t max = 0;
+		w->fit[c] = 0;
+		if (col->kind != MS_COL_HEX || w->nsrc == 0)
+			continue;
+		for (size_t i = 0; i < w->nsrc; i++) {
+			const void *row = src_row(w, i);
+			uint64_t v = is_note(w, row) ? 0 : ms_cell_u64(col, row, w->ctx);
+			if (v > max)
+				max = v;
+		}
+		int digits = 8;
+		while (digits < 16 && (max >> (4 * digits)) != 0)
+			digits++;
+		w->fit[c] = digits;
+	}
+}
+
 /* Sorted tables show sorted copies of the rows (ms_table_sort sorts an
  * array); tables in a fixed order show the rows given, where a column may
  * find a row's place in its list (the VMA paths). */
@@ -140,6 +164,7 @@ static int rebuild(ms_tablew *w)
 	w->n = 0;
 	if (reserve(w) != 0)
 		return -ENOMEM;
+	fit_hex_columns(w);
 	for (size_t i = 0; i < w->nsrc; i++) {
 		const void *row = src_row(w, i);
 		if (!passes_filter(w, row))
@@ -250,21 +275,25 @@ size_t ms_tablew_count(const ms_tablew *w)
 	return w->n;
 }
 
-static int col_width(const ms_column *c)
+/* A column's width: what its rows need where that is known (fit), else
+ * the declared width, and never narrower than its title. */
+static int col_width(const ms_table_def *def, const int *fit, int c)
 {
-	int t = (int)strlen(c->title);
-	return c->width > t ? c->width : t;
+	const ms_column *col = &def->cols[c];
+	int t = (int)strlen(col->title);
+	int w = fit && fit[c] > 0 ? fit[c] : col->width;
+	return w > t ? w : t;
 }
 
 /* Index (into idx) of the widest left-aligned text column: it takes the
  * spare room, as a command line or a path wants it. */
-static int flex_column(const ms_table_def *def, const int *idx, int n)
+static int flex_column(const ms_table_def *def, const int *fit, const int *idx, int n)
 {
 	int best = -1;
 	for (int i = 0; i < n; i++) {
 		const ms_column *c = &def->cols[idx[i]];
 		if (c->kind == MS_COL_STR && c->left &&
-		    (best < 0 || col_width(c) >= col_width(&def->cols[idx[best]])))
+		    (best < 0 || col_width(def, fit, idx[i]) >= col_width(def, fit, idx[best])))
 			best = i;
 	}
 	return best;
@@ -284,19 +313,23 @@ static int drop_one(const ms_table_def *def, int *idx, int n)
 	return n - 1;
 }
 
-int ms_tablew_layout(const ms_table_def *def, int cols, int *idx, int *width)
+static int layout(const ms_table_def *def, const int *fit, int cols, int *idx, int *width)
 {
+	size_t order[MS_TABLEW_MAX_COLS];
 	int n = 0;
-	for (size_t i = 0; i < def->ncols && n < MS_TABLEW_MAX_COLS; i++)
-		idx[n++] = (int)i;
+	if (def->ncols > MS_TABLEW_MAX_COLS)
+		return 0;
+	ms_table_text_order(def, order);
+	for (size_t i = 0; i < def->ncols; i++)
+		idx[n++] = (int)order[i];
 	for (;;) {
 		int total = n > 0 ? n - 1 : 0;
 		for (int i = 0; i < n; i++)
-			total += col_width(&def->cols[idx[i]]);
+			total += col_width(def, fit, idx[i]);
 		if (total <= cols) {
 			for (int i = 0; i < n; i++)
-				width[i] = col_width(&def->cols[idx[i]]);
-			int flex = flex_column(def, idx, n);
+				width[i] = col_width(def, fit, idx[i]);
+			int flex = flex_column(def, fit, idx, n);
 			if (flex >= 0)
 				width[flex] += cols - total;
 			return n;
@@ -304,10 +337,52 @@ int ms_tablew_layout(const ms_table_def *def, int cols, int *idx, int *width)
 		int left = drop_one(def, idx, n);
 		if (left == n) { /* only columns that are never dropped: clip */
 			for (int i = 0; i < n; i++)
-				width[i] = col_width(&def->cols[idx[i]]);
+				width[i] = col_width(def, fit, idx[i]);
 			return n;
 		}
 		n = left;
+	}
+}
+
+int ms_tablew_layout(const ms_table_def *def, int cols, int *idx, int *width)
+{
+	return layout(def, NULL, cols, idx, width);
+}
+
+static bool all_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+void ms_elide_middle(const char *text, size_t len, int width, ms_buf *out)
+{
+	static const char dots[] = "...";
+	const size_t ndots = sizeof dots - 1;
+
+	ms_buf_reset(out);
+	/* Escaped text of other scripts: cut from the right, as before. */
+	if (width <= 0 || (size_t)width >= len || !all_ascii(text, len) ||
+	    (size_t)width <= ndots + 1) {
+		ms_buf_append(out, text, len);
+		return;
+	}
+	const char *slash = memrchr(text, '/', len);
+	size_t name = slash ? len - (size_t)(slash - text) : 0;
+	size_t room = (size_t)width - ndots;
+	if (name > 0 && name < room) { /* "/lib/...ynload" + "/unicodedata.so" */
+		ms_buf_append(out, text, room - name);
+		ms_buf_append(out, dots, ndots);
+		ms_buf_append(out, text + len - name, name);
+	} else if (name > 0) { /* the name alone is too long: its start */
+		ms_buf_append(out, dots, ndots);
+		ms_buf_append(out, text + len - name, room);
+	} else { /* no name: both ends */
+		ms_buf_append(out, text, room - room / 2);
+		ms_buf_append(out, dots, ndots);
+		ms_buf_append(out, text + len - room / 2, room / 2);
 	}
 }
 
@@ -349,7 +424,8 @@ static void draw_titles(const ms_tablew *w, ms_screen *s, ms_rect r, const int *
 }
 
 static void draw_row(const ms_tablew *w, ms_screen *s, int y, ms_rect r, const void *row,
-		     const int *idx, const int *width, int n, ms_attr attr, ms_buf *cell)
+		     const int *idx, const int *width, int n, ms_attr attr, ms_buf *cell,
+		     ms_buf *elided)
 {
 	ms_screen_fill(s, y, r.col, r.cols, ' ', attr);
 	if (w->note && w->note(row, w->ctx, cell)) {
@@ -367,9 +443,16 @@ static void draw_row(const ms_tablew *w, ms_screen *s, int y, ms_rect r, const v
 			draw_cell(s, y, x, cw, true, attr, "TOTAL", 5);
 			labelled = true;
 		} else if (!blank &&
-			   ms_tablew_format_cell(c, row, w->ctx, w->plain_kb, cell) == 0)
-			draw_cell(s, y, x, cw, c->left, attr, cell->data ? cell->data : "",
-				  cell->len);
+			   ms_tablew_format_cell(c, row, w->ctx, w->plain_kb, cell) == 0) {
+			const char *text = cell->data ? cell->data : "";
+			size_t len = cell->len;
+			if (c->keep_end && (int)ms_display_width(text, len) > cw) {
+				ms_elide_middle(text, len, cw, elided);
+				text = elided->data ? elided->data : "";
+				len = elided->len;
+			}
+			draw_cell(s, y, x, cw, c->left, attr, text, len);
+		}
 		x += width[i] + 1;
 	}
 }
@@ -394,12 +477,12 @@ void ms_tablew_draw(ms_tablew *w, ms_screen *s, ms_rect r, const void *total)
 	int idx[MS_TABLEW_MAX_COLS], width[MS_TABLEW_MAX_COLS];
 	if (r.rows < 1 || r.cols < 1)
 		return;
-	int n = ms_tablew_layout(w->def, r.cols, idx, width);
+	int n = layout(w->def, w->fit, r.cols, idx, width);
 	draw_titles(w, s, r, idx, width, n);
 	int visible = r.rows - 1 - (total ? 1 : 0);
 	w->page = visible;
 	scroll_to_selection(w, visible);
-	ms_buf cell = MS_BUF_INIT;
+	ms_buf cell = MS_BUF_INIT, elided = MS_BUF_INIT;
 	for (int i = 0; i < visible && w->top + (size_t)i < w->n; i++) {
 		size_t k = w->top + (size_t)i;
 		ms_attr a = MS_ATTR_NORMAL;
@@ -407,9 +490,11 @@ void ms_tablew_draw(ms_tablew *w, ms_screen *s, ms_rect r, const void *total)
 			a = MS_ATTR_SELECTED;
 		else if (w->row_attr)
 			a = w->row_attr(row_at(w, k), w->ctx);
-		draw_row(w, s, r.row + 1 + i, r, row_at(w, k), idx, width, n, a, &cell);
+		draw_row(w, s, r.row + 1 + i, r, row_at(w, k), idx, width, n, a, &cell, &elided);
 	}
 	if (total && r.rows >= 2)
-		draw_row(w, s, r.row + r.rows - 1, r, total, idx, width, n, MS_ATTR_TOTAL, &cell);
+		draw_row(w, s, r.row + r.rows - 1, r, total, idx, width, n, MS_ATTR_TOTAL, &cell,
+			 &elided);
 	ms_buf_free(&cell);
+	ms_buf_free(&elided);
 }

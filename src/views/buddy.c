@@ -8,6 +8,7 @@
  * in a scratch screen and scrolled.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,29 +56,59 @@ static int allocatable_order(const ms_buddy_zone *b, const ms_zone *z)
 	return -1;
 }
 
+/* Lines made of phrases: a phrase that would run past the edge starts
+ * the next line (indented), so that nothing is cut at 80 columns. */
+struct flow {
+	ms_screen *s;
+	int y, x, indent;
+};
+
+static void flow_put(struct flow *f, ms_attr attr, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void flow_put(struct flow *f, ms_attr attr, const char *fmt, ...)
+{
+	char text[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	const char *t = text;
+	if (f->x > f->indent && f->x + (int)strlen(text) > f->s->cols) {
+		f->y++;
+		f->x = f->indent;
+		t += strspn(t, " "); /* a new line needs no separating blanks */
+	}
+	f->x += ms_screen_puts(f->s, f->y, f->x, MS_TO_EDGE, attr, t);
+}
+
+/* Ends the flow's last line; returns the row after it. */
+static int flow_end(const struct flow *f)
+{
+	return f->y + 1;
+}
+
 static int draw_zone_title(ms_screen *s, int y, const ms_buddy_zone *b, const ms_zone *z,
 			   long ps, bool plain)
 {
 	char kb[32], block[32];
-	int64_t free_kb = ms_buddy_free_kb(b, ps);
-	ms_format_kb(kb, sizeof kb, free_kb, plain);
-	int x = ms_screen_printf(s, y, 0, MS_TO_EDGE, MS_ATTR_TITLE, "Node %d, zone %-8s", b->node,
-				 b->zone);
-	x += ms_screen_printf(s, y, x, MS_TO_EDGE, MS_ATTR_NORMAL, " free %s (%lld pages)", kb,
-			      (long long)ms_buddy_free_pages(b));
+	struct flow f = { s, y, 0, 2 };
+	ms_format_kb(kb, sizeof kb, ms_buddy_free_kb(b, ps), plain);
+	f.x = ms_screen_printf(s, y, 0, MS_TO_EDGE, MS_ATTR_TITLE, "Node %d, zone %-8s", b->node,
+			       b->zone);
+	flow_put(&f, MS_ATTR_NORMAL, " free %s (%lld pages)", kb,
+		 (long long)ms_buddy_free_pages(b));
 	int largest = ms_buddy_largest_order(b), can = allocatable_order(b, z);
 	if (largest < 0) {
-		ms_screen_puts(s, y, x, MS_TO_EDGE, MS_ATTR_WARN, "  no free block");
-		return y + 1;
+		flow_put(&f, MS_ATTR_WARN, "  no free block");
+		return flow_end(&f);
 	}
 	ms_format_kb(block, sizeof block, block_kb(can < 0 ? 0 : can, ps), false);
 	if (can < 0)
-		ms_screen_puts(s, y, x, MS_TO_EDGE, MS_ATTR_WARN,
-			       "  allocatable now: none (below the low watermark)");
+		flow_put(&f, MS_ATTR_WARN, "  allocatable now: none (below the low watermark)");
 	else
-		ms_screen_printf(s, y, x, MS_TO_EDGE, MS_ATTR_NORMAL,
-				 "  largest allocatable now: order %d (%s)", can, block);
-	return y + 1;
+		flow_put(&f, MS_ATTR_NORMAL, "  largest allocatable now: order %d (%s)", can, block);
+	return flow_end(&f);
 }
 
 static const char *watermark_state(const ms_zone *z, ms_attr *attr)
@@ -95,30 +126,30 @@ static const char *watermark_state(const ms_zone *z, ms_attr *attr)
 	return "below min: allocations reclaim directly";
 }
 
-static void put_pages(ms_screen *s, int y, int *x, const char *label, int64_t v)
+static void put_pages(struct flow *f, const char *label, int64_t v)
 {
 	if (v == MS_NA)
-		*x += ms_screen_printf(s, y, *x, MS_TO_EDGE, MS_ATTR_NORMAL, "%s -  ", label);
+		flow_put(f, MS_ATTR_NORMAL, "%s -  ", label);
 	else
-		*x += ms_screen_printf(s, y, *x, MS_TO_EDGE, MS_ATTR_NORMAL, "%s %lld  ", label,
-				       (long long)v);
+		flow_put(f, MS_ATTR_NORMAL, "%s %lld  ", label, (long long)v);
 }
 
 static int draw_watermarks(ms_screen *s, int y, const ms_zone *z)
 {
 	if (!z)
 		return y;
-	int x = ms_screen_puts(s, y, 0, MS_TO_EDGE, MS_ATTR_NORMAL, "  pages: ");
-	put_pages(s, y, &x, "free", z->free_pages);
-	put_pages(s, y, &x, "min", z->min);
-	put_pages(s, y, &x, "low", z->low);
-	put_pages(s, y, &x, "high", z->high);
-	put_pages(s, y, &x, "managed", z->managed);
+	struct flow f = { s, y, 0, 9 };
+	f.x = ms_screen_puts(s, y, 0, MS_TO_EDGE, MS_ATTR_NORMAL, "  pages: ");
+	put_pages(&f, "free", z->free_pages);
+	put_pages(&f, "min", z->min);
+	put_pages(&f, "low", z->low);
+	put_pages(&f, "high", z->high);
+	put_pages(&f, "managed", z->managed);
 	ms_attr a;
 	const char *state = watermark_state(z, &a);
 	if (state[0])
-		ms_screen_printf(s, y, x, MS_TO_EDGE, a, "[%s]", state);
-	return y + 1;
+		flow_put(&f, a, "[%s]", state);
+	return flow_end(&f);
 }
 
 static void fmt_index(char *dst, size_t cap, double v)
@@ -163,6 +194,65 @@ static int draw_histogram(ms_screen *s, int y, const ms_buddy_zone *b, long ps, 
 	return y;
 }
 
+/* The migrate types of a zone: every order, however many (order 10 on
+ * most machines, 11 on 32-bit ARM, where much free memory sits). Each
+ * column is as wide as its counts; orders that do not fit the width go to
+ * a second block below. */
+struct migrate_cols {
+	const ms_pagetype_free *rows[MS_MAX_MIGRATE];
+	size_t n;
+	int norders, type_w;
+	int w[MS_MAX_ORDERS];
+};
+
+/* Each column as wide as its counts and at least min_w. */
+static void measure_migrate(struct migrate_cols *mc, int min_w)
+{
+	mc->type_w = (int)strlen("migrate type");
+	for (int o = 0; o < mc->norders; o++)
+		mc->w[o] = o < 10 ? (min_w > 1 ? min_w : 1) : (min_w > 2 ? min_w : 2);
+	for (size_t i = 0; i < mc->n; i++) {
+		const ms_pagetype_free *f = mc->rows[i];
+		ms_buf esc = MS_BUF_INIT;
+		if (ms_escape_display(&esc, f->type, strlen(f->type)) == 0 &&
+		    (int)ms_display_width(esc.data ? esc.data : "", esc.len) > mc->type_w)
+			mc->type_w = (int)ms_display_width(esc.data ? esc.data : "", esc.len);
+		ms_buf_free(&esc);
+		for (int o = 0; o < f->norders && o < mc->norders; o++) {
+			char c[32];
+			fmt_count(c, sizeof c, f->free[o], f->at_least[o]);
+			if ((int)strlen(c) > mc->w[o])
+				mc->w[o] = (int)strlen(c);
+		}
+	}
+	if (mc->type_w > 16)
+		mc->type_w = 16;
+}
+
+/* Orders [from, to) as one block: a header line, then a line per type. */
+static int draw_migrate_block(ms_screen *s, int y, const struct migrate_cols *mc, int from,
+			      int to)
+{
+	int x = ms_screen_printf(s, y, 0, MS_TO_EDGE, MS_ATTR_COLHEAD, "  %-*s", mc->type_w,
+				 "migrate type");
+	for (int o = from; o < to; o++)
+		x += ms_screen_printf(s, y, x, MS_TO_EDGE, MS_ATTR_COLHEAD, " %*d", mc->w[o], o);
+	y++;
+	for (size_t i = 0; i < mc->n; i++, y++) {
+		const ms_pagetype_free *f = mc->rows[i];
+		ms_screen_put_untrusted(s, y, 2, mc->type_w, MS_ATTR_NORMAL, f->type,
+					strlen(f->type));
+		x = 2 + mc->type_w;
+		for (int o = from; o < to; o++) {
+			char c[32] = "";
+			if (o < f->norders)
+				fmt_count(c, sizeof c, f->free[o], f->at_least[o]);
+			x += ms_screen_printf(s, y, x, MS_TO_EDGE, MS_ATTR_NORMAL, " %*s", mc->w[o], c);
+		}
+	}
+	return y;
+}
+
 static int draw_migrate(ms_screen *s, int y, const ms_sample *m, const ms_buddy_zone *b)
 {
 	if (m->st[MS_P_PAGETYPE].status != 0) {
@@ -170,29 +260,33 @@ static int draw_migrate(ms_screen *s, int y, const ms_sample *m, const ms_buddy_
 		ms_pane_draw_reason(s, r, "migrate types (pagetypeinfo)", &m->st[MS_P_PAGETYPE]);
 		return y + 1;
 	}
-	bool header = false;
-	for (size_t i = 0; i < m->pagetype.nfree; i++) {
+	struct migrate_cols mc = { .n = 0 };
+	for (size_t i = 0; i < m->pagetype.nfree && mc.n < MS_MAX_MIGRATE; i++) {
 		const ms_pagetype_free *f = &m->pagetype.free[i];
 		if (f->node != b->node || strcmp(f->zone, b->zone) != 0)
 			continue;
-		if (!header) {
-			int x = ms_screen_printf(s, y, 0, MS_TO_EDGE, MS_ATTR_COLHEAD, "  %-12s",
-						 "migrate type");
-			for (int o = 0; o < f->norders; o++)
-				x += ms_screen_printf(s, y, x, MS_TO_EDGE, MS_ATTR_COLHEAD,
-						      " %6d", o);
-			y++;
-			header = true;
-		}
-		int x = ms_screen_put_untrusted(s, y, 2, 12, MS_ATTR_NORMAL, f->type,
-						strlen(f->type));
-		x = 2 + 12;
-		for (int o = 0; o < f->norders; o++) {
-			char c[32];
-			fmt_count(c, sizeof c, f->free[o], f->at_least[o]);
-			x += ms_screen_printf(s, y, x, MS_TO_EDGE, MS_ATTR_NORMAL, " %6s", c);
-		}
-		y++;
+		mc.rows[mc.n++] = f;
+		if (f->norders > mc.norders)
+			mc.norders = f->norders > MS_MAX_ORDERS ? MS_MAX_ORDERS : f->norders;
+	}
+	if (mc.n == 0)
+		return y;
+	/* Roomy columns (as before: 6 wide) where they all fit, narrower
+	 * ones where not, and a second block when even those do not. */
+	for (int min_w = 6; min_w >= 1; min_w--) {
+		measure_migrate(&mc, min_w);
+		int x = 2 + mc.type_w;
+		for (int o = 0; o < mc.norders; o++)
+			x += 1 + mc.w[o];
+		if (x <= s->cols)
+			break;
+	}
+	for (int from = 0; from < mc.norders;) {
+		int to = from, x = 2 + mc.type_w;
+		while (to < mc.norders && (to == from || x + 1 + mc.w[to] <= s->cols))
+			x += 1 + mc.w[to++];
+		y = draw_migrate_block(s, y, &mc, from, to);
+		from = to;
 	}
 	return y;
 }
@@ -226,9 +320,14 @@ static int layout(ms_screen *s, const ms_view_data *d)
 /* Rows the layout can take: a title, watermarks, histogram header and
  * orders, migrate header and types, a blank, per zone; the reason and the
  * "more zones" line. */
-static int rows_needed(const ms_sample *m)
+static int rows_needed(const ms_sample *m, int cols)
 {
-	int per_zone = 4 + MS_MAX_ORDERS + 1 + MS_MAX_MIGRATE + 1;
+	/* Titles and watermarks wrap on a narrow terminal (a few lines), and
+	 * the migrate types take a block per this many orders at worst (16
+	 * columns of names, 7 per count). */
+	int per_block = (cols - 18) / 7 > 1 ? (cols - 18) / 7 : 1;
+	int blocks = (MS_MAX_ORDERS + per_block - 1) / per_block;
+	int per_zone = 8 + MS_MAX_ORDERS + blocks * (1 + MS_MAX_MIGRATE) + 1;
 	size_t n = m->buddy.n < MAX_ZONES ? m->buddy.n : MAX_ZONES;
 	return (int)n * per_zone + 2;
 }
@@ -245,7 +344,7 @@ static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 		return;
 	}
 	ms_screen scratch;
-	if (ms_screen_init(&scratch, rows_needed(m), r.cols) != 0) {
+	if (ms_screen_init(&scratch, rows_needed(m, r.cols), r.cols) != 0) {
 		ms_screen_puts(s, r.row, r.col, r.cols, MS_ATTR_WARN, "buddy: out of memory");
 		return;
 	}
@@ -286,7 +385,8 @@ static const char *const buddy_help[] = {
 	"  free, kB      free blocks of that order, and the memory they hold",
 	"  unusable      unusable free space index: share of free memory in smaller blocks",
 	"  extfrag       fragmentation index: near 1 = fragmented, near 0 = short of memory",
-	"  migrate type  free blocks per order of each migrate type (root only; 123+ = more)",
+	"  migrate type  free blocks per order of each migrate type (root only); 123+ is "
+	"at least 123, 12k is 12,000",
 	NULL,
 };
 

@@ -4,9 +4,11 @@
  * a bar that splits MemTotal into what uses it. The bar draws a letter per
  * cell as well as a colour, so it still reads on a monochrome terminal.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "memscope/views.h"
+#include "memscope/widget.h"
 
 struct segment {
 	char letter;
@@ -115,6 +117,27 @@ static void draw_legend(ms_screen *s, int row, const struct segment *seg, bool p
 	put_legend(s, row, seg, plain, named);
 }
 
+/* Untrusted text in at most width columns: escaped, then cut in the
+ * middle when it is longer (a path keeps its end). */
+static int put_elided(ms_screen *s, int row, int x, int width, ms_attr attr, const char *text)
+{
+	ms_buf esc = MS_BUF_INIT, cut = MS_BUF_INIT;
+	int used = 0;
+
+	if (width > 0 && ms_escape_display(&esc, text, strlen(text)) == 0 && esc.data) {
+		ms_elide_middle(esc.data, esc.len, width, &cut);
+		if (cut.data)
+			used = ms_screen_put(s, row, x, width, attr, cut.data, cut.len);
+	}
+	ms_buf_free(&esc);
+	ms_buf_free(&cut);
+	return used;
+}
+
+/* "memscope  host  captured 2026-...Z  6.1.0 aarch64  snapshot PATH":
+ * when the data is from comes before what it is from, and the path gives
+ * up its middle to fit (a long path used to push the capture time off an
+ * 80-column title). Live: "live /proc, every 1.0s" in the same place. */
 static void draw_source(ms_screen *s, const ms_view_data *d)
 {
 	const ms_source_info *info = &d->cur->info;
@@ -124,18 +147,32 @@ static void draw_source(ms_screen *s, const ms_view_data *d)
 					     strlen(info->hostname));
 		x += ms_screen_puts(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, "  ");
 	}
+	if (d->live) {
+		char every[48];
+		snprintf(every, sizeof every, ", every %.1fs%s  ", d->delay,
+			 d->paused ? "  [PAUSED]" : "");
+		x += ms_screen_puts(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, "live ");
+		int room = s->cols - x - (int)strlen(every);
+		x += put_elided(s, 0, x, room > 8 ? room : 8, MS_ATTR_NORMAL, info->path);
+		x += ms_screen_puts(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, every);
+	}
 	ms_buf what = MS_BUF_INIT;
-	ms_buf_printf(&what, "%s %s  ", info->kernel[0] ? info->kernel : "kernel ?",
-		      info->machine);
-	if (d->live)
-		ms_buf_printf(&what, "live %s, every %.1fs%s", info->path, d->delay,
-			      d->paused ? "  [PAUSED]" : "");
-	else
-		ms_buf_printf(&what, "snapshot %s, captured %s", info->path,
-			      info->captured_at[0] ? info->captured_at : "(time unknown)");
+	ms_buf_printf(&what, "%s%s%s  ", info->kernel[0] ? info->kernel : "kernel ?",
+		      info->machine[0] ? " " : "", info->machine);
+	if (!d->live) {
+		const char *when = info->captured_at[0] ? info->captured_at : "(time unknown)";
+		/* The word goes first when the kernel would not fit after it. */
+		bool room = x + 9 + (int)strlen(when) + 2 + (int)what.len <= s->cols;
+		x += ms_screen_printf(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, "%s%s  ",
+				      room ? "captured " : "", when);
+	}
 	if (what.data)
-		ms_screen_put_untrusted(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, what.data, what.len);
+		x += ms_screen_put_untrusted(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, what.data, what.len);
 	ms_buf_free(&what);
+	if (!d->live && x + 12 < s->cols) {
+		x += ms_screen_puts(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, "snapshot ");
+		put_elided(s, 0, x, s->cols - x, MS_ATTR_NORMAL, info->path);
+	}
 }
 
 static void put_kb(ms_screen *s, int row, int *x, const char *label, int64_t kb, bool plain)

@@ -29,55 +29,109 @@ static const char *const header_help[] = {
 	NULL,
 };
 
-static const char *const key_help[] = {
-	"  arrows, PgUp, PgDn, Home, End  move the selection or scroll",
-	"  < > or F6  sort on the previous / next column;  r  reverse the order",
-	"  /  filter by name (empty clears);  Esc  cancels a prompt",
-	"  Enter  open the VMA pane of the selected process;  p  type a PID for it",
-	"  Space  pause / resume the live refresh;  + -  longer / shorter interval",
-	"  [ ]  previous / next sample of a recording;  { }  ten samples back / on",
-	"  ? or F1  this help;  q or F10  quit. No key changes or kills anything.",
-	NULL,
-};
+/* The keys, each line only where the pane (or the source) takes them: a
+ * pane that cannot sort offers no sort keys. */
+static void key_lines(const ms_pane *p, bool refreshes, const char **lines, size_t cap)
+{
+	size_t n = 0;
+
+	lines[n++] = "  arrows, PgUp, PgDn, Home, End  move the selection or scroll";
+	if (p->cls->sorts)
+		lines[n++] = "  < > or F6  sort on the previous / next column;  r  reverse the order";
+	if (p->cls->filter)
+		lines[n++] = "  /  filter by name (empty clears);  Esc  cancels a prompt";
+	if (p->cls->hint && strstr(p->cls->hint, "Enter"))
+		lines[n++] = "  Enter  open the VMA pane of the selected process";
+	lines[n++] = "  p  type a PID for the VMA pane";
+	if (refreshes)
+		lines[n++] = "  Space  pause / resume the refresh;  + -  longer / shorter interval "
+			     "(0.1 s to a day, as -d takes)";
+	lines[n++] = "  [ ]  previous / next sample of a recording;  { }  ten samples back / on";
+	lines[n++] = "  ? or F1  this help;  q or F10  quit. No key changes or kills anything.";
+	lines[n < cap ? n : cap - 1] = NULL;
+}
+
+/* One line of help, wrapped at the screen's width on blanks; the lines
+ * after the first start at indent. Returns the next row. */
+static int put_wrapped(ms_screen *s, int y, ms_attr attr, const char *text, int indent)
+{
+	int cols = s->cols > indent + 20 ? s->cols : indent + 20;
+	const char *p = text;
+	bool first = true;
+
+	while (*p) {
+		int x = first ? 0 : indent, room = cols - x;
+		size_t len = strlen(p), cut = len;
+		if ((int)len > room) {
+			cut = (size_t)room;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = (size_t)room;
+		}
+		ms_screen_put(s, y++, x, room, attr, p, cut);
+		p += cut;
+		p += strspn(p, " ");
+		first = false;
+	}
+	return first ? y + 1 : y;
+}
+
+/* "  total      MemTotal: ...": continuation lines align with the text
+ * after the label. */
+static int label_indent(const char *line)
+{
+	const char *p = line + strspn(line, " ");
+	const char *gap = strstr(p, "  ");
+	return gap && gap - line < 24 ? (int)(gap - line) + 2 + (int)strspn(gap + 2, " ") : 4;
+}
 
 /* "  1 procrank  2 slabs  3 buddy/zones  4 vma, Tab, Shift-Tab  switch pane" */
 static int put_pane_keys(ms_screen *s, int y)
 {
+	ms_buf line = MS_BUF_INIT;
+
 	ms_screen_puts(s, y++, 0, MS_TO_EDGE, MS_ATTR_TITLE, "Keys:");
-	int x = ms_screen_puts(s, y, 0, MS_TO_EDGE, MS_ATTR_NORMAL, " ");
+	ms_buf_puts(&line, " ");
 	for (size_t i = 0; ms_panes[i]; i++)
-		x += ms_screen_printf(s, y, x, MS_TO_EDGE, MS_ATTR_NORMAL, " %zu %s", i + 1,
-				      ms_panes[i]->name);
-	ms_screen_puts(s, y, x, MS_TO_EDGE, MS_ATTR_NORMAL, ", Tab, Shift-Tab  switch pane");
-	return y + 1;
+		ms_buf_printf(&line, " %zu %s", i + 1, ms_panes[i]->name);
+	ms_buf_puts(&line, ", Tab, Shift-Tab  switch pane");
+	y = put_wrapped(s, y, MS_ATTR_NORMAL, line.data ? line.data : "", 4);
+	ms_buf_free(&line);
+	return y;
 }
 
 /* The first line is a title unless the lines go on under one. */
 static int put_lines(ms_screen *s, int y, const char *const *lines, bool titled)
 {
-	for (size_t i = 0; lines && lines[i]; i++, y++)
-		ms_screen_puts(s, y, 0, MS_TO_EDGE,
-			       i == 0 && titled ? MS_ATTR_TITLE : MS_ATTR_NORMAL, lines[i]);
+	for (size_t i = 0; lines && lines[i]; i++)
+		y = put_wrapped(s, y, i == 0 && titled ? MS_ATTR_TITLE : MS_ATTR_NORMAL, lines[i],
+				label_indent(lines[i]));
 	return y;
 }
 
 static int put_columns(ms_screen *s, int y, const ms_table_def *t)
 {
+	ms_buf line = MS_BUF_INIT;
+
 	if (!t)
 		return y;
 	ms_screen_printf(s, y++, 0, MS_TO_EDGE, MS_ATTR_TITLE, "Fields of the %s table:", t->name);
-	for (size_t i = 0; i < t->ncols; i++, y++) {
+	for (size_t i = 0; i < t->ncols; i++) {
 		const ms_column *c = &t->cols[i];
-		ms_screen_printf(s, y, 0, MS_TO_EDGE, MS_ATTR_NORMAL, "  %-10s %-14s %s", c->title,
-				 c->key, c->help ? c->help : "");
+		ms_buf_reset(&line);
+		ms_buf_printf(&line, "  %-10s %-14s %s", c->title, c->key, c->help ? c->help : "");
+		y = put_wrapped(s, y, MS_ATTR_NORMAL, line.data ? line.data : "", 28);
 	}
+	ms_buf_free(&line);
 	return y;
 }
 
-void ms_help_draw(const ms_pane *p, ms_screen *s, ms_rect r, int *scroll)
+void ms_help_draw(const ms_pane *p, bool refreshes, ms_screen *s, ms_rect r, int *scroll)
 {
+	const char *keys[12];
 	ms_screen scratch;
-	if (ms_screen_init(&scratch, 200, r.cols) != 0)
+	if (ms_screen_init(&scratch, 300, r.cols) != 0)
 		return;
 	int y = 0;
 	ms_screen_printf(&scratch, y++, 0, MS_TO_EDGE, MS_ATTR_TITLE,
@@ -89,7 +143,8 @@ void ms_help_draw(const ms_pane *p, ms_screen *s, ms_rect r, int *scroll)
 	y = put_lines(&scratch, y, header_help, true);
 	y++;
 	y = put_pane_keys(&scratch, y);
-	y = put_lines(&scratch, y, key_help, false);
+	key_lines(p, refreshes, keys, MS_ARRAY_LEN(keys));
+	y = put_lines(&scratch, y, keys, false);
 	for (int i = 0; i < r.rows; i++)
 		ms_screen_fill(s, r.row + i, r.col, r.cols, ' ', MS_ATTR_NORMAL);
 	ms_screen_show_window(s, r, &scratch, y, scroll);

@@ -26,27 +26,21 @@ static void take_rows(struct procrank_pane *st, const ms_view_data *d)
 	ms_tablew_set_rows(&st->table, d->cur->procs, d->cur->nprocs, sizeof(ms_proc), d->cur);
 }
 
-/* "412 processes, 98 kernel threads not listed, 3 unknown" and the order. */
+/* 'filter "ssh": 3 of 412 processes  sort: PSS desc  not listed: 98
+ * kernel threads, 1 zombie  -: 3 unreadable (RSS from status)'. */
 static void draw_status(const struct procrank_pane *st, ms_screen *s, ms_rect r,
 			const ms_sample *m)
 {
-	const ms_tablew *t = &st->table;
-	int x = ms_screen_printf(s, r.row, r.col, r.cols, MS_ATTR_DIM,
-				 "%zu process%s (%zu kernel threads not listed", m->nprocs,
-				 m->nprocs == 1 ? "" : "es", m->nkthreads);
+	int x = ms_table_pane_status(s, r, &st->table, m->nprocs, "process", "processes");
+	x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
+			      "  not listed: %zu kernel thread%s", m->nkthreads,
+			      m->nkthreads == 1 ? "" : "s");
+	if (m->nzombies)
+		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
+				      ", %zu zombie%s", m->nzombies, m->nzombies == 1 ? "" : "s");
 	if (m->nunknown)
-		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
-				      ", %zu unreadable: -", m->nunknown);
-	x += ms_screen_puts(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM, ")");
-	if (t->sort_col >= 0)
-		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
-				      "  sort: %s %s", t->def->cols[t->sort_col].title,
-				      t->descending ? "desc" : "asc");
-	if (t->filter[0]) {
-		x += ms_screen_puts(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM, "  filter: ");
-		ms_screen_put_untrusted(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM, t->filter,
-					strlen(t->filter));
-	}
+		ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
+				 "  -: %zu unreadable (? explains)", m->nunknown);
 }
 
 static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
@@ -93,8 +87,17 @@ static void destroy(ms_pane *p)
 
 static const char *const procrank_help[] = {
 	"Processes:",
-	"  Figures from /proc/PID/smaps_rollup (summed over smaps on kernels before 4.14).",
-	"  '-' is a figure that could not be read (another user's process needs root).",
+	"  Each figure comes from the best file this user can read: PSS, USS and SWAPPSS "
+	"only from /proc/PID/smaps_rollup (summed over smaps on kernels before 4.14); RSS, "
+	"VSS and SWAP from it too, or from /proc/PID/status, which every user may read, "
+	"where it is not (`memscope procrank -f json` says which: rss_origin).",
+	"  '-' is a figure no readable file gives: PSS and USS of another user's process "
+	"(smaps_rollup needs root), of a process whose smaps the kernel refuses even to root "
+	"(PID 1 in some containers), or of one a snapshot holds no smaps for. It is never "
+	"counted as 0.",
+	"  Not listed, and counted on the line above the table: kernel threads (they run on "
+	"the kernel's memory) and zombies (exited, memory freed, not yet reaped by their "
+	"parent).",
 	"  The last line totals the rows shown (all, or those the filter matches).",
 	NULL,
 };

@@ -111,22 +111,13 @@ static void draw_status(const struct slabs_pane *st, ms_screen *s, ms_rect r, bo
 	if (st->total_growth_kb != MS_NA)
 		ms_format_kb(grown, sizeof grown, st->total_growth_kb < 0 ?
 			     -st->total_growth_kb : st->total_growth_kb, plain);
-	int x = ms_screen_printf(s, r.row, r.col, r.cols, MS_ATTR_DIM,
-				 "%zu caches, size %s, used %s", st->nrows, size, used);
+	int x = ms_table_pane_status(s, r, &st->table, st->nrows, "cache", "caches");
+	x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
+			      "  size %s, used %s", size, used);
 	if (st->total_growth_kb != MS_NA)
-		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
-				      ", %s%s in %.1fs", st->total_growth_kb < 0 ? "-" : "+",
-				      grown, st->seconds);
-	const ms_tablew *t = &st->table;
-	if (t->sort_col >= 0)
-		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
-				      "  sort: %s %s", t->def->cols[t->sort_col].title,
-				      t->descending ? "desc" : "asc");
-	if (t->filter[0]) {
-		x += ms_screen_puts(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM, "  filter: ");
-		ms_screen_put_untrusted(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM, t->filter,
-					strlen(t->filter));
-	}
+		ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
+				 ", %s%s in %.1fs", st->total_growth_kb < 0 ? "-" : "+",
+				 grown, st->seconds);
 }
 
 static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)

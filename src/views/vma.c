@@ -193,6 +193,8 @@ static void fmt_kb(char *dst, size_t cap, int64_t kb, bool plain)
 		ms_format_kb(dst, cap, kb, plain);
 }
 
+/* "PID 808 python3.4: 109 mappings  size 40.7M rss 10.7M pss 9.8M uss
+ * 9.7M swap 0K": fits 80 columns for a short name. */
 static int draw_title(const struct vma_pane *st, ms_screen *s, ms_rect r,
 		      const ms_view_data *d)
 {
@@ -206,11 +208,41 @@ static int draw_title(const struct vma_pane *st, ms_screen *s, ms_rect r,
 	fmt_kb(pss, sizeof pss, st->total.pss_kb, d->plain_kb);
 	fmt_kb(uss, sizeof uss, st->uss_kb, d->plain_kb);
 	fmt_kb(swap, sizeof swap, st->total.swap_kb, d->plain_kb);
+	if (!d->vmas->from_smaps) {
+		ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_NORMAL,
+				 ": %zu mappings  size %s  (from maps: no smaps, no figures)",
+				 d->vmas->n, size);
+		return 1;
+	}
 	ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_NORMAL,
-			 "  %zu mappings (%s)  size %s  rss %s  pss %s  uss %s  swap %s",
-			 d->vmas->n, d->vmas->from_smaps ? "smaps" : "maps: no figures", size,
+			 ": %zu mappings  size %s rss %s pss %s uss %s swap %s", d->vmas->n, size,
 			 rss, pss, uss, swap);
 	return 1;
+}
+
+/* A process without mappings says what it is, rather than a table of
+ * zeros: a kernel thread, or a zombie. */
+static bool draw_no_mappings(ms_screen *s, ms_rect r, const ms_view_data *d)
+{
+	if (d->vmas->n > 0 || (d->vma_kind != MS_PROC_KTHREAD && d->vma_kind != MS_PROC_ZOMBIE))
+		return false;
+	int x = ms_screen_printf(s, r.row, r.col, r.cols, MS_ATTR_TITLE, "PID %d ", d->vma_pid);
+	if (d->vma_name)
+		ms_screen_put_untrusted(s, r.row, r.col + x, r.cols - x, MS_ATTR_TITLE, d->vma_name,
+					strlen(d->vma_name));
+	if (d->vma_kind == MS_PROC_KTHREAD) {
+		ms_screen_puts(s, r.row + 1, r.col, r.cols, MS_ATTR_NORMAL,
+			       "A kernel thread: it runs on the kernel's own memory");
+		ms_screen_puts(s, r.row + 2, r.col, r.cols, MS_ATTR_NORMAL,
+			       "and has no mappings of its own.");
+	} else {
+		ms_screen_puts(s, r.row + 1, r.col, r.cols, MS_ATTR_NORMAL,
+			       "A zombie: it has exited and its memory is freed;");
+		ms_screen_printf(s, r.row + 2, r.col, r.cols, MS_ATTR_NORMAL,
+				 "its parent (PID %d) has not yet collected its exit status.",
+				 d->vma_ppid);
+	}
+	return true;
 }
 
 /* "x code" right-aligned over a column of figures, the letter in the
@@ -416,6 +448,8 @@ static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 		ms_pane_draw_reason(s, r, what, &st_err);
 		return;
 	}
+	if (draw_no_mappings(s, r, d))
+		return;
 	if (take_rows(st, d) != 0) {
 		ms_screen_puts(s, r.row, r.col, r.cols, MS_ATTR_WARN, "vma: out of memory");
 		return;
@@ -424,8 +458,19 @@ static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 	bool compact = r.rows < 18;
 	ms_rect sr = { y, r.col, r.rows - (y - r.row), r.cols };
 	y += draw_summary(st, s, sr, compact, d->plain_kb);
-	int x = ms_screen_puts(s, y, r.col, r.cols, MS_ATTR_DIM, "map  ");
-	draw_strip(d->vmas, s, y++, r.col + x, r.cols - x);
+	if (st->table.filter[0]) {
+		/* The strip shows every mapping: with a filter in force, the
+		 * line says what the table shows instead. */
+		int x = ms_screen_puts(s, y, r.col, r.cols, MS_ATTR_TITLE, "filter \"");
+		x += ms_screen_put_untrusted(s, y, r.col + x, r.cols - x, MS_ATTR_TITLE,
+					     st->table.filter, strlen(st->table.filter));
+		ms_screen_printf(s, y++, r.col + x, r.cols - x, MS_ATTR_TITLE,
+				 "\": %zu of %zu mappings (/ and Enter on nothing clears it)",
+				 ms_tablew_count(&st->table), d->vmas->n);
+	} else {
+		int x = ms_screen_puts(s, y, r.col, r.cols, MS_ATTR_DIM, "map  ");
+		draw_strip(d->vmas, s, y++, r.col + x, r.cols - x);
+	}
 	ms_rect t = { y, r.col, r.rows - (y - r.row), r.cols };
 	ms_tablew_draw(&st->table, s, t, NULL);
 }

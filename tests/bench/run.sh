@@ -146,6 +146,7 @@ header "vma60k: one process with $(wc -l < /proc/$first_worker/maps) mappings"
 time_cmd "floor: cat /proc/PID/smaps" "cat /proc/$first_worker/smaps"
 time_cmd "memscope vma PID -f json" "$ms vma $first_worker -f json"
 time_cmd "memscope vma PID (text)" "$ms vma $first_worker"
+time_cmd "memscope vma PID -f csv" "$ms vma $first_worker -f csv"
 command -v pmap >/dev/null && time_cmd "pmap -X PID" "pmap -X $first_worker"
 echo
 echo "Paired with the floor (cat smaps), 15 alternating rounds:"
@@ -157,3 +158,6 @@ for args in "-f json" "" "-f csv"; do
 		"$ms vma $first_worker $args"
 done
 stop_workload
+
+# Peak RSS of the vma view per format (doc/performance.md, "vma: memory").
+"$(dirname "$0")/vma-rss.sh" "$build"

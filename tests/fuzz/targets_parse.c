@@ -354,6 +354,9 @@ int ms_fuzz_pid(const uint8_t *data, size_t size)
 	rc = ms_parse_pid_status(as_text(data), size, &st, &err);
 	ms_fuzz_check_result(rc, &err);
 	CHECK_FIELD(st.name);
+	/* State: a letter, or 0 when not printed. */
+	FUZZ_CHECK(st.state == 0 || (st.state >= 'A' && st.state <= 'Z') ||
+		   (st.state >= 'a' && st.state <= 'z'));
 	rc = ms_parse_pid_stat(as_text(data), size, &sa, &err);
 	ms_fuzz_check_result(rc, &err);
 	CHECK_FIELD(sa.comm);
