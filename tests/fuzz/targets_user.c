@@ -110,19 +110,22 @@ int ms_fuzz_zram(const uint8_t *data, size_t size)
 	return 0;
 }
 
-/* Sums in 128 bits: what the rows and the totals must be. */
+/* Sums in 128 bits: what the rows and the totals must be. __extension__
+ * keeps -Wpedantic quiet about a GNU type the fuzz build relies on. */
+__extension__ typedef __int128 wide_int;
+
 typedef struct wide_row {
-	__int128 nvmas, vss, rss, pss, pc, pd, swap, swap_pss;
+	wide_int nvmas, vss, rss, pss, pc, pd, swap, swap_pss;
 } wide_row;
 
-static __int128 known(int64_t v)
+static wide_int known(int64_t v)
 {
 	return v == MS_NA ? 0 : v;
 }
 
 static void wide_add(wide_row *w, const ms_category_row *r)
 {
-	w->nvmas += (__int128)r->nvmas;
+	w->nvmas += (wide_int)r->nvmas;
 	w->vss += known(r->vss_kb);
 	w->rss += known(r->rss_kb);
 	w->pss += known(r->pss_kb);
