@@ -452,12 +452,15 @@ int ms_errno_to_error(int e, const char *relpath, ms_error *err)
 {
 	switch (e) {
 	case ENOENT:
+		return ms_error_set(err, ENOENT, 0, "%s: no such file", relpath);
 	case ESRCH: /* the process exited between listing and reading */
-		return ms_error_set(err, ENOENT, 0, "%s: not there", relpath);
+		return ms_error_set(err, ENOENT, 0, "%s: no such process (it exited)", relpath);
 	case EACCES:
 	case EPERM:
-		return ms_error_set(err, EACCES, 0, "%s: permission denied (needs root?)",
-				    relpath);
+		/* Root told "needs root" would look for a fix that is not there. */
+		return ms_error_set(err, EACCES, 0, "%s: %s", relpath,
+				    geteuid() == 0 ? "permission denied, even to root"
+						   : "permission denied (needs root)");
 	case ENOMEM:
 		return ms_error_set(err, ENOMEM, 0, "%s: out of memory", relpath);
 	case ELOOP:
