@@ -184,7 +184,7 @@ static const struct opt_def opt_defs[] = {
 	  "refresh interval of the interactive mode (default 2)" },
 	{ "no-color", 0, NULL, "explorer", 0, set_no_color,
 	  "monochrome (also when NO_COLOR is set)" },
-	{ "format", 'f', "FMT", "VIEW", 0, set_format,
+	{ "format", 'f', "FMT", "VIEW oom", 0, set_format,
 	  "text (default), csv or json (doc/json.md)" },
 	{ "sort", 0, "KEY", "VIEW", MS_VOPT_SORT, set_sort,
 	  "sort on a column key (e.g. pss_kb, size_kb, start)" },

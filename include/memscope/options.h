@@ -19,6 +19,7 @@ typedef struct ms_options {
 	bool no_color;          /* --no-color, or NO_COLOR set */
 	ms_batch_opts batch;    /* the batch views */
 	ms_capture_opts capture;
+	const char *oom_log;    /* oom LOG: the kernel log, - for stdin */
 } ms_options;
 
 /* Fills *o from argv. Returns 0, or -EINVAL with *err saying what is wrong

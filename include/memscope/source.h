@@ -181,4 +181,8 @@ int ms_line_splitter_feed(void *splitter, const char *data, size_t len); /* an m
 int ms_line_splitter_finish(ms_line_splitter *s);
 void ms_line_splitter_free(ms_line_splitter *s);
 
+/* An errno of opening the path a user gave ("x.tgz: not readable
+ * (permission denied)"). */
+int ms_path_error(int e, const char *path, ms_error *err);
+
 #endif

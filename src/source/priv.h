@@ -118,9 +118,6 @@ int ms_errno_to_error(int e, const char *relpath, ms_error *err);
 /* The same for a snapshot's files, which are data, not the kernel's: "not
  * in snapshot", "not readable (permission denied)". */
 int ms_snapshot_errno_to_error(int e, const char *relpath, ms_error *err);
-/* An errno of opening the path a user gave ("x.tgz: not readable
- * (permission denied)"). */
-int ms_path_error(int e, const char *path, ms_error *err);
 
 /* Reads the directory open at dir_fd (which it closes) into out: "." and
  * ".." left out. follow: the kernel's own trees, where a link to a
