@@ -19,6 +19,13 @@ typedef struct ms_options {
 	bool no_color;          /* --no-color, or NO_COLOR set */
 	ms_batch_opts batch;    /* the batch views */
 	ms_capture_opts capture;
+	/* diff A B VIEW: the two sources as typed ("live", "FILE@N"), and
+	 * --all; trend FILE: the recording. */
+	struct {
+		const char *a, *b;
+		bool all;
+	} diff;
+	const char *trend_path;
 } ms_options;
 
 /* Fills *o from argv. Returns 0, or -EINVAL with *err saying what is wrong
