@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * diff and trend. Snapshots that differ in known ways: copies of the real
+ * demo snapshot of data/ edited here (a slab cache gains objects, buddy
+ * counts move), and two captures of this machine around a workload (a
+ * process appears, one exits, one's PSS grows). `diff -f json` must report
+ * exactly those changes and nothing else. The least squares of trend
+ * against sums computed here another way.
+ */
+#include <criterion/criterion.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "memscope/diff.h"
+#include "testutil.h"
+#include "workload_helper.h"
+
+/* ---- least squares ---------------------------------------------------------- */
+
+/* The textbook one-pass formulas in long double: another computation of
+ * the same line. */
+static void reference_fit(const double *x, const int64_t *y, size_t n, long double *slope,
+			  long double *r2)
+{
+	long double sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0, k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (y[i] == MS_NA)
+			continue;
+		long double xi = x[i] - x[0], yi = (long double)y[i];
+		sx += xi, sy += yi, sxx += xi * xi, sxy += xi * yi, syy += yi * yi, k++;
+	}
+	long double num = k * sxy - sx * sy;
+	*slope = num / (k * sxx - sx * sx);
+	*r2 = num * num / ((k * sxx - sx * sx) * (k * syy - sy * sy));
+}
+
+Test(trend, least_squares_exact_line)
+{
+	double x[10];
+	int64_t y[10];
+
+	/* 4096 kB every 10 s from a time of day in 2026: 1,474,560 kB/h. */
+	for (int i = 0; i < 10; i++) {
+		x[i] = 1796000000.0 + 10.0 * i;
+		y[i] = 50000 + 4096 * (int64_t)i;
+	}
+	ms_fit f = ms_least_squares(x, y, 10);
+	cr_assert_eq(f.n, 10);
+	cr_assert_float_eq(f.slope * 3600, 4096.0 * 360, 1e-6);
+	cr_assert_float_eq(f.r2, 1.0, 1e-12);
+}
+
+Test(trend, least_squares_noisy_matches_reference)
+{
+	double x[50];
+	int64_t y[50];
+	unsigned seed = 12345;
+
+	for (int i = 0; i < 50; i++) {
+		seed = seed * 1103515245u + 12345u;
+		x[i] = 1000.0 + 7.5 * i;
+		y[i] = 3 * i + (int64_t)((seed >> 16) % 41) - 20;
+	}
+	y[7] = MS_NA; /* an unknown figure is left out, not a zero */
+	long double slope, r2;
+	reference_fit(x, y, 50, &slope, &r2);
+	ms_fit f = ms_least_squares(x, y, 50);
+	cr_assert_eq(f.n, 49);
+	cr_assert_float_eq(f.slope, (double)slope, 1e-9);
+	cr_assert_float_eq(f.r2, (double)r2, 1e-9);
+	cr_assert(f.r2 > 0 && f.r2 < 1);
+}
+
+Test(trend, least_squares_degenerate)
+{
+	double x[3] = { 1, 2, 3 };
+	int64_t flat[3] = { 5, 5, 5 }, one[3] = { MS_NA, 4, MS_NA };
+
+	ms_fit f = ms_least_squares(x, flat, 3);
+	cr_assert_float_eq(f.slope, 0.0, 1e-12);
+	cr_assert(isnan(f.r2), "a flat series has no variation to explain");
+	f = ms_least_squares(x, one, 3);
+	cr_assert_eq(f.n, 1);
+	cr_assert(isnan(f.slope));
+}
+
+/* ---- the engine on rows made here ----------------------------------------------- */
+
+Test(diff, repeated_keys_match_in_order_and_sides_count_from_zero)
+{
+	static const char *const keys[] = { "name", NULL };
+	ms_slab a[3] = { { .name = "x", .num_objs = 1 }, { .name = "x", .num_objs = 2 },
+			 { .name = "gone", .num_objs = 7 } };
+	ms_slab b[3] = { { .name = "x", .num_objs = 1 }, { .name = "x", .num_objs = 5 },
+			 { .name = "new", .num_objs = 4 } };
+	for (int i = 0; i < 3; i++) {
+		a[i].active_objs = b[i].active_objs = 0;
+		a[i].num_slabs = b[i].num_slabs = a[i].active_slabs = b[i].active_slabs = 0;
+		a[i].objsize = b[i].objsize = 8;
+		a[i].objperslab = b[i].objperslab = a[i].pagesperslab = b[i].pagesperslab = 1;
+	}
+	ms_diff_spec spec = { .t = &ms_slab_table, .stride = sizeof(ms_slab), .key_cols = keys };
+	ms_diff_side sa = { a, 3, NULL, NULL }, sb = { b, 3, NULL, NULL };
+	ms_diff d;
+	ms_error err;
+	int col = ms_table_find_col(&ms_slab_table, "num_objs");
+
+	cr_assert_eq(ms_diff_rows(&spec, &sa, &sb, &d, &err), 0);
+	ms_diff_sort(&d, (size_t)col, false);
+	cr_assert_eq(d.n, 4);
+	/* |+-7| gone, |+4| new, |+3| the second x, 0 the first x. */
+	cr_assert_eq(d.pairs[0].change, MS_CHANGE_REMOVED);
+	cr_assert_eq(ms_diff_delta(&d, &d.pairs[0], (size_t)col), -7);
+	cr_assert_eq(d.pairs[1].change, MS_CHANGE_ADDED);
+	cr_assert_eq(ms_diff_delta(&d, &d.pairs[1], (size_t)col), 4);
+	cr_assert_eq(d.pairs[2].change, MS_CHANGE_CHANGED);
+	cr_assert_eq(ms_diff_delta(&d, &d.pairs[2], (size_t)col), 3);
+	cr_assert_eq(d.pairs[3].change, MS_CHANGE_SAME);
+	ms_diff_free(&d);
+}
+
+/* ---- real snapshots, edited ---------------------------------------------------------- */
+
+/* The demo snapshot unpacked twice: a/ and b/ (b to be edited). */
+static const char *demo_pair(char *a, char *b, size_t cap)
+{
+	char cmd[1024];
+	const char *dir = tu_tmpdir();
+
+	cr_assert_not_null(dir);
+	snprintf(cmd, sizeof cmd,
+		 "mkdir '%s/a' '%s/b' && tar -xzf '%s/data/demo-x86_64.tar.gz' -C '%s/a' && "
+		 "tar -xzf '%s/data/demo-x86_64.tar.gz' -C '%s/b'",
+		 dir, dir, MS_SRCDIR, dir, MS_SRCDIR, dir);
+	if (tu_run(cmd, NULL) != 0)
+		cr_skip_test("data/demo-x86_64.tar.gz could not be unpacked");
+	snprintf(a, cap, "%s/a/demo-x86_64", dir);
+	snprintf(b, cap, "%s/b/demo-x86_64", dir);
+	return dir;
+}
+
+static void write_file(const char *path, const char *data)
+{
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f, "%s", path);
+	fputs(data, f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* What the JSON of a diff says, one line each: "added removed changed",
+ * then per row its identity, its change and its non-zero deltas. Read by
+ * Python's json, not by memscope. */
+static void diff_summary(const char *a, const char *b, const char *view, const char *id,
+			 ms_buf *out)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof cmd,
+		 "'%s' diff '%s' '%s' %s -f json | python3 -c '"
+		 "import json,sys\n"
+		 "d=json.load(sys.stdin)\n"
+		 "c=d[\"changes\"]\n"
+		 "print(c[\"added\"],c[\"removed\"],c[\"changed\"])\n"
+		 "for r in d[sys.argv[1]]:\n"
+		 "  ds=[k+\"=\"+str(v) for k,v in sorted(r.items()) if k.endswith(\"_delta\") and v]\n"
+		 "  print(\"/\".join(str(r[k]) for k in sys.argv[2].split(\",\")),r[\"change\"],*ds)\n"
+		 "' %s %s",
+		 tu_bin(), a, b, view, strcmp(view, "buddy") == 0 ? "blocks" : "caches", id);
+	cr_assert_eq(tu_run(cmd, out), 0, "%s", cmd);
+}
+
+/* One cache of a real slabinfo gains three slabs' worth of objects. */
+Test(diff_corpus, slab_cache_gains_known_objects)
+{
+	char a[512], b[512], path[600];
+	ms_buf text = MS_BUF_INIT, out = MS_BUF_INIT, expect = MS_BUF_INIT;
+	const char *dir = demo_pair(a, b, sizeof a);
+
+	snprintf(path, sizeof path, "%s/slabinfo", b);
+	cr_assert(tu_read_file(path, &text));
+	/* The first cache with objects in use. */
+	char *line = text.data, *found = NULL;
+	char name[64];
+	long long act = 0, num = 0, size = 0, per = 0, pages = 0, aslabs = 0, slabs = 0;
+	while ((line = strchr(line, '\n')) && !found) {
+		line++;
+		if (sscanf(line, "%63s %lld %lld %lld %lld %lld : tunables %*d %*d %*d : slabdata "
+			   "%lld %lld", name, &act, &num, &size, &per, &pages, &aslabs, &slabs) == 8 &&
+		    act > 0 && act < num)
+			found = line;
+	}
+	cr_assert_not_null(found);
+	long long k = 3 * per;
+	ms_buf edited = MS_BUF_INIT;
+	ms_buf_append(&edited, text.data, (size_t)(found - text.data));
+	ms_buf_printf(&edited, "%s %lld %lld %lld %lld %lld : tunables 0 0 0 : slabdata %lld %lld 0",
+		      name, act + k, num + k, size, per, pages, aslabs + 3, slabs + 3);
+	ms_buf_puts(&edited, strchr(found, '\n'));
+	write_file(path, edited.data);
+
+	diff_summary(a, b, "slabs", "name", &out);
+	/* Only what the edit moves: objects, slabs, bytes and the use. */
+	long long used = (act + k) * size / 1024 - act * size / 1024;
+	long long pct = (act + k) * 100 / (num + k) - act * 100 / num;
+	ms_buf_printf(&expect, "0 0 1\n%s changed active_objs_delta=%lld active_slabs_delta=3 "
+		      "num_objs_delta=%lld num_slabs_delta=3 size_kb_delta=%lld",
+		      name, k, k, 3 * pages * 4096 / 1024);
+	if (pct)
+		ms_buf_printf(&expect, " use_pct_delta=%lld", pct);
+	if (used)
+		ms_buf_printf(&expect, " used_kb_delta=%lld", used);
+	ms_buf_puts(&expect, "\n");
+	cr_assert_str_eq(out.data, expect.data);
+	ms_buf_free(&text);
+	ms_buf_free(&edited);
+	ms_buf_free(&out);
+	ms_buf_free(&expect);
+	tu_rm_rf(dir);
+}
+
+/* Adds d to the count of one order on the line of buddyinfo or
+ * pagetypeinfo that contains tag; counts are the numbers after the
+ * header's words (skip of them). */
+static void move_count(const char *path, const char *tag, int skip, int order, long d)
+{
+	ms_buf text = MS_BUF_INIT, edited = MS_BUF_INIT;
+
+	cr_assert(tu_read_file(path, &text));
+	char *line = strstr(text.data, tag);
+	cr_assert_not_null(line, "%s: %s", path, tag);
+	while (line > text.data && line[-1] != '\n')
+		line--;
+	char *end = strchr(line, '\n');
+	ms_buf_append(&edited, text.data, (size_t)(line - text.data));
+	/* Words up to the counts are kept; the counts are rewritten. */
+	char *p = line;
+	for (int w = 0; w < skip; w++) {
+		p += strspn(p, " ");
+		p += strcspn(p, " \n");
+	}
+	ms_buf_append(&edited, line, (size_t)(p - line));
+	for (int o = 0; p < end; o++) {
+		char *q;
+		long v = strtol(p, &q, 10);
+		if (q == p)
+			break;
+		ms_buf_printf(&edited, " %6ld", v + (o == order ? d : 0));
+		p = q;
+	}
+	ms_buf_puts(&edited, end);
+	write_file(path, edited.data);
+	ms_buf_free(&text);
+	ms_buf_free(&edited);
+}
+
+/* Order-3 blocks of Normal grow by 5, order-0 ones shrink by 2, in
+ * buddyinfo and in pagetypeinfo's Movable row alike. */
+Test(diff_corpus, buddy_counts_move)
+{
+	char a[512], b[512], path[600];
+	ms_buf out = MS_BUF_INIT;
+	const char *dir = demo_pair(a, b, sizeof a);
+
+	snprintf(path, sizeof path, "%s/buddyinfo", b);
+	move_count(path, "zone   Normal", 4, 3, 5);
+	move_count(path, "zone   Normal", 4, 0, -2);
+	snprintf(path, sizeof path, "%s/pagetypeinfo", b);
+	move_count(path, "Normal, type      Movable", 6, 3, 5);
+	move_count(path, "Normal, type      Movable", 6, 0, -2);
+
+	diff_summary(a, b, "buddy", "node,zone,migrate_type,order", &out);
+	cr_assert_str_eq(out.data, "0 0 4\n"
+				   "0/Normal//3 changed free_delta=5\n"
+				   "0/Normal/Movable/3 changed free_delta=5\n"
+				   "0/Normal//0 changed free_delta=-2\n"
+				   "0/Normal/Movable/0 changed free_delta=-2\n");
+	ms_buf_free(&out);
+	tu_rm_rf(dir);
+}
+
+Test(diff_corpus, same_snapshot_has_no_change_in_any_view)
+{
+	char a[512], b[512], cmd[2048];
+	ms_buf out = MS_BUF_INIT;
+	const char *dir = demo_pair(a, b, sizeof a);
+	static const char *const views[] = { "procrank", "slabs", "buddy", "zones", "meminfo" };
+
+	for (size_t i = 0; i < MS_ARRAY_LEN(views); i++) {
+		snprintf(cmd, sizeof cmd,
+			 "'%s' diff '%s' '%s' %s -f json | python3 -c '"
+			 "import json,sys\nd=json.load(sys.stdin)\n"
+			 "print(d[\"changes\"][\"added\"]+d[\"changes\"][\"removed\"]+"
+			 "d[\"changes\"][\"changed\"], d[\"changes\"][\"unchanged\"] > 0)'",
+			 tu_bin(), a, b, views[i]);
+		cr_assert_eq(tu_run(cmd, &out), 0, "%s", views[i]);
+		cr_assert_str_eq(out.data, "0 True\n", "%s", views[i]);
+	}
+	ms_buf_free(&out);
+	tu_rm_rf(dir);
+}
