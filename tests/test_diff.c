@@ -305,3 +305,128 @@ Test(diff_corpus, same_snapshot_has_no_change_in_any_view)
 	ms_buf_free(&out);
 	tu_rm_rf(dir);
 }
+
+/* ---- this machine, around a workload ------------------------------------------------ */
+
+/* Pss: of PID/smaps_rollup in a capture, read with stdio; MS_NA when the
+ * process is not in it. */
+static int64_t captured_pss(const char *snap, int pid)
+{
+	char path[600], line[256];
+	long long kb;
+	int64_t pss = MS_NA;
+
+	snprintf(path, sizeof path, "%s/proc/%d/smaps_rollup", snap, pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return MS_NA;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Pss: %lld kB", &kb) == 1)
+			pss = kb;
+	fclose(f);
+	return pss;
+}
+
+static void capture_to(const char *dir)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof cmd, "'%s' capture -o '%s' 2>/dev/null", tu_bin(), dir);
+	tu_run(cmd, NULL);
+	snprintf(cmd, sizeof cmd, "%s/memscope-snapshot", dir);
+	cr_assert_eq(access(cmd, R_OK), 0, "capture to %s failed", dir);
+}
+
+/* A process gone or a zombie: no longer a row of procrank. */
+static void wait_gone(int pid)
+{
+	char path[64], state = 0;
+
+	for (int i = 0; i < 200; i++) {
+		snprintf(path, sizeof path, "/proc/%d/stat", pid);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			return;
+		int n = fscanf(f, "%*d (%*[^)]) %c", &state);
+		fclose(f);
+		if (n == 1 && state == 'Z')
+			return;
+		usleep(10000);
+	}
+	cr_assert_fail("pid %d did not exit", pid);
+}
+
+/* "pid change pss_kb_delta" of our processes in the diff's JSON. */
+static void our_rows(const char *a, const char *b, const int *pids, size_t n, ms_buf *out)
+{
+	char cmd[4096], list[512] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%d", i ? "," : "", pids[i]);
+	snprintf(cmd, sizeof cmd,
+		 "'%s' diff '%s' '%s' procrank -f json | python3 -c '"
+		 "import json,sys\nd=json.load(sys.stdin)\n"
+		 "ours=[int(p) for p in sys.argv[1].split(\",\")]\n"
+		 "rows={r[\"pid\"]:r for r in d[\"processes\"]}\n"
+		 "for p in ours:\n"
+		 "  r=rows.get(p)\n"
+		 "  print(p, r[\"change\"] if r else \"-\", r[\"pss_kb_delta\"] if r else \"-\")\n"
+		 "' %s", tu_bin(), a, b, list);
+	cr_assert_eq(tu_run(cmd, out), 0, "%s", cmd);
+}
+
+static void expect_row(ms_buf *e, int pid, int64_t before, int64_t after)
+{
+	if (before == MS_NA && after == MS_NA)
+		ms_buf_printf(e, "%d - -\n", pid);
+	else if (before == MS_NA)
+		ms_buf_printf(e, "%d added %" PRId64 "\n", pid, after);
+	else if (after == MS_NA)
+		ms_buf_printf(e, "%d removed %" PRId64 "\n", pid, -before);
+	else if (before == after)
+		ms_buf_printf(e, "%d - -\n", pid); /* unchanged rows are left out */
+	else
+		ms_buf_printf(e, "%d changed %" PRId64 "\n", pid, after - before);
+}
+
+/* Two workers share 64 written pages (each has half of them in its PSS).
+ * Between the captures one of them is killed, so the other's PSS grows
+ * by at least those 32 pages, and a new workload starts. */
+Test(diff_live, process_appears_exits_and_grows)
+{
+	wl_layout l1 = { .n = 2, .k = 2, .s = 64, .f = 1, .p = 2, .q = 1, .a = 4, .t = 4 };
+	wl_layout l2 = { .n = 1, .k = 1, .s = 4, .f = 1, .p = 2, .q = 1, .a = 4, .t = 4 };
+	wl_run w1, w2;
+	char why[256], a[512], b[512];
+	ms_buf out = MS_BUF_INIT, expect = MS_BUF_INIT;
+	const char *dir = tu_tmpdir();
+
+	if (!wl_start(&w1, &l1, why, sizeof why))
+		cr_skip_test("%s", why);
+	snprintf(a, sizeof a, "%s/a", dir);
+	snprintf(b, sizeof b, "%s/b", dir);
+	capture_to(a);
+	kill(w1.pids[1], SIGKILL);
+	wait_gone(w1.pids[1]);
+	if (!wl_start(&w2, &l2, why, sizeof why)) {
+		wl_stop(&w1);
+		cr_skip_test("%s", why);
+	}
+	capture_to(b);
+	int pids[] = { w1.ctl, w1.pids[0], w1.pids[1], w2.ctl, w2.pids[0] };
+	our_rows(a, b, pids, MS_ARRAY_LEN(pids), &out);
+	for (size_t i = 0; i < MS_ARRAY_LEN(pids); i++)
+		expect_row(&expect, pids[i], captured_pss(a, pids[i]), captured_pss(b, pids[i]));
+	int64_t grew = captured_pss(b, w1.pids[0]) - captured_pss(a, w1.pids[0]);
+	wl_stop(&w2);
+	wl_stop(&w1);
+	cr_assert_str_eq(out.data, expect.data);
+	/* What is known of the growth: half the shared region at least,
+	 * plus at most the worker's share of the binary's pages. */
+	cr_assert_geq(grew, 32 * w1.page / 1024, "grew %" PRId64 " kB", grew);
+	cr_assert(strstr(out.data, " removed ") && strstr(out.data, " added "), "%s", out.data);
+	ms_buf_free(&out);
+	ms_buf_free(&expect);
+	tu_rm_rf(dir);
+}

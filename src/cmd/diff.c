@@ -133,8 +133,8 @@ static int check(const ms_options *o, ms_error *err)
 
 const ms_command ms_cmd_diff = {
 	.name = "diff",
-	.synopsis = "A B VIEW [PID] [-f text|csv|json] [--sort KEY] [-r] [--limit N] [--all] [-k]",
-	.summary = "what changed in a view from A to B (snapshots, live, FILE@N of a recording)",
+	.synopsis = "A B VIEW [PID] [-f FMT] [--sort KEY] [-r] [--limit N] [--all]",
+	.summary = "what changed in a view from A to B (sources, FILE@N)",
 	.take_args = take_args,
 	.check = check,
 	.run = run,
