@@ -200,7 +200,7 @@ static const struct opt_def opt_defs[] = {
 	  "reverse the sort direction" },
 	{ "limit", 0, "N", "VIEW diff trend", MS_VOPT_LIMIT, set_limit,
 	  "show the first N rows (totals still cover all rows)" },
-	{ "kb", 'k', NULL, "VIEW diff trend", MS_VOPT_KB, set_plain_kb,
+	{ "kb", 'k', NULL, "VIEW diff", MS_VOPT_KB, set_plain_kb,
 	  "plain kB numbers in text instead of K/M/G units" },
 	{ "output", 'o', "PATH", "capture", 0, set_output,
 	  "into DIR, FILE.tar[.gz|.xz|.zst|.bz2] or - (stdout)" },
