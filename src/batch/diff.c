@@ -465,6 +465,208 @@ static void json_meminfo(struct render *r, const ms_diff_opts *o, const ms_diff 
 	}
 }
 
+/* ---- buddy's JSON: the view's zones, with arrays of deltas ----------------------- */
+
+static const ms_buddy_zone *buddy_zone(const ms_sample *s, int node, const char *zone)
+{
+	for (size_t i = 0; i < s->buddy.n; i++)
+		if (s->buddy.zones[i].node == node && strcmp(s->buddy.zones[i].zone, zone) == 0)
+			return &s->buddy.zones[i];
+	return NULL;
+}
+
+static const ms_pagetype_free *type_row(const ms_sample *s, int node, const char *zone,
+					const char *type)
+{
+	for (size_t i = 0; ms_sample_has(s, MS_P_PAGETYPE) && i < s->pagetype.nfree; i++) {
+		const ms_pagetype_free *f = &s->pagetype.free[i];
+		if (f->node == node && strcmp(f->zone, zone) == 0 && strcmp(f->type, type) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* A zone of A or B (or both), and what the diff says of it. */
+struct zone_pair {
+	const ms_buddy_zone *a, *b;
+	ms_change change;
+	int64_t kb_delta;
+};
+
+static int64_t count_at(const int64_t *free, int norders, int o)
+{
+	return o < norders ? free[o] : 0;
+}
+
+/* Every migrate type of either side, named once. */
+static size_t zone_types(const ms_sample *a, const ms_sample *b, const char **types)
+{
+	size_t n = 0;
+	const ms_sample *sides[2] = { b, a };
+
+	for (int s = 0; s < 2; s++) {
+		for (int t = 0; ms_sample_has(sides[s], MS_P_PAGETYPE) &&
+				t < sides[s]->pagetype.ntypes && n < MS_MAX_MIGRATE * 2; t++) {
+			const char *name = sides[s]->pagetype.types[t];
+			bool seen = false;
+			for (size_t k = 0; k < n && !seen; k++)
+				seen = strcmp(types[k], name) == 0;
+			if (!seen)
+				types[n++] = name;
+		}
+	}
+	return n;
+}
+
+static bool arrays_differ(const int64_t *fa, int na, const int64_t *fb, int nb)
+{
+	for (int o = 0; o < (na > nb ? na : nb); o++)
+		if (count_at(fa, na, o) != count_at(fb, nb, o))
+			return true;
+	return false;
+}
+
+static ms_change zone_change(const struct zone_pair *z, const ms_sample *a, const ms_sample *b,
+			     const char **types, size_t ntypes)
+{
+	if (!z->a || !z->b)
+		return z->a ? MS_CHANGE_REMOVED : MS_CHANGE_ADDED;
+	if (arrays_differ(z->a->free, z->a->norders, z->b->free, z->b->norders))
+		return MS_CHANGE_CHANGED;
+	for (size_t t = 0; t < ntypes; t++) {
+		const ms_pagetype_free *fa = type_row(a, z->a->node, z->a->zone, types[t]);
+		const ms_pagetype_free *fb = type_row(b, z->b->node, z->b->zone, types[t]);
+		if (!fa != !fb || (fa && arrays_differ(fa->free, fa->norders, fb->free, fb->norders)))
+			return MS_CHANGE_CHANGED;
+	}
+	return MS_CHANGE_SAME;
+}
+
+static void json_counts_array(struct render *r, const int64_t *fa, int na, const int64_t *fb,
+			      int nb, bool delta)
+{
+	int n = na > nb ? na : nb;
+
+	ms_json_arr_begin(&r->j);
+	for (int o = 0; o < n; o++)
+		ms_json_i64(&r->j, delta ? ms_delta(count_at(fb, nb, o), count_at(fa, na, o))
+				       : count_at(fb, nb, o));
+	ms_json_arr_end(&r->j);
+}
+
+/* "migrate" (B's counts; A's for a zone removed) and "migrate_delta". */
+static void json_zone_migrate(struct render *r, const struct zone_pair *z, const ms_sample *a,
+			      const ms_sample *b, const char **types, size_t ntypes)
+{
+	const ms_buddy_zone *shown = z->b ? z->b : z->a;
+
+	for (int delta = 0; delta < 2; delta++) {
+		ms_json_key(&r->j, delta ? "migrate_delta" : "migrate");
+		if (!ntypes) {
+			ms_json_null(&r->j);
+			continue;
+		}
+		ms_json_obj_begin(&r->j);
+		for (size_t t = 0; t < ntypes; t++) {
+			const ms_pagetype_free *fa = z->a && z->b
+				? type_row(a, shown->node, shown->zone, types[t]) : NULL;
+			const ms_pagetype_free *fb = type_row(z->b ? b : a, shown->node, shown->zone,
+							      types[t]);
+			if (!fa && !fb)
+				continue;
+			static const int64_t none[1] = { 0 };
+			ms_json_key(&r->j, types[t]);
+			if (delta && !z->b) /* removed: minus what A had */
+				json_counts_array(r, fb->free, fb->norders, none, 0, true);
+			else
+				json_counts_array(r, fa ? fa->free : none, fa ? fa->norders : 0,
+						  fb ? fb->free : none, fb ? fb->norders : 0, delta);
+		}
+		ms_json_obj_end(&r->j);
+	}
+}
+
+static void json_buddy_zone(struct render *r, const struct zone_pair *z, const ms_sample *a,
+			    const char **types, size_t ntypes)
+{
+	const ms_buddy_zone *shown = z->b ? z->b : z->a;
+	static const int64_t none[1] = { 0 };
+	const int64_t *fa = z->a && z->b ? z->a->free : none, *fb = z->b ? z->b->free : none;
+	int na = z->a && z->b ? z->a->norders : 0, nb = z->b ? z->b->norders : 0;
+	long page = r->s->info.page_size;
+
+	if (!z->b) { /* removed: A's figures, deltas from A down to nothing */
+		fa = z->a->free, na = z->a->norders, fb = none, nb = 0;
+		page = a->info.page_size;
+	}
+	ms_json_obj_begin(&r->j);
+	ms_json_kv_i64(&r->j, "node", shown->node);
+	ms_json_kv_str(&r->j, "zone", shown->zone);
+	ms_json_key(&r->j, "free");
+	json_counts_array(r, shown->free, shown->norders, shown->free, shown->norders, false);
+	ms_json_key(&r->j, "free_delta");
+	json_counts_array(r, fa, na, fb, nb, true);
+	ms_json_kv_i64(&r->j, "free_kb", ms_buddy_free_kb(shown, page));
+	ms_json_kv_i64(&r->j, "free_kb_delta", z->kb_delta);
+	int64_t pa = z->a ? ms_buddy_free_pages(z->a) : 0, pb = z->b ? ms_buddy_free_pages(z->b) : 0;
+	ms_json_kv_i64(&r->j, "free_pages", ms_buddy_free_pages(shown));
+	ms_json_kv_i64(&r->j, "free_pages_delta", ms_delta(pb, pa));
+	int largest = ms_buddy_largest_order(shown);
+	ms_json_kv_i64(&r->j, "largest_order", largest < 0 ? MS_NA : largest);
+	json_zone_migrate(r, z, a, r->s, types, ntypes);
+	ms_json_kv_str(&r->j, "change", ms_change_name(z->change));
+	ms_json_obj_end(&r->j);
+}
+
+static int zone_pair_cmp(const void *pa, const void *pb)
+{
+	const struct zone_pair *a = pa, *b = pb;
+	uint64_t ma = a->kb_delta == MS_NA ? 0 : (uint64_t)llabs(a->kb_delta);
+	uint64_t mb = b->kb_delta == MS_NA ? 0 : (uint64_t)llabs(b->kb_delta);
+
+	return ma > mb ? -1 : ma < mb;
+}
+
+/* The buddy view's zones: B's in the kernel's order, then A's gone from
+ * B; ranked by the change of their free kB. */
+static void json_buddy(struct render *r, const ms_diff_opts *o, const ms_sample *a,
+		       size_t limit)
+{
+	const ms_sample *b = r->s;
+	struct zone_pair z[2 * 64];
+	const char *types[2 * MS_MAX_MIGRATE];
+	size_t n = 0, ntypes = zone_types(a, b, types);
+
+	for (size_t i = 0; i < b->buddy.n && n < MS_ARRAY_LEN(z); i++)
+		z[n++] = (struct zone_pair){ buddy_zone(a, b->buddy.zones[i].node,
+							b->buddy.zones[i].zone),
+					     &b->buddy.zones[i], MS_CHANGE_SAME, 0 };
+	for (size_t i = 0; i < a->buddy.n && n < MS_ARRAY_LEN(z); i++)
+		if (!buddy_zone(b, a->buddy.zones[i].node, a->buddy.zones[i].zone))
+			z[n++] = (struct zone_pair){ &a->buddy.zones[i], NULL, MS_CHANGE_SAME, 0 };
+	for (size_t i = 0; i < n; i++) {
+		z[i].change = zone_change(&z[i], a, b, types, ntypes);
+		z[i].kb_delta = ms_delta(z[i].b ? ms_buddy_free_kb(z[i].b, b->info.page_size) : 0,
+					 z[i].a ? ms_buddy_free_kb(z[i].a, a->info.page_size) : 0);
+	}
+	/* Stable for equal changes: an insertion sort over a few zones. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && zone_pair_cmp(&z[k - 1], &z[k]) > 0; k--) {
+			struct zone_pair t = z[k];
+			z[k] = z[k - 1];
+			z[k - 1] = t;
+		}
+	ms_json_key(&r->j, "zones");
+	ms_json_arr_begin(&r->j);
+	for (size_t i = 0, k = 0; i < n && k < limit; i++) {
+		if (!o->all && z[i].change == MS_CHANGE_SAME)
+			continue;
+		k++;
+		json_buddy_zone(r, &z[i], a, types, ntypes);
+	}
+	ms_json_arr_end(&r->j);
+}
+
 static void write_json(struct render *r, const ms_diff_opts *o, const struct diff_view *dv,
 		       const ms_diff *d, const ms_sample *a, int rank, size_t limit)
 {
@@ -480,6 +682,8 @@ static void write_json(struct render *r, const ms_diff_opts *o, const struct dif
 	json_counts(r, d);
 	if (dv->spec == &meminfo_spec) {
 		json_meminfo(r, o, d, limit);
+	} else if (dv->spec == &block_spec) {
+		json_buddy(r, o, a, limit);
 	} else {
 		ms_json_key(&r->j, dv->rows_key);
 		ms_json_arr_begin(&r->j);
