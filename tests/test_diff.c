@@ -439,3 +439,69 @@ Test(diff_live, process_appears_exits_and_grows)
 	ms_buf_free(&expect);
 	tu_rm_rf(dir);
 }
+
+/* Replaces the first occurrence of from with to in a file. */
+static void replace_in(const char *path, const char *from, const char *to)
+{
+	ms_buf text = MS_BUF_INIT, edited = MS_BUF_INIT;
+
+	cr_assert(tu_read_file(path, &text));
+	char *at = strstr(text.data, from);
+	cr_assert_not_null(at, "%s: %s", path, from);
+	ms_buf_append(&edited, text.data, (size_t)(at - text.data));
+	ms_buf_puts(&edited, to);
+	ms_buf_puts(&edited, at + strlen(from));
+	write_file(path, edited.data);
+	ms_buf_free(&text);
+	ms_buf_free(&edited);
+}
+
+/* MemFree moves by 1234 kB, Bounce goes, a key comes. */
+Test(diff_corpus, meminfo_keys_change_come_and_go)
+{
+	char a[512], b[512], path[600], cmd[4096];
+	ms_buf out = MS_BUF_INIT;
+	const char *dir = demo_pair(a, b, sizeof a);
+
+	snprintf(path, sizeof path, "%s/meminfo", b);
+	replace_in(path, "MemFree:        21648256 kB", "MemFree:        21649490 kB");
+	replace_in(path, "Bounce:                0 kB\n", "");
+	replace_in(path, "MemTotal:", "Extra:                 7 kB\nMemTotal:");
+	snprintf(cmd, sizeof cmd,
+		 "'%s' diff '%s' '%s' meminfo -f json | python3 -c '"
+		 "import json,sys\nd=json.load(sys.stdin)\nc=d[\"changes\"]\n"
+		 "print(c[\"added\"],c[\"removed\"],c[\"changed\"])\n"
+		 "print(sorted(d[\"meminfo\"].items()))\nprint(sorted(d[\"meminfo_change\"].items()))'",
+		 tu_bin(), a, b);
+	cr_assert_eq(tu_run(cmd, &out), 0, "%s", cmd);
+	cr_assert_str_eq(out.data, "1 1 1\n"
+				   "[('Bounce', 0), ('Bounce_delta', 0), ('Extra', 7), "
+				   "('Extra_delta', 7), ('MemFree', 21649490), ('MemFree_delta', 1234)]\n"
+				   "[('Bounce', 'removed'), ('Extra', 'added'), ('MemFree', 'changed')]\n");
+	ms_buf_free(&out);
+	tu_rm_rf(dir);
+}
+
+/* Normal's free pages grow by 100 in zoneinfo. */
+Test(diff_corpus, zone_free_pages_move)
+{
+	char a[512], b[512], path[600], cmd[4096];
+	ms_buf out = MS_BUF_INIT;
+	const char *dir = demo_pair(a, b, sizeof a);
+
+	snprintf(path, sizeof path, "%s/zoneinfo", b);
+	replace_in(path, "zone   Normal\n  pages free     2190247",
+		   "zone   Normal\n  pages free     2190347");
+	snprintf(cmd, sizeof cmd,
+		 "'%s' diff '%s' '%s' zones -f json | python3 -c '"
+		 "import json,sys\nd=json.load(sys.stdin)\nc=d[\"changes\"]\n"
+		 "print(c[\"added\"],c[\"removed\"],c[\"changed\"])\n"
+		 "for z in d[\"zones\"]:\n"
+		 "  print(z[\"zone\"],z[\"change\"],z[\"free_pages\"],"
+		 "[k+\"=\"+str(v) for k,v in sorted(z.items()) if k.endswith(\"_delta\") and v])'",
+		 tu_bin(), a, b);
+	cr_assert_eq(tu_run(cmd, &out), 0, "%s", cmd);
+	cr_assert_str_eq(out.data, "0 0 1\nNormal changed 2190347 ['free_pages_delta=100']\n");
+	ms_buf_free(&out);
+	tu_rm_rf(dir);
+}
