@@ -8,6 +8,7 @@
  * against sums computed here another way.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -504,4 +505,179 @@ Test(diff_corpus, zone_free_pages_move)
 	cr_assert_str_eq(out.data, "0 0 1\nNormal changed 2190347 ['free_pages_delta=100']\n");
 	ms_buf_free(&out);
 	tu_rm_rf(dir);
+}
+
+/* ---- trend over a recording made of in-memory snapshots ---------------------------- */
+
+#include "memscope/source_kind.h"
+
+/* A test double of a recording: samples that are each a source of their
+ * own, the one selected answering every read. */
+struct sequence {
+	ms_source *sample[16];
+	size_t n, cur;
+};
+
+static ms_source *current(ms_source *src)
+{
+	struct sequence *q = ms_source_priv(src);
+	return q->sample[q->cur];
+}
+
+static int seq_read(ms_source *src, const char *rel, ms_buf *out, ms_error *err)
+{
+	return ms_source_read(current(src), rel, out, err);
+}
+
+static int seq_stream(ms_source *src, const char *rel, ms_chunk_fn fn, void *ctx, ms_error *err)
+{
+	return ms_source_stream(current(src), rel, fn, ctx, err);
+}
+
+static int seq_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
+{
+	return ms_source_list_pids(current(src), pids, n, err);
+}
+
+static int seq_dir(ms_source *src, const char *dir, ms_dirlist *out, ms_error *err)
+{
+	ms_dirlist l = { 0 };
+	int rc = ms_source_list_dir(current(src), dir, &l, err);
+
+	for (size_t i = 0; rc == 0 && i < l.n; i++)
+		rc = ms_dirlist_add(out, l.e[i].name, strlen(l.e[i].name), l.e[i].is_dir);
+	ms_dirlist_free(&l);
+	return rc;
+}
+
+static size_t seq_count(const ms_source *src)
+{
+	return ((const struct sequence *)ms_source_priv(src))->n;
+}
+
+static int seq_select(ms_source *src, size_t i, ms_error *err)
+{
+	struct sequence *q = ms_source_priv(src);
+	ms_source_info *info = ms_source_info_of(src);
+	unsigned caps = info->caps;
+
+	if (i >= q->n)
+		return ms_error_set(err, ERANGE, 0, "no sample %zu", i);
+	q->cur = i;
+	*info = *ms_source_get_info(q->sample[i]);
+	info->caps = caps;
+	return 0;
+}
+
+static void seq_close(ms_source *src)
+{
+	struct sequence *q = ms_source_priv(src);
+
+	for (size_t i = 0; i < q->n; i++)
+		ms_source_close(q->sample[i]);
+	free(q);
+}
+
+static const ms_source_ops sequence_ops = {
+	.read = seq_read, .stream = seq_stream, .list_pids = seq_pids, .list_dir = seq_dir,
+	.sample_count = seq_count, .select = seq_select, .close = seq_close,
+};
+
+/* Sample i of a board where process 4242's PSS grows by `pages` pages per
+ * sample, the cache "leaky" by two 4 KiB slabs and Normal's order-4 free
+ * blocks shrink by one, every 10 s. */
+static ms_source *growing_sample(size_t i, int pages, ms_buf *status, ms_buf *rollup)
+{
+	char meta[256], slab[512], buddy[128], pss[64];
+	ms_buf roll = MS_BUF_INIT;
+	ms_error err = { 0 };
+
+	snprintf(meta, sizeof meta, "format: memscope/1\ncaptured_at: 2026-12-05T03:%02zu:%02zuZ\n"
+		 "page_size: 4096\n", i / 6, (i % 6) * 10);
+	snprintf(slab, sizeof slab, "slabinfo - version: 2.1\n# name <active_objs> <num_objs> "
+		 "<objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> "
+		 "<sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n"
+		 "leaky %zu %zu 64 64 1 : tunables 0 0 0 : slabdata %zu %zu 0\n"
+		 "steady 10 64 64 64 1 : tunables 0 0 0 : slabdata 1 1 0\n",
+		 128 * (i + 1), 128 * (i + 1), 2 * (i + 1), 2 * (i + 1));
+	snprintf(buddy, sizeof buddy, "Node 0, zone   Normal  5 5 5 5 %zu 5\n", 100 - i);
+	/* The real rollup with its Pss replaced. */
+	const char *p = strstr(rollup->data, "Pss:"), *eol = strchr(p, '\n');
+	snprintf(pss, sizeof pss, "Pss:  %d kB", 8714 + (int)i * pages * 4);
+	ms_buf_append(&roll, rollup->data, (size_t)(p - rollup->data));
+	ms_buf_puts(&roll, pss);
+	ms_buf_puts(&roll, eol);
+	ms_memfile files[] = {
+		{ "memscope-snapshot", meta, strlen(meta), 0 },
+		{ "slabinfo", slab, strlen(slab), 0 },
+		{ "buddyinfo", buddy, strlen(buddy), 0 },
+		{ "4242/status", status->data, status->len, 0 },
+		{ "4242/stat", "4242 (grower) S 1 4242 4242 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 "
+			       "777 1000 10 0\n", 0, 0 },
+		{ "4242/smaps_rollup", roll.data, roll.len, 0 },
+		{ "4242/cmdline", "grower", 6, 0 },
+	};
+	files[4].len = strlen(files[4].data);
+	ms_source *s = ms_source_open_files(files, MS_ARRAY_LEN(files), 0, "sample", &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	ms_buf_free(&roll);
+	return s;
+}
+
+static const ms_trend_row *trend_row(const ms_trend *t, ms_trend_kind kind, const char *metric,
+				     const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->rows[i].kind == kind && strcmp(t->rows[i].metric, metric) == 0 &&
+		    strcmp(t->rows[i].name, name) == 0)
+			return &t->rows[i];
+	return NULL;
+}
+
+Test(trend, recording_of_known_growth)
+{
+	ms_buf status = MS_BUF_INIT, rollup = MS_BUF_INIT;
+	struct sequence *q = calloc(1, sizeof *q);
+	ms_trend t;
+	ms_error err = { 0 };
+	const int pages = 16;
+
+	tu_fixture_read("status/x86_64-6.8-user.status", &status);
+	tu_fixture_read("smaps/x86_64-6.8.smaps_rollup", &rollup);
+	q->n = 12;
+	for (size_t i = 0; i < q->n; i++)
+		q->sample[i] = growing_sample(i, pages, &status, &rollup);
+	ms_source *src = ms_source_new(&sequence_ops, MS_CAP_SAMPLES, "seq", q);
+	cr_assert_not_null(src);
+	*ms_source_info_of(src) = *ms_source_get_info(q->sample[0]);
+	ms_source_info_of(src)->caps = MS_CAP_SAMPLES;
+
+	cr_assert_eq(ms_trend_collect(&t, src, &err), 0, "%s", err.msg);
+	cr_assert_eq(t.nsamples, 12);
+	/* The process is named by its status (the fixture's "Web Content"). */
+	const ms_trend_row *pss = trend_row(&t, MS_TREND_PROCESS, "pss_kb", "Web Content");
+	cr_assert_not_null(pss);
+	cr_assert_eq(pss->pid, 4242);
+	cr_assert_eq(pss->fit.n, 12);
+	/* pages x 4 kB every 10 s, 360 samples an hour. */
+	cr_assert_float_eq(pss->fit.slope * 3600, pages * 4.0 * 360, 1e-6);
+	cr_assert_float_eq(pss->fit.r2, 1.0, 1e-9);
+	cr_assert(ms_trend_suspect(pss));
+	const ms_trend_row *leaky = trend_row(&t, MS_TREND_SLAB, "size_kb", "leaky");
+	cr_assert_float_eq(leaky->fit.slope * 3600, 8.0 * 360, 1e-6);
+	const ms_trend_row *steady = trend_row(&t, MS_TREND_SLAB, "size_kb", "steady");
+	cr_assert_float_eq(steady->fit.slope, 0.0, 1e-12);
+	cr_assert(isnan(steady->fit.r2) && !ms_trend_suspect(steady));
+	/* Order 4 of Normal: one block of 16 pages less each sample. */
+	for (size_t i = 0; i < t.n; i++) {
+		const ms_trend_row *r = &t.rows[i];
+		if (r->kind == MS_TREND_ZONE && r->order == 4)
+			cr_assert_float_eq(r->fit.slope * 3600, -64.0 * 360, 1e-6);
+	}
+	/* Suspects first: the fastest steady grower leads. */
+	cr_assert_eq(&t.rows[0], pss);
+	ms_trend_free(&t);
+	ms_source_close(src);
+	ms_buf_free(&status);
+	ms_buf_free(&rollup);
 }

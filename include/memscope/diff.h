@@ -124,4 +124,37 @@ typedef struct ms_fit {
  * variation for a line to explain. */
 ms_fit ms_least_squares(const double *x, const int64_t *y, size_t n);
 
+/* What grows over a recording: one row per series (a process's PSS, USS
+ * or swap; a slab cache's size; a zone's free blocks of one order, in
+ * kB), with its values at each sample and its least-squares fit. */
+typedef enum ms_trend_kind { MS_TREND_PROCESS, MS_TREND_SLAB, MS_TREND_ZONE } ms_trend_kind;
+
+typedef struct ms_trend_row {
+	ms_trend_kind kind;
+	int pid;            /* process */
+	int node, order;    /* zone */
+	char name[64];      /* comm, cache or zone name (raw: escape to show) */
+	const char *metric; /* "pss_kb", "uss_kb", "swap_kb", "size_kb", "free_kb" */
+	char *key;          /* identity (a process: pid and start time) */
+	int64_t *y;         /* kB at each sample; MS_NA where absent or unknown */
+	ms_fit fit;         /* slope in kB per second */
+} ms_trend_row;
+
+typedef struct ms_trend {
+	size_t nsamples;
+	double *x;          /* capture time of each sample, seconds since the epoch */
+	ms_trend_row *rows; /* ranked: suspects first, then fastest growth */
+	size_t n, cap;
+	size_t *slots;      /* hash of keys: row index + 1, 0 empty */
+	size_t nslots;
+} ms_trend;
+
+/* Reads every sample of src (a recording: two or more) and ranks what
+ * grows. 0, or -errno with err set; ms_trend_free in either case. */
+int ms_trend_collect(ms_trend *t, ms_source *src, ms_error *err);
+void ms_trend_free(ms_trend *t);
+/* Grows steadily: slope > 0 and r2 >= 0.9. */
+bool ms_trend_suspect(const ms_trend_row *r);
+const char *ms_trend_kind_name(ms_trend_kind k);
+
 #endif
