@@ -145,6 +145,13 @@ static int set_no_smaps(ms_options *o, const char *arg, ms_error *err)
 	return 0;
 }
 
+static int set_baseline(ms_options *o, const char *arg, ms_error *err)
+{
+	(void)err;
+	o->baseline = arg;
+	return 0;
+}
+
 static int set_all(ms_options *o, const char *arg, ms_error *err)
 {
 	(void)arg;
@@ -210,6 +217,8 @@ static const struct opt_def opt_defs[] = {
 	{ "no-smaps", 0, NULL, "capture", 0, set_no_smaps,
 	  "leave per-mapping smaps out (rollups only)" },
 	{ "all", 0, NULL, "diff", 0, set_all, "diff: rows that did not change too" },
+	{ "baseline", 0, "A", "explorer", 0, set_baseline,
+	  "changes since A (snapshot, live, FILE@N)" },
 	{ "help", 'h', NULL, "*", 0, set_help, "this text" },
 	{ "version", 0, NULL, "*", 0, set_version, "the version" },
 };

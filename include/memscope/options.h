@@ -26,6 +26,7 @@ typedef struct ms_options {
 		bool all;
 	} diff;
 	const char *trend_path;
+	const char *baseline;   /* --baseline A: the explorer's changes are from it */
 } ms_options;
 
 /* Fills *o from argv. Returns 0, or -EINVAL with *err saying what is wrong
