@@ -1030,3 +1030,39 @@ Test(widget, sparkline_spans_least_to_most)
 	ms_sparkline(out, 4, v, 6);
 	cr_assert_str_eq(out, "__#");
 }
+
+Test(widget, buddy_changes_since_a_baseline)
+{
+	/* Baseline: Normal with 12, 5, 0, 0 free blocks (22 pages) and a
+	 * Movable zone; now: 10, 5, 0, 1 (28 pages), Movable gone. */
+	ms_buddy_zone b, was[2];
+	ms_zone z;
+	ms_sample s = buddy_sample(&b, &z, 28), base = base_sample();
+	memset(was, 0, sizeof was);
+	was[0] = b;
+	was[0].free[0] = 12;
+	was[0].free[3] = 0;
+	was[1] = b;
+	snprintf(was[1].zone, sizeof was[1].zone, "Movable");
+	base.buddy.zones = was;
+	base.buddy.n = 2;
+	ms_view_data d = { .cur = &s, .base = &base, .generation = 1 };
+	ms_pane p;
+	ms_screen scr;
+	char cell[32];
+
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("buddy/zones")), 0);
+	cr_assert_eq(ms_screen_init(&scr, 30, 120), 0);
+	draw_pane(&p, &scr, &d);
+	/* 28 - 22 = 6 pages = 24K more free. */
+	cr_assert_geq(find_row(&scr, "since baseline +24K"), 0);
+	int head = find_row(&scr, "unusable");
+	const char *want[] = { "-2", "0", "0", "+1" };
+	for (int o = 0; o < 4; o++) {
+		cell_under(&scr, head, "since", head + 1 + o, cell, sizeof cell);
+		cr_assert_str_eq(cell, want[o], "order %d", o);
+	}
+	cr_assert_geq(find_row(&scr, "Node 0, zone Movable: gone since the baseline"), 0);
+	ms_pane_destroy(&p);
+	ms_screen_free(&scr);
+}
