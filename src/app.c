@@ -30,6 +30,10 @@
 
 /* Number keys 1..9 reach the panes; more would need another scheme. */
 #define MAX_PANES 9
+/* Samples kept for sparklines and a baseline without a recording: a
+ * minute at the two-second refresh, and little memory (a sample of a few
+ * hundred processes is some 100 kB). */
+#define HISTORY 32
 
 typedef enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_PID } prompt_kind;
 
@@ -44,8 +48,15 @@ struct app {
 	int npanes;
 	int pane;
 
-	ms_sample sample[2];
-	ms_sample *cur, *prev; /* cur NULL until the first sample; prev until a second */
+	/* Every sample is the ring's, oldest first: cur the newest, prev the
+	 * one before (NULL until a second). */
+	ms_sample *hist[HISTORY];
+	size_t nhist;
+	ms_sample *cur, *prev;
+	/* The baseline (b, --baseline): in the ring, or ours alone once the
+	 * ring let it go (base_owned). */
+	ms_sample *base;
+	bool base_owned;
 	unsigned long generation;
 	struct timespec next_refresh;
 	double delay;
@@ -177,6 +188,59 @@ static int wait_ms(const struct app *a)
 
 /* ---- taking what was read ----------------------------------------------------- */
 
+static void sample_destroy(ms_sample *s)
+{
+	if (s) {
+		ms_sample_free(s);
+		free(s);
+	}
+}
+
+/* The ring takes s; its oldest sample goes when it is full, unless it is
+ * the baseline, which is then kept apart. */
+static void push_history(struct app *a, ms_sample *s)
+{
+	if (a->nhist == HISTORY) {
+		if (a->hist[0] == a->base)
+			a->base_owned = true;
+		else
+			sample_destroy(a->hist[0]);
+		memmove(a->hist, a->hist + 1, (HISTORY - 1) * sizeof *a->hist);
+		a->nhist--;
+	}
+	a->hist[a->nhist++] = s;
+	a->cur = s;
+	a->prev = a->nhist > 1 ? a->hist[a->nhist - 2] : NULL;
+}
+
+static void drop_baseline(struct app *a)
+{
+	if (a->base_owned)
+		sample_destroy(a->base);
+	a->base = NULL;
+	a->base_owned = false;
+}
+
+/* b: the sample shown becomes the baseline of every pane's changes. */
+static void set_baseline(struct app *a)
+{
+	drop_baseline(a);
+	a->base = a->cur;
+	a->generation++;
+	if (a->nsamples > 1)
+		snprintf(a->message, sizeof a->message, "baseline: sample %zu/%zu %s (B: none)",
+			 a->at + 1, a->nsamples, a->cur->info.captured_at);
+	else
+		snprintf(a->message, sizeof a->message, "baseline: now (B: none)");
+}
+
+static void clear_baseline(struct app *a)
+{
+	drop_baseline(a);
+	a->generation++;
+	snprintf(a->message, sizeof a->message, "no baseline: changes since the previous sample");
+}
+
 /* The new sample becomes cur, the one before prev (for growth). A failed
  * read keeps what is on screen and says why. */
 static void take_sample(struct app *a, ms_load_result *res)
@@ -187,13 +251,14 @@ static void take_sample(struct app *a, ms_load_result *res)
 			 a->cur ? "refresh" : "reading", res->err.msg);
 		return;
 	}
-	ms_sample *slot = a->cur == &a->sample[0] ? &a->sample[1] : &a->sample[0];
-	if (a->prev)
-		ms_sample_free(a->prev);
+	ms_sample *slot = malloc(sizeof *slot);
+	if (!slot) {
+		snprintf(a->message, sizeof a->message, "out of memory");
+		return;
+	}
 	*slot = res->sample;
 	res->has_sample = false; /* ours now */
-	a->prev = a->cur;
-	a->cur = slot;
+	push_history(a, slot);
 	a->at = res->index;
 	a->nsamples = res->count;
 	a->generation++;
@@ -238,6 +303,9 @@ static ms_view_data view_data(const struct app *a)
 	return (ms_view_data){
 		.cur = a->cur,
 		.prev = a->prev,
+		.base = a->base,
+		.history = (const ms_sample *const *)a->hist,
+		.nhistory = a->nhist,
 		.generation = a->generation,
 		.vma_pid = a->vma_pid,
 		.vma_name = a->vma_name[0] ? a->vma_name : NULL,
@@ -259,8 +327,11 @@ static void draw_position(struct app *a, int row, int x)
 	char pos[96];
 	const char *when = a->cur->info.captured_at;
 
-	if (a->nsamples < 2)
+	if (a->nsamples < 2) {
+		ms_view_data d = view_data(a);
+		ms_header_trend_draw(&a->screen, row, x, &d);
 		return;
+	}
 	int n = snprintf(pos, sizeof pos, "sample %zu/%zu %s", a->at + 1, a->nsamples,
 			 when[0] ? when : "");
 	int at = a->screen.cols - n;
@@ -524,6 +595,8 @@ static bool app_key(struct app *a, int key)
 	case ']': step_sample(a, 1); return true;
 	case '{': step_sample(a, -10); return true;
 	case '}': step_sample(a, 10); return true;
+	case 'b': set_baseline(a); return true;
+	case 'B': clear_baseline(a); return true;
 	}
 	return false;
 }
@@ -572,10 +645,9 @@ static void cleanup(struct app *a)
 		ms_pane_destroy(&a->panes[i]);
 	if (a->have_vmas)
 		ms_vmalist_free(&a->vmas);
-	if (a->cur)
-		ms_sample_free(a->cur);
-	if (a->prev)
-		ms_sample_free(a->prev);
+	drop_baseline(a);
+	for (size_t i = 0; i < a->nhist; i++)
+		sample_destroy(a->hist[i]);
 	ms_screen_free(&a->screen);
 }
 
@@ -650,7 +722,7 @@ static int run(struct app *a, ms_error *err)
 	return rc;
 }
 
-int ms_app_run(ms_source *src, const ms_options *o, ms_error *err)
+int ms_app_run(ms_source *src, const ms_options *o, ms_sample *baseline, ms_error *err)
 {
 	struct app *a = calloc(1, sizeof(*a));
 	if (!a) {
@@ -658,6 +730,8 @@ int ms_app_run(ms_source *src, const ms_options *o, ms_error *err)
 		return ms_error_set(err, ENOMEM, 0, "out of memory");
 	}
 	a->opts = o;
+	a->base = baseline;
+	a->base_owned = baseline != NULL;
 	a->refreshes = ms_source_can(src, MS_CAP_REFRESH);
 	snprintf(a->source_path, sizeof a->source_path, "%s", ms_source_get_info(src)->path);
 	a->delay = o->delay > 0 ? o->delay : 2.0;

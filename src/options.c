@@ -145,6 +145,21 @@ static int set_no_smaps(ms_options *o, const char *arg, ms_error *err)
 	return 0;
 }
 
+static int set_baseline(ms_options *o, const char *arg, ms_error *err)
+{
+	(void)err;
+	o->baseline = arg;
+	return 0;
+}
+
+static int set_all(ms_options *o, const char *arg, ms_error *err)
+{
+	(void)arg;
+	(void)err;
+	o->diff.all = true;
+	return 0;
+}
+
 static int set_help(ms_options *o, const char *arg, ms_error *err)
 {
 	(void)arg;
@@ -184,15 +199,15 @@ static const struct opt_def opt_defs[] = {
 	  "refresh interval of the interactive mode (default 2)" },
 	{ "no-color", 0, NULL, "explorer", 0, set_no_color,
 	  "monochrome (also when NO_COLOR is set)" },
-	{ "format", 'f', "FMT", "VIEW oom", 0, set_format,
+	{ "format", 'f', "FMT", "VIEW diff trend oom", 0, set_format,
 	  "text (default), csv or json (doc/json.md)" },
-	{ "sort", 0, "KEY", "VIEW", MS_VOPT_SORT, set_sort,
+	{ "sort", 0, "KEY", "VIEW diff", MS_VOPT_SORT, set_sort,
 	  "sort on a column key (e.g. pss_kb, size_kb, start)" },
-	{ "reverse", 'r', NULL, "VIEW", MS_VOPT_REVERSE, set_reverse,
+	{ "reverse", 'r', NULL, "VIEW diff", MS_VOPT_REVERSE, set_reverse,
 	  "reverse the sort direction" },
-	{ "limit", 0, "N", "VIEW", MS_VOPT_LIMIT, set_limit,
+	{ "limit", 0, "N", "VIEW diff trend", MS_VOPT_LIMIT, set_limit,
 	  "show the first N rows (totals still cover all rows)" },
-	{ "kb", 'k', NULL, "VIEW", MS_VOPT_KB, set_plain_kb,
+	{ "kb", 'k', NULL, "VIEW diff", MS_VOPT_KB, set_plain_kb,
 	  "plain kB numbers in text instead of K/M/G units" },
 	{ "output", 'o', "PATH", "capture", 0, set_output,
 	  "into DIR, FILE.tar[.gz|.xz|.zst|.bz2] or - (stdout)" },
@@ -201,6 +216,9 @@ static const struct opt_def opt_defs[] = {
 	  "leave command lines out of the capture" },
 	{ "no-smaps", 0, NULL, "capture", 0, set_no_smaps,
 	  "leave per-mapping smaps out (rollups only)" },
+	{ "all", 0, NULL, "diff", 0, set_all, "diff: rows that did not change too" },
+	{ "baseline", 0, "A", "explorer", 0, set_baseline,
+	  "changes since A (snapshot, live, FILE@N)" },
 	{ "help", 'h', NULL, "*", 0, set_help, "this text" },
 	{ "version", 0, NULL, "*", 0, set_version, "the version" },
 };

@@ -157,6 +157,9 @@ Test(parse_pid, stat_comm_with_parens_and_spaces)
 	cr_assert_eq(st.flags & MS_PF_KTHREAD, 0);
 	cr_assert_eq(st.vsize, 2240512);
 	cr_assert_eq(st.rss, 85);
+	/* Field 22 (counted by hand past the comm's spaces): what tells
+	 * this process from a later one that reuses its pid. */
+	cr_assert_eq(st.starttime, 5012);
 }
 
 Test(parse_pid, stat_kernel_thread)
@@ -173,6 +176,7 @@ Test(parse_pid, stat_kernel_thread)
 	cr_assert_neq(st.flags & MS_PF_KTHREAD, 0);
 	cr_assert_eq(st.vsize, 0);
 	cr_assert_eq(st.rss, 0);
+	cr_assert_eq(st.starttime, 64); /* awk '{print $22}' of the file */
 }
 
 /* stat and status of one process describe the same memory: vsize in bytes

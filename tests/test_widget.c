@@ -914,3 +914,155 @@ Test(widget, help_wraps_at_80_columns_and_offers_the_pane_s_own_keys)
 		}
 	}
 }
+
+/* ---- a baseline (b, --baseline) ------------------------------------------ */
+
+/* The token of row under a title, for a row whose CHG is empty (one token
+ * fewer before the columns that follow it). */
+static void cell_under_unmarked(const ms_screen *s, int head, const char *title, int row,
+				char *out, size_t cap)
+{
+	int i = token_index(s, head, title);
+	cr_assert_gt(i, 0, "no column %s", title);
+	token(s, row, i - 1, out, cap);
+}
+
+Test(widget, procrank_changes_since_a_baseline)
+{
+	/* alpha 300 -> 350: +50; bravo gone (-500); charlie new (+40); pid
+	 * 40 reused by another program: the old one gone, the new one new. */
+	ms_proc was[] = { mkproc(10, "alpha", 300, 250), mkproc(20, "bravo", 500, 100),
+			  mkproc(40, "old", 70, 60) };
+	ms_proc now[] = { mkproc(10, "alpha", 350, 250), mkproc(30, "charlie", 40, 30),
+			  mkproc(40, "newprog", 20, 10) };
+	ms_sample base = base_sample(), cur = base_sample();
+	base.procs = was;
+	base.nprocs = 3;
+	cur.procs = now;
+	cur.nprocs = 3;
+	ms_view_data d = { .cur = &cur, .prev = &cur, .base = &base, .generation = 1 };
+	ms_pane p;
+	ms_screen scr;
+	char cell[64];
+
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("procrank")), 0);
+	cr_assert_eq(ms_screen_init(&scr, 12, 160), 0);
+	draw_pane(&p, &scr, &d);
+	int head = find_row(&scr, "dPSS");
+	cr_assert_geq(head, 0);
+	struct { const char *name, *change, *dpss; } marked[] = {
+		{ "bravo", "gone", "-500K" }, { "charlie", "new", "40K" },
+		{ "old", "gone", "-70K" }, { "newprog", "new", "20K" },
+	};
+	for (size_t i = 0; i < MS_ARRAY_LEN(marked); i++) {
+		int r = find_row(&scr, marked[i].name);
+		cr_assert_gt(r, head, "%s", marked[i].name);
+		cell_under(&scr, head, "CHG", r, cell, sizeof cell);
+		cr_assert_str_eq(cell, marked[i].change, "%s", marked[i].name);
+		cell_under(&scr, head, "dPSS", r, cell, sizeof cell);
+		cr_assert_str_eq(cell, marked[i].dpss, "%s", marked[i].name);
+	}
+	int alpha = find_row(&scr, "alpha");
+	cell_under_unmarked(&scr, head, "dPSS", alpha, cell, sizeof cell);
+	cr_assert_str_eq(cell, "50K");
+	/* The total of the changes: 50 - 500 + 40 - 70 + 20 = -460K. */
+	char *total = row_text(&scr, find_row(&scr, "TOTAL"));
+	cr_assert(strstr(total, " -460K "), "%s", total);
+	free(total);
+	/* Without the baseline the columns go again. */
+	d.base = NULL;
+	d.generation++;
+	draw_pane(&p, &scr, &d);
+	cr_assert_lt(find_row(&scr, "dPSS"), 0);
+	cr_assert_lt(find_row(&scr, "bravo"), 0);
+	ms_pane_destroy(&p);
+	ms_screen_free(&scr);
+}
+
+Test(widget, slabs_growth_since_a_baseline)
+{
+	/* 4 KiB pages, one page per slab: dentry 10 -> 12 slabs +8K, inode
+	 * (9 slabs, 36K) gone, kmalloc-64 new with 2 slabs, +8K; prev is
+	 * the current sample, so growth since it would be 0 everywhere. */
+	ms_slab was[] = { mkslab("dentry", 10), mkslab("inode", 9) };
+	ms_slab now[] = { mkslab("dentry", 12), mkslab("kmalloc-64", 2) };
+	ms_sample base = base_sample(), cur = base_sample();
+	base.slabs.caches = was;
+	base.slabs.n = 2;
+	cur.slabs.caches = now;
+	cur.slabs.n = 2;
+	ms_view_data d = { .cur = &cur, .prev = &cur, .base = &base, .generation = 1 };
+	ms_pane p;
+	ms_screen scr;
+	char cell[64];
+
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("slabs")), 0);
+	cr_assert_eq(ms_screen_init(&scr, 10, 160), 0);
+	draw_pane(&p, &scr, &d);
+	int head = find_row(&scr, "GROWTH");
+	int inode = find_row(&scr, "inode"), kmalloc = find_row(&scr, "kmalloc-64");
+	cell_under(&scr, head, "CHG", inode, cell, sizeof cell);
+	cr_assert_str_eq(cell, "gone");
+	cell_under(&scr, head, "GROWTH", inode, cell, sizeof cell);
+	cr_assert_str_eq(cell, "-36K");
+	cell_under(&scr, head, "CHG", kmalloc, cell, sizeof cell);
+	cr_assert_str_eq(cell, "new");
+	cell_under(&scr, head, "GROWTH", kmalloc, cell, sizeof cell);
+	cr_assert_str_eq(cell, "8K");
+	cell_under_unmarked(&scr, head, "GROWTH", find_row(&scr, "dentry"), cell, sizeof cell);
+	cr_assert_str_eq(cell, "8K");
+	ms_pane_destroy(&p);
+	ms_screen_free(&scr);
+}
+
+Test(widget, sparkline_spans_least_to_most)
+{
+	int64_t v[] = { 10, 20, MS_NA, 30, 30, 80 };
+	int64_t flat[] = { 5, 5, 5 };
+	char out[8];
+
+	cr_assert_eq(ms_sparkline(out, sizeof out, v, 6), 6);
+	/* (v - 10) / 70 of 7 steps: 0, 1, -, 2, 2, 7. */
+	cr_assert_str_eq(out, "_. ::#");
+	ms_sparkline(out, sizeof out, flat, 3);
+	cr_assert_str_eq(out, "===");
+	/* Only the latest fit: cap 4 holds three. */
+	ms_sparkline(out, 4, v, 6);
+	cr_assert_str_eq(out, "__#");
+}
+
+Test(widget, buddy_changes_since_a_baseline)
+{
+	/* Baseline: Normal with 12, 5, 0, 0 free blocks (22 pages) and a
+	 * Movable zone; now: 10, 5, 0, 1 (28 pages), Movable gone. */
+	ms_buddy_zone b, was[2];
+	ms_zone z;
+	ms_sample s = buddy_sample(&b, &z, 28), base = base_sample();
+	memset(was, 0, sizeof was);
+	was[0] = b;
+	was[0].free[0] = 12;
+	was[0].free[3] = 0;
+	was[1] = b;
+	snprintf(was[1].zone, sizeof was[1].zone, "Movable");
+	base.buddy.zones = was;
+	base.buddy.n = 2;
+	ms_view_data d = { .cur = &s, .base = &base, .generation = 1 };
+	ms_pane p;
+	ms_screen scr;
+	char cell[32];
+
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("buddy/zones")), 0);
+	cr_assert_eq(ms_screen_init(&scr, 30, 120), 0);
+	draw_pane(&p, &scr, &d);
+	/* 28 - 22 = 6 pages = 24K more free. */
+	cr_assert_geq(find_row(&scr, "since baseline +24K"), 0);
+	int head = find_row(&scr, "unusable");
+	const char *want[] = { "-2", "0", "0", "+1" };
+	for (int o = 0; o < 4; o++) {
+		cell_under(&scr, head, "since", head + 1 + o, cell, sizeof cell);
+		cr_assert_str_eq(cell, want[o], "order %d", o);
+	}
+	cr_assert_geq(find_row(&scr, "Node 0, zone Movable: gone since the baseline"), 0);
+	ms_pane_destroy(&p);
+	ms_screen_free(&scr);
+}

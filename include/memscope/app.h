@@ -5,9 +5,12 @@
 
 #include "memscope/options.h"
 
+#include "memscope/model.h"
+
 /* Runs until the user quits. It takes src (the loader's thread reads and
- * closes it). Returns 0, or -errno with *err set when the terminal could
- * not be set up. */
-int ms_app_run(ms_source *src, const ms_options *o, ms_error *err);
+ * closes it) and baseline (--baseline: a malloc'd sample, or NULL), which
+ * every pane's changes are then from. Returns 0, or -errno with *err set
+ * when the terminal could not be set up. */
+int ms_app_run(ms_source *src, const ms_options *o, ms_sample *baseline, ms_error *err);
 
 #endif

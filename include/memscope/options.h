@@ -20,6 +20,14 @@ typedef struct ms_options {
 	ms_batch_opts batch;    /* the batch views */
 	ms_capture_opts capture;
 	const char *oom_log;    /* oom LOG: the kernel log, - for stdin */
+	/* diff A B VIEW: the two sources as typed ("live", "FILE@N"), and
+	 * --all; trend FILE: the recording. */
+	struct {
+		const char *a, *b;
+		bool all;
+	} diff;
+	const char *trend_path;
+	const char *baseline;   /* --baseline A: the explorer's changes are from it */
 } ms_options;
 
 /* Fills *o from argv. Returns 0, or -EINVAL with *err saying what is wrong

@@ -257,6 +257,9 @@ typedef struct ms_pid_stat {
 	uint64_t flags; /* PF_KTHREAD = 0x00200000 */
 	int64_t vsize;  /* bytes */
 	int64_t rss;    /* pages */
+	/* Clock ticks after boot when it started: with the pid, the
+	 * identity of a process (a reused pid starts later). */
+	int64_t starttime;
 } ms_pid_stat;
 
 #define MS_PF_KTHREAD 0x00200000u

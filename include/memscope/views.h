@@ -28,6 +28,15 @@ typedef struct ms_view_data {
 	ms_proc_kind vma_kind;   /* a kernel thread or a zombie has no mappings */
 	int vma_ppid;
 
+	/* The baseline the user chose (b, --baseline): when set, panes show
+	 * changes since it, and mark rows new since it or gone; else changes
+	 * are since prev. */
+	const ms_sample *base;
+	/* The samples the explorer keeps, oldest first, cur last: a short
+	 * ring of its own in live mode, for sparklines without a recording. */
+	const ms_sample *const *history;
+	size_t nhistory;
+
 	bool plain_kb;           /* kB as plain numbers */
 	bool live;
 	bool paused;
@@ -96,6 +105,14 @@ int ms_table_pane_status(ms_screen *s, ms_rect r, const ms_tablew *t, size_t tot
  * Draws from row 0; returns the rows used. */
 int ms_header_draw(ms_screen *s, const ms_view_data *d);
 #define MS_HEADER_ROWS 4
+/* MemAvailable over the samples kept, as a sparkline at the right of row
+ * from column x on (the tab line, when it is not a recording's). */
+void ms_header_trend_draw(ms_screen *s, int row, int x, const ms_view_data *d);
+
+/* A series as an ASCII sparkline ('_' least ... '#' most, ' ' unknown)
+ * of its last cap - 1 values at most, NUL-terminated in out; returns
+ * the characters written. */
+size_t ms_sparkline(char *out, size_t cap, const int64_t *v, size_t n);
 
 /* The help overlay of a pane: one line per field, then the keys it (and
  * a source that refreshes) takes, wrapped at the screen's width. scroll is

@@ -179,6 +179,8 @@ void ms_tbl_view_text(struct render *r, const struct rows *rs, const struct tabl
 		       const void *ctx);
 void ms_tbl_write_view(struct render *r, const struct rows *rs, const struct table_view *v,
 		       const void *ctx);
+/* One cell as a JSON key and value (the diff writes its deltas beside). */
+void ms_tbl_json_cell(struct render *r, const ms_column *c, const void *row, const void *ctx);
 void ms_tbl_json_row(struct render *r, const ms_table_def *t, const void *row, const void *ctx,
 		     row_extra_fn extra);
 void ms_tbl_json_rows(struct render *r, const char *key, const struct rows *rs,

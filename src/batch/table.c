@@ -475,7 +475,7 @@ static void table_csv(struct render *r, const struct rows *rs)
 	}
 }
 
-static void json_cell(struct render *r, const ms_column *c, const void *row, const void *ctx)
+void ms_tbl_json_cell(struct render *r, const ms_column *c, const void *row, const void *ctx)
 {
 	char cell[MS_CELL_MAX];
 
@@ -498,7 +498,7 @@ void ms_tbl_json_row(struct render *r, const ms_table_def *t, const void *row, c
 {
 	ms_json_obj_begin(&r->j);
 	for (size_t c = 0; c < t->ncols; c++)
-		json_cell(r, &t->cols[c], row, ctx);
+		ms_tbl_json_cell(r, &t->cols[c], row, ctx);
 	if (extra)
 		extra(r, row);
 	ms_json_obj_end(&r->j);

@@ -18,4 +18,9 @@ void ms_cmd_print_error(const char *what, const ms_error *err, int rc);
  * NULL after printing why not. */
 ms_source *ms_cmd_open_source(const ms_options *o);
 
+/* A source named as diff and --baseline take it: a snapshot path, "live"
+ * (the running system, or --proc-root), or a sample of a recording,
+ * FILE@N (0 the first) or FILE@last. NULL after printing why not. */
+ms_source *ms_cmd_open_spec(const ms_options *o, const char *spec);
+
 #endif

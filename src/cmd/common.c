@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the commands share: printing an error, opening the source. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 
@@ -42,5 +45,56 @@ ms_source *ms_cmd_open_source(const ms_options *o)
 		ms_cmd_print_error(o->snapshot ? o->snapshot
 					       : (o->proc_root ? o->proc_root : "/proc"),
 				   &err, -(err.code ? err.code : EIO));
+	return src;
+}
+
+/* "FILE@N" or "FILE@last": the suffix when FILE is there as a whole path
+ * is not ("a@b.tar.gz" stays a path when it exists). */
+static const char *sample_suffix(const char *spec, char *path, size_t cap)
+{
+	const char *at = strrchr(spec, '@');
+	struct stat st;
+
+	if (!at || stat(spec, &st) == 0 || (size_t)(at - spec) >= cap)
+		return NULL;
+	memcpy(path, spec, (size_t)(at - spec));
+	path[at - spec] = '\0';
+	return at + 1;
+}
+
+/* Picks sample "N" or "last" of a source. */
+static int select_sample(ms_source *src, const char *which, ms_error *err)
+{
+	size_t n = ms_source_sample_count(src);
+	char *end;
+
+	if (strcmp(which, "last") == 0)
+		return n > 1 ? ms_source_select(src, n - 1, err) : 0;
+	errno = 0;
+	unsigned long long i = strtoull(which, &end, 10);
+	if (errno || end == which || *end || which[0] == '-')
+		return ms_error_set(err, EINVAL, 0, "@%s: not a sample (a number or last)", which);
+	if (i >= n)
+		return ms_error_set(err, ERANGE, 0, "@%s: no such sample (%zu held)", which, n);
+	return n > 1 ? ms_source_select(src, (size_t)i, err) : 0;
+}
+
+ms_source *ms_cmd_open_spec(const ms_options *o, const char *spec)
+{
+	char path[PATH_MAX];
+	const char *which = sample_suffix(spec, path, sizeof path);
+	ms_error err = { 0 };
+	ms_source *src;
+
+	if (strcmp(spec, "live") == 0)
+		src = ms_source_open_live(o->proc_root, &err);
+	else
+		src = ms_source_open_snapshot(which ? path : spec, &err);
+	if (src && which && select_sample(src, which, &err) != 0) {
+		ms_source_close(src);
+		src = NULL;
+	}
+	if (!src)
+		ms_cmd_print_error(spec, &err, -(err.code ? err.code : EIO));
 	return src;
 }

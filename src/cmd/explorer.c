@@ -2,19 +2,53 @@
 /*
  * The interactive explorer as a command (no word): src/app.c runs it.
  */
+#include <errno.h>
+#include <stdlib.h>
+
 #include "memscope/app.h"
 #include "cmd.h"
+
+/* --baseline SPEC: read whole, once, before the explorer starts. */
+static int load_baseline(const ms_options *o, ms_sample **out)
+{
+	ms_error err = { 0 };
+	ms_source *src;
+
+	*out = NULL;
+	if (!o->baseline)
+		return 0;
+	if (!(src = ms_cmd_open_spec(o, o->baseline)))
+		return -1;
+	ms_sample *s = malloc(sizeof *s);
+	int rc = s ? ms_sample_load(s, src, MS_PART_ALL, &err) : ms_error_set(&err, ENOMEM, 0,
+										"out of memory");
+	ms_source_close(src);
+	if (rc) {
+		ms_cmd_print_error(o->baseline, &err, rc);
+		free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
 
 /* The explorer takes the source: it reads it on a thread of its own and
  * closes it. */
 static int run(const ms_options *o)
 {
-	ms_source *src = ms_cmd_open_source(o);
+	ms_sample *baseline;
 	ms_error err = { 0 };
 
-	if (!src)
+	if (load_baseline(o, &baseline))
 		return MS_EXIT_FAILED;
-	int rc = ms_app_run(src, o, &err);
+	ms_source *src = ms_cmd_open_source(o);
+	if (!src) {
+		if (baseline)
+			ms_sample_free(baseline);
+		free(baseline);
+		return MS_EXIT_FAILED;
+	}
+	int rc = ms_app_run(src, o, baseline, &err);
 	if (rc) {
 		ms_cmd_print_error(NULL, &err, rc);
 		return MS_EXIT_FAILED;
@@ -24,7 +58,7 @@ static int run(const ms_options *o)
 
 const ms_command ms_cmd_explorer = {
 	.name = "explorer",
-	.synopsis = "[-s PATH] [-d SECONDS] [--no-color]",
+	.synopsis = "[-s PATH] [-d SECONDS] [--baseline A] [--no-color]",
 	.summary = "the interactive explorer",
 	.run = run,
 };

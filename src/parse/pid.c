@@ -181,6 +181,7 @@ enum {
 	STAT_STATE = 3,
 	STAT_PPID = 4,
 	STAT_FLAGS = 9,
+	STAT_STARTTIME = 22,
 	STAT_VSIZE = 23,
 	STAT_RSS = 24,
 };
@@ -209,6 +210,8 @@ static bool stat_field(ms_pid_stat *s, int field, const char *tok, size_t len)
 		return parse_token_i64(tok, len, &s->ppid);
 	case STAT_FLAGS:
 		return parse_token_u64(tok, len, &s->flags);
+	case STAT_STARTTIME:
+		return parse_token_i64(tok, len, &s->starttime) && s->starttime >= 0;
 	case STAT_VSIZE:
 		if (!parse_token_u64(tok, len, &u) || u > INT64_MAX)
 			return false;
@@ -229,7 +232,7 @@ int ms_parse_pid_stat(const char *buf, size_t len, ms_pid_stat *out, ms_error *e
 
 	ms_error_clear(err);
 	memset(out, 0, sizeof(*out));
-	out->pid = out->ppid = out->vsize = out->rss = MS_NA;
+	out->pid = out->ppid = out->vsize = out->rss = out->starttime = MS_NA;
 	const char *open = memchr(buf, '(', len);
 	const char *close = memrchr(buf, ')', len);
 	if (!open || !close || close < open)

@@ -5,7 +5,9 @@
  * fragmentation indices, the migrate-type split (pagetypeinfo, root only),
  * free pages against the watermarks (zoneinfo) and the largest order that
  * can be allocated without reclaim. Taller than a terminal: it is laid out
- * in a scratch screen and scrolled.
+ * in a scratch screen and scrolled. With a baseline (b, --baseline) each
+ * zone says how its free memory moved since then, each order how many
+ * blocks it gained or lost, and zones new or gone since are marked.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -88,9 +90,48 @@ static int flow_end(const struct flow *f)
 	return f->y + 1;
 }
 
-static int draw_zone_title(ms_screen *s, int y, const ms_buddy_zone *b, const ms_zone *z,
-			   long ps, bool plain)
+/* The zone of the baseline that b is; NULL when there is no baseline or
+ * it had no such zone. */
+static const ms_buddy_zone *base_zone(const ms_view_data *d, const ms_buddy_zone *b)
 {
+	if (!d->base || d->base->st[MS_P_BUDDY].status != 0)
+		return NULL;
+	for (size_t i = 0; i < d->base->buddy.n; i++)
+		if (d->base->buddy.zones[i].node == b->node &&
+		    strcmp(d->base->buddy.zones[i].zone, b->zone) == 0)
+			return &d->base->buddy.zones[i];
+	return NULL;
+}
+
+static bool has_base(const ms_view_data *d)
+{
+	return d->base && d->base->st[MS_P_BUDDY].status == 0;
+}
+
+/* "  since baseline: +12.0M", or "  new since the baseline". */
+static void put_base_change(struct flow *f, const ms_view_data *d, const ms_buddy_zone *b,
+			    long ps)
+{
+	const ms_buddy_zone *was = base_zone(d, b);
+	char kb[32];
+
+	if (!has_base(d))
+		return;
+	if (!was) {
+		flow_put(f, MS_ATTR_GROW, "  new since the baseline");
+		return;
+	}
+	int64_t delta = ms_delta(ms_buddy_free_kb(b, ps), ms_buddy_free_kb(was, d->base->info.page_size));
+	if (delta == MS_NA)
+		return;
+	ms_format_kb(kb, sizeof kb, delta < 0 ? -delta : delta, d->plain_kb);
+	flow_put(f, MS_ATTR_NORMAL, "  since baseline %s%s", delta < 0 ? "-" : "+", kb);
+}
+
+static int draw_zone_title(ms_screen *s, int y, const ms_buddy_zone *b, const ms_zone *z,
+			   long ps, const ms_view_data *d)
+{
+	bool plain = d->plain_kb;
 	char kb[32], block[32];
 	struct flow f = { s, y, 0, 2 };
 	ms_format_kb(kb, sizeof kb, ms_buddy_free_kb(b, ps), plain);
@@ -101,6 +142,7 @@ static int draw_zone_title(ms_screen *s, int y, const ms_buddy_zone *b, const ms
 	int largest = ms_buddy_largest_order(b), can = allocatable_order(b, z);
 	if (largest < 0) {
 		flow_put(&f, MS_ATTR_WARN, "  no free block");
+		put_base_change(&f, d, b, ps);
 		return flow_end(&f);
 	}
 	ms_format_kb(block, sizeof block, block_kb(can < 0 ? 0 : can, ps), false);
@@ -108,6 +150,7 @@ static int draw_zone_title(ms_screen *s, int y, const ms_buddy_zone *b, const ms
 		flow_put(&f, MS_ATTR_WARN, "  allocatable now: none (below the low watermark)");
 	else
 		flow_put(&f, MS_ATTR_NORMAL, "  largest allocatable now: order %d (%s)", can, block);
+	put_base_change(&f, d, b, ps);
 	return flow_end(&f);
 }
 
@@ -162,19 +205,41 @@ static void fmt_index(char *dst, size_t cap, double v)
 		snprintf(dst, cap, "%.3f", v);
 }
 
-static int draw_histogram(ms_screen *s, int y, const ms_buddy_zone *b, long ps, bool plain)
+/* A count's change since the baseline: "+12", "-3", "0"; "" without one. */
+static void fmt_change(char *dst, size_t cap, const ms_buddy_zone *b, const ms_buddy_zone *was,
+		       int o, bool with_base)
 {
+	int64_t now = o < b->norders ? b->free[o] : 0;
+	int64_t then = was && o < was->norders ? was->free[o] : 0;
+	int64_t d = ms_delta(now, then);
+
+	if (!with_base)
+		snprintf(dst, cap, "%s", "");
+	else if (d == MS_NA)
+		snprintf(dst, cap, "-");
+	else
+		snprintf(dst, cap, d > 0 ? "+%lld" : "%lld", (long long)d);
+}
+
+static int draw_histogram(ms_screen *s, int y, const ms_buddy_zone *b, long ps,
+			  const ms_view_data *d)
+{
+	bool plain = d->plain_kb, with_base = has_base(d);
+	const ms_buddy_zone *was = base_zone(d, b);
+	int cw = with_base ? 7 : 0; /* the change column, with a baseline */
 	int64_t max_kb = 0;
 	for (int o = 0; o < b->norders; o++) {
 		int64_t kb = b->free[o] == MS_NA ? 0 : b->free[o] * block_kb(o, ps);
 		if (kb > max_kb)
 			max_kb = kb;
 	}
-	ms_screen_printf(s, y++, 0, MS_TO_EDGE, MS_ATTR_COLHEAD, "  %5s %6s %8s %9s %8s %8s  %s",
-			 "order", "block", "free", "kB", "unusable", "extfrag", "kB per order");
-	const int bar_x = 2 + 5 + 1 + 6 + 1 + 8 + 1 + 9 + 1 + 8 + 1 + 8 + 2;
+	ms_screen_printf(s, y++, 0, MS_TO_EDGE, MS_ATTR_COLHEAD, "  %5s %6s %8s%*s%s %9s %8s %8s  %s",
+			 "order", "block", "free", with_base ? 1 : 0, "",
+			 with_base ? "  since" : "", "kB", "unusable", "extfrag", "kB per order");
+	const int bar_x = 2 + 5 + 1 + 6 + 1 + 8 + (with_base ? 1 + cw : 0) + 1 + 9 + 1 + 8 + 1 +
+			  8 + 2;
 	for (int o = 0; o < b->norders; o++, y++) {
-		char block[32], count[32], kb[32] = "-", unus[32], ext[32];
+		char block[32], count[32], kb[32] = "-", unus[32], ext[32], change[32];
 		int64_t n = b->free[o], okb = n == MS_NA ? MS_NA : n * block_kb(o, ps);
 		ms_format_kb(block, sizeof block, block_kb(o, ps), false);
 		fmt_count(count, sizeof count, n, false);
@@ -182,9 +247,10 @@ static int draw_histogram(ms_screen *s, int y, const ms_buddy_zone *b, long ps, 
 			ms_format_kb(kb, sizeof kb, okb, plain);
 		fmt_index(unus, sizeof unus, ms_unusable_index(b, o));
 		fmt_index(ext, sizeof ext, ms_extfrag_index(b, o));
+		fmt_change(change, sizeof change, b, was, o, with_base);
 		ms_screen_printf(s, y, 0, MS_TO_EDGE, MS_ATTR_NORMAL,
-				 "  %5d %6s %8s %9s %8s %8s", o,
-				 block, count, kb, unus, ext);
+				 "  %5d %6s %8s%*s%*s %9s %8s %8s", o,
+				 block, count, with_base ? 1 : 0, "", cw, change, kb, unus, ext);
 		int room = s->cols - bar_x;
 		if (room > 0 && max_kb > 0 && okb != MS_NA && okb > 0) {
 			int len = (int)((okb * room + max_kb - 1) / max_kb);
@@ -291,6 +357,23 @@ static int draw_migrate(ms_screen *s, int y, const ms_sample *m, const ms_buddy_
 	return y;
 }
 
+/* The baseline's zones that are no longer there. */
+static int draw_gone(ms_screen *s, int y, const ms_view_data *d)
+{
+	for (size_t i = 0; has_base(d) && i < d->base->buddy.n && i < MAX_ZONES; i++) {
+		const ms_buddy_zone *was = &d->base->buddy.zones[i];
+		bool there = false;
+		for (size_t k = 0; k < d->cur->buddy.n && !there; k++)
+			there = d->cur->buddy.zones[k].node == was->node &&
+				strcmp(d->cur->buddy.zones[k].zone, was->zone) == 0;
+		if (!there)
+			ms_screen_printf(s, y++, 0, MS_TO_EDGE, MS_ATTR_WARN,
+					 "Node %d, zone %s: gone since the baseline", was->node,
+					 was->zone);
+	}
+	return y;
+}
+
 static int layout(ms_screen *s, const ms_view_data *d)
 {
 	const ms_sample *m = d->cur;
@@ -305,15 +388,16 @@ static int layout(ms_screen *s, const ms_view_data *d)
 		const ms_buddy_zone *b = &m->buddy.zones[i];
 		const ms_zone *z = m->st[MS_P_ZONEINFO].status == 0 ?
 				   ms_sample_find_zone(m, b->node, b->zone) : NULL;
-		y = draw_zone_title(s, y, b, z, ps, d->plain_kb);
+		y = draw_zone_title(s, y, b, z, ps, d);
 		y = draw_watermarks(s, y, z);
-		y = draw_histogram(s, y, b, ps, d->plain_kb);
+		y = draw_histogram(s, y, b, ps, d);
 		y = draw_migrate(s, y, m, b);
 		y++;
 	}
 	if (shown < m->buddy.n)
 		ms_screen_printf(s, y++, 0, MS_TO_EDGE, MS_ATTR_WARN, "%zu more zones not shown",
 				 m->buddy.n - shown);
+	y = draw_gone(s, y, d);
 	return y;
 }
 
@@ -329,7 +413,7 @@ static int rows_needed(const ms_sample *m, int cols)
 	int blocks = (MS_MAX_ORDERS + per_block - 1) / per_block;
 	int per_zone = 8 + MS_MAX_ORDERS + blocks * (1 + MS_MAX_MIGRATE) + 1;
 	size_t n = m->buddy.n < MAX_ZONES ? m->buddy.n : MAX_ZONES;
-	return (int)n * per_zone + 2;
+	return (int)n * per_zone + 2 + MAX_ZONES;
 }
 
 static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
@@ -387,6 +471,8 @@ static const char *const buddy_help[] = {
 	"  extfrag       fragmentation index: near 1 = fragmented, near 0 = short of memory",
 	"  migrate type  free blocks per order of each migrate type (root only); 123+ is "
 	"at least 123, 12k is 12,000",
+	"  since         with a baseline (b, --baseline): blocks of the order gained or lost "
+	"since it; the zone's title says how its free memory moved",
 	NULL,
 };
 

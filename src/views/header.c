@@ -196,6 +196,25 @@ static void draw_totals(ms_screen *s, const ms_sample *m, bool plain)
 	put_kb(s, 1, &x, "of", swap_total, plain);
 }
 
+/* MemAvailable over the samples kept, right-aligned on row after column
+ * x: "avail _.:-=+*#", as many of the latest samples as fit. */
+void ms_header_trend_draw(ms_screen *s, int row, int x, const ms_view_data *d)
+{
+	int64_t v[64];
+	size_t n = 0;
+	char line[65];
+	int room = s->cols - x - 7; /* " avail " */
+
+	if (d->nhistory < 2 || room < 4)
+		return;
+	size_t keep = (size_t)room < MS_ARRAY_LEN(v) ? (size_t)room : MS_ARRAY_LEN(v);
+	size_t from = d->nhistory > keep ? d->nhistory - keep : 0;
+	for (size_t i = from; i < d->nhistory; i++)
+		v[n++] = mi(d->history[i], "MemAvailable");
+	size_t len = ms_sparkline(line, sizeof line, v, n);
+	ms_screen_printf(s, row, s->cols - (int)len - 6, MS_TO_EDGE, MS_ATTR_DIM, "avail %s", line);
+}
+
 int ms_header_draw(ms_screen *s, const ms_view_data *d)
 {
 	const ms_sample *m = d->cur;

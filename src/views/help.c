@@ -47,6 +47,8 @@ static void key_lines(const ms_pane *p, bool refreshes, const char **lines, size
 		lines[n++] = "  Space  pause / resume the refresh;  + -  longer / shorter interval "
 			     "(0.1 s to a day, as -d takes)";
 	lines[n++] = "  [ ]  previous / next sample of a recording;  { }  ten samples back / on";
+	lines[n++] = "  b  the sample shown becomes the baseline: panes show changes since it and "
+		     "mark rows new or gone;  B  no baseline";
 	lines[n++] = "  ? or F1  this help;  q or F10  quit. No key changes or kills anything.";
 	lines[n < cap ? n : cap - 1] = NULL;
 }

@@ -3,9 +3,13 @@
  * Pane 2, slabs: the caches of /proc/slabinfo ranked by size, with their
  * growth since the previous refresh: a leaking cache is a row that grows
  * at every refresh. The columns are ms_slab_table's plus that growth.
+ * With a baseline (b, --baseline) the growth is since it, and a CHG
+ * column marks the caches new since it and those gone (shown with the
+ * baseline's figures and minus their size).
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,12 +20,16 @@
 struct slab_row {
 	ms_slab slab;
 	int64_t growth_kb; /* size_kb now - size_kb before; MS_NA on the first */
+	char change[8];    /* with a baseline: "new", "gone", "" */
 };
 
 struct slabs_pane {
 	ms_tablew table; /* first: ms_table_pane_key/filter take it */
 	ms_table_def def;   /* ms_slab_table + growth */
 	ms_column *cols;
+	ms_table_def base_def; /* def + the change mark, with a baseline */
+	ms_column *base_cols;
+	bool with_base;
 	struct slab_row *rows;
 	size_t nrows;
 	unsigned long generation;
@@ -60,36 +68,100 @@ static int build_def(struct slabs_pane *st)
 	return 0;
 }
 
+static const ms_column change_col = {
+	.key = "change", .title = "CHG", .width = 4, .kind = MS_COL_STR, .left = true,
+	.offset = offsetof(struct slab_row, change), .str_inline = true, .no_total = true,
+	.help = "new: not in the baseline; gone: in the baseline, not now",
+};
+
+/* def with the change mark right after the name. */
+static int build_base_def(struct slabs_pane *st)
+{
+	size_t n = st->def.ncols + 1;
+
+	if (!(st->base_cols = calloc(n, sizeof(ms_column))))
+		return -ENOMEM;
+	st->base_cols[0] = st->def.cols[0];
+	st->base_cols[1] = change_col;
+	memcpy(st->base_cols + 2, st->def.cols + 1, (st->def.ncols - 1) * sizeof(ms_column));
+	st->base_def = st->def;
+	st->base_def.cols = st->base_cols;
+	st->base_def.ncols = n;
+	return 0;
+}
+
+/* The table's columns follow the baseline, sorted as they were. */
+static void follow_base(struct slabs_pane *st, bool with_base)
+{
+	if (st->with_base == with_base)
+		return;
+	const ms_table_def *old = st->table.def;
+	const char *sort = st->table.sort_col >= 0 ? old->cols[st->table.sort_col].key : NULL;
+	bool descending = st->table.descending;
+	ms_tablew_attr_fn attr = st->table.row_attr;
+	ms_tablew_free(&st->table);
+	ms_tablew_init(&st->table, with_base ? &st->base_def : &st->def, "name", NULL);
+	st->table.row_attr = attr;
+	int col = sort ? ms_table_find_col(st->table.def, sort) : -1;
+	if (col >= 0)
+		st->table.sort_col = col, st->table.descending = descending;
+	st->with_base = with_base;
+}
+
 static bool has_slabs(const ms_sample *s)
 {
 	return s && (s->parts & MS_PART_SLABINFO) && s->st[MS_P_SLABINFO].status == 0;
 }
 
+/* The baseline's caches that are no longer there, minus their size. */
+static void add_gone(struct slabs_pane *st, const ms_sample *m, const ms_sample *base)
+{
+	for (size_t i = 0; has_slabs(base) && i < base->slabs.n; i++) {
+		const ms_slab *was = &base->slabs.caches[i];
+		if (ms_sample_find_slab(m, was->name))
+			continue;
+		struct slab_row *r = &st->rows[st->nrows++];
+		r->slab = *was;
+		r->growth_kb = ms_delta(0, ms_slab_size_kb(was, base->info.page_size));
+		snprintf(r->change, sizeof r->change, "gone");
+		st->total_growth_kb = ms_add_na(st->total_growth_kb, r->growth_kb);
+	}
+}
+
 static int take_rows(struct slabs_pane *st, const ms_view_data *d)
 {
-	if (!st->fresh && st->generation == d->generation)
+	if (!st->fresh && st->generation == d->generation && st->with_base == (d->base != NULL))
 		return 0;
 	const ms_sample *m = d->cur;
+	/* Growth since the baseline when there is one, else since the
+	 * refresh before. */
+	const ms_sample *since = d->base ? d->base : d->prev;
 	long ps = m->info.page_size;
 	st->fresh = false;
 	st->generation = d->generation;
+	follow_base(st, d->base != NULL);
 	free(st->rows);
 	st->nrows = 0;
-	st->rows = calloc(m->slabs.n ? m->slabs.n : 1, sizeof(*st->rows));
+	size_t nbase = d->base && has_slabs(d->base) ? d->base->slabs.n : 0;
+	st->rows = calloc(m->slabs.n + nbase + 1, sizeof(*st->rows));
 	if (!st->rows)
 		return -ENOMEM;
 	st->total_kb = st->total_used_kb = st->total_growth_kb = 0;
 	for (size_t i = 0; i < m->slabs.n; i++) {
 		struct slab_row *r = &st->rows[st->nrows++];
 		r->slab = m->slabs.caches[i];
-		r->growth_kb = ms_slab_delta_size_kb(m, d->prev, &r->slab);
+		r->growth_kb = ms_slab_delta_size_kb(m, since, &r->slab);
+		if (nbase && !ms_sample_find_slab(d->base, r->slab.name))
+			snprintf(r->change, sizeof r->change, "new");
 		st->total_kb = ms_add_na(st->total_kb, ms_slab_size_kb(&r->slab, ps));
 		st->total_used_kb = ms_add_na(st->total_used_kb, ms_slab_used_kb(&r->slab));
 		st->total_growth_kb = ms_add_na(st->total_growth_kb, r->growth_kb);
 	}
+	if (nbase)
+		add_gone(st, m, d->base);
 	st->seconds = 0;
-	if (has_slabs(d->prev))
-		st->seconds = ms_sample_seconds_between(d->prev, m);
+	if (has_slabs(since))
+		st->seconds = ms_sample_seconds_between(since, m);
 	st->table.plain_kb = d->plain_kb;
 	return ms_tablew_set_rows(&st->table, st->rows, st->nrows, sizeof(*st->rows), m);
 }
@@ -146,6 +218,7 @@ static void destroy(ms_pane *p)
 	ms_tablew_free(&st->table);
 	free(st->rows);
 	free(st->cols);
+	free(st->base_cols);
 	free(st);
 }
 
@@ -153,6 +226,8 @@ static const char *const slabs_help[] = {
 	"Slab caches (/proc/slabinfo, readable by root only):",
 	"  Rows that grew since the previous refresh are highlighted; on a snapshot",
 	"  there is no previous refresh and GROWTH is '-'.",
+	"  With a baseline (b: the sample shown; B: none; --baseline A), GROWTH is since",
+	"  it and CHG marks the caches new since it and those gone.",
 	NULL,
 };
 
@@ -161,7 +236,8 @@ static int create(ms_pane *p)
 	struct slabs_pane *st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	if (build_def(st) != 0) {
+	if (build_def(st) != 0 || build_base_def(st) != 0) {
+		free(st->cols);
 		free(st);
 		return -ENOMEM;
 	}
