@@ -67,20 +67,48 @@ static void write_json(ms_buf *out, const ms_trend *t, const ms_source_info *inf
 	ms_buf_putc(out, '\n');
 }
 
-/* "4242 (leaky)", "dentry", "0 Normal order 4": what a row measures. */
+/* "4242 leaky", "dentry", "0 Normal order 4": what a row measures, raw
+ * (each format escapes it its own way). */
 static void row_what(ms_buf *what, const ms_trend_row *s)
 {
-	ms_buf raw = MS_BUF_INIT;
-
-	if (s->kind == MS_TREND_PROCESS)
-		ms_buf_printf(&raw, "%d %s", s->pid, s->name);
-	else if (s->kind == MS_TREND_ZONE)
-		ms_buf_printf(&raw, "%d %s order %d", s->node, s->name, s->order);
-	else
-		ms_buf_puts(&raw, s->name);
 	ms_buf_reset(what);
-	ms_escape_display(what, raw.data ? raw.data : "", raw.len);
-	ms_buf_free(&raw);
+	if (s->kind == MS_TREND_PROCESS)
+		ms_buf_printf(what, "%d %s", s->pid, s->name);
+	else if (s->kind == MS_TREND_ZONE)
+		ms_buf_printf(what, "%d %s order %d", s->node, s->name, s->order);
+	else
+		ms_buf_puts(what, s->name);
+}
+
+/* A figure of the fit, or "-" (text) / nothing (CSV) when unknown. */
+static void put_figure(ms_buf *out, const char *fmt, int width, double v, bool csv)
+{
+	if (!isnan(v))
+		ms_buf_printf(out, fmt, width, v);
+	else if (!csv)
+		ms_buf_printf(out, "%*s", width, "-");
+}
+
+static void write_csv_row(ms_buf *out, const ms_trend_row *s, const ms_buf *what)
+{
+	ms_buf_printf(out, "%s,", ms_trend_kind_name(s->kind));
+	ms_escape_csv(out, what->data ? what->data : "", what->len);
+	ms_buf_printf(out, ",%s,", s->metric);
+	put_figure(out, "%.*f", 1, s->fit.slope * 3600.0, true);
+	ms_buf_putc(out, ',');
+	put_figure(out, "%.*f", 4, s->fit.r2, true);
+	ms_buf_printf(out, ",%zu,%s\r\n", s->fit.n, ms_trend_suspect(s) ? "true" : "false");
+}
+
+static void write_text_row(ms_buf *out, const ms_trend_row *s, const ms_buf *what)
+{
+	ms_buf_printf(out, "%-7s %-8s ", ms_trend_kind_name(s->kind), s->metric);
+	put_figure(out, "%*.1f", 10, s->fit.slope * 3600.0, false);
+	ms_buf_putc(out, ' ');
+	put_figure(out, "%*.4f", 7, s->fit.r2, false);
+	ms_buf_printf(out, " %7zu %s", s->fit.n, ms_trend_suspect(s) ? "* " : "");
+	ms_escape_display(out, what->data ? what->data : "", what->len);
+	ms_buf_putc(out, '\n');
 }
 
 static void write_text(ms_buf *out, const ms_trend *t, bool csv, size_t limit)
@@ -88,25 +116,13 @@ static void write_text(ms_buf *out, const ms_trend *t, bool csv, size_t limit)
 	ms_buf what = MS_BUF_INIT;
 
 	ms_buf_puts(out, csv ? "kind,what,metric,rate_kb_per_hour,r2,samples,suspect\r\n"
-			     : "KIND    METRIC   KB/HOUR      R2 SAMPLES  WHAT\n");
+			     : "KIND    METRIC      KB/HOUR      R2 SAMPLES WHAT\n");
 	for (size_t i = 0; i < t->n && i < limit; i++) {
-		const ms_trend_row *s = &t->rows[i];
-		row_what(&what, s);
-		if (csv) {
-			ms_buf_printf(out, "%s,", ms_trend_kind_name(s->kind));
-			ms_escape_csv(out, what.data ? what.data : "", what.len);
-			ms_buf_printf(out, ",%s,", s->metric);
-			if (!isnan(s->fit.slope))
-				ms_buf_printf(out, "%.1f", s->fit.slope * 3600.0);
-			ms_buf_putc(out, ',');
-			if (!isnan(s->fit.r2))
-				ms_buf_printf(out, "%.4f", s->fit.r2);
-			ms_buf_printf(out, ",%zu,%s\r\n", s->fit.n, ms_trend_suspect(s) ? "true" : "false");
-			continue;
-		}
-		ms_buf_printf(out, "%-7s %-8s %9.1f %7.4f %7zu %s%s\n", ms_trend_kind_name(s->kind),
-			      s->metric, s->fit.slope * 3600.0, s->fit.r2, s->fit.n,
-			      ms_trend_suspect(s) ? "* " : "", what.data ? what.data : "");
+		row_what(&what, &t->rows[i]);
+		if (csv)
+			write_csv_row(out, &t->rows[i], &what);
+		else
+			write_text_row(out, &t->rows[i], &what);
 	}
 	ms_buf_free(&what);
 }
