@@ -114,6 +114,30 @@ static int set_plain_kb(ms_options *o, const char *arg, ms_error *err)
 	return 0;
 }
 
+static int set_path(ms_options *o, const char *arg, ms_error *err)
+{
+	(void)err;
+	o->batch.path = arg;
+	return 0;
+}
+
+/* "r-x", "rw", "---s": a prefix of the four letters smaps prints. */
+static int set_perms(ms_options *o, const char *arg, ms_error *err)
+{
+	static const char allowed[4][3] = { "r-", "w-", "x-", "ps" };
+	size_t n = strlen(arg);
+
+	for (size_t i = 0; i < n && i < 4; i++)
+		if (!memchr(allowed[i], arg[i], 2))
+			n = 5;
+	if (n == 0 || n > 4)
+		return ms_error_set(err, EINVAL, 0,
+				    "--perm %s: not permissions as smaps prints them (r-x, rw-p)",
+				    arg);
+	o->batch.perms = arg;
+	return 0;
+}
+
 static int set_output(ms_options *o, const char *arg, ms_error *err)
 {
 	(void)err;
@@ -194,6 +218,10 @@ static const struct opt_def opt_defs[] = {
 	  "show the first N rows (totals still cover all rows)" },
 	{ "kb", 'k', NULL, "VIEW", MS_VOPT_KB, set_plain_kb,
 	  "plain kB numbers in text instead of K/M/G units" },
+	{ "path", 0, "PREFIX", "VIEW", MS_VOPT_PATH, set_path,
+	  "libs: only mappings whose name starts with PREFIX (a library's path)" },
+	{ "perm", 0, "PERMS", "VIEW", MS_VOPT_PERM, set_perms,
+	  "libs: only mappings with these permissions (r-x matches r-xp and r-xs)" },
 	{ "output", 'o', "PATH", "capture", 0, set_output,
 	  "into DIR, FILE.tar[.gz|.xz|.zst|.bz2] or - (stdout)" },
 	{ "force", 0, NULL, "capture", 0, set_force, "replace an existing capture output" },
