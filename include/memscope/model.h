@@ -375,4 +375,27 @@ typedef struct ms_zram_figures {
 
 void ms_zram_figures_of(const ms_zram_mm_stat *m, int64_t disksize, ms_zram_figures *out);
 
+/* The zram devices of a source (sys/block/zram*): each file read on its
+ * own, so that one missing file (comp_algorithm of an old kernel) leaves
+ * the others. A status is 0 or -errno; its figures are MS_NA unless 0. */
+typedef struct ms_zram_dev {
+	char name[32];                 /* "zram0" */
+	int mm_status, disksize_status, comp_status;
+	ms_error mm_err;               /* why mm_stat could not be read */
+	ms_zram_mm_stat mm;
+	int64_t disksize;              /* bytes */
+	ms_zram_comp comp;
+	ms_zram_figures fig;
+} ms_zram_dev;
+
+typedef struct ms_zram_list {
+	size_t n;
+	ms_zram_dev *items;
+} ms_zram_list;
+
+/* 0 (possibly with no device: no zram), -ENOENT when the source has no
+ * sys/block at all (a snapshot of an older capture), -ENOMEM. */
+int ms_zram_load(ms_source *src, ms_zram_list *out, ms_error *err);
+void ms_zram_list_free(ms_zram_list *l);
+
 #endif
