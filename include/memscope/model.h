@@ -292,6 +292,13 @@ typedef struct ms_librank_name {
 typedef struct ms_librank_filter {
 	const char *path_prefix; /* NULL: all; else names starting with it */
 	const char *perms;       /* NULL: all; "r-x" matches r-xp and r-xs */
+	/* NULL: mappings are grouped by ms_vma_group_name. Else the name a
+	 * mapping is grouped under, written into buf (cap bytes), or NULL to
+	 * leave it out: the shm view groups shared memory by its kind and a
+	 * SysV segment by its shmid. */
+	const char *(*name_of)(void *ctx, const ms_vma *v, const char *path, char *buf,
+			       size_t cap);
+	void *name_ctx;
 } ms_librank_filter;
 
 /* Why processes are missing from the answer. */
@@ -397,5 +404,25 @@ typedef struct ms_zram_list {
  * sys/block at all (a snapshot of an older capture), -ENOMEM. */
 int ms_zram_load(ms_source *src, ms_zram_list *out, ms_error *err);
 void ms_zram_list_free(ms_zram_list *l);
+
+/* Everything the shm view shows, read through a source (shm_info.c):
+ * each piece is whole or has its status (-errno) and error. */
+typedef struct ms_shm_info {
+	int mounts_status, usage_status, sysv_status, maps_status;
+	ms_error mounts_err, usage_err, sysv_err, maps_err;
+	ms_mountlist mounts;    /* every mount; ms_fstype_is_ram says which are RAM */
+	ms_fsusage_list usage;  /* statvfs of the RAM mounts (memscope-statvfs) */
+	ms_shmlist sysv;        /* /proc/sysvipc/shm */
+	/* Shared-memory mappings of every process, grouped under
+	 * "KIND:NAME" (ms_shm_kind_name; NAME the path) and a SysV segment
+	 * under "sysv:SHMID:PATH". */
+	ms_librank maps;
+} ms_shm_info;
+
+int ms_shm_info_load(ms_source *src, ms_shm_info *out, ms_error *err);
+void ms_shm_info_free(ms_shm_info *info);
+/* A group name of ms_shm_info.maps split: its kind, the shmid of a SysV
+ * segment (else -1) and where the shown name begins. */
+const char *ms_shm_group_split(const char *group, char kind[16], int64_t *shmid);
 
 #endif

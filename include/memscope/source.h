@@ -181,4 +181,10 @@ int ms_line_splitter_feed(void *splitter, const char *data, size_t len); /* an m
 int ms_line_splitter_finish(ms_line_splitter *s);
 void ms_line_splitter_free(ms_line_splitter *s);
 
+/* The file-system figures of the RAM-backed mounts (tmpfs, ramfs...) as
+ * the text of a memscope-statvfs file (src/parse/statvfs.c): made by
+ * statvfs(2) on the running system, read from a snapshot's own file
+ * elsewhere (-ENOENT when it has none). src/source/fsusage.c. */
+int ms_source_statvfs(ms_source *src, ms_buf *out, ms_error *err);
+
 #endif
