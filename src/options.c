@@ -219,9 +219,9 @@ static const struct opt_def opt_defs[] = {
 	{ "kb", 'k', NULL, "VIEW", MS_VOPT_KB, set_plain_kb,
 	  "plain kB numbers in text instead of K/M/G units" },
 	{ "path", 0, "PREFIX", "VIEW", MS_VOPT_PATH, set_path,
-	  "libs: only mappings whose name starts with PREFIX (a library's path)" },
+	  "libs: mapping names that start with PREFIX" },
 	{ "perm", 0, "PERMS", "VIEW", MS_VOPT_PERM, set_perms,
-	  "libs: only mappings with these permissions (r-x matches r-xp and r-xs)" },
+	  "libs: mappings with these permissions (r-x)" },
 	{ "output", 'o', "PATH", "capture", 0, set_output,
 	  "into DIR, FILE.tar[.gz|.xz|.zst|.bz2] or - (stdout)" },
 	{ "force", 0, NULL, "capture", 0, set_force, "replace an existing capture output" },
@@ -489,8 +489,21 @@ static void usage_views(FILE *to)
 {
 	ms_buf views = MS_BUF_INIT;
 
-	ms_views_usage_list(&views, " | ");
-	fprintf(to, "VIEW: %s\n\n", views.data ? views.data : "");
+	/* "VIEW: a | b | ...", wrapped to 80 columns under its first word. */
+	ms_views_usage_list(&views, "\n");
+	size_t col = 0;
+	fputs("VIEW:", to);
+	for (char *w = views.data; w && *w;) {
+		size_t len = strcspn(w, "\n");
+		if (col && col + 3 + len > 80 - 6) {
+			fputs(" |\n     ", to);
+			col = 0;
+		}
+		fprintf(to, "%s%.*s", col ? " | " : " ", (int)len, w);
+		col += (col ? 3 : 1) + len;
+		w += len + (w[len] == '\n');
+	}
+	fputs("\n\n", to);
 	ms_buf_free(&views);
 	for (size_t i = 0; ms_views[i]; i++) {
 		char name[32];

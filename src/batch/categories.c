@@ -189,8 +189,7 @@ static int take_pid(ms_batch_opts *o, int argc, char *const *argv, ms_error *err
 const ms_view_class ms_view_categories = {
 	.name = "categories",
 	.args = "PID",
-	.summary = "one process's memory by category: native heap, stack, .so, files, "
-		   "devices, DMA-BUF, memfd, SysV shm, anonymous",
+	.summary = "one process's memory in Android's categories",
 	.part = MS_P_NONE, /* it reads the process's smaps itself */
 	.table = &cat_table,
 	.opts = MS_VOPT_SORT | MS_VOPT_REVERSE | MS_VOPT_KB | MS_VOPT_CSV,

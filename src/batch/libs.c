@@ -308,8 +308,7 @@ static int render(struct render *r, ms_source *src, ms_error *err)
 
 const ms_view_class ms_view_libs = {
 	.name = "libs",
-	.summary = "librank: each mapping (library, file, [heap], [anon:...]) summed over "
-		   "every process, and who maps it",
+	.summary = "librank: each mapping summed over every process",
 	.part = MS_P_NONE, /* it reads every process's smaps itself */
 	.table = &lib_table,
 	.opts = MS_VOPT_SORT | MS_VOPT_REVERSE | MS_VOPT_LIMIT | MS_VOPT_KB | MS_VOPT_CSV |

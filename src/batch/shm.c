@@ -357,8 +357,7 @@ static int render(struct render *r, ms_source *src, ms_error *err)
 
 const ms_view_class ms_view_shm = {
 	.name = "shm",
-	.summary = "tmpfs and ramfs mounts, SysV segments, memfd and /dev/shm mappings with "
-		   "the processes that map them, and the Shmem no process maps",
+	.summary = "tmpfs mounts, SysV and shared mappings, unmapped Shmem",
 	.parts = MS_PART_MEMINFO | MS_PART_PROCS,
 	.part = MS_P_NONE, /* mounts, sysvipc/shm and smaps are read by the view */
 	.opts = MS_VOPT_KB,

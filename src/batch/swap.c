@@ -259,7 +259,7 @@ static int render(struct render *r, ms_source *src, ms_error *err)
 
 const ms_view_class ms_view_swap = {
 	.name = "swap",
-	.summary = "swap areas; zram: stored, compressed, memory used, ratio; zswap's pool",
+	.summary = "swap areas, zram (stored, compressed, RAM used), zswap",
 	.parts = MS_PART_MEMINFO,
 	.part = MS_P_NONE, /* swaps and sys/block are read by the view; each says why */
 	.opts = MS_VOPT_KB,
