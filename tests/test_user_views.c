@@ -345,3 +345,93 @@ Test(userviews, statvfs_file_parses_and_every_truncation_is_whole_or_refused)
 	cr_assert_eq(TU_PARSE_STR(ms_parse_statvfs_list, "/a 0 10 1 0 0 0\n", &l, &err), -EINVAL);
 	cr_assert_eq(TU_PARSE_STR(ms_parse_statvfs_list, "/a 4096 10 1 0 0\n", &l, &err), -EINVAL);
 }
+
+/* ---- every process of every capture ------------------------------------------ */
+
+/* The sum of key over the objects of the array that follows at. */
+static int64_t sum_in_array(const char *doc, const char *at, const char *key)
+{
+	const char *p = strstr(doc, at), *end;
+	char k[64];
+	int64_t sum = 0;
+	int depth = 0;
+
+	cr_assert_not_null(p, "no %s", at);
+	p += strlen(at);
+	for (end = p; *end && !(depth == 0 && *end == ']'); end++)
+		depth += (*end == '[') - (*end == ']');
+	snprintf(k, sizeof k, "{\"%s\":", key);
+	for (const char *q = p; (q = strstr(q, k)) && q < end; q += strlen(k))
+		sum += strtoll(q + strlen(k), NULL, 10);
+	return sum;
+}
+
+/* categories PID against vma PID, and libs against the sum of every
+ * process's vma totals: on each snapshot, every process. */
+static size_t check_capture(const char *path)
+{
+	ms_error err;
+	ms_source *src = ms_source_open_snapshot(path, &err);
+	int *pids = NULL;
+	size_t npids = 0, checked = 0;
+	int64_t all_pss = 0;
+
+	cr_assert_not_null(src, "%s: %s", path, err.msg);
+	cr_assert_eq(ms_source_list_pids(src, &pids, &npids, &err), 0, "%s", err.msg);
+	for (size_t i = 0; i < npids; i++) {
+		char *vma = render_on(src, "vma", MS_FORMAT_JSON, NULL, pids[i], &err);
+		if (!vma || strstr(vma, "\"from_smaps\":false") || strstr(vma, "\"vmas\":[]")) {
+			free(vma);
+			continue; /* no smaps: maps only, kernel threads, denied */
+		}
+		char *cat = render_on(src, "categories", MS_FORMAT_JSON, NULL, pids[i], &err);
+		cr_assert_not_null(cat, "%s %d: %s", path, pids[i], err.msg);
+		int64_t pss = json_num(vma, "\"totals\":", "pss_kb");
+		cr_assert_eq(json_num(cat, "\"totals\":", "pss_kb"), pss, "%s %d", path, pids[i]);
+		cr_assert_eq(json_num(cat, "\"totals\":", "rss_kb"), json_num(vma, "\"totals\":", "rss_kb"),
+			     "%s %d", path, pids[i]);
+		cr_assert_eq(json_num(cat, "\"totals\":", "uss_kb"), json_num(vma, "\"totals\":", "uss_kb"),
+			     "%s %d", path, pids[i]);
+		cr_assert_eq(sum_in_array(cat, "\"categories\":[", "pss_kb"), pss, "%s %d rows", path,
+			     pids[i]);
+		all_pss += pss;
+		checked++;
+		free(vma);
+		free(cat);
+	}
+	char *libs = render_on(src, "libs", MS_FORMAT_JSON, NULL, 0, &err);
+	cr_assert_not_null(libs, "%s", err.msg);
+	cr_assert_eq(json_num(libs, "\"totals\":", "pss_kb"), all_pss, "%s: libs", path);
+	cr_assert_eq(json_num(libs, "\"processes_read\":", "read"), (int64_t)checked, "%s", path);
+	free(libs);
+	free(pids);
+	ms_source_close(src);
+	return checked;
+}
+
+Test(usercorpus, every_process_of_the_data_snapshots)
+{
+	static const char *const snaps[] = { "data/demo-x86_64.tar.gz", "data/board-arm64-qemu.tar.gz",
+					     "data/board-armv7-qemu.tar.gz",
+					     "data/board-arm64-qemu-sh.tar.gz" };
+	char path[1024];
+
+	for (size_t i = 0; i < MS_ARRAY_LEN(snaps); i++) {
+		snprintf(path, sizeof path, "%s/%s", MS_SRCDIR, snaps[i]);
+		cr_assert_gt(check_capture(path), 0, "%s: no process with smaps", snaps[i]);
+	}
+}
+
+Test(usercorpus, every_process_of_the_corpus_proc_trees)
+{
+	static const char *const trees[] = { "zte-router-armv7-4.1.25", "xilinx-zynq-armv7-4.4" };
+	size_t done = 0;
+
+	for (size_t i = 0; i < MS_ARRAY_LEN(trees); i++) {
+		const char *p = tu_corpus(trees[i]);
+		if (p && check_capture(p) > 0)
+			done++;
+	}
+	if (!done)
+		cr_skip_test("no corpus proc tree with smaps (../shared/corpus)");
+}
