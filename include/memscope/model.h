@@ -75,6 +75,8 @@ typedef struct ms_sample {
 	ms_zoneinfo zones;
 	ms_slabinfo slabs;
 
+	struct ms_zram_list *zram;  /* MS_P_ZRAM: owned; NULL unless loaded */
+
 	ms_proc *procs;
 	size_t nprocs;
 	size_t nkthreads;           /* left out of procs */
@@ -404,6 +406,12 @@ typedef struct ms_zram_list {
  * sys/block at all (a snapshot of an older capture), -ENOMEM. */
 int ms_zram_load(ms_source *src, ms_zram_list *out, ms_error *err);
 void ms_zram_list_free(ms_zram_list *l);
+/* The catalogue's loader and freer of MS_P_ZRAM (into s->zram). */
+int ms_zram_part_load(ms_sample *s, ms_source *src, ms_error *err);
+void ms_zram_part_free(ms_sample *s);
+/* Over the devices that hold data: stored (orig) and RAM used, bytes;
+ * false when there is none or a figure is unknown. */
+bool ms_zram_totals(const ms_sample *s, int64_t *orig, int64_t *mem_used);
 
 /* Everything the shm view shows, read through a source (shm_info.c):
  * each piece is whole or has its status (-errno) and error. */

@@ -102,3 +102,46 @@ void ms_zram_list_free(ms_zram_list *l)
 	free(l->items);
 	memset(l, 0, sizeof *l);
 }
+
+int ms_zram_part_load(ms_sample *s, ms_source *src, ms_error *err)
+{
+	ms_zram_list *l = calloc(1, sizeof *l);
+
+	if (!l)
+		return ms_error_set(err, ENOMEM, 0, "out of memory");
+	int rc = ms_zram_load(src, l, err);
+	if (rc) {
+		free(l);
+		return rc;
+	}
+	s->zram = l;
+	return 0;
+}
+
+void ms_zram_part_free(ms_sample *s)
+{
+	if (s->zram)
+		ms_zram_list_free(s->zram);
+	free(s->zram);
+	s->zram = NULL;
+}
+
+bool ms_zram_totals(const ms_sample *s, int64_t *orig, int64_t *mem_used)
+{
+	bool any = false;
+
+	*orig = *mem_used = 0;
+	if (!ms_sample_has(s, MS_P_ZRAM) || !s->zram)
+		return false;
+	for (size_t i = 0; i < s->zram->n; i++) {
+		const ms_zram_dev *d = &s->zram->items[i];
+		if (d->disksize_status == 0 && d->disksize == 0)
+			continue; /* not set up: holds nothing */
+		if (d->fig.orig == MS_NA || d->fig.mem_used == MS_NA)
+			return false;
+		*orig += d->fig.orig;
+		*mem_used += d->fig.mem_used;
+		any = true;
+	}
+	return any;
+}
