@@ -24,6 +24,7 @@
 
 #include "memscope/batch.h"
 #include "memscope/model.h"
+#include "memscope/views.h"
 #include "testutil.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
@@ -316,6 +317,34 @@ Test(userviews, a_snapshot_without_the_files_says_why)
 	has(doc, "\"swaps\":null,\"swaps_error\":\"swaps: not in snapshot\"");
 	has(doc, "\"zswap_pool_kb\":null");
 	free(doc);
+	tu_rm_rf(root);
+}
+
+/* The explorer's header: zram's RAM beside swap, within 80 columns. */
+Test(userviews, header_shows_zram_cost_in_80_columns)
+{
+	const char *root = hand_snapshot();
+	ms_error err;
+	ms_source *src = ms_source_open_snapshot(root, &err);
+	ms_sample s;
+	ms_screen scr;
+	ms_buf row = MS_BUF_INIT;
+	char want[128], used[32], orig[32];
+
+	cr_assert_not_null(src, "%s", err.msg);
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_MEMINFO | MS_PART_ZRAM, &err), 0);
+	ms_view_data d = { .cur = &s, .generation = 1 };
+	cr_assert_eq(ms_screen_init(&scr, 4, 80), 0);
+	ms_header_draw(&scr, &d);
+	cr_assert_eq(ms_screen_row_text(&scr, 1, &row), 0);
+	ms_format_kb(used, sizeof used, 12607488 / 1024, false);
+	ms_format_kb(orig, sizeof orig, 52727808 / 1024, false);
+	snprintf(want, sizeof want, "zram %s  for %s", used, orig);
+	cr_assert(strstr(row.data, want), "%s not in \"%s\"", want, row.data);
+	ms_buf_free(&row);
+	ms_screen_free(&scr);
+	ms_sample_free(&s);
+	ms_source_close(src);
 	tu_rm_rf(root);
 }
 
