@@ -42,7 +42,7 @@ peak() {
 	printf '| %s | %s | %.1f |\n' "$label" "$median" "$(echo "$median/1024" | bc -l)"
 }
 
-nprocs=$(find /proc -maxdepth 1 -name "[0-9]*" | wc -l)
+nprocs=$( (find /proc -maxdepth 1 -name "[0-9]*" 2>/dev/null || true) | wc -l)
 echo "memscope $("$ms" --version | head -n1), kernel $(uname -r), $nprocs processes," \
 	"$(wc -l < /proc/$pid/maps) mappings in a worker," \
 	"$( (cat /proc/[0-9]*/maps 2>/dev/null || true) | wc -l) in all"
