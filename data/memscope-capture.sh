@@ -409,6 +409,20 @@ write_users() { # DEST
 	[ -s "$1/memscope-users" ] || rm -f "$1/memscope-users"
 }
 
+# memscope-statvfs: how full each RAM-backed mount is (tmpfs, ramfs...),
+# which no /proc file says: "DIR BSIZE BLOCKS BFREE BAVAIL FILES FFREE" as
+# stat -f prints statvfs (doc/snapshot.md). Only of the running system's
+# own /proc: the mount points of another tree are not here to ask.
+write_statvfs() { # DEST
+	[ "$PROC" = /proc ] && [ -r /proc/mounts ] || return 0
+	while read -r _dev dir type _rest; do
+		case $type in tmpfs | ramfs | devtmpfs | shm) ;; *) continue ;; esac
+		case $dir in *\\*) continue ;; esac # an escaped name: left out, not misread
+		fig=$(stat -f -c '%S %b %f %a %c %d' "$dir" 2> /dev/null) || continue
+		printf '%s %s\n' "$dir" "$fig"
+	done < /proc/mounts > "$1/memscope-statvfs"
+}
+
 # memscope-unread: "PATH<TAB>REASON" for the system's files, and one
 # "*/NAME<TAB>REASON<TAB>COUNT<TAB>PID PID..." line per process file name,
 # sorted as memscope capture sorts them.
@@ -475,6 +489,7 @@ capture_into() { # DEST (an empty directory)
 		capture_pid "$pid"
 	done
 	write_users "$dest"
+	write_statvfs "$dest"
 	write_unread "$dest"
 	write_metadata "$dest" || die "$dest: cannot write"
 	say_unread "$dest"

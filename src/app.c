@@ -106,7 +106,7 @@ static unsigned parts_wanted(const struct app *a)
 {
 	if (!a->refreshes)
 		return MS_PART_ALL; /* a snapshot is read once, whole */
-	return visible(a)->cls->parts | MS_PART_MEMINFO;
+	return visible(a)->cls->parts | MS_PART_MEMINFO | MS_PART_ZRAM;
 }
 
 static void schedule_next(struct app *a)

@@ -114,6 +114,30 @@ static int set_plain_kb(ms_options *o, const char *arg, ms_error *err)
 	return 0;
 }
 
+static int set_path(ms_options *o, const char *arg, ms_error *err)
+{
+	(void)err;
+	o->batch.path = arg;
+	return 0;
+}
+
+/* "r-x", "rw", "---s": a prefix of the four letters smaps prints. */
+static int set_perms(ms_options *o, const char *arg, ms_error *err)
+{
+	static const char allowed[4][3] = { "r-", "w-", "x-", "ps" };
+	size_t n = strlen(arg);
+
+	for (size_t i = 0; i < n && i < 4; i++)
+		if (!memchr(allowed[i], arg[i], 2))
+			n = 5;
+	if (n == 0 || n > 4)
+		return ms_error_set(err, EINVAL, 0,
+				    "--perm %s: not permissions as smaps prints them (r-x, rw-p)",
+				    arg);
+	o->batch.perms = arg;
+	return 0;
+}
+
 static int set_output(ms_options *o, const char *arg, ms_error *err)
 {
 	(void)err;
@@ -209,6 +233,10 @@ static const struct opt_def opt_defs[] = {
 	  "show the first N rows (totals still cover all rows)" },
 	{ "kb", 'k', NULL, "VIEW diff", MS_VOPT_KB, set_plain_kb,
 	  "plain kB numbers in text instead of K/M/G units" },
+	{ "path", 0, "PREFIX", "VIEW", MS_VOPT_PATH, set_path,
+	  "libs: mapping names that start with PREFIX" },
+	{ "perm", 0, "PERMS", "VIEW", MS_VOPT_PERM, set_perms,
+	  "libs: mappings with these permissions (r-x)" },
 	{ "output", 'o', "PATH", "capture", 0, set_output,
 	  "into DIR, FILE.tar[.gz|.xz|.zst|.bz2] or - (stdout)" },
 	{ "force", 0, NULL, "capture", 0, set_force, "replace an existing capture output" },
@@ -479,8 +507,21 @@ static void usage_views(FILE *to)
 {
 	ms_buf views = MS_BUF_INIT;
 
-	ms_views_usage_list(&views, " | ");
-	fprintf(to, "VIEW: %s\n\n", views.data ? views.data : "");
+	/* "VIEW: a | b | ...", wrapped to 80 columns under its first word. */
+	ms_views_usage_list(&views, "\n");
+	size_t col = 0;
+	fputs("VIEW:", to);
+	for (char *w = views.data; w && *w;) {
+		size_t len = strcspn(w, "\n");
+		if (col && col + 3 + len > 80 - 6) {
+			fputs(" |\n     ", to);
+			col = 0;
+		}
+		fprintf(to, "%s%.*s", col ? " | " : " ", (int)len, w);
+		col += (col ? 3 : 1) + len;
+		w += len + (w[len] == '\n');
+	}
+	fputs("\n\n", to);
 	ms_buf_free(&views);
 	for (size_t i = 0; ms_views[i]; i++) {
 		char name[32];

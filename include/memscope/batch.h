@@ -27,6 +27,8 @@ typedef struct ms_batch_opts {
 	long limit;        /* rows; <= 0 for all */
 	bool plain_kb;     /* -k: plain kB numbers in text */
 	int pid;           /* for views that show one process (vma) */
+	const char *path;  /* libs --path: mapping names starting with it */
+	const char *perms; /* libs --perm: "r-x" matches r-xp and r-xs */
 } ms_batch_opts;
 
 /* The options a view takes beyond -s and -f; any other is a usage error,
@@ -37,6 +39,8 @@ enum ms_view_opt {
 	MS_VOPT_LIMIT = 1u << 2,   /* --limit N */
 	MS_VOPT_KB = 1u << 3,      /* -k */
 	MS_VOPT_CSV = 1u << 4,     /* -f csv (one table) */
+	MS_VOPT_PATH = 1u << 5,    /* --path PREFIX (libs) */
+	MS_VOPT_PERM = 1u << 6,    /* --perm r-x (libs) */
 };
 
 struct render; /* src/batch/render.h: what a view writes through */

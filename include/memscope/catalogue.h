@@ -28,6 +28,7 @@ enum ms_part_id {
 	MS_P_ZONEINFO,
 	MS_P_SLABINFO,
 	MS_P_PROCS, /* identity + smaps_rollup figures of every process */
+	MS_P_ZRAM,  /* sys/block/zram*: mm_stat, disksize, comp_algorithm */
 	MS_P_COUNT,
 	MS_P_NONE = -1, /* a file captured but read by no part */
 };
@@ -42,6 +43,7 @@ enum ms_part {
 	MS_PART_ZONEINFO = MS_PART(MS_P_ZONEINFO),
 	MS_PART_SLABINFO = MS_PART(MS_P_SLABINFO),
 	MS_PART_PROCS = MS_PART(MS_P_PROCS),
+	MS_PART_ZRAM = MS_PART(MS_P_ZRAM),
 	MS_PART_ALL = MS_PART(MS_P_COUNT) - 1,
 };
 

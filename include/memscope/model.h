@@ -75,6 +75,8 @@ typedef struct ms_sample {
 	ms_zoneinfo zones;
 	ms_slabinfo slabs;
 
+	struct ms_zram_list *zram;  /* MS_P_ZRAM: owned; NULL unless loaded */
+
 	ms_proc *procs;
 	size_t nprocs;
 	size_t nkthreads;           /* left out of procs */
@@ -292,6 +294,13 @@ typedef struct ms_librank_name {
 typedef struct ms_librank_filter {
 	const char *path_prefix; /* NULL: all; else names starting with it */
 	const char *perms;       /* NULL: all; "r-x" matches r-xp and r-xs */
+	/* NULL: mappings are grouped by ms_vma_group_name. Else the name a
+	 * mapping is grouped under, written into buf (cap bytes), or NULL to
+	 * leave it out: the shm view groups shared memory by its kind and a
+	 * SysV segment by its shmid. */
+	const char *(*name_of)(void *ctx, const ms_vma *v, const char *path, char *buf,
+			       size_t cap);
+	void *name_ctx;
 } ms_librank_filter;
 
 /* Why processes are missing from the answer. */
@@ -374,5 +383,54 @@ typedef struct ms_zram_figures {
 } ms_zram_figures;
 
 void ms_zram_figures_of(const ms_zram_mm_stat *m, int64_t disksize, ms_zram_figures *out);
+
+/* The zram devices of a source (sys/block/zram*): each file read on its
+ * own, so that one missing file (comp_algorithm of an old kernel) leaves
+ * the others. A status is 0 or -errno; its figures are MS_NA unless 0. */
+typedef struct ms_zram_dev {
+	char name[32];                 /* "zram0" */
+	int mm_status, disksize_status, comp_status;
+	ms_error mm_err;               /* why mm_stat could not be read */
+	ms_zram_mm_stat mm;
+	int64_t disksize;              /* bytes */
+	ms_zram_comp comp;
+	ms_zram_figures fig;
+} ms_zram_dev;
+
+typedef struct ms_zram_list {
+	size_t n;
+	ms_zram_dev *items;
+} ms_zram_list;
+
+/* 0 (possibly with no device: no zram), -ENOENT when the source has no
+ * sys/block at all (a snapshot of an older capture), -ENOMEM. */
+int ms_zram_load(ms_source *src, ms_zram_list *out, ms_error *err);
+void ms_zram_list_free(ms_zram_list *l);
+/* The catalogue's loader and freer of MS_P_ZRAM (into s->zram). */
+int ms_zram_part_load(ms_sample *s, ms_source *src, ms_error *err);
+void ms_zram_part_free(ms_sample *s);
+/* Over the devices that hold data: stored (orig) and RAM used, bytes;
+ * false when there is none or a figure is unknown. */
+bool ms_zram_totals(const ms_sample *s, int64_t *orig, int64_t *mem_used);
+
+/* Everything the shm view shows, read through a source (shm_info.c):
+ * each piece is whole or has its status (-errno) and error. */
+typedef struct ms_shm_info {
+	int mounts_status, usage_status, sysv_status, maps_status;
+	ms_error mounts_err, usage_err, sysv_err, maps_err;
+	ms_mountlist mounts;    /* every mount; ms_fstype_is_ram says which are RAM */
+	ms_fsusage_list usage;  /* statvfs of the RAM mounts (memscope-statvfs) */
+	ms_shmlist sysv;        /* /proc/sysvipc/shm */
+	/* Shared-memory mappings of every process, grouped under
+	 * "KIND:NAME" (ms_shm_kind_name; NAME the path) and a SysV segment
+	 * under "sysv:SHMID:PATH". */
+	ms_librank maps;
+} ms_shm_info;
+
+int ms_shm_info_load(ms_source *src, ms_shm_info *out, ms_error *err);
+void ms_shm_info_free(ms_shm_info *info);
+/* A group name of ms_shm_info.maps split: its kind, the shmid of a SysV
+ * segment (else -1) and where the shown name begins. */
+const char *ms_shm_group_split(const char *group, char kind[16], int64_t *shmid);
 
 #endif

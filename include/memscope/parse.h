@@ -337,6 +337,27 @@ const ms_mount *ms_mount_of_path(const ms_mountlist *l, const char *path);
 /* tmpfs, ramfs, devtmpfs, shm (the kernel's internal name): RAM-backed. */
 bool ms_fstype_is_ram(const char *fstype);
 
+/* memscope-statvfs (src/parse/statvfs.c, doc/snapshot.md): statvfs of
+ * the RAM-backed mounts, one line each, "DIR BSIZE BLOCKS BFREE BAVAIL
+ * FILES FFREE" with DIR escaped as in /proc/mounts. */
+typedef struct ms_fsusage {
+	char *dir; /* owned, unescaped */
+	int64_t bsize, blocks, bfree, bavail, files, ffree;
+} ms_fsusage;
+
+typedef struct ms_fsusage_list {
+	size_t n, cap;
+	ms_fsusage *items;
+} ms_fsusage_list;
+
+int ms_parse_statvfs_list(const char *buf, size_t len, ms_fsusage_list *out, ms_error *err);
+void ms_fsusage_list_free(ms_fsusage_list *l);
+/* The last line of dir (a later mount hides an earlier one); NULL if none. */
+const ms_fsusage *ms_fsusage_find(const ms_fsusage_list *l, const char *dir);
+/* blocks x bsize and (blocks - bfree) x bsize, in kB; MS_NA for NULL. */
+int64_t ms_fsusage_size_kb(const ms_fsusage *u);
+int64_t ms_fsusage_used_kb(const ms_fsusage *u);
+
 /* /proc/sysvipc/shm. Columns are read from the header: rss and swap came
  * in 2.6.32, widths differ between 32- and 64-bit kernels. */
 typedef struct ms_shm_segment {

@@ -185,4 +185,10 @@ void ms_line_splitter_free(ms_line_splitter *s);
  * (permission denied)"). */
 int ms_path_error(int e, const char *path, ms_error *err);
 
+/* The file-system figures of the RAM-backed mounts (tmpfs, ramfs...) as
+ * the text of a memscope-statvfs file (src/parse/statvfs.c): made by
+ * statvfs(2) on the running system, read from a snapshot's own file
+ * elsewhere (-ENOENT when it has none). src/source/fsusage.c. */
+int ms_source_statvfs(ms_source *src, ms_buf *out, ms_error *err);
+
 #endif

@@ -18,6 +18,7 @@
 #include "memscope/capture.h"
 #include "memscope/catalogue.h"
 #include "memscope/parse.h"
+#include "memscope/source.h"
 #include "sink.h"
 #include "unread.h"
 
@@ -286,6 +287,23 @@ static int write_users(struct capture *c)
 	return b->len ? ms_sink_put(c->sink, "memscope-users", b->data, b->len) : 0;
 }
 
+/* How full the RAM-backed mounts are (memscope-statvfs): statvfs on the
+ * running system, the snapshot's own file when a snapshot is captured
+ * again; nothing when neither can say (a tree of files laid out like
+ * /proc). */
+static int write_statvfs(struct capture *c)
+{
+	ms_error e = { 0 };
+	int r = ms_source_statvfs(c->src, &c->buf, &e);
+
+	if (r == -ENOMEM)
+		return ms_error_set(c->err, ENOMEM, 0, "out of memory");
+	if (r < 0)
+		return 0;
+	return ms_sink_put(c->sink, "memscope-statvfs", c->buf.data ? c->buf.data : "",
+			   c->buf.len);
+}
+
 static int write_unread(struct capture *c)
 {
 	if (c->unread.n == 0)
@@ -341,6 +359,8 @@ static int capture_into(void *ctx, struct ms_sink *s)
 		r = capture_processes(c);
 	if (r >= 0)
 		r = write_users(c);
+	if (r >= 0)
+		r = write_statvfs(c);
 	if (r >= 0)
 		r = write_unread(c);
 	/* The metadata file comes last, in a folder and in an archive: it is

@@ -156,8 +156,9 @@ const ms_kfile ms_kfiles[] = {
 	  .flags = MS_KF_CAPTURE | MS_KF_ROOT },
 	{ .path = "sys/kernel/dmabuf/buffers", .part = MS_P_NONE,
 	  .flags = MS_KF_CAPTURE | MS_KF_TREE, .depth = 1, .keep_name = dmabuf_buffer_file },
-	{ .path = "sys/block", .part = MS_P_NONE, .flags = MS_KF_CAPTURE | MS_KF_TREE,
-	  .depth = 1, .keep_name = zram_file },
+	{ .path = "sys/block", .part = MS_P_ZRAM, .name = "zram",
+	  .flags = MS_KF_CAPTURE | MS_KF_TREE, .depth = 1, .keep_name = zram_file,
+	  .load = ms_zram_part_load, .free = ms_zram_part_free },
 	{ .path = "memscope-snapshot", .part = MS_P_NONE, .flags = MS_KF_MARKER },
 
 	/* Every process: stat first, it says whether this is a kernel thread,

@@ -192,11 +192,14 @@ static bool passes(const ms_librank_filter *f, const ms_vma *v, const char *name
 
 int ms_librank_add(ms_librank *lr, const ms_vma *v, const char *path)
 {
-	const char *name = ms_vma_group_name(path);
+	char buf[512];
+	const char *name = lr->filter.name_of
+				   ? lr->filter.name_of(lr->filter.name_ctx, v, path, buf, sizeof buf)
+				   : ms_vma_group_name(path);
 	ms_librank_share fig;
 	size_t row;
 
-	if (!passes(&lr->filter, v, name))
+	if (!name || !passes(&lr->filter, v, name))
 		return 0;
 	if (find_row(lr, name, &row) != 0)
 		return -ENOMEM;

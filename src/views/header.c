@@ -184,16 +184,26 @@ static void put_kb(ms_screen *s, int row, int *x, const char *label, int64_t kb,
 	*x += ms_screen_printf(s, row, *x, MS_TO_EDGE, MS_ATTR_TITLE, "%s  ", v);
 }
 
+/* With zram, its cost goes on the same line: the labels shorten so that
+ * it fits 80 columns ("zram 2.0M for 4.0M": the RAM it holds, for what
+ * it stores). */
 static void draw_totals(ms_screen *s, const ms_sample *m, bool plain)
 {
 	int x = 0;
 	int64_t swap_total = mi(m, "SwapTotal"), swap_free = mi(m, "SwapFree");
-	put_kb(s, 1, &x, "Mem total", mi(m, "MemTotal"), plain);
-	put_kb(s, 1, &x, "available", mi(m, "MemAvailable"), plain);
+	int64_t orig, used;
+	bool zram = ms_zram_totals(m, &orig, &used);
+
+	put_kb(s, 1, &x, zram ? "Mem" : "Mem total", mi(m, "MemTotal"), plain);
+	put_kb(s, 1, &x, zram ? "avail" : "available", mi(m, "MemAvailable"), plain);
 	put_kb(s, 1, &x, "free", mi(m, "MemFree"), plain);
-	put_kb(s, 1, &x, "  Swap used", swap_total == MS_NA || swap_free == MS_NA ?
+	put_kb(s, 1, &x, zram ? "Swap" : "  Swap used", swap_total == MS_NA || swap_free == MS_NA ?
 	       MS_NA : swap_total - swap_free, plain);
 	put_kb(s, 1, &x, "of", swap_total, plain);
+	if (zram) {
+		put_kb(s, 1, &x, "zram", used / 1024, plain);
+		put_kb(s, 1, &x, "for", orig / 1024, plain);
+	}
 }
 
 /* MemAvailable over the samples kept, right-aligned on row after column

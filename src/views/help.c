@@ -17,6 +17,7 @@ static const char *const header_help[] = {
 	"  available  MemAvailable: what can be allocated without swapping (kernel's estimate)",
 	"  free       MemFree: pages on the free lists",
 	"  swap       SwapTotal - SwapFree used / SwapTotal",
+	"  zram       with a zram device in use: the RAM it holds (mm_stat mem_used_total) for what it stores (orig_data_size)",
 	"  A anon     AnonPages: anonymous memory of processes (heap, stack, private data)",
 	"  C cache    Cached + Buffers: page cache, including shared memory (Shmem)",
 	"  S slab     SReclaimable: slab caches the kernel can shrink (dentries, inodes)",

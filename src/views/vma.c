@@ -3,7 +3,9 @@
  * Pane 4, VMA: the mappings of one process in address order, with the
  * unmapped gaps between them as rows of their own, a summary per kind of
  * mapping and a strip that draws the address space. The mappings are read
- * by the app (ms_vmas_load) only while this pane is open.
+ * by the app (ms_vmas_load) only while this pane is open. `c` switches to
+ * the same mappings in Android's categories (src/model/classify.c), which
+ * add up to the title's totals.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -61,6 +63,8 @@ struct vma_pane {
 	int64_t uss_kb;
 	unsigned long generation;
 	bool fresh;
+	bool categories;   /* `c`: the categories instead of the mappings */
+	ms_categories cats; /* of the list, built with the rows */
 };
 
 static bool starts(const char *s, const char *prefix)
@@ -154,6 +158,8 @@ static int take_rows(struct vma_pane *st, const ms_view_data *d)
 	int n = 0;
 	if (d->vmas && d->vma_status == 0) {
 		summarize(st, d->vmas);
+		ms_categories_init(&st->cats);
+		ms_categories_of_list(&st->cats, d->vmas);
 		n = build_rows(st, d->vmas);
 	}
 	if (n < 0) {
@@ -428,6 +434,66 @@ static void draw_strip(const ms_vmalist *l, ms_screen *s, int row, int col, int 
 	free(runs);
 }
 
+/* ---- categories (`c`) ------------------------------------------------------ */
+
+static void put_cat_row(ms_screen *s, int y, ms_rect r, const char *title,
+			const ms_category_row *c, bool plain, ms_attr attr)
+{
+	int64_t f[] = { c->pss_kb, c->private_dirty_kb, c->private_clean_kb, c->swap_pss_kb,
+			c->rss_kb };
+	int x = ms_screen_printf(s, y, r.col, r.cols, attr, "%-22.22s", title);
+	for (size_t i = 0; i < MS_ARRAY_LEN(f) && x < r.cols; i++) {
+		char v[32];
+		fmt_kb(v, sizeof v, f[i], plain);
+		x += ms_screen_printf(s, y, r.col + x, r.cols - x, attr, "%10s", v);
+	}
+	if (x < r.cols)
+		ms_screen_printf(s, y, r.col + x, r.cols - x, attr, "%6zu", c->nvmas);
+}
+
+/* The categories holding a mapping, by PSS, then their totals: the rows
+ * add up to the totals, which are the title's. */
+static void draw_categories(const struct vma_pane *st, ms_screen *s, ms_rect r, int y,
+			    bool plain)
+{
+	int order[MS_NCATEGORIES], n = 0;
+	int end = r.row + r.rows;
+
+	for (int i = 0; i < MS_NCATEGORIES; i++)
+		if (st->cats.rows[i].nvmas > 0)
+			order[n++] = i;
+	for (int i = 1; i < n; i++) /* a few rows: insertion sort by PSS */
+		for (int j = i; j > 0 && st->cats.rows[order[j]].pss_kb >
+					   st->cats.rows[order[j - 1]].pss_kb; j--) {
+			int t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	if (y < end)
+		ms_screen_printf(s, y++, r.col, r.cols, MS_ATTR_COLHEAD, "%-22s%10s%10s%10s%10s%10s%6s",
+				 "CATEGORY", "PSS", "PRIVDIRTY", "PRIVCLEAN", "SWAPPSS", "RSS",
+				 "VMAS");
+	for (int i = 0; i < n && y < end - 1; i++)
+		put_cat_row(s, y++, r, ms_category_defs[order[i]].title, &st->cats.rows[order[i]],
+			    plain, MS_ATTR_NORMAL);
+	if (y < end)
+		put_cat_row(s, y++, r, "TOTAL", &st->cats.totals, plain, MS_ATTR_TITLE);
+	if (y < end)
+		ms_screen_puts(s, y, r.col, r.cols, MS_ATTR_DIM,
+			       "c: back to the mappings  (categories after Android's dumpsys meminfo)");
+}
+
+static ms_pane_action key(ms_pane *p, int k)
+{
+	struct vma_pane *st = p->state;
+
+	if (k == 'c') {
+		st->categories = !st->categories;
+		return MS_PANE_USED;
+	}
+	return ms_table_pane_key(p, k);
+}
+
 static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 {
 	struct vma_pane *st = p->state;
@@ -455,6 +521,10 @@ static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 		return;
 	}
 	int y = r.row + draw_title(st, s, r, d);
+	if (st->categories) {
+		draw_categories(st, s, r, y, d->plain_kb);
+		return;
+	}
 	bool compact = r.rows < 18;
 	ms_rect sr = { y, r.col, r.rows - (y - r.row), r.cols };
 	y += draw_summary(st, s, sr, compact, d->plain_kb);
@@ -492,6 +562,8 @@ static const char *const vma_help[] = {
 	"  kinds: x code (executable), d data (private writable file), h heap, s stack,",
 	"         a anonymous, f file (read-only or shared), m shared memory",
 	"  map   the address space, one letter per kind; '/' a large gap left out; '.' gaps",
+	"  c     the same mappings in categories (native heap, stack, .so, files, devices,",
+	"        DMA-BUF, memfd, SysV...), after Android's dumpsys meminfo; c again returns",
 	NULL,
 };
 
@@ -513,9 +585,10 @@ const ms_pane_class ms_pane_vma = {
 	.wants_vmas = true,
 	.table = &ms_vma_table,
 	.help = vma_help,
+	.hint = "c:categories",
 	.create = create,
 	.destroy = destroy,
 	.draw = draw,
-	.key = ms_table_pane_key,
+	.key = key,
 	.filter = ms_table_pane_filter,
 };
