@@ -8,7 +8,8 @@
  * MemTotal), so what no counter names is shown, never lost. A figure
  * whose file could not be read is MS_NA with a reason, never 0; a
  * remainder says which unknown rows it holds. Areas that other rows'
- * pages may sit in (CMA) are rows of their own kind, outside the sums.
+ * pages may sit in (CMA) are rows of their own kind after the tree,
+ * parts of nothing, so no sum can count them.
  * doc/accounting.md says which kernel counters overlap and why each row
  * is what it is.
  */
@@ -31,7 +32,8 @@ typedef struct ms_acct_row {
 	char reason[128]; /* why kb is unknown, or what a remainder holds; "" */
 	int64_t kb;       /* MS_NA when unknown */
 	int64_t used_kb;  /* areas: what is allocated in them; MS_NA otherwise */
-	int32_t parent;   /* index of the row it is part of; -1 for installed */
+	int32_t parent;   /* index of the row it is part of; -1 for installed
+			   * and for the areas, which are parts of nothing */
 	uint8_t kind;     /* enum ms_acct_kind */
 	uint8_t depth;    /* 0 for installed */
 } ms_acct_row;

@@ -53,8 +53,11 @@ static void memory_text(struct render *r, const ms_accounting *a)
 {
 	ms_out_putf(r, "%-*s %*s %6s  %s\n", LABEL_WIDTH - 1, "WHERE THE RAM WENT", KB_WIDTH,
 		    "kB", "SHARE", "FROM");
-	for (size_t i = 0; i < a->n; i++)
+	for (size_t i = 0; i < a->n; i++) {
+		if (i > 0 && a->rows[i].kind == MS_ACCT_AREA && a->rows[i].parent < 0)
+			ms_out_put(r, "Areas (other rows' pages sit in them; not added):\n");
 		row_text(r, a, i);
+	}
 }
 
 static void memory_csv(struct render *r, const ms_accounting *a)

@@ -187,7 +187,7 @@ static int add_no_map(ms_accounting *a, const ms_sample *s)
 			      "device-tree reserved-memory no-map");
 		if (top < 0)
 			return -ENOMEM;
-		set_reason(a, top, "device tree: %s", part_reason(s, MS_P_DEVTREE));
+		set_reason(a, top, "%s", part_reason(s, MS_P_DEVTREE));
 		return 0;
 	}
 	top = add_row(a, 0, MS_ACCT_TOTAL, "no_map", "Never mapped (no-map)",
@@ -248,26 +248,31 @@ static int add_kernel_image(ms_accounting *a, const ms_sample *s)
 	}
 	ms_iomem_kernel_image(&s->iomem, &k);
 	int32_t idx[4] = { k.code, k.rodata, k.data, k.bss };
-	int64_t sum = 0;
-	bool any = false;
+	int64_t bytes = 0;
+	int last = -1;
 	for (int p = 0; p < 4; p++)
 		if (idx[p] >= 0) {
-			sum = kb_add(sum, bytes_to_kb(ms_iomem_bytes(&s->iomem, (size_t)idx[p])));
-			any = true;
+			int64_t b = ms_iomem_bytes(&s->iomem, (size_t)idx[p]);
+			bytes = b == MS_NA || bytes == MS_NA ? MS_NA : bytes + b;
+			last = p;
 		}
-	int32_t top = add_row(a, 0, MS_ACCT_TOTAL, "kernel_image", "Kernel image",
-			      any ? sum : MS_NA, origin);
+	/* The image in whole kB of its bytes; a part's end need not fall on
+	 * a kB (armv7's Kernel data ends at _end - 1), so the last part is
+	 * what the others leave and the parts add up to the image. */
+	int64_t image = last < 0 ? MS_NA : bytes_to_kb(bytes), rest = image;
+	int32_t top = add_row(a, 0, MS_ACCT_TOTAL, "kernel_image", "Kernel image", image, origin);
 	if (top < 0)
 		return -ENOMEM;
-	if (!any)
+	if (last < 0)
 		set_reason(a, top, "iomem names no Kernel code or data");
-	for (int p = 0; any && p < 4; p++) {
+	for (int p = 0; p <= last; p++) {
 		char from[48];
 		if (idx[p] < 0)
 			continue;
+		int64_t kb = p == last ? rest : bytes_to_kb(ms_iomem_bytes(&s->iomem, (size_t)idx[p]));
+		rest = kb_sub(rest, kb);
 		snprintf(from, sizeof from, "iomem %s", ms_iomem_name(&s->iomem, (size_t)idx[p]));
-		if (add_row(a, top, MS_ACCT_PART, names[p], labels[p],
-			    bytes_to_kb(ms_iomem_bytes(&s->iomem, (size_t)idx[p])), from) < 0)
+		if (add_row(a, top, MS_ACCT_PART, names[p], labels[p], kb, from) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -414,9 +419,11 @@ static int32_t add_dmabuf(ms_accounting *a, const ms_sample *s, int32_t parent)
 }
 
 /* CMA: pages other rows may hold (movable anon and cache, DMA-BUFs), so
- * an area beside the leaves, with its size and use. */
-static int add_cma(ms_accounting *a, const ms_sample *s, int32_t parent)
+ * an area with its size and use, outside the tree: a part of no whole,
+ * it cannot be counted twice. */
+static int add_cma(ms_accounting *a, const ms_sample *s)
 {
+	const int32_t parent = -1;
 	ms_cma_meminfo m;
 	char key[80];
 
@@ -482,7 +489,7 @@ static int add_mem_total(ms_accounting *a, const ms_sample *s)
 		return -ENOMEM;
 	a->mem_total_kb = mt;
 	a->unaccounted_kb = a->rows[rest].kb;
-	return add_cma(a, s, top);
+	return 0;
 }
 
 /* ---- the whole ------------------------------------------------------------------------ */
@@ -500,7 +507,9 @@ static int build(ms_accounting *a, const ms_sample *s)
 	if (add_remainder(a, 0, &mt, "boot_reserved", "Boot reservations",
 			  "installed - MemTotal - the rows above") < 0)
 		return -ENOMEM;
-	return add_mem_total(a, s);
+	if (add_mem_total(a, s) < 0)
+		return -ENOMEM;
+	return add_cma(a, s);
 }
 
 int ms_accounting_build(const ms_sample *s, ms_accounting *out)
