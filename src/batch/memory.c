@@ -184,7 +184,7 @@ static const ms_report_section report = {
 
 const ms_view_class ms_view_memory = {
 	.name = "memory",
-	.summary = "where the RAM went: installed RAM to every consumer, adding up",
+	.summary = "where the RAM went, from installed RAM to unaccounted",
 	.parts = MS_PART_ACCOUNTING,
 	.part = MS_P_MEMINFO,
 	.opts = MS_VOPT_KB | MS_VOPT_CSV,
