@@ -414,3 +414,93 @@ Test(accounting, live_as_nobody_says_iomem_is_hidden)
 	cr_expect(strstr(line, "hidden from this user") != NULL, "%.160s", line + 2);
 	ms_buf_free(&out);
 }
+
+/* ---- pane 5 ------------------------------------------------------------------- */
+
+#include "memscope/views.h"
+
+static int screen_find(const ms_screen *scr, const char *text)
+{
+	ms_buf line = MS_BUF_INIT;
+	int found = -1;
+
+	for (int r = 0; r < scr->rows && found < 0; r++) {
+		ms_screen_row_text(scr, r, &line);
+		if (line.data && strstr(line.data, text))
+			found = r;
+	}
+	ms_buf_free(&line);
+	return found;
+}
+
+static void select_key(ms_pane *p, const ms_accounting *a, const char *key)
+{
+	cr_assert_eq(p->cls->key(p, MS_KEY_HOME), MS_PANE_USED);
+	for (int32_t i = 0; i < ms_acct_find(a, key); i++)
+		p->cls->key(p, MS_KEY_DOWN);
+}
+
+Test(accounting, pane_bars_strip_and_drill_down_at_80x24)
+{
+	ms_source *src = open_board(true);
+	ms_sample s;
+	ms_accounting a;
+	ms_error err = { 0 };
+	ms_pane p;
+	ms_screen scr;
+	ms_buf line = MS_BUF_INIT;
+
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_ACCOUNTING, &err), 0, "%s", err.msg);
+	cr_assert_eq(ms_accounting_build(&s, &a), 0);
+	const ms_pane_class *cls = ms_pane_find("memory");
+	cr_assert_not_null(cls);
+	cr_assert_eq(ms_panes[4], cls, "pane 5");
+	cr_assert_eq(ms_pane_init(&p, cls), 0);
+	cr_assert_eq(ms_screen_init(&scr, 18, 80), 0); /* 24 less header, tabs, status */
+	ms_view_data d = { .cur = &s, .generation = 1 };
+	ms_rect r = { 0, 0, 18, 80 };
+
+	cls->draw(&p, &scr, r, &d);
+	/* The strip: RAM from 0x40000000 to 0x5fffffff, the 8 MB no-map at
+	 * 0x41000000 (1/64 of it: column 1 of 78), the kernel after it. */
+	ms_screen_row_text(&scr, 0, &line);
+	cr_assert_eq(line.len, 80u, "%s", line.data);
+	cr_assert_eq(line.data[0], '[');
+	cr_assert(strchr(line.data, 'n') && strchr(line.data, 'K'), "%s", line.data);
+	cr_assert_lt(strchr(line.data, 'n'), strchr(line.data, 'K'), "%s", line.data);
+	cr_assert_geq(screen_find(&scr, "Installed RAM"), 2);
+	int mt = screen_find(&scr, "  MemTotal");
+	cr_assert_geq(mt, 0);
+	ms_screen_row_text(&scr, mt, &line);
+	/* 480000 of 524288 kB: 92 % of installed RAM. */
+	cr_assert(strstr(line.data, "92%"), "%s", line.data);
+
+	select_key(&p, &a, "vmalloc");
+	cr_assert_eq(cls->key(&p, MS_KEY_ENTER), MS_PANE_USED);
+	cls->draw(&p, &scr, r, &d);
+	cr_assert_geq(screen_find(&scr, "load_module"), 0);
+	cr_assert_geq(screen_find(&scr, "kernel_clone"), 0);
+	cr_assert_eq(cls->key(&p, MS_KEY_ESC), MS_PANE_USED);
+
+	select_key(&p, &a, "boot_reserved");
+	cr_assert_eq(cls->key(&p, MS_KEY_ENTER), MS_PANE_USED);
+	cls->draw(&p, &scr, r, &d);
+	cr_assert_geq(screen_find(&scr, "optee@41000000"), 0);
+	cr_assert_geq(screen_find(&scr, "Kernel code"), 0);
+	cls->key(&p, MS_KEY_ESC);
+
+	select_key(&p, &a, "slab_unreclaimable");
+	cr_assert_eq(cls->key(&p, MS_KEY_ENTER), MS_PANE_OPEN_PANE);
+	cr_assert_str_eq(p.open_pane, "slabs");
+
+	for (int row = 0; row < scr.rows; row++) {
+		ms_screen_row_text(&scr, row, &line);
+		cr_assert_leq(line.len, 80u);
+	}
+	ms_pane_destroy(&p);
+	ms_screen_free(&scr);
+	ms_buf_free(&line);
+	ms_accounting_free(&a);
+	ms_sample_free(&s);
+	ms_source_close(src);
+}
