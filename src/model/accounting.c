@@ -146,7 +146,9 @@ static int64_t dt_no_map_bytes(const ms_devicetree *dt)
 
 	for (size_t i = 0; i < dt->n; i++) {
 		const ms_dt_region *r = &dt->regions[i];
-		if (r->kind == MS_DT_RESERVED && r->no_map && r->has_base && !r->disabled &&
+		if (r->kind != MS_DT_RESERVED || !r->no_map || !r->has_base || r->disabled)
+			continue;
+		if (r->size > (uint64_t)INT64_MAX ||
 		    __builtin_add_overflow(sum, (int64_t)r->size, &sum))
 			return MS_NA;
 	}
@@ -198,7 +200,8 @@ static int add_no_map(ms_accounting *a, const ms_sample *s)
 			continue;
 		snprintf(key, sizeof key, "no_map.%s", ms_dt_region_node(dt, i));
 		snprintf(label, sizeof label, "%s", ms_dt_region_node(dt, i));
-		if (add_row(a, top, MS_ACCT_PART, key, label, bytes_to_kb((int64_t)r->size),
+		int64_t size = r->size > (uint64_t)INT64_MAX ? MS_NA : (int64_t)r->size;
+		if (add_row(a, top, MS_ACCT_PART, key, label, bytes_to_kb(size),
 			    "device-tree reserved-memory reg") < 0)
 			return -ENOMEM;
 	}
