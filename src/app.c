@@ -460,6 +460,14 @@ static void find_name(struct app *a, int pid)
 	}
 }
 
+/* A pane's drill-down into another (memory's slab rows to slabs). */
+static void open_named_pane(struct app *a, const char *name)
+{
+	for (int i = 0; name && i < a->npanes; i++)
+		if (strcmp(a->panes[i].cls->name, name) == 0)
+			show_pane(a, i);
+}
+
 static void open_vma(struct app *a, int pid)
 {
 	int pane = vma_pane(a);
@@ -622,8 +630,11 @@ static void handle_key(struct app *a, int key)
 	if (app_key(a, key))
 		return;
 	ms_pane *p = &a->panes[a->pane];
-	if (p->cls->key && p->cls->key(p, key) == MS_PANE_OPEN_VMA)
+	ms_pane_action act = p->cls->key ? p->cls->key(p, key) : MS_PANE_IGNORED;
+	if (act == MS_PANE_OPEN_VMA)
 		open_vma(a, p->open_pid);
+	else if (act == MS_PANE_OPEN_PANE)
+		open_named_pane(a, p->open_pane);
 }
 
 /* ---- set-up and the loop --------------------------------------------------- */

@@ -189,7 +189,7 @@ Test(batch, views_by_name)
 {
 	static const char *const names[] = { "procrank", "slabs", "buddy", "zones",
 					      "meminfo", "vma", "libs", "categories", "swap",
-					      "shm", "report" };
+					      "shm", "memory", "report" };
 	for (size_t i = 0; i < MS_ARRAY_LEN(names); i++) {
 		const ms_view_class *v = ms_view_find(names[i]);
 		cr_assert(v, "%s", names[i]);
@@ -203,7 +203,8 @@ Test(batch, views_by_name)
 	cr_assert_eq(ms_view_parts(VIEW(vma)), 0u, "vma reads one pid itself");
 	cr_assert_eq(ms_view_parts(VIEW(report)),
 		     MS_PART_MEMINFO | MS_PART_PROCS | MS_PART_SLABINFO | MS_PART_BUDDY |
-			     MS_PART_PAGETYPE | MS_PART_ZONEINFO,
+			     MS_PART_PAGETYPE | MS_PART_ZONEINFO | MS_PART_IOMEM |
+			     MS_PART_VMALLOC | MS_PART_DEVTREE | MS_PART_CMA | MS_PART_DMABUF,
 		     "report reads what its sections need");
 	cr_assert_str_eq(ms_part_file(VIEW(zones)->part), "zoneinfo");
 }

@@ -29,6 +29,12 @@ enum ms_part_id {
 	MS_P_SLABINFO,
 	MS_P_PROCS, /* identity + smaps_rollup figures of every process */
 	MS_P_ZRAM,  /* sys/block/zram*: mm_stat, disksize, comp_algorithm */
+	/* The kernel side of the accounting (issue 10). */
+	MS_P_IOMEM,
+	MS_P_VMALLOC,
+	MS_P_DEVTREE, /* memory and reserved-memory nodes of the device tree */
+	MS_P_CMA,     /* sysfs mm/cma/<area> and debugfs cma/<area> */
+	MS_P_DMABUF,  /* sysfs dmabuf/buffers, else debugfs dma_buf/bufinfo */
 	MS_P_COUNT,
 	MS_P_NONE = -1, /* a file captured but read by no part */
 };
@@ -44,6 +50,11 @@ enum ms_part {
 	MS_PART_SLABINFO = MS_PART(MS_P_SLABINFO),
 	MS_PART_PROCS = MS_PART(MS_P_PROCS),
 	MS_PART_ZRAM = MS_PART(MS_P_ZRAM),
+	MS_PART_IOMEM = MS_PART(MS_P_IOMEM),
+	MS_PART_VMALLOC = MS_PART(MS_P_VMALLOC),
+	MS_PART_DEVTREE = MS_PART(MS_P_DEVTREE),
+	MS_PART_CMA = MS_PART(MS_P_CMA),
+	MS_PART_DMABUF = MS_PART(MS_P_DMABUF),
 	MS_PART_ALL = MS_PART(MS_P_COUNT) - 1,
 };
 

@@ -57,6 +57,19 @@ typedef struct ms_proc {
 	int status;        /* 0, or -errno explaining unknown figures */
 } ms_proc;
 
+/* The CMA areas of sysfs mm/cma and debugfs cma, one entry per name. */
+typedef struct ms_cma_list {
+	size_t n;
+	ms_cma_area *areas;
+} ms_cma_list;
+
+/* Every DMA-BUF once: what the kernel lists, not who holds them. */
+typedef struct ms_dmabuf_totals {
+	int64_t count;
+	int64_t bytes;
+	const char *origin; /* "sys/kernel/dmabuf/buffers" or "...dma_buf/bufinfo" */
+} ms_dmabuf_totals;
+
 typedef struct ms_sample {
 	ms_source_info info;
 	unsigned parts; /* asked for */
@@ -74,6 +87,11 @@ typedef struct ms_sample {
 	ms_pagetypeinfo pagetype;
 	ms_zoneinfo zones;
 	ms_slabinfo slabs;
+	ms_iomem iomem;
+	ms_vmallocinfo vmalloc;
+	ms_devicetree dt;
+	ms_cma_list cma;
+	ms_dmabuf_totals dmabuf;
 
 	struct ms_zram_list *zram;  /* MS_P_ZRAM: owned; NULL unless loaded */
 
@@ -155,6 +173,15 @@ int ms_vmas_load(ms_source *src, int pid, ms_vmalist *out, ms_error *err);
  * what it made of them. */
 int ms_vmas_load_each(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, void *ctx,
 		      ms_error *err);
+
+/* The kernel side's parts read from many files (src/model/kernelmem.c),
+ * the catalogue's loaders of MS_P_DEVTREE, MS_P_CMA and MS_P_DMABUF. */
+int ms_devtree_load(ms_sample *s, ms_source *src, ms_error *err);
+void ms_devtree_free_part(ms_sample *s);
+int ms_cma_load(ms_sample *s, ms_source *src, ms_error *err);
+void ms_cma_free_part(ms_sample *s);
+int ms_dmabuf_load(ms_sample *s, ms_source *src, ms_error *err);
+void ms_dmabuf_free_part(ms_sample *s);
 
 /* ---- derived figures ----------------------------------------------------- */
 

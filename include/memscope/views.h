@@ -48,6 +48,7 @@ typedef enum ms_pane_action {
 	MS_PANE_IGNORED,  /* not a key of this pane */
 	MS_PANE_USED,
 	MS_PANE_OPEN_VMA, /* open the VMA pane of ms_pane.open_pid */
+	MS_PANE_OPEN_PANE, /* show the pane named ms_pane.open_pane */
 } ms_pane_action;
 
 typedef struct ms_pane ms_pane;
@@ -79,6 +80,7 @@ struct ms_pane {
 	const ms_pane_class *cls;
 	const ms_table_def *table; /* the columns it shows: cls->table unless create says */
 	int open_pid;              /* set with MS_PANE_OPEN_VMA */
+	const char *open_pane;     /* set with MS_PANE_OPEN_PANE: a class name */
 	void *state;
 };
 

@@ -9,7 +9,7 @@
 extern const ms_view_class ms_view_procrank, ms_view_slabs, ms_view_buddy, ms_view_zones,
 	ms_view_meminfo, ms_view_vma, ms_view_report;
 extern const ms_view_class ms_view_libs, ms_view_categories,
-	ms_view_swap, ms_view_shm;
+	ms_view_swap, ms_view_shm, ms_view_memory;
 
 const ms_view_class *const ms_views[] = {
 	&ms_view_procrank,
@@ -22,6 +22,7 @@ const ms_view_class *const ms_views[] = {
 	&ms_view_categories,
 	&ms_view_swap,
 	&ms_view_shm,
+	&ms_view_memory,
 	&ms_view_report,
 	NULL,
 };

@@ -73,6 +73,32 @@ static void free_slabinfo(ms_sample *s)
 	ms_slabinfo_free(&s->slabs);
 }
 
+static int parse_iomem(const char *buf, size_t len, ms_sample *s, ms_error *err)
+{
+	return ms_parse_iomem(buf, len, &s->iomem, err);
+}
+
+static void free_iomem(ms_sample *s)
+{
+	ms_iomem_free(&s->iomem);
+}
+
+/* Addresses printed as zeros: the tree is there, the map is not. */
+static bool iomem_hidden(const ms_sample *s)
+{
+	return s->iomem.hidden;
+}
+
+static int parse_vmalloc(const char *buf, size_t len, ms_sample *s, ms_error *err)
+{
+	return ms_parse_vmallocinfo(buf, len, &s->vmalloc, err);
+}
+
+static void free_vmalloc(ms_sample *s)
+{
+	ms_vmallocinfo_free(&s->vmalloc);
+}
+
 /* ---- what capture takes from a folder ---------------------------------------- */
 
 /* debugfs' cma/<area>/alloc and free are write-only knobs. */
@@ -133,29 +159,32 @@ const ms_kfile ms_kfiles[] = {
 	  .parse = parse_zoneinfo, .free = free_zoneinfo },
 	{ .path = "slabinfo", .part = MS_P_SLABINFO, .flags = SYSTEM | MS_KF_ROOT,
 	  .parse = parse_slabinfo, .free = free_slabinfo },
-	{ .path = "iomem", .part = MS_P_NONE, .flags = SYSTEM },
-	{ .path = "vmallocinfo", .part = MS_P_NONE, .flags = SYSTEM | MS_KF_ROOT },
+	{ .path = "iomem", .part = MS_P_IOMEM, .flags = SYSTEM,
+	  .parse = parse_iomem, .free = free_iomem, .redacted = iomem_hidden },
+	{ .path = "vmallocinfo", .part = MS_P_VMALLOC, .flags = SYSTEM | MS_KF_ROOT,
+	  .parse = parse_vmalloc, .free = free_vmalloc },
 	{ .path = "swaps", .part = MS_P_NONE, .flags = SYSTEM },
 	{ .path = "version", .part = MS_P_NONE, .flags = SYSTEM },
 	{ .path = "cmdline", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
 	{ .path = "pressure/memory", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
 	{ .path = "mounts", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
 	{ .path = "sysvipc/shm", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
-	{ .path = "device-tree", .part = MS_P_NONE, .flags = MS_KF_CAPTURE | MS_KF_TREE,
-	  .depth = 16 },
-	{ .path = "sys/kernel/mm/cma", .part = MS_P_NONE, .flags = MS_KF_CAPTURE | MS_KF_TREE,
-	  .depth = 1 },
-	{ .path = "sys/kernel/debug/cma", .part = MS_P_NONE,
+	{ .path = "device-tree", .part = MS_P_DEVTREE, .flags = MS_KF_CAPTURE | MS_KF_TREE,
+	  .depth = 16, .load = ms_devtree_load, .free = ms_devtree_free_part },
+	{ .path = "sys/kernel/mm/cma", .part = MS_P_CMA, .flags = MS_KF_CAPTURE | MS_KF_TREE,
+	  .name = "cma", .depth = 1, .load = ms_cma_load, .free = ms_cma_free_part },
+	{ .path = "sys/kernel/debug/cma", .part = MS_P_CMA,
 	  .flags = MS_KF_CAPTURE | MS_KF_TREE | MS_KF_ROOT, .depth = 1,
 	  .keep_name = cma_debug_file },
-	{ .path = "sys/kernel/debug/dma_buf/bufinfo", .part = MS_P_NONE,
+	{ .path = "sys/kernel/debug/dma_buf/bufinfo", .part = MS_P_DMABUF,
 	  .flags = MS_KF_CAPTURE | MS_KF_ROOT },
 	{ .path = "sys/kernel/debug/memblock/memory", .part = MS_P_NONE,
 	  .flags = MS_KF_CAPTURE | MS_KF_ROOT },
 	{ .path = "sys/kernel/debug/memblock/reserved", .part = MS_P_NONE,
 	  .flags = MS_KF_CAPTURE | MS_KF_ROOT },
-	{ .path = "sys/kernel/dmabuf/buffers", .part = MS_P_NONE,
-	  .flags = MS_KF_CAPTURE | MS_KF_TREE, .depth = 1, .keep_name = dmabuf_buffer_file },
+	{ .path = "sys/kernel/dmabuf/buffers", .part = MS_P_DMABUF, .name = "dmabuf",
+	  .flags = MS_KF_CAPTURE | MS_KF_TREE, .depth = 1, .keep_name = dmabuf_buffer_file,
+	  .load = ms_dmabuf_load, .free = ms_dmabuf_free_part },
 	{ .path = "sys/block", .part = MS_P_ZRAM, .name = "zram",
 	  .flags = MS_KF_CAPTURE | MS_KF_TREE, .depth = 1, .keep_name = zram_file,
 	  .load = ms_zram_part_load, .free = ms_zram_part_free },

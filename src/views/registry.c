@@ -10,12 +10,14 @@
 #include "memscope/views.h"
 
 extern const ms_pane_class ms_pane_procrank, ms_pane_slabs, ms_pane_buddy, ms_pane_vma;
+extern const ms_pane_class ms_pane_memory;
 
 const ms_pane_class *const ms_panes[] = {
 	&ms_pane_procrank,
 	&ms_pane_slabs,
 	&ms_pane_buddy,
 	&ms_pane_vma,
+	&ms_pane_memory,
 	NULL,
 };
 
