@@ -459,11 +459,27 @@ static void usage_commands(FILE *to)
 
 static void usage_views(FILE *to)
 {
-	ms_buf views = MS_BUF_INIT;
+	size_t col = 5;
 
-	ms_views_usage_list(&views, " | ");
-	fprintf(to, "VIEW: %s\n\n", views.data ? views.data : "");
-	ms_buf_free(&views);
+	/* The registry, wrapped to fit 80 columns. */
+	fputs("VIEW:", to);
+	for (size_t i = 0; ms_views[i]; i++) {
+		ms_buf one = MS_BUF_INIT;
+		ms_buf_printf(&one, "%s%s%s", ms_views[i]->name, ms_views[i]->args ? " " : "",
+			      ms_views[i]->args ? ms_views[i]->args : "");
+		size_t w = one.len + (i ? 3 : 1);
+		if (col + w > 79) {
+			fputs(i ? " |\n     " : "\n     ", to);
+			col = 5;
+			w = one.len + 1;
+		} else if (i) {
+			fputs(" |", to);
+		}
+		fprintf(to, " %s", one.data ? one.data : "");
+		col += w;
+		ms_buf_free(&one);
+	}
+	fputs("\n\n", to);
 	for (size_t i = 0; ms_views[i]; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "%s%s%s", ms_views[i]->name,

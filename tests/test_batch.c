@@ -188,7 +188,8 @@ TestSuite(batch, .init = setup, .fini = teardown);
 Test(batch, views_by_name)
 {
 	static const char *const names[] = { "procrank", "slabs", "buddy", "zones",
-					      "meminfo", "vma", "report" };
+					      "meminfo", "vma", "iomem", "vmalloc",
+					      "cma", "dmabuf", "report" };
 	for (size_t i = 0; i < MS_ARRAY_LEN(names); i++) {
 		const ms_view_class *v = ms_view_find(names[i]);
 		cr_assert(v, "%s", names[i]);

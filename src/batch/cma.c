@@ -275,7 +275,7 @@ static const ms_report_section report = {
 
 const ms_view_class ms_view_cma = {
 	.name = "cma",
-	.summary = "each CMA area: size, used, largest free chunk, failed allocations",
+	.summary = "each CMA area: size, used, largest free chunk, failures",
 	.parts = MS_PART_MEMINFO,
 	.part = MS_P_NONE, /* its areas are read when shown; meminfo may be missing */
 	.table = &cma_table,

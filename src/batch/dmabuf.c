@@ -291,7 +291,7 @@ static const ms_report_section report = {
 
 const ms_view_class ms_view_dmabuf = {
 	.name = "dmabuf",
-	.summary = "DMA-BUF buffers by exporter, and the processes holding them",
+	.summary = "DMA-BUF buffers by exporter, and who holds them",
 	.part = MS_P_NONE, /* read when shown */
 	.table = &holder_table,
 	.opts = MS_VOPT_SORT | MS_VOPT_REVERSE | MS_VOPT_LIMIT | MS_VOPT_KB | MS_VOPT_CSV,

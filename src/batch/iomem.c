@@ -244,7 +244,9 @@ static int iomem_load(ms_source *src, struct iomem_view *v, ms_error *err)
 	char where[256];
 
 	memset(v, 0, sizeof *v);
-	ms_source_where(src, "iomem", where, sizeof where);
+	snprintf(where, sizeof where, "%s", "iomem");
+	if (src)
+		ms_source_where(src, "iomem", where, sizeof where);
 	int rc = ms_kmem_read(src, "iomem", &buf, &st);
 	if (rc == 0) {
 		ms_error perr;

@@ -60,6 +60,10 @@ int ms_kmem_read(ms_source *src, const char *relpath, ms_buf *out, struct kmem_s
 {
 	ms_error err;
 
+	if (!src) { /* a sample rendered without its source */
+		say(st, "not read: no source to read it from");
+		return st->status = -ENODATA;
+	}
 	ms_error_clear(&err);
 	int rc = ms_source_read(src, relpath, out, &err);
 	if (rc < 0) {
@@ -86,6 +90,10 @@ static int list_dir(ms_source *src, const char *dir, ms_dirlist *l, struct kmem_
 
 	ms_error_clear(&err);
 	*l = (ms_dirlist){ 0 };
+	if (!src) {
+		say(st, "not read: no source to read it from");
+		return st->status = -ENODATA;
+	}
 	int rc = ms_source_list_dir(src, dir, l, &err);
 	if (rc < 0)
 		set_reason(st, rc, src, &err);
@@ -311,6 +319,8 @@ static int dmabuf_holders(ms_source *src, struct kmem_dmabuf *d, ms_error *err)
 {
 	int *pids = NULL;
 	size_t n = 0;
+	if (!src)
+		return 0;
 	int rc = ms_source_list_pids(src, &pids, &n, err);
 
 	if (rc < 0)

@@ -128,7 +128,9 @@ static int vmalloc_load(ms_source *src, long page_size, struct vmalloc_view *vv,
 
 	memset(vv, 0, sizeof *vv);
 	vv->page_size = page_size;
-	ms_source_where(src, "vmallocinfo", where, sizeof where);
+	snprintf(where, sizeof where, "%s", "vmallocinfo");
+	if (src)
+		ms_source_where(src, "vmallocinfo", where, sizeof where);
 	int rc = ms_kmem_read(src, "vmallocinfo", &buf, &st);
 	if (rc == 0) {
 		ms_error perr;
