@@ -189,7 +189,8 @@ Test(batch, views_by_name)
 {
 	static const char *const names[] = { "procrank", "slabs", "buddy", "zones",
 					      "meminfo", "vma", "libs", "categories", "swap",
-					      "shm", "memory", "report" };
+					      "shm", "memory", "iomem", "vmalloc",
+					      "cma", "dmabuf", "report" };
 	for (size_t i = 0; i < MS_ARRAY_LEN(names); i++) {
 		const ms_view_class *v = ms_view_find(names[i]);
 		cr_assert(v, "%s", names[i]);

@@ -899,7 +899,9 @@ Test(capture, batch_views_from_a_pipe_and_a_fifo)
 	char cmd[4096];
 	ms_buf want = MS_BUF_INIT, got = MS_BUF_INIT;
 
-	/* The CLI fixture with every system file a view needs. */
+	/* The CLI fixture with every system file a view needs (iomem and
+	 * vmallocinfo missing: their report sections name the source, which
+	 * is the one difference allowed). */
 	snprintf(cmd, sizeof cmd,
 		 "cd '%s' && mkdir t && cp -r '%s'/* t/ && rm t/README.md && "
 		 "cp '%s/slabinfo/linux-6.18-x86_64' t/slabinfo && "
@@ -914,7 +916,7 @@ Test(capture, batch_views_from_a_pipe_and_a_fifo)
 		for (size_t w = 0; w < MS_ARRAY_LEN(ways); w++) {
 			snprintf(cmd, sizeof cmd,
 				 "cd '%s' && %s '%s' %s %s -f json > out && "
-				 "sed 's,\"path\":\"[^\"]*\",,' out",
+				 "sed 's,\"path\":\"[^\"]*\",,; s/: \\(s\\.tgz\\|-\\|f\\):/: SRC:/g' out",
 				 tmp, w == 2 ? "{ cat s.tgz > f & } &&" : "", tu_bin(), views[i],
 				 ways[w]);
 			cr_assert_eq(tu_run(cmd, w ? &got : &want), 0, "%s", cmd);

@@ -92,7 +92,7 @@ static int render_view(const ms_batch_opts *o, const ms_sample *s, ms_source *sr
 {
 	/* The vma view reads its process while rendering; the others have
 	 * their data in the sample already. */
-	struct render r = { .o = o, .s = s, .out = out, .sink = sink,
+	struct render r = { .o = o, .s = s, .src = src, .out = out, .sink = sink,
 			    .flushing = !o->view->reads_while_writing };
 	size_t start = out->len;
 	int rc;

@@ -10,6 +10,8 @@ extern const ms_view_class ms_view_procrank, ms_view_slabs, ms_view_buddy, ms_vi
 	ms_view_meminfo, ms_view_vma, ms_view_report;
 extern const ms_view_class ms_view_libs, ms_view_categories,
 	ms_view_swap, ms_view_shm, ms_view_memory;
+/* issue 10: the kernel side (read when shown, src/batch/kmem.c) */
+extern const ms_view_class ms_view_iomem, ms_view_vmalloc, ms_view_cma, ms_view_dmabuf;
 
 const ms_view_class *const ms_views[] = {
 	&ms_view_procrank,
@@ -23,6 +25,10 @@ const ms_view_class *const ms_views[] = {
 	&ms_view_swap,
 	&ms_view_shm,
 	&ms_view_memory,
+	&ms_view_iomem,
+	&ms_view_vmalloc,
+	&ms_view_cma,
+	&ms_view_dmabuf,
 	&ms_view_report,
 	NULL,
 };

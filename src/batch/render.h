@@ -24,6 +24,9 @@
 struct render {
 	const ms_batch_opts *o;
 	const ms_sample *s;
+	/* Where the sample came from: views and report sections that read
+	 * files of their own when shown (iomem, vmalloc, cma, dmabuf). */
+	ms_source *src;
 	ms_buf *out;
 	ms_json j;
 	ms_buf scratch; /* escaped text of the cell being written */

@@ -31,8 +31,11 @@ static void collect(struct sections *out)
 	}
 }
 
+/* A section of no part reads its own files and says why for itself. */
 static bool section_ok(const struct render *r, const ms_report_section *sec)
 {
+	if (sec->errors[0].part == MS_P_NONE)
+		return true;
 	return ms_sample_has(r->s, sec->errors[0].part);
 }
 
@@ -83,7 +86,7 @@ static void report_json_errors(struct render *r, const struct sections *all)
 	for (size_t i = 0; i < all->n; i++) {
 		for (size_t e = 0; e < MS_ARRAY_LEN(all->s[i]->errors); e++) {
 			const struct report_error *re = &all->s[i]->errors[e];
-			if (re->key && !ms_sample_has(r->s, re->part))
+			if (re->key && re->part != MS_P_NONE && !ms_sample_has(r->s, re->part))
 				ms_json_kv_str(&r->j, re->key,
 					       ms_part_reason(ms_sample_state(r->s, re->part)));
 		}
