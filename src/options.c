@@ -145,6 +145,23 @@ static int set_no_smaps(ms_options *o, const char *arg, ms_error *err)
 	return 0;
 }
 
+static int set_top(ms_options *o, const char *arg, ms_error *err)
+{
+	long n;
+
+	if (parse_long(arg, 1, 100000, &n))
+		return ms_error_set(err, EINVAL, 0, "--top %s: not a count (1 to 100000)", arg);
+	o->top = n;
+	return 0;
+}
+
+static int set_listen(ms_options *o, const char *arg, ms_error *err)
+{
+	(void)err;
+	o->listen = arg;
+	return 0;
+}
+
 static int set_help(ms_options *o, const char *arg, ms_error *err)
 {
 	(void)arg;
@@ -201,6 +218,10 @@ static const struct opt_def opt_defs[] = {
 	  "leave command lines out of the capture" },
 	{ "no-smaps", 0, NULL, "capture", 0, set_no_smaps,
 	  "leave per-mapping smaps out (rollups only)" },
+	{ "top", 0, "N", "metrics", 0, set_top,
+	  "processes and slab caches shown one by one (default 20), the rest as other" },
+	{ "listen", 0, "ADDR:PORT", "metrics", 0, set_listen,
+	  "serve /metrics over HTTP (ADDR 127.0.0.1 when left out)" },
 	{ "help", 'h', NULL, "*", 0, set_help, "this text" },
 	{ "version", 0, NULL, "*", 0, set_version, "the version" },
 };

@@ -19,6 +19,9 @@ typedef struct ms_options {
 	bool no_color;          /* --no-color, or NO_COLOR set */
 	ms_batch_opts batch;    /* the batch views */
 	ms_capture_opts capture;
+	/* metrics (src/cmd/metrics.c) */
+	long top;               /* --top N: processes and caches shown one by one */
+	const char *listen;     /* --listen [ADDR:]PORT: serve /metrics over HTTP */
 } ms_options;
 
 /* Fills *o from argv. Returns 0, or -EINVAL with *err saying what is wrong

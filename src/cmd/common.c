@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the commands share: printing an error, opening the source. */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 
@@ -43,4 +47,80 @@ ms_source *ms_cmd_open_source(const ms_options *o)
 					       : (o->proc_root ? o->proc_root : "/proc"),
 				   &err, -(err.code ? err.code : EIO));
 	return src;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entries of dir, sorted, "." ones left out. */
+static char **dir_entries(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	char **names = NULL;
+	size_t cap = 0;
+	struct dirent *e;
+
+	*n = 0;
+	if (!d)
+		return NULL;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 32;
+			char **more = realloc(names, cap * sizeof *names);
+			if (!more)
+				break;
+			names = more;
+		}
+		if ((names[*n] = strdup(e->d_name)) != NULL)
+			(*n)++;
+	}
+	closedir(d);
+	if (names)
+		qsort(names, *n, sizeof *names, entry_cmp);
+	return names;
+}
+
+int ms_cmd_each_snapshot(const char *path, ms_cmd_source_fn fn, void *ctx)
+{
+	ms_error err = { 0 };
+	ms_source *src = ms_source_open_snapshot(path, &err);
+	struct stat st;
+
+	if (src) {
+		int rc = fn(ctx, src, path);
+		ms_source_close(src);
+		return rc ? -1 : 0;
+	}
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		ms_cmd_print_error(path, &err, -(err.code ? err.code : EIO));
+		return -1;
+	}
+	/* Not a snapshot itself: a folder of them. */
+	size_t n, failed = 0, read = 0;
+	char **names = dir_entries(path, &n);
+	int stop = 0;
+	for (size_t i = 0; i < n; i++) {
+		char full[PATH_MAX];
+		snprintf(full, sizeof full, "%s/%s", path, names[i]);
+		ms_error_clear(&err);
+		if (!stop && (src = ms_source_open_snapshot(full, &err)) != NULL) {
+			stop = fn(ctx, src, full);
+			ms_source_close(src);
+			read++;
+		} else if (!stop) {
+			ms_cmd_print_error(full, &err, -(err.code ? err.code : EIO));
+			failed++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (!stop && read == 0) {
+		ms_error_set(&err, ENOENT, 0, "no snapshot in this folder");
+		ms_cmd_print_error(path, &err, -ENOENT);
+	}
+	return stop || read == 0 ? -1 : (int)failed;
 }

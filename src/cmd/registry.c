@@ -9,11 +9,13 @@
 #include "cmd.h"
 
 extern const ms_command ms_cmd_capture;
+extern const ms_command ms_cmd_metrics;
 
 const ms_command *const ms_commands[] = {
 	&ms_cmd_explorer,
 	&ms_cmd_view,
 	&ms_cmd_capture,
+	&ms_cmd_metrics,
 	NULL,
 };
 
