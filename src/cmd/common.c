@@ -84,6 +84,22 @@ static char **dir_entries(const char *dir, size_t *n)
 	return names;
 }
 
+/* Names a folder's snapshot files have; anything else beside them (a
+ * report, a script) is not tried. */
+static bool snapshot_name(const char *name)
+{
+	static const char *const endings[] = { ".tar", ".tar.gz", ".tgz", ".tar.xz", ".tar.zst",
+					       ".tar.bz2", ".cpio", ".cpio.gz", ".msrec" };
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < MS_ARRAY_LEN(endings); i++) {
+		size_t e = strlen(endings[i]);
+		if (n > e && strcmp(name + n - e, endings[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 int ms_cmd_each_snapshot(const char *path, ms_cmd_source_fn fn, void *ctx)
 {
 	ms_error err = { 0 };
@@ -103,15 +119,28 @@ int ms_cmd_each_snapshot(const char *path, ms_cmd_source_fn fn, void *ctx)
 	size_t n, failed = 0, read = 0;
 	char **names = dir_entries(path, &n);
 	int stop = 0;
+	size_t plen = strlen(path);
+	while (plen > 1 && path[plen - 1] == '/')
+		plen--;
 	for (size_t i = 0; i < n; i++) {
 		char full[PATH_MAX];
-		snprintf(full, sizeof full, "%s/%s", path, names[i]);
+		snprintf(full, sizeof full, "%.*s/%s", (int)plen, path, names[i]);
+		bool is_dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
 		ms_error_clear(&err);
-		if (!stop && (src = ms_source_open_snapshot(full, &err)) != NULL) {
+		if (stop || (!is_dir && !snapshot_name(names[i]))) {
+			free(names[i]);
+			continue;
+		}
+		if ((src = ms_source_open_snapshot(full, &err)) != NULL) {
 			stop = fn(ctx, src, full);
 			ms_source_close(src);
 			read++;
-		} else if (!stop) {
+		} else if (is_dir) {
+			/* A folder beside the captures that is none: said, not
+			 * an error of the run. */
+			ms_error_set(&err, 0, 0, "skipped, not a snapshot");
+			ms_cmd_print_error(full, &err, 0);
+		} else {
 			ms_cmd_print_error(full, &err, -(err.code ? err.code : EIO));
 			failed++;
 		}
