@@ -25,7 +25,7 @@
 
 typedef struct ms_om_opts {
 	long top;         /* processes and caches shown; <= 0: the default */
-	bool timestamps;  /* each sample's capture time on its lines */
+	bool timestamps;  /* each sample's capture time on its lines, when known */
 	bool host_label;  /* a host="..." label on every series */
 } ms_om_opts;
 
@@ -34,8 +34,8 @@ typedef struct ms_om_doc ms_om_doc;
 ms_om_doc *ms_om_new(const ms_om_opts *o);
 void ms_om_free(ms_om_doc *d);
 /* Adds one sample's series. src is read for what the sample does not hold
- * (memory pressure). -EINVAL with err set when timestamps are asked for
- * and the sample has no capture time; -ENOMEM. */
+ * (memory pressure). A sample without a capture time gets no timestamp
+ * (the caller says so). 0 or -ENOMEM. */
 int ms_om_add(ms_om_doc *d, const ms_sample *s, ms_source *src, ms_error *err);
 /* The document, families in the order they first appeared, "# EOF" last. */
 int ms_om_write(ms_om_doc *d, ms_buf *out);

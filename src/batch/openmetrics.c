@@ -553,6 +553,26 @@ static void add_psi(struct om_ctx *c, ms_source *src)
 
 /* ---- one sample, the document --------------------------------------------- */
 
+/* The host a sample is of; for data that does not name it (a bare /proc
+ * tree), the snapshot's own name, so that series of two such captures
+ * never merge. */
+static const char *host_name(const ms_sample *s)
+{
+	const char *path = s->info.path;
+	size_t n = strlen(path);
+
+	if (s->info.hostname[0])
+		return s->info.hostname;
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	const char *base = path + n;
+	while (base > path && base[-1] != '/')
+		base--;
+	static _Thread_local char name[256];
+	snprintf(name, sizeof name, "%.*s", (int)(path + n - base), base);
+	return name;
+}
+
 static const struct {
 	enum ms_part_id part;
 	void (*add)(struct om_ctx *c);
@@ -566,18 +586,14 @@ int ms_om_add(ms_om_doc *d, const ms_sample *s, ms_source *src, ms_error *err)
 {
 	struct om_ctx c = { .d = d, .s = s };
 
-	if (d->opts.timestamps) {
-		if (s->captured_ns == MS_NA)
-			return ms_error_set(err, EINVAL, 0,
-					    "%s: no capture time, so no timestamp for its figures",
-					    s->info.path);
+	if (d->opts.timestamps && s->captured_ns != MS_NA) {
 		/* OpenMetrics timestamps are seconds; milliseconds are what
 		 * Prometheus keeps. */
 		int64_t ms = s->captured_ns / 1000000;
 		snprintf(c.ts, sizeof c.ts, " %" PRId64 ".%03" PRId64, ms / 1000, ms % 1000);
 	}
 	if (d->opts.host_label)
-		label(&c.host, "host", s->info.hostname);
+		label(&c.host, "host", host_name(s));
 	struct om_family *readable = family(d, "memscope_part_readable", "gauge", NULL,
 					    "1 when the part's file could be read, 0 when not (then its families are missing).");
 	ms_buf l = MS_BUF_INIT;

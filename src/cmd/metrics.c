@@ -21,14 +21,20 @@
 #include "memscope/openmetrics.h"
 #include "cmd.h"
 
-/* One sample of src into d. */
-static int add_sample(ms_om_doc *d, ms_source *src, ms_error *err)
+/* One sample of src into d; when timestamps are wanted and the data has
+ * no capture time, says so (its lines then have none). */
+static int add_sample(ms_om_doc *d, ms_source *src, bool timestamps, ms_error *err)
 {
 	ms_sample s;
 	int rc = ms_sample_load(&s, src, MS_OM_PARTS, err);
 
 	if (rc)
 		return rc;
+	if (timestamps && s.captured_ns == MS_NA) {
+		ms_error note;
+		ms_error_set(&note, 0, 0, "no capture time in it: its figures have no timestamp");
+		ms_cmd_print_error(s.info.path, &note, 0);
+	}
 	rc = ms_om_add(d, &s, src, err);
 	ms_sample_free(&s);
 	return rc;
@@ -67,7 +73,7 @@ static int add_source(void *ctx, ms_source *src, const char *name)
 		ms_error err = { 0 };
 		int rc = n > 1 ? ms_source_select(src, i, &err) : 0;
 		if (!rc)
-			rc = add_sample(e->doc, src, &err);
+			rc = add_sample(e->doc, src, true, &err);
 		if (rc == -ENOMEM) {
 			ms_cmd_print_error(name, &err, rc);
 			return 1;
@@ -105,7 +111,7 @@ static int render_once(ms_source *src, long top, ms_buf *out, ms_error *err)
 	int rc = d ? ms_source_refresh(src, err) : -ENOMEM;
 
 	if (!rc)
-		rc = add_sample(d, src, err);
+		rc = add_sample(d, src, false, err);
 	if (!rc)
 		rc = ms_om_write(d, out);
 	ms_om_free(d);
