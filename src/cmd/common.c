@@ -39,8 +39,9 @@ void ms_cmd_print_error(const char *what, const ms_error *err, int rc)
 ms_source *ms_cmd_open_source(const ms_options *o)
 {
 	ms_error err = { 0 };
-	ms_source *src = o->snapshot ? ms_source_open_snapshot(o->snapshot, &err)
-				     : ms_source_open_live(o->proc_root, &err);
+	ms_source *src = ms_source_is_ssh(o->snapshot) ? ms_source_open_ssh(o->snapshot, &err)
+			 : o->snapshot		     ? ms_source_open_snapshot(o->snapshot, &err)
+						     : ms_source_open_live(o->proc_root, &err);
 
 	if (!src)
 		ms_cmd_print_error(o->snapshot ? o->snapshot
@@ -103,7 +104,8 @@ static bool snapshot_name(const char *name)
 int ms_cmd_each_snapshot(const char *path, ms_cmd_source_fn fn, void *ctx)
 {
 	ms_error err = { 0 };
-	ms_source *src = ms_source_open_snapshot(path, &err);
+	ms_source *src = ms_source_is_ssh(path) ? ms_source_open_ssh(path, &err)
+						: ms_source_open_snapshot(path, &err);
 	struct stat st;
 
 	if (src) {
