@@ -295,6 +295,6 @@ static int run(const ms_options *o)
 const ms_command ms_cmd_metrics = {
 	.name = "metrics",
 	.synopsis = "[-s PATH] [--top N] [--listen ADDR:PORT]",
-	.summary = "OpenMetrics for Prometheus: stdout, every sample of -s, or served over HTTP",
+	.summary = "OpenMetrics for Prometheus (stdout, -s, or --listen)",
 	.run = run,
 };
