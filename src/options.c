@@ -219,9 +219,9 @@ static const struct opt_def opt_defs[] = {
 	{ "no-smaps", 0, NULL, "capture", 0, set_no_smaps,
 	  "leave per-mapping smaps out (rollups only)" },
 	{ "top", 0, "N", "metrics", 0, set_top,
-	  "processes and slab caches shown one by one (default 20), the rest as other" },
+	  "top processes and caches shown (default 20), + other" },
 	{ "listen", 0, "ADDR:PORT", "metrics", 0, set_listen,
-	  "serve /metrics over HTTP (ADDR 127.0.0.1 when left out)" },
+	  "serve /metrics over HTTP (ADDR default 127.0.0.1)" },
 	{ "help", 'h', NULL, "*", 0, set_help, "this text" },
 	{ "version", 0, NULL, "*", 0, set_version, "the version" },
 };
