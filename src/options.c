@@ -184,6 +184,23 @@ static int set_all(ms_options *o, const char *arg, ms_error *err)
 	return 0;
 }
 
+static int set_top(ms_options *o, const char *arg, ms_error *err)
+{
+	long n;
+
+	if (parse_long(arg, 1, 100000, &n))
+		return ms_error_set(err, EINVAL, 0, "--top %s: not a count (1 to 100000)", arg);
+	o->top = n;
+	return 0;
+}
+
+static int set_listen(ms_options *o, const char *arg, ms_error *err)
+{
+	(void)err;
+	o->listen = arg;
+	return 0;
+}
+
 static int set_help(ms_options *o, const char *arg, ms_error *err)
 {
 	(void)arg;
@@ -247,6 +264,10 @@ static const struct opt_def opt_defs[] = {
 	{ "all", 0, NULL, "diff", 0, set_all, "diff: rows that did not change too" },
 	{ "baseline", 0, "A", "explorer", 0, set_baseline,
 	  "changes since A (snapshot, live, FILE@N)" },
+	{ "top", 0, "N", "metrics", 0, set_top,
+	  "top processes and caches shown (default 20), + other" },
+	{ "listen", 0, "ADDR:PORT", "metrics", 0, set_listen,
+	  "serve /metrics over HTTP (ADDR default 127.0.0.1)" },
 	{ "help", 'h', NULL, "*", 0, set_help, "this text" },
 	{ "version", 0, NULL, "*", 0, set_version, "the version" },
 };

@@ -28,6 +28,9 @@ typedef struct ms_options {
 	} diff;
 	const char *trend_path;
 	const char *baseline;   /* --baseline A: the explorer's changes are from it */
+	/* metrics (src/cmd/metrics.c) */
+	long top;               /* --top N: processes and caches shown one by one */
+	const char *listen;     /* --listen [ADDR:]PORT: serve /metrics over HTTP */
 } ms_options;
 
 /* Fills *o from argv. Returns 0, or -EINVAL with *err saying what is wrong

@@ -79,6 +79,15 @@ ms_source *ms_source_open_snapshot(const char *path, ms_error *err);
  * it comes; fd stays the caller's. name is what messages call it. */
 ms_source *ms_source_open_fd(int fd, const char *name, ms_error *err);
 
+/* A board over ssh (src/source/ssh.c): url is ssh://[user@]host[:port].
+ * Runs data/memscope-capture.sh there through the system's OpenSSH client
+ * over one control connection (MEMSCOPE_SSH names another ssh command),
+ * and takes the first sample before it returns; ms_source_refresh takes
+ * the next. Errors carry ssh's own reason. */
+ms_source *ms_source_open_ssh(const char *url, ms_error *err);
+/* True for an ssh:// path. */
+bool ms_source_is_ssh(const char *path);
+
 /* A source made of files in memory (tests, fuzzers, and sources that
  * decode something else into a snapshot, such as a kernel log). Paths are
  * relative as above; data NULL with err set makes reading that file fail

@@ -117,6 +117,10 @@ bool ms_is_plain_json(const char *s, size_t len);
 int ms_escape_json(ms_buf *out, const char *s, size_t len);
 /* RFC 4180 field: display-escaped, then quoted when it holds , " or space. */
 int ms_escape_csv(ms_buf *out, const char *s, size_t len);
+/* OpenMetrics label value, without the quotes: display-escaped (so no
+ * control character or invalid UTF-8 reaches a scraper), then \\ and \"
+ * as the exposition format wants. */
+int ms_escape_label(ms_buf *out, const char *s, size_t len);
 
 /* ---- JSON writer ------------------------------------------------------- */
 

@@ -23,4 +23,13 @@ ms_source *ms_cmd_open_source(const ms_options *o);
  * FILE@N (0 the first) or FILE@last. NULL after printing why not. */
 ms_source *ms_cmd_open_spec(const ms_options *o, const char *spec);
 
+/* Each snapshot PATH names, for commands that read many (metrics -s,
+ * fleet): PATH itself when it opens as a snapshot or a recording, else,
+ * for a directory, each of its entries that does, in name order (the
+ * others are said on stderr and counted). fn returns 0 to go on. Returns
+ * the number of entries that could not be read, or -1 when fn stopped or
+ * PATH holds no snapshot at all (said on stderr). */
+typedef int (*ms_cmd_source_fn)(void *ctx, ms_source *src, const char *name);
+int ms_cmd_each_snapshot(const char *path, ms_cmd_source_fn fn, void *ctx);
+
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the commands share: printing an error, opening the source. */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -38,8 +39,9 @@ void ms_cmd_print_error(const char *what, const ms_error *err, int rc)
 ms_source *ms_cmd_open_source(const ms_options *o)
 {
 	ms_error err = { 0 };
-	ms_source *src = o->snapshot ? ms_source_open_snapshot(o->snapshot, &err)
-				     : ms_source_open_live(o->proc_root, &err);
+	ms_source *src = ms_source_is_ssh(o->snapshot) ? ms_source_open_ssh(o->snapshot, &err)
+			 : o->snapshot		     ? ms_source_open_snapshot(o->snapshot, &err)
+						     : ms_source_open_live(o->proc_root, &err);
 
 	if (!src)
 		ms_cmd_print_error(o->snapshot ? o->snapshot
@@ -97,4 +99,110 @@ ms_source *ms_cmd_open_spec(const ms_options *o, const char *spec)
 	if (!src)
 		ms_cmd_print_error(spec, &err, -(err.code ? err.code : EIO));
 	return src;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entries of dir, sorted, "." ones left out. */
+static char **dir_entries(const char *dir, size_t *n)
+{
+	DIR *d = opendir(dir);
+	char **names = NULL;
+	size_t cap = 0;
+	struct dirent *e;
+
+	*n = 0;
+	if (!d)
+		return NULL;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 32;
+			char **more = realloc(names, cap * sizeof *names);
+			if (!more)
+				break;
+			names = more;
+		}
+		if ((names[*n] = strdup(e->d_name)) != NULL)
+			(*n)++;
+	}
+	closedir(d);
+	if (names)
+		qsort(names, *n, sizeof *names, entry_cmp);
+	return names;
+}
+
+/* Names a folder's snapshot files have; anything else beside them (a
+ * report, a script) is not tried. */
+static bool snapshot_name(const char *name)
+{
+	static const char *const endings[] = { ".tar", ".tar.gz", ".tgz", ".tar.xz", ".tar.zst",
+					       ".tar.bz2", ".cpio", ".cpio.gz", ".msrec" };
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < MS_ARRAY_LEN(endings); i++) {
+		size_t e = strlen(endings[i]);
+		if (n > e && strcmp(name + n - e, endings[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+int ms_cmd_each_snapshot(const char *path, ms_cmd_source_fn fn, void *ctx)
+{
+	ms_error err = { 0 };
+	ms_source *src = ms_source_is_ssh(path) ? ms_source_open_ssh(path, &err)
+						: ms_source_open_snapshot(path, &err);
+	struct stat st;
+
+	if (src) {
+		int rc = fn(ctx, src, path);
+		ms_source_close(src);
+		return rc ? -1 : 0;
+	}
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		ms_cmd_print_error(path, &err, -(err.code ? err.code : EIO));
+		return -1;
+	}
+	/* Not a snapshot itself: a folder of them. */
+	size_t n, failed = 0, read = 0;
+	char **names = dir_entries(path, &n);
+	int stop = 0;
+	size_t plen = strlen(path);
+	while (plen > 1 && path[plen - 1] == '/')
+		plen--;
+	for (size_t i = 0; i < n; i++) {
+		char full[PATH_MAX];
+		snprintf(full, sizeof full, "%.*s/%s", (int)plen, path, names[i]);
+		bool is_dir = stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+		ms_error_clear(&err);
+		if (stop || (!is_dir && !snapshot_name(names[i]))) {
+			free(names[i]);
+			continue;
+		}
+		if ((src = ms_source_open_snapshot(full, &err)) != NULL) {
+			stop = fn(ctx, src, full);
+			ms_source_close(src);
+			read++;
+		} else if (is_dir) {
+			/* A folder beside the captures that is none: said, not
+			 * an error of the run. */
+			ms_error_set(&err, 0, 0, "skipped, not a snapshot");
+			ms_cmd_print_error(full, &err, 0);
+		} else {
+			ms_cmd_print_error(full, &err, -(err.code ? err.code : EIO));
+			failed++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (!stop && read == 0) {
+		ms_error_set(&err, ENOENT, 0, "no snapshot in this folder");
+		ms_cmd_print_error(path, &err, -ENOENT);
+	}
+	return stop || read == 0 ? -1 : (int)failed;
 }

@@ -11,6 +11,7 @@
 extern const ms_command ms_cmd_capture, ms_cmd_oom;
 extern const ms_command ms_cmd_diff;
 extern const ms_command ms_cmd_trend;
+extern const ms_command ms_cmd_metrics;
 
 const ms_command *const ms_commands[] = {
 	&ms_cmd_explorer,
@@ -19,6 +20,7 @@ const ms_command *const ms_commands[] = {
 	&ms_cmd_oom,
 	&ms_cmd_diff,
 	&ms_cmd_trend,
+	&ms_cmd_metrics,
 	NULL,
 };
 

@@ -228,3 +228,21 @@ int ms_escape_csv(ms_buf *out, const char *s, size_t len)
 	ms_buf_free(&tmp);
 	return r;
 }
+
+int ms_escape_label(ms_buf *out, const char *s, size_t len)
+{
+	ms_buf shown = MS_BUF_INIT;
+	int rc = ms_escape_display(&shown, s, len);
+
+	/* What the display escape left is printable UTF-8; only the two
+	 * characters the exposition format quotes remain to be escaped (a
+	 * newline is already "\n", its backslash escaped below). */
+	for (size_t i = 0; !rc && i < shown.len; i++) {
+		char c = shown.data[i];
+		rc = c == '\\' || c == '"' ? ms_buf_putc(out, '\\') : 0;
+		if (!rc)
+			rc = ms_buf_putc(out, c);
+	}
+	ms_buf_free(&shown);
+	return rc;
+}
