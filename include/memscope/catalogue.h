@@ -28,6 +28,8 @@ enum ms_part_id {
 	MS_P_ZONEINFO,
 	MS_P_SLABINFO,
 	MS_P_PROCS, /* identity + smaps_rollup figures of every process */
+	MS_P_PSI,   /* /proc/pressure/memory */
+	MS_P_CGROUPS, /* the memory cgroup trees, v1 and v2, under sys/fs/cgroup */
 	MS_P_COUNT,
 	MS_P_NONE = -1, /* a file captured but read by no part */
 };
@@ -42,6 +44,8 @@ enum ms_part {
 	MS_PART_ZONEINFO = MS_PART(MS_P_ZONEINFO),
 	MS_PART_SLABINFO = MS_PART(MS_P_SLABINFO),
 	MS_PART_PROCS = MS_PART(MS_P_PROCS),
+	MS_PART_PSI = MS_PART(MS_P_PSI),
+	MS_PART_CGROUPS = MS_PART(MS_P_CGROUPS),
 	MS_PART_ALL = MS_PART(MS_P_COUNT) - 1,
 };
 

@@ -73,6 +73,16 @@ static void free_slabinfo(ms_sample *s)
 	ms_slabinfo_free(&s->slabs);
 }
 
+static int parse_psi(const char *buf, size_t len, ms_sample *s, ms_error *err)
+{
+	return ms_parse_psi(buf, len, &s->psi, err);
+}
+
+static void free_psi(ms_sample *s)
+{
+	(void)s; /* nothing allocated */
+}
+
 /* ---- what capture takes from a folder ---------------------------------------- */
 
 /* debugfs' cma/<area>/alloc and free are write-only knobs. */
@@ -138,7 +148,8 @@ const ms_kfile ms_kfiles[] = {
 	{ .path = "swaps", .part = MS_P_NONE, .flags = SYSTEM },
 	{ .path = "version", .part = MS_P_NONE, .flags = SYSTEM },
 	{ .path = "cmdline", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
-	{ .path = "pressure/memory", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
+	{ .path = "pressure/memory", .part = MS_P_PSI, .flags = MS_KF_CAPTURE,
+	  .parse = parse_psi, .free = free_psi },
 	{ .path = "mounts", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
 	{ .path = "sysvipc/shm", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
 	{ .path = "device-tree", .part = MS_P_NONE, .flags = MS_KF_CAPTURE | MS_KF_TREE,
@@ -158,6 +169,8 @@ const ms_kfile ms_kfiles[] = {
 	  .flags = MS_KF_CAPTURE | MS_KF_TREE, .depth = 1, .keep_name = dmabuf_buffer_file },
 	{ .path = "sys/block", .part = MS_P_NONE, .flags = MS_KF_CAPTURE | MS_KF_TREE,
 	  .depth = 1, .keep_name = zram_file },
+	{ .path = "sys/fs/cgroup", .part = MS_P_CGROUPS, .name = "cgroups",
+	  .load = ms_cgroups_load, .free = ms_cgroups_free },
 	{ .path = "memscope-snapshot", .part = MS_P_NONE, .flags = MS_KF_MARKER },
 
 	/* Every process: stat first, it says whether this is a kernel thread,
