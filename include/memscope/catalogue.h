@@ -35,6 +35,8 @@ enum ms_part_id {
 	MS_P_DEVTREE, /* memory and reserved-memory nodes of the device tree */
 	MS_P_CMA,     /* sysfs mm/cma/<area> and debugfs cma/<area> */
 	MS_P_DMABUF,  /* sysfs dmabuf/buffers, else debugfs dma_buf/bufinfo */
+	MS_P_PSI,   /* /proc/pressure/memory */
+	MS_P_CGROUPS, /* the memory cgroup trees, v1 and v2, under sys/fs/cgroup */
 	MS_P_COUNT,
 	MS_P_NONE = -1, /* a file captured but read by no part */
 };
@@ -55,6 +57,8 @@ enum ms_part {
 	MS_PART_DEVTREE = MS_PART(MS_P_DEVTREE),
 	MS_PART_CMA = MS_PART(MS_P_CMA),
 	MS_PART_DMABUF = MS_PART(MS_P_DMABUF),
+	MS_PART_PSI = MS_PART(MS_P_PSI),
+	MS_PART_CGROUPS = MS_PART(MS_P_CGROUPS),
 	MS_PART_ALL = MS_PART(MS_P_COUNT) - 1,
 };
 

@@ -55,6 +55,15 @@ typedef struct ms_proc {
 	 * VSS, RSS and swap where smaps is not readable. */
 	ms_mem_origin vss_origin, rss_origin, swap_origin;
 	int status;        /* 0, or -errno explaining unknown figures */
+	/* The OOM killer's view: oom_score (who it picks first) and
+	 * oom_score_adj; MS_NA when not readable. */
+	int64_t oom_score, oom_score_adj;
+	/* The memory cgroup, from /proc/PID/cgroup: the path below its
+	 * hierarchy's root ("/system.slice/x.service"), owned; NULL when
+	 * unknown. cgroup_version is 1 (the v1 memory controller's line) or
+	 * 2 (the unified line), 0 when unknown. */
+	char *cgroup;
+	int cgroup_version;
 } ms_proc;
 
 /* The CMA areas of sysfs mm/cma and debugfs cma, one entry per name. */
@@ -69,6 +78,51 @@ typedef struct ms_dmabuf_totals {
 	int64_t bytes;
 	const char *origin; /* "sys/kernel/dmabuf/buffers" or "...dma_buf/bufinfo" */
 } ms_dmabuf_totals;
+
+/* ---- memory cgroups (issue 12) ------------------------------------------ */
+
+/* One memory cgroup: its files as ms_memcg (src/parse/cgroup.c) and its
+ * memory.pressure. */
+typedef struct ms_cgroup {
+	char *path;      /* below its hierarchy's root: "/", "/a/b"; owned */
+	int version;     /* 1: the v1 memory controller; 2: the unified hierarchy */
+	int depth;       /* 0 for a hierarchy's root */
+	size_t parent;   /* index in ms_cgroups.g; SIZE_MAX for a root */
+	ms_memcg mem;
+	ms_psi psi;      /* memory.pressure; MS_NA when psi_status != 0 */
+	int psi_status;  /* 0, or -errno: -ENOENT (v1, or a kernel without PSI) */
+	/* 0, or -errno of the first of its files that could be opened but not
+	 * read or parsed (bad_file names it); files a version does not have
+	 * are not errors. */
+	int status;
+	char bad_file[40];
+} ms_cgroup;
+
+typedef struct ms_cgroups {
+	ms_cgroup *g;    /* each hierarchy depth-first, parents before children */
+	size_t n, cap;
+	/* Below the source ("sys/fs/cgroup/memory"); "" when not there. */
+	char root_v1[64], root_v2[64];
+	bool truncated;  /* more groups than MS_CGROUPS_MAX: the rest left out */
+} ms_cgroups;
+
+#define MS_CGROUPS_MAX 8192
+#define MS_CGROUPS_MAX_DEPTH 32
+
+/* The catalogue's loader of MS_P_CGROUPS: every memory cgroup of the v1
+ * memory controller (sys/fs/cgroup/memory) and of the unified hierarchy
+ * (sys/fs/cgroup/unified on a hybrid system, sys/fs/cgroup on a v2 one)
+ * when its memory controller is enabled. -ENOENT when there is neither. */
+int ms_cgroups_load(ms_sample *s, ms_source *src, ms_error *err);
+void ms_cgroups_free(ms_sample *s);
+/* The group of that version and path; NULL when not there. */
+const ms_cgroup *ms_cgroups_find(const ms_cgroups *c, int version, const char *path);
+/* True when path is prefix itself or below it ("/a" holds "/a/b", not
+ * "/ab"); "/" holds every path. */
+bool ms_cgroup_path_within(const char *path, const char *prefix);
+/* memory.stat's figure of key in bytes (v2 "anon"; v1 "rss", ...): MS_NA
+ * when not printed. */
+int64_t ms_cgroup_stat(const ms_cgroup *g, const char *key);
 
 typedef struct ms_sample {
 	ms_source_info info;
@@ -94,6 +148,9 @@ typedef struct ms_sample {
 	ms_dmabuf_totals dmabuf;
 
 	struct ms_zram_list *zram;  /* MS_P_ZRAM: owned; NULL unless loaded */
+
+	ms_psi psi;                 /* /proc/pressure/memory */
+	ms_cgroups cgroups;
 
 	ms_proc *procs;
 	size_t nprocs;

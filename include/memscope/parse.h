@@ -272,6 +272,11 @@ typedef struct ms_pid_statm {
 
 int ms_parse_pid_statm(const char *buf, size_t len, ms_pid_statm *out, ms_error *err);
 
+/* oom_score ("%lu": 0 to 2000 since 4.19, 0 to 1000 before) and
+ * oom_score_adj ("%d": -1000 to 1000): one decimal, possibly negative,
+ * alone on its line (fs/proc/base.c proc_oom_score, oom_score_adj_read). */
+int ms_parse_pid_oom(const char *buf, size_t len, int64_t *out, ms_error *err);
+
 /* NUL-separated argv joined with spaces into out (not escaped: escaping is
  * the output's business). An empty cmdline gives "". */
 int ms_parse_cmdline(const char *buf, size_t len, ms_buf *out);

@@ -99,6 +99,16 @@ static void free_vmalloc(ms_sample *s)
 	ms_vmallocinfo_free(&s->vmalloc);
 }
 
+static int parse_psi(const char *buf, size_t len, ms_sample *s, ms_error *err)
+{
+	return ms_parse_psi(buf, len, &s->psi, err);
+}
+
+static void free_psi(ms_sample *s)
+{
+	(void)s; /* nothing allocated */
+}
+
 /* ---- what capture takes from a folder ---------------------------------------- */
 
 /* debugfs' cma/<area>/alloc and free are write-only knobs. */
@@ -166,7 +176,8 @@ const ms_kfile ms_kfiles[] = {
 	{ .path = "swaps", .part = MS_P_NONE, .flags = SYSTEM },
 	{ .path = "version", .part = MS_P_NONE, .flags = SYSTEM },
 	{ .path = "cmdline", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
-	{ .path = "pressure/memory", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
+	{ .path = "pressure/memory", .part = MS_P_PSI, .flags = MS_KF_CAPTURE,
+	  .parse = parse_psi, .free = free_psi },
 	{ .path = "mounts", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
 	{ .path = "sysvipc/shm", .part = MS_P_NONE, .flags = MS_KF_CAPTURE },
 	{ .path = "device-tree", .part = MS_P_DEVTREE, .flags = MS_KF_CAPTURE | MS_KF_TREE,
@@ -188,6 +199,8 @@ const ms_kfile ms_kfiles[] = {
 	{ .path = "sys/block", .part = MS_P_ZRAM, .name = "zram",
 	  .flags = MS_KF_CAPTURE | MS_KF_TREE, .depth = 1, .keep_name = zram_file,
 	  .load = ms_zram_part_load, .free = ms_zram_part_free },
+	{ .path = "sys/fs/cgroup", .part = MS_P_CGROUPS, .name = "cgroups",
+	  .load = ms_cgroups_load, .free = ms_cgroups_free },
 	{ .path = "memscope-snapshot", .part = MS_P_NONE, .flags = MS_KF_MARKER },
 
 	/* Every process: stat first, it says whether this is a kernel thread,

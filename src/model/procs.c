@@ -43,6 +43,7 @@ struct proc_reader {
 	ms_buf file;       /* the bytes of the file being parsed */
 	ms_buf text;       /* the joined command line */
 	ms_vmalist vmas;   /* smaps fallback: at most the mapping being read */
+	ms_pid_cgroup cgroup; /* the lines of the process's cgroup file */
 };
 
 static void reader_init(struct proc_reader *r, ms_source *src)
@@ -57,6 +58,7 @@ static void reader_free(struct proc_reader *r)
 	ms_buf_free(&r->file);
 	ms_buf_free(&r->text);
 	ms_vmalist_free(&r->vmas);
+	ms_pid_cgroup_free(&r->cgroup);
 }
 
 static int read_pid_file(struct proc_reader *r, int pid, const char *name)
@@ -83,6 +85,7 @@ static void proc_init(ms_proc *p, int pid)
 	p->swap_kb = p->swap_pss_kb = MS_NA;
 	p->pss_anon_kb = p->pss_file_kb = p->pss_shmem_kb = p->hugetlb_kb = MS_NA;
 	p->origin = p->vss_origin = p->rss_origin = p->swap_origin = MS_ORIGIN_NONE;
+	p->oom_score = p->oom_score_adj = MS_NA;
 }
 
 const char *ms_origin_name(ms_mem_origin o)
@@ -335,6 +338,43 @@ static void read_memory(struct proc_reader *r, ms_proc *p, const struct identity
 	p->status = rc;
 }
 
+/* ---- the OOM killer's view and the memory cgroup -------------------------- */
+
+static int64_t read_oom_file(struct proc_reader *r, int pid, const char *name)
+{
+	int64_t v = MS_NA;
+
+	if (read_pid_file(r, pid, name) == 0)
+		ms_parse_pid_oom(file_data(r), r->file.len, &v, NULL);
+	return v;
+}
+
+/* The memory cgroup's path (the v1 memory line, else the unified one).
+ * Left NULL when the file is missing or says nothing; -ENOMEM only fails. */
+static int read_cgroup(struct proc_reader *r, ms_proc *p)
+{
+	int version;
+
+	if (read_pid_file(r, p->pid, "cgroup") != 0 ||
+	    ms_parse_pid_cgroup(file_data(r), r->file.len, &r->cgroup, NULL) != 0)
+		return 0;
+	int i = ms_pid_cgroup_memory(&r->cgroup, &version);
+	if (i < 0)
+		return 0;
+	p->cgroup = strdup(ms_pid_cgroup_path(&r->cgroup, (size_t)i));
+	if (!p->cgroup)
+		return -ENOMEM;
+	p->cgroup_version = version;
+	return 0;
+}
+
+static int read_oom_and_cgroup(struct proc_reader *r, ms_proc *p)
+{
+	p->oom_score = read_oom_file(r, p->pid, "oom_score");
+	p->oom_score_adj = read_oom_file(r, p->pid, "oom_score_adj");
+	return read_cgroup(r, p);
+}
+
 /* ---- what one process is ---------------------------------------------- */
 
 /* stat: the name where status gave none, the state, and PF_KTHREAD
@@ -447,7 +487,7 @@ static enum proc_outcome read_proc(struct proc_reader *r, int pid, ms_proc *p)
 	if (id.exiting && r->volatile_files)
 		return PROC_GONE;
 	read_memory(r, p, &id);
-	if (p->status == -ENOMEM)
+	if (p->status == -ENOMEM || read_oom_and_cgroup(r, p) < 0)
 		return PROC_NOMEM;
 	/* Memory files gone, and status with them: it exited after its
 	 * identity was read. Dropped quietly, not listed as a row of unknowns
@@ -627,14 +667,17 @@ static bool compact(ms_sample *s, ms_proc *procs, const unsigned char *outcome, 
 			break;
 		}
 		free(procs[i].cmdline);
+		free(procs[i].cgroup);
 	}
 	return !nomem;
 }
 
 void ms_procs_free(ms_sample *s)
 {
-	for (size_t i = 0; i < s->nprocs; i++)
+	for (size_t i = 0; i < s->nprocs; i++) {
 		free(s->procs[i].cmdline);
+		free(s->procs[i].cgroup);
+	}
 	free(s->procs);
 	s->procs = NULL;
 	s->nprocs = 0;

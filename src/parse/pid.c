@@ -303,3 +303,27 @@ int ms_parse_cmdline(const char *buf, size_t len, ms_buf *out)
 	out->data[len] = '\0';
 	return 0;
 }
+
+/* ---- oom_score, oom_score_adj ------------------------------------------- */
+
+int ms_parse_pid_oom(const char *buf, size_t len, int64_t *out, ms_error *err)
+{
+	const char *p = buf, *end = buf + len, *tok;
+	size_t tlen;
+
+	*out = MS_NA;
+	const char *nl = memchr(buf, '\n', len);
+	if (nl) {
+		for (const char *q = nl; q < end; q++)
+			if (*q != '\n' && *q != ' ')
+				return ms_error_set(err, EINVAL, 2, "more than one line");
+		end = nl;
+	}
+	int64_t v;
+	if (!ms_next_token(&p, end, &tok, &tlen))
+		return ms_error_set(err, EINVAL, 1, "empty: expected a number");
+	if (!ms_token_i64(tok, tlen, &v) || ms_next_token(&p, end, &tok, &tlen))
+		return ms_error_set(err, EINVAL, 1, "not one whole number");
+	*out = v;
+	return 0;
+}
