@@ -168,10 +168,47 @@ const char *ms_source_where(const ms_source *src, const char *relpath, char *buf
  * system has nothing to do. 0, or -errno with err set (the link dropped). */
 int ms_source_refresh(ms_source *src, ms_error *err);
 
-/* Samples held: 1, or more for a recording (MS_CAP_SAMPLES). */
+/* Samples held: 1, or more for a recording (MS_CAP_SAMPLES). A
+ * recording that grows while it is read (a recorder still at work) is
+ * looked at again on each call: the count only ever goes up. */
 size_t ms_source_sample_count(const ms_source *src);
-/* Reads from sample index from now on (0 the first); info follows it. */
+/* Reads from sample index from now on (0 the first); info follows it.
+ * -ERANGE past the last complete sample; -EINVAL for a sample whose
+ * archive is damaged (a power cut that left its bytes unwritten). */
 int ms_source_select(ms_source *src, size_t index, ms_error *err);
+
+/*
+ * Recordings (doc/snapshot.md, "Recordings"): one file of samples, each
+ * a snapshot archive behind a one-line header. ms_source_open_snapshot
+ * opens them too (it knows them by their first bytes); the source then
+ * has MS_CAP_SAMPLES, container "msrec", and holds the last complete
+ * sample selected until ms_source_select says otherwise.
+ *
+ *	ms_source *rec = ms_source_open_recording("board.msrec", &err);
+ *	size_t n = ms_source_sample_count(rec);
+ *	for (size_t i = 0; i < n; i++) {
+ *		ms_source_select(rec, i, &err);      // then read it as any source
+ *		int64_t t = ms_source_sample_captured_ns(rec, i);
+ *	}
+ */
+ms_source *ms_source_open_recording(const char *path, ms_error *err);
+/* Whether the file at path starts like a recording. */
+bool ms_path_is_recording(const char *path);
+/* When sample index was taken, in ns since the epoch (UTC), from the
+ * recording's own header; for a source of one sample, its captured_at.
+ * MS_NA when it is not known or index is out of range. */
+int64_t ms_source_sample_captured_ns(const ms_source *src, size_t index);
+/* The sample selected (0 for a source of one sample). */
+size_t ms_source_selected(const ms_source *src);
+/* Whether the recording ends in a torn sample (a recorder killed or a
+ * power cut mid-sample, or one still being written): the complete ones
+ * read, that one is skipped. why (may be NULL) gets a sentence saying
+ * where. false for every other source. */
+bool ms_source_torn_tail(const ms_source *src, char *why, size_t cap);
+/* The sample of a recording taken at or just before ns (the first one
+ * when ns is earlier than all): what `--at TIME` selects. SIZE_MAX when
+ * the source holds no sample. */
+size_t ms_source_sample_at(const ms_source *src, int64_t ns);
 
 /* ---- lines ---------------------------------------------------------------- */
 

@@ -26,6 +26,11 @@ typedef struct ms_source_ops {
 	int (*refresh)(ms_source *src, ms_error *err);
 	size_t (*sample_count)(const ms_source *src);
 	int (*select)(ms_source *src, size_t index, ms_error *err);
+	/* Optional, with sample_count: a sample's time (MS_NA unknown), the
+	 * one selected, a torn tail. */
+	int64_t (*sample_captured_ns)(const ms_source *src, size_t index);
+	size_t (*selected)(const ms_source *src);
+	bool (*torn_tail)(const ms_source *src, char *why, size_t cap);
 	void (*close)(ms_source *src); /* frees priv, not src */
 } ms_source_ops;
 

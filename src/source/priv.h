@@ -51,6 +51,11 @@ ms_source *ms_snapdir_open(const char *path, ms_error *err);
  * caller's). name is what messages and info->path call it. */
 ms_source *ms_tar_open(const char *path, ms_error *err);
 ms_source *ms_tar_open_fd(int fd, const char *name, unsigned caps, ms_error *err);
+/* The same for the next len bytes of fd only (a sample of a recording). */
+ms_source *ms_tar_open_fd_len(int fd, size_t len, const char *name, unsigned caps,
+			      ms_error *err);
+/* A recording (recording.c), or NULL with err set. */
+ms_source *ms_recording_open(const char *path, ms_error *err);
 
 /* Host facts of the machine we run on (uname, sysconf, gethostname). */
 void ms_fill_host_info(ms_source_info *info);

@@ -70,7 +70,8 @@ ms_source *ms_source_open_snapshot(const char *path, ms_error *err)
 	if (S_ISDIR(st.st_mode))
 		return ms_snapdir_open(path, err);
 	if (S_ISREG(st.st_mode))
-		return ms_tar_open(path, err);
+		return ms_path_is_recording(path) ? ms_recording_open(path, err)
+						  : ms_tar_open(path, err);
 	if (S_ISFIFO(st.st_mode)) {
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
@@ -343,6 +344,46 @@ int ms_source_select(ms_source *src, size_t index, ms_error *err)
 		return 0;
 	return ms_error_set(err, ERANGE, 0, "%s: holds one sample, not %zu", src->info.path,
 			    index + 1);
+}
+
+int64_t ms_source_sample_captured_ns(const ms_source *src, size_t index)
+{
+	int64_t ns;
+
+	if (src->ops->sample_captured_ns)
+		return src->ops->sample_captured_ns(src, index);
+	if (index != 0 || !src->info.captured_at[0] ||
+	    ms_parse_iso8601(src->info.captured_at, strlen(src->info.captured_at), &ns) != 0)
+		return MS_NA;
+	return ns;
+}
+
+size_t ms_source_selected(const ms_source *src)
+{
+	return src->ops->selected ? src->ops->selected(src) : 0;
+}
+
+bool ms_source_torn_tail(const ms_source *src, char *why, size_t cap)
+{
+	if (why && cap)
+		why[0] = '\0';
+	return src->ops->torn_tail ? src->ops->torn_tail(src, why, cap) : false;
+}
+
+size_t ms_source_sample_at(const ms_source *src, int64_t ns)
+{
+	size_t n = ms_source_sample_count(src), best = 0;
+
+	if (n == 0)
+		return SIZE_MAX;
+	/* Samples are in the order taken; a clock stepped back keeps the
+	 * last one at or before ns. */
+	for (size_t i = 0; i < n; i++) {
+		int64_t t = ms_source_sample_captured_ns(src, i);
+		if (t != MS_NA && t <= ns)
+			best = i;
+	}
+	return best;
 }
 
 /* ---- directories ------------------------------------------------------------ */

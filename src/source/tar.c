@@ -7,6 +7,7 @@
  * a pipe serves as well as a file.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +29,16 @@ struct feed {
 	unsigned char head[8]; /* the first bytes: the compression's magic */
 	size_t head_len;
 	int read_errno;
+	/* Bytes of the fd that are the archive: a sample of a recording
+	 * is one stretch of its file. SIZE_MAX: up to the end. */
+	size_t remaining;
 };
 
 static la_ssize_t feed_read(struct archive *a, void *ctx, const void **out)
 {
 	struct feed *f = ctx;
-	ssize_t r = ms_read_retry(f->fd, f->buf, sizeof f->buf);
+	size_t want = f->remaining < sizeof f->buf ? f->remaining : sizeof f->buf;
+	ssize_t r = want ? ms_read_retry(f->fd, f->buf, want) : 0;
 
 	if (r < 0) {
 		f->read_errno = errno;
@@ -48,6 +53,8 @@ static la_ssize_t feed_read(struct archive *a, void *ctx, const void **out)
 		f->head_len += n;
 	}
 	f->total += (size_t)r;
+	if (f->remaining != SIZE_MAX)
+		f->remaining -= (size_t)r;
 	*out = f->buf;
 	return r;
 }
@@ -230,8 +237,8 @@ static struct archive *new_reader(void)
 	return a;
 }
 
-static int read_archive(int fd, const char *name, ms_memtree *tree, char *container,
-			size_t cap, ms_error *err)
+static int read_archive(int fd, size_t len, const char *name, ms_memtree *tree,
+			char *container, size_t cap, ms_error *err)
 {
 	struct feed *feed = calloc(1, sizeof *feed);
 	struct loader l = { .a = new_reader(), .feed = feed, .tree = tree, .name = name };
@@ -245,6 +252,7 @@ static int read_archive(int fd, const char *name, ms_memtree *tree, char *contai
 		return ms_error_set(err, ENOMEM, 0, "%s: out of memory", name);
 	}
 	feed->fd = fd;
+	feed->remaining = len;
 	if (archive_read_open(l.a, feed, NULL, feed_read, NULL) != ARCHIVE_OK)
 		r = archive_failed(l.a, feed, name, true, err);
 	while (r == 0) {
@@ -267,6 +275,12 @@ static int read_archive(int fd, const char *name, ms_memtree *tree, char *contai
 
 ms_source *ms_tar_open_fd(int fd, const char *name, unsigned caps, ms_error *err)
 {
+	return ms_tar_open_fd_len(fd, SIZE_MAX, name, caps, err);
+}
+
+ms_source *ms_tar_open_fd_len(int fd, size_t len, const char *name, unsigned caps,
+			      ms_error *err)
+{
 	ms_memtree *tree = ms_memtree_new();
 	char container[16] = "";
 
@@ -274,7 +288,7 @@ ms_source *ms_tar_open_fd(int fd, const char *name, unsigned caps, ms_error *err
 		ms_error_set(err, ENOMEM, 0, "out of memory");
 		return NULL;
 	}
-	if (read_archive(fd, name, tree, container, sizeof container, err) < 0 ||
+	if (read_archive(fd, len, name, tree, container, sizeof container, err) < 0 ||
 	    ms_memtree_seal_snapshot(tree, name, err) < 0) {
 		ms_memtree_free(tree);
 		return NULL;
