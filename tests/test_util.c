@@ -25,6 +25,35 @@ Test(util, buf_grows_and_stays_terminated)
 	cr_assert_null(b.data);
 }
 
+Test(util, array_grows_by_doubling_and_refuses_overflow)
+{
+	int *a = NULL;
+	size_t cap = 0, n = 0, caps[8] = { 0 }, seen = 0;
+
+	for (; n < 100; n++) {
+		cr_assert_eq(ms_array_grow(&a, &cap, n, sizeof *a, 4), 0);
+		cr_assert_gt(cap, n);
+		if (seen == 0 || caps[seen - 1] != cap)
+			caps[seen++] = cap;
+		a[n] = (int)n;
+	}
+	/* 4, then doubled each time it was full: 8, 16, 32, 64, 128. */
+	cr_assert_eq(seen, 6);
+	for (size_t i = 0; i < seen; i++)
+		cr_assert_eq(caps[i], (size_t)4 << i);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_eq(a[i], (int)i);
+	/* Room left: nothing moves. */
+	int *before = a;
+	cr_assert_eq(ms_array_grow(&a, &cap, 101, sizeof *a, 4), 0);
+	cr_assert_eq(a, before);
+	/* A count whose bytes do not fit size_t is refused, the array kept. */
+	size_t huge = SIZE_MAX / 2 + 1;
+	cr_assert_eq(ms_array_grow(&a, &huge, huge, sizeof *a, 4), -ENOMEM);
+	cr_assert_eq(a, before);
+	free(a);
+}
+
 Test(util, lines_with_and_without_final_newline)
 {
 	ms_lines it;

@@ -37,6 +37,13 @@ void ms_error_clear(ms_error *e);
 /* Prefixes the message with "what: " (e.g. the file name). */
 void ms_error_prefix(ms_error *e, const char *what);
 
+/* ---- growable arrays ------------------------------------------------------ */
+
+/* Room for one more element in an array of *cap elements of elem bytes each
+ * holding n: doubles *cap (first when empty) and reallocs *items when n has
+ * reached it. Returns 0, or -ENOMEM (the array is then unchanged). */
+int ms_array_grow(void *items, size_t *cap, size_t n, size_t elem, size_t first);
+
 /* ---- growable buffer (one type for all text, as git's strbuf) ---------- */
 
 typedef struct ms_buf {

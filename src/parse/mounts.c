@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "memscope/parse.h"
+#include "memscope/util.h"
 
 #define MOUNT_FIELDS 6
 
@@ -28,15 +29,7 @@ void ms_mountlist_free(ms_mountlist *l)
 
 static int grow(ms_mountlist *l)
 {
-	if (l->n < l->cap)
-		return 0;
-	size_t cap = l->cap ? l->cap * 2 : 32;
-	ms_mount *p = realloc(l->items, cap * sizeof *p);
-	if (!p)
-		return -ENOMEM;
-	l->items = p;
-	l->cap = cap;
-	return 0;
+	return ms_array_grow(&l->items, &l->cap, l->n, sizeof *l->items, 32);
 }
 
 /* The four text fields, unescaped into one block: "dev\0dir\0type\0opts\0". */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "memscope/parse.h"
+#include "memscope/util.h"
 
 void ms_fsusage_list_free(ms_fsusage_list *l)
 {
@@ -26,15 +27,7 @@ void ms_fsusage_list_free(ms_fsusage_list *l)
 
 static int grow(ms_fsusage_list *l)
 {
-	if (l->n < l->cap)
-		return 0;
-	size_t cap = l->cap ? l->cap * 2 : 8;
-	ms_fsusage *p = realloc(l->items, cap * sizeof *p);
-	if (!p)
-		return -ENOMEM;
-	l->items = p;
-	l->cap = cap;
-	return 0;
+	return ms_array_grow(&l->items, &l->cap, l->n, sizeof *l->items, 8);
 }
 
 static int parse_line(ms_fsusage_list *l, const char *line, size_t len, unsigned lineno,

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "memscope/parse.h"
+#include "memscope/util.h"
 
 static const char *const header[] = { "Filename", "Type", "Size", "Used", "Priority" };
 
@@ -41,15 +42,7 @@ static bool is_header(const char *line, size_t len)
 
 static int grow(ms_swaplist *l)
 {
-	if (l->n < l->cap)
-		return 0;
-	size_t cap = l->cap ? l->cap * 2 : 8;
-	ms_swap *p = realloc(l->items, cap * sizeof *p);
-	if (!p)
-		return -ENOMEM;
-	l->items = p;
-	l->cap = cap;
-	return 0;
+	return ms_array_grow(&l->items, &l->cap, l->n, sizeof *l->items, 8);
 }
 
 /* The four fields after the path, read from the end of the line. */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "memscope/parse.h"
+#include "memscope/util.h"
 
 #define MAX_COLUMNS 24
 #define NOT_KNOWN SIZE_MAX
@@ -132,15 +133,7 @@ static bool read_field(ms_shm_segment *s, size_t off, const char *tok, size_t le
 
 static int grow(ms_shmlist *l)
 {
-	if (l->n < l->cap)
-		return 0;
-	size_t cap = l->cap ? l->cap * 2 : 16;
-	ms_shm_segment *p = realloc(l->items, cap * sizeof *p);
-	if (!p)
-		return -ENOMEM;
-	l->items = p;
-	l->cap = cap;
-	return 0;
+	return ms_array_grow(&l->items, &l->cap, l->n, sizeof *l->items, 16);
 }
 
 static int parse_row(ms_shmlist *l, const layout *lay, const char *line, size_t len,

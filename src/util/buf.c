@@ -7,6 +7,23 @@
 
 #include "memscope/util.h"
 
+int ms_array_grow(void *items, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	void **array = items; /* the caller's pointer, of any element type */
+
+	if (n < *cap)
+		return 0;
+	size_t more = *cap ? *cap * 2 : first;
+	if (more <= *cap || more > SIZE_MAX / elem)
+		return -ENOMEM;
+	void *p = realloc(*array, more * elem);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = more;
+	return 0;
+}
+
 int ms_buf_reserve(ms_buf *b, size_t extra)
 {
 	/* +1 keeps room for the terminating NUL. */
