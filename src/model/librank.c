@@ -257,8 +257,11 @@ static int feed_vma(void *ctx, const ms_vmalist *l, size_t i)
 	return rc < 0 ? rc : MS_VMA_USED;
 }
 
-/* A zombie has no mappings left to count: it is gone for librank (and
- * ms_vmas_load_each already fails a read its process did not outlive). */
+/* A zombie has no mappings left to count: it is gone for librank. Asked
+ * only of a process that gave no mapping: ms_vmas_load_each_in_turn has
+ * already failed (ESRCH) a read of mappings its process did not outlive,
+ * and one more status read per process costs the kernel as much as a
+ * tenth of an smaps. */
 static bool still_alive(ms_source *src, int pid)
 {
 	return !ms_proc_exited(src, pid);
@@ -285,10 +288,10 @@ int ms_librank_add_process(ms_librank *lr, ms_source *src, int pid)
 
 	lr->outcome.listed++;
 	ms_librank_begin(lr, pid);
-	rc = ms_vmas_load_each(src, pid, &l, feed_vma, &f, &err);
+	rc = ms_vmas_load_each_in_turn(src, pid, &l, feed_vma, &f, &err);
 	bool from_smaps = l.from_smaps;
 	ms_vmalist_free(&l);
-	if (rc < 0 || !still_alive(src, pid) || (f.nvmas > 0 && !from_smaps)) {
+	if (rc < 0 || (f.nvmas == 0 && !still_alive(src, pid)) || (f.nvmas > 0 && !from_smaps)) {
 		ms_librank_abort(lr);
 		if (rc == -ENOMEM)
 			return rc;
