@@ -423,7 +423,7 @@ static void draw_status(struct app *a, int row)
 		ms_hint_line(visible(a), a->refreshes, a->nsamples, &hint);
 		int x = ms_screen_puts(s, row, 0, MS_TO_EDGE, MS_ATTR_STATUS,
 				       hint.data ? hint.data : "");
-		if (a->asked_parts && a->cur)
+		if ((a->asked_parts || a->libs_asked) && a->cur)
 			ms_screen_puts(s, row, x, MS_TO_EDGE, MS_ATTR_STATUS, "  [reading]");
 	}
 	ms_buf_free(&hint);

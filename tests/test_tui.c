@@ -812,3 +812,45 @@ Test(tui, libs_pane_shows_the_libs_view_figures, .timeout = 120)
 	ms_buf_free(&json);
 	tui_stop(&t);
 }
+
+/* The libs pane reads every smaps on the loader's thread: with one smaps
+ * a FIFO whose writer serves the first sample (this process has no
+ * smaps_rollup: its figures are summed from smaps) and then waits 8 s,
+ * the pane says it is reading, the keys
+ * are answered meanwhile (another pane, the help), and once the file
+ * comes the rows are there: that process's program among them. */
+Test(tui, libs_pane_answers_keys_while_it_reads, .timeout = 60)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux is not installed");
+	const char *dir = tu_tmpdir();
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd,
+		 "cp -r '%s'/. '%s/proc' && rm '%s/proc/400/smaps' && "
+		 "mkfifo '%s/proc/400/smaps' && "
+		 "( cat '%s/400/smaps' > '%s/proc/400/smaps'; sleep 8; "
+		 "cat '%s/400/smaps' > '%s/proc/400/smaps' ) >/dev/null 2>&1 &",
+		 tu_fixture("cli-proc"), dir, dir, dir, tu_fixture("cli-proc"), dir,
+		 tu_fixture("cli-proc"), dir);
+	cr_assert_eq(tu_run(cmd, NULL), 0);
+	struct tui t;
+	char args[PATH_MAX + 32];
+	snprintf(args, sizeof args, "--proc-root '%s/proc' -d 60", dir);
+	tui_start(&t, "TERM=vt100 NO_COLOR=1 LC_ALL=C", args, 80, 24);
+	expect(&t, "TOTAL");
+	keys(&t, "6");
+	expect(&t, "Reading the smaps of every process...");
+	keys(&t, "1");
+	expect(&t, "sort: PSS desc");
+	keys(&t, "6 ?");
+	expect(&t, "Help: libs pane");
+	keys(&t, "Escape");
+	cr_assert(wait_for(&t, "Reading the smaps of every process..."), "%s", t.screen.data);
+	expect(&t, " names  sort: PSS desc");
+	expect(&t, "/usr/bin/logd");
+	expect_sane_exit(&t);
+	tui_stop(&t);
+	snprintf(cmd, sizeof cmd, "pkill -f '%s/proc/400/smaps' ; true", dir);
+	tu_run(cmd, NULL);
+	tu_rm_rf(dir);
+}
