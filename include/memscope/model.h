@@ -483,6 +483,11 @@ typedef struct ms_zram_dev {
 	int mm_status, disksize_status, comp_status;
 	ms_error mm_err;               /* why mm_stat could not be read */
 	ms_zram_mm_stat mm;
+	/* Kernels before 4.1 have no mm_stat: orig_data_size,
+	 * compr_data_size and mem_used_total are files of their own (AOSP's
+	 * libmeminfo reads the last one). mm then holds those three and
+	 * MS_NA for the rest, and mm_status is mem_used_total's. */
+	bool mm_legacy;
 	int64_t disksize;              /* bytes */
 	ms_zram_comp comp;
 	ms_zram_figures fig;
