@@ -158,8 +158,9 @@ static void shares_total(const ms_tablew *t, struct share_row *total)
 	}
 }
 
-/* "812 names  sort: PSS desc  read 97 of 240 processes (143 need root)":
- * what the sums cover comes first after the count, never left out. */
+/* "812 names  sort: PSS desc  read 97 of 240 processes; 120 without
+ * mappings; 23 smaps needs root": what the sums cover comes right after
+ * the count, so that a narrow terminal cuts the reasons first. */
 static void draw_names_status(const struct libs_pane *st, ms_screen *s, ms_rect r,
 			      const ms_librank *lr)
 {
@@ -167,13 +168,16 @@ static void draw_names_status(const struct libs_pane *st, ms_screen *s, ms_rect 
 	int x = ms_table_pane_status(s, r, &st->names, lr->n, "name", "names");
 	x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
 			      "  read %zu of %zu processes", o->read, o->listed);
-	size_t denied = o->denied, other = o->gone + o->no_smaps + o->failed;
-	if (denied)
+	if (o->empty)
 		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
-				      " (%zu smaps %s)", denied, ms_denied_reason());
+				      "; %zu without mappings", o->empty);
+	if (o->denied)
+		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
+				      "; %zu smaps %s", o->denied, ms_denied_reason());
+	size_t other = o->gone + o->no_smaps + o->failed;
 	if (other)
 		ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
-				 " (%zu exited or unreadable)", other);
+				 "; %zu exited or unreadable", other);
 }
 
 /* "/usr/lib/libc.so.6: 42 processes  Esc:back Enter:VMA". */
