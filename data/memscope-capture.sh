@@ -262,12 +262,17 @@ keep_dmabuf() { # buffers/<inode>/exporter_name and size, not the attachments
 }
 
 # shellcheck disable=SC2317
-keep_zram() { # /sys/block/zram*/ and four of their figures
+keep_zram() { # /sys/block/zram*/ and their figures
 	if [ "$3" -eq 0 ]; then
 		[ "$2" = 1 ] && case $1 in zram*) true ;; *) false ;; esac
 		return
 	fi
-	[ "$2" = 0 ] && case $1 in mm_stat | disksize | comp_algorithm | io_stat) true ;; *) false ;; esac
+	# orig_data_size, compr_data_size, mem_used_total: kernels before 4.1 (no mm_stat)
+	[ "$2" = 0 ] && case $1 in
+		mm_stat | disksize | comp_algorithm | io_stat) true ;;
+		orig_data_size | compr_data_size | mem_used_total) true ;;
+		*) false ;;
+	esac
 }
 
 # copy_tree REL DEPTH MAXDEPTH FILTER: a folder, files only, no deeper than

@@ -72,6 +72,13 @@ struct app {
 	ms_error vma_err;
 	ms_proc_ident vma_ident;
 
+	/* librank, read while a pane that wants it is shown. */
+	ms_librank libs;
+	bool have_libs;
+	bool libs_asked;  /* the last request made asked for it */
+	int libs_status;
+	ms_error libs_err;
+
 	bool help;
 	int help_scroll;
 	prompt_kind prompt;
@@ -109,6 +116,14 @@ static unsigned parts_wanted(const struct app *a)
 	return visible(a)->cls->parts | MS_PART_MEMINFO | MS_PART_ZRAM;
 }
 
+/* Every request goes through here: a request replaces one still
+ * waiting, so whether librank is on its way is the last one's say. */
+static void send_request(struct app *a, const ms_load_request *rq)
+{
+	a->libs_asked = rq->libs;
+	ms_loader_request(a->loader, rq);
+}
+
 static void schedule_next(struct app *a)
 {
 	double next = now_seconds() + a->delay;
@@ -124,9 +139,10 @@ static void ask_sample(struct app *a)
 
 	if (visible(a)->cls->wants_vmas)
 		rq.vma_pid = a->vma_pid;
+	rq.libs = visible(a)->cls->wants_libs;
 	schedule_next(a);
 	a->asked_parts = rq.parts;
-	ms_loader_request(a->loader, &rq);
+	send_request(a, &rq);
 }
 
 /* Another of a recording's samples: [ ] step, { } ten at a time. The one
@@ -148,16 +164,26 @@ static void step_sample(struct app *a, long step)
 	ms_load_request rq = { .parts = parts_wanted(a), .at = (size_t)to };
 	if (visible(a)->cls->wants_vmas)
 		rq.vma_pid = a->vma_pid;
+	rq.libs = visible(a)->cls->wants_libs;
 	a->asked_parts = rq.parts;
-	ms_loader_request(a->loader, &rq);
+	send_request(a, &rq);
 }
 
 static void ask_vmas(struct app *a)
 {
-	ms_load_request rq = { .vma_pid = a->vma_pid, .at = SIZE_MAX };
+	/* The sample asked for, if it still waits, is asked for again. */
+	ms_load_request rq = { .parts = a->asked_parts, .vma_pid = a->vma_pid, .at = SIZE_MAX };
 
 	if (a->vma_pid > 0)
-		ms_loader_request(a->loader, &rq);
+		send_request(a, &rq);
+}
+
+/* librank for the pane just shown: with the sample still waiting, if any. */
+static void ask_libs(struct app *a)
+{
+	ms_load_request rq = { .parts = a->asked_parts, .at = SIZE_MAX, .libs = true };
+
+	send_request(a, &rq);
 }
 
 static bool refresh_due(const struct app *a)
@@ -283,6 +309,21 @@ static void take_vmas(struct app *a, ms_load_result *res)
 	a->generation++;
 }
 
+static void take_libs(struct app *a, ms_load_result *res)
+{
+	if (a->have_libs)
+		ms_librank_free(&a->libs);
+	a->libs_status = res->libs_status;
+	a->libs_err = res->libs_err;
+	a->have_libs = res->libs_status == 0;
+	if (a->have_libs) {
+		a->libs = res->libs;
+		res->has_libs = false; /* ours now */
+	}
+	a->libs_asked = false;
+	a->generation++;
+}
+
 static void take_results(struct app *a)
 {
 	ms_load_result res;
@@ -293,6 +334,8 @@ static void take_results(struct app *a)
 		take_sample(a, &res);
 	if (res.vma_pid > 0)
 		take_vmas(a, &res);
+	if (res.has_libs)
+		take_libs(a, &res);
 	ms_load_result_free(&res);
 }
 
@@ -314,6 +357,10 @@ static ms_view_data view_data(const struct app *a)
 		.vma_err = &a->vma_err,
 		.vma_kind = a->vma_ident.kind,
 		.vma_ppid = a->vma_ident.ppid,
+		.libs = a->have_libs ? &a->libs : NULL,
+		.libs_status = a->libs_status,
+		.libs_err = &a->libs_err,
+		.libs_loading = a->libs_asked,
 		.plain_kb = a->opts->batch.plain_kb,
 		.live = a->refreshes,
 		.paused = a->paused,
@@ -376,7 +423,7 @@ static void draw_status(struct app *a, int row)
 		ms_hint_line(visible(a), a->refreshes, a->nsamples, &hint);
 		int x = ms_screen_puts(s, row, 0, MS_TO_EDGE, MS_ATTR_STATUS,
 				       hint.data ? hint.data : "");
-		if (a->asked_parts && a->cur)
+		if ((a->asked_parts || a->libs_asked) && a->cur)
 			ms_screen_puts(s, row, x, MS_TO_EDGE, MS_ATTR_STATUS, "  [reading]");
 	}
 	ms_buf_free(&hint);
@@ -445,6 +492,8 @@ static void show_pane(struct app *a, int pane)
 	a->help = false;
 	if (visible(a)->cls->wants_vmas && a->vma_pid > 0 && (a->refreshes || !a->have_vmas))
 		ask_vmas(a);
+	if (visible(a)->cls->wants_libs && !a->libs_asked && (a->refreshes || !a->have_libs))
+		ask_libs(a);
 }
 
 /* The name of a process for the VMA pane's title, from the sample when
@@ -656,6 +705,8 @@ static void cleanup(struct app *a)
 		ms_pane_destroy(&a->panes[i]);
 	if (a->have_vmas)
 		ms_vmalist_free(&a->vmas);
+	if (a->have_libs)
+		ms_librank_free(&a->libs);
 	drop_baseline(a);
 	for (size_t i = 0; i < a->nhist; i++)
 		sample_destroy(a->hist[i]);

@@ -42,6 +42,8 @@ void ms_load_result_free(ms_load_result *r)
 		ms_sample_free(&r->sample);
 	if (r->vma_pid > 0 && r->vma_status == 0)
 		ms_vmalist_free(&r->vmas);
+	if (r->has_libs)
+		ms_librank_free(&r->libs);
 	memset(r, 0, sizeof *r);
 }
 
@@ -77,6 +79,13 @@ static void load(ms_loader *l, const ms_load_request *rq, ms_load_result *res)
 		 * with p), and what it is (a kernel thread has no mappings). */
 		ms_proc_identify(src, rq->vma_pid, &res->vma_ident);
 		snprintf(res->vma_name, sizeof res->vma_name, "%s", res->vma_ident.name);
+	}
+	if (rq->libs) {
+		/* Every smaps, one at a time: the slowest read there is, and
+		 * the reason it happens here, off the explorer's thread. */
+		res->has_libs = true;
+		ms_librank_init(&res->libs, NULL);
+		res->libs_status = ms_librank_run(&res->libs, src, NULL, 0, &res->libs_err);
 	}
 }
 

@@ -336,6 +336,29 @@ Test(categories, aosp_heap_stats_of_one_dalvik_vma)
 	cr_assert_eq(r->swap_pss_kb, 70);
 }
 
+/* ProcMemInfo.SmapsOrRollupSmapsTest: the same VMA, its figures
+ * inconsistent on purpose (Shared + Private > Rss): USS is Private_Clean +
+ * Private_Dirty (2736), not Rss - Shared, and nothing is clamped. */
+Test(categories, aosp_smaps_or_rollup_one_vma)
+{
+	const char *path = tu_corpus("aosp-libmeminfo/inline/"
+				     "ProcMemInfo_SmapsOrRollupSmapsTest__smaps.txt");
+	ms_categories c;
+
+	if (!path)
+		cr_skip_test("no corpus");
+	check_file(path, &c);
+	const ms_category_row *r = &c.rows[MS_CAT_ART_HEAP];
+	cr_assert_eq(r->nvmas, 1);
+	cr_assert_eq(r->rss_kb, 2652);
+	cr_assert_eq(r->pss_kb, 2652);
+	cr_assert_eq(ms_category_row_uss(r), 2736);
+	cr_assert_eq(r->private_clean_kb, 84);
+	cr_assert_eq(r->private_dirty_kb, 2652);
+	cr_assert_eq(r->swap_pss_kb, 70);
+	cr_assert_eq(c.totals.pss_kb, 2652, "SmapsOrRollupPssFromFile");
+}
+
 Test(categories, aosp_smaps_short_and_the_big_app_dump)
 {
 	const char *path = tu_corpus("aosp-libmeminfo/testdata1/smaps_short");
@@ -352,13 +375,44 @@ Test(categories, aosp_smaps_short_and_the_big_app_dump)
 	cr_assert_eq(c.totals.private_dirty_kb, 16932);
 	cr_assert_eq(c.totals.shared_clean_kb, 4212);
 	cr_assert_eq(c.totals.shared_dirty_kb, 11496);
-	cr_assert_eq(c.rows[MS_CAT_NATIVE_HEAP].pss_kb, 15272);
-	cr_assert_eq(c.rows[MS_CAT_LIBRARY].pss_kb, 1274);
-	cr_assert_eq(c.rows[MS_CAT_ART_HEAP].pss_kb, 113);
-	cr_assert_eq(c.rows[MS_CAT_ART_FILE].pss_kb, 2200 + 260);
-	cr_assert_eq(c.rows[MS_CAT_KERNEL].vss_kb, 4);
+	cr_assert_eq(c.totals.swap_kb, 0);
+	cr_assert_eq(c.totals.swap_pss_kb, 0);
+	cr_assert_eq(c.totals.nvmas, 6, "vmas.size() == 6");
+	/* Each VMA's values of EXPECTED.md, in the row its name goes to:
+	 * [vss rss pss uss pc pd sc sd] per VMA there. */
+	static const struct {
+		ms_category cat;
+		size_t nvmas;
+		int64_t vss, rss, pss, uss, pc, pd, sc, sd;
+	} want[] = {
+		/* [anon:dalvik-zygote-jit-code-cache] */
+		{ MS_CAT_ART_HEAP, 1, 32768, 2048, 113, 0, 0, 0, 0, 2048 },
+		/* boot-framework.art + SettingsProvider.odex */
+		{ MS_CAT_ART_FILE, 2, 11204 + 260, 11188 + 260, 2200 + 260, 1660 + 260, 260, 1660,
+		  80, 9448 },
+		/* [anon:libc_malloc] */
+		{ MS_CAT_NATIVE_HEAP, 1, 16896, 15272, 15272, 15272, 0, 15272, 0, 0 },
+		/* /system/lib64/libhwui.so */
+		{ MS_CAT_LIBRARY, 1, 6060, 4132, 1274, 0, 0, 0, 4132, 0 },
+		/* [vsyscall] */
+		{ MS_CAT_KERNEL, 1, 4, 0, 0, 0, 0, 0, 0, 0 },
+	};
+	for (size_t i = 0; i < MS_ARRAY_LEN(want); i++) {
+		const ms_category_row *r = &c.rows[want[i].cat];
+		const char *k = ms_category_defs[want[i].cat].key;
+		cr_assert_eq(r->nvmas, want[i].nvmas, "%s", k);
+		cr_assert_eq(r->vss_kb, want[i].vss, "%s vss", k);
+		cr_assert_eq(r->rss_kb, want[i].rss, "%s rss", k);
+		cr_assert_eq(r->pss_kb, want[i].pss, "%s pss", k);
+		cr_assert_eq(ms_category_row_uss(r), want[i].uss, "%s uss", k);
+		cr_assert_eq(r->private_clean_kb, want[i].pc, "%s private clean", k);
+		cr_assert_eq(r->private_dirty_kb, want[i].pd, "%s private dirty", k);
+		cr_assert_eq(r->shared_clean_kb, want[i].sc, "%s shared clean", k);
+		cr_assert_eq(r->shared_dirty_kb, want[i].sd, "%s shared dirty", k);
+	}
 
 	check_file(tu_corpus("aosp-libmeminfo/testdata1/smaps"), &c);
+	cr_assert_eq(c.totals.swap_kb, 0);
 	cr_assert_eq(c.totals.pss_kb, 108384);
 	cr_assert_eq(c.totals.rss_kb, 250332);
 	cr_assert_eq(ms_category_row_uss(&c.totals), 90520);

@@ -670,3 +670,187 @@ Test(tui, vma_pane_of_an_exited_process_and_of_a_kernel_thread, .timeout = 60)
 	tui_stop(&t);
 	tu_rm_rf(dir);
 }
+
+/* ---- the libs pane ----------------------------------------------------------- */
+
+/* The value of "key": in json nearest before upto (the row's own: a
+ * mapping's keys come before its "nprocs", its processes after). */
+static void value_before(const char *json, const char *upto, const char *key, char *out,
+			 size_t cap)
+{
+	char pat[64];
+	const char *last = NULL;
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	for (const char *p = strstr(json, pat); p && p < upto; p = strstr(p + 1, pat))
+		last = p;
+	cr_assert_not_null(last, "no %s", key);
+	last += strlen(pat);
+	bool quoted = *last == '"';
+	last += quoted;
+	snprintf(out, cap, "%.*s", (int)strcspn(last, quoted ? "\"" : ",}]"), last);
+}
+
+struct lib_share {
+	long pid, pss;
+};
+
+static int by_pss_then_pid(const void *a, const void *b)
+{
+	const struct lib_share *x = a, *y = b;
+	if (x->pss != y->pss)
+		return x->pss < y->pss ? 1 : -1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* The row of the screen below the line holding head, i rows down. */
+static void screen_row(const char *screen, const char *head, int i, char *row, size_t cap)
+{
+	const char *at = strstr(screen, head);
+	cr_assert_not_null(at);
+	for (int k = 0; k <= i && at; k++) {
+		at = strchr(at, '\n');
+		at = at ? at + 1 : NULL;
+	}
+	cr_assert_not_null(at);
+	snprintf(row, cap, "%.*s", (int)strcspn(at, "\n"), at);
+}
+
+/* Pane 6 on the arm64 board at 80x24, vt100, no colour: its rows are the
+ * libs view's first rows, in its order, with its PSS, RSS and process
+ * counts; its TOTAL is the view's total PSS; Enter on the first name
+ * lists the view's processes of that name by PSS; Enter on the first of
+ * them opens its VMA pane; Esc goes back to the names. */
+Test(tui, libs_pane_shows_the_libs_view_figures, .timeout = 120)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux absent");
+	char snap[PATH_MAX], args[PATH_MAX + 64];
+	ms_buf json = MS_BUF_INIT;
+	board_snapshot(snap, sizeof snap);
+	snprintf(args, sizeof args, "libs -s '%s'", snap);
+	batch_json(args, &json);
+	char total_pss[1][64], count[1][64];
+	const char *totals = strstr(json.data, "\"totals\":");
+	cr_assert_not_null(totals);
+	cr_assert_eq(json_values(totals, "pss_kb", NULL, total_pss, 1), 1);
+	cr_assert_eq(json_values(totals, "count", NULL, count, 1), 1);
+
+	struct tui t;
+	snprintf(args, sizeof args, "-s '%s'", snap);
+	tui_start(&t, "TERM=vt100 NO_COLOR=1 LC_ALL=C", args, 80, 24);
+	expect(&t, "sort: PSS desc");
+	keys(&t, "6");
+	char names_line[96];
+	snprintf(names_line, sizeof names_line, "%s names  sort: PSS desc", count[0]);
+	expect(&t, names_line);
+
+	char head[512], row[512], cell[64], want[64], val[64];
+	cr_assert(line_with(t.screen.data, "    VSS ", head, sizeof head));
+	const char *nprocs = json.data;
+	for (int i = 0; i < 5; i++) {
+		nprocs = strstr(nprocs + 1, "\"nprocs\":");
+		cr_assert_not_null(nprocs);
+		screen_row(t.screen.data, head, i, row, sizeof row);
+		const char *keys_titles[][2] = { { "pss_kb", "PSS" }, { "rss_kb", "RSS" },
+						 { "vss_kb", "VSS" } };
+		for (size_t k = 0; k < 3; k++) {
+			value_before(json.data, nprocs, keys_titles[k][0], val, sizeof val);
+			kb_text(val, want, sizeof want);
+			cell_under(head, row, keys_titles[k][1], cell, sizeof cell);
+			cr_assert_str_eq(cell, want, "row %d %s: %s", i, keys_titles[k][1], row);
+		}
+		value_before(json.data, nprocs + 10, "nprocs", val, sizeof val);
+		cell_under(head, row, "PROCS", cell, sizeof cell);
+		cr_assert_str_eq(cell, val, "row %d: %s", i, row);
+		value_before(json.data, nprocs + 30, "name", val, sizeof val);
+		cr_assert(strstr(row, val), "row %d is %s: %s", i, val, row);
+	}
+	kb_text(total_pss[0], want, sizeof want);
+	cr_assert(line_with(t.screen.data, " TOTAL", row, sizeof row));
+	cell_under(head, row, "PSS", cell, sizeof cell);
+	cr_assert_str_eq(cell, want, "%s", row);
+
+	/* The first name's processes, by PSS then PID, as the view has them. */
+	char name[64];
+	value_before(json.data, strstr(json.data, "\"processes\":"), "name", name, sizeof name);
+	const char *procs = strstr(json.data, "\"processes\":");
+	const char *procs_end = strstr(procs, "]");
+	struct lib_share shares[64];
+	int n = 0;
+	for (const char *p = strstr(procs, "\"pid\":"); p && p < procs_end && n < 64;
+	     p = strstr(p + 1, "\"pid\":")) {
+		shares[n].pid = strtol(p + 6, NULL, 10);
+		shares[n++].pss = strtol(strstr(p, "\"pss_kb\":") + 9, NULL, 10);
+	}
+	cr_assert_gt(n, 0);
+	qsort(shares, (size_t)n, sizeof *shares, by_pss_then_pid);
+	keys(&t, "Enter");
+	char title[160];
+	snprintf(title, sizeof title, "%s: %d process%s  Esc:back", name, n, n == 1 ? "" : "es");
+	expect(&t, title);
+	expect(&t, "    PID ");
+	cr_assert(line_with(t.screen.data, "    PID ", head, sizeof head));
+	for (int i = 0; i < n && i < 10; i++) {
+		screen_row(t.screen.data, head, i, row, sizeof row);
+		cell_under(head, row, "PID", cell, sizeof cell);
+		snprintf(want, sizeof want, "%ld", shares[i].pid);
+		cr_assert_str_eq(cell, want, "process %d: %s", i, row);
+		snprintf(val, sizeof val, "%ld", shares[i].pss);
+		kb_text(val, want, sizeof want);
+		cell_under(head, row, "PSS", cell, sizeof cell);
+		cr_assert_str_eq(cell, want, "process %d: %s", i, row);
+	}
+	keys(&t, "Enter");
+	snprintf(want, sizeof want, "PID %ld ", shares[0].pid);
+	expect(&t, want);
+	expect(&t, " mappings  size ");
+	keys(&t, "6");
+	expect(&t, title);
+	keys(&t, "Escape");
+	expect(&t, names_line);
+	expect_sane_exit(&t);
+	ms_buf_free(&json);
+	tui_stop(&t);
+}
+
+/* The libs pane reads every smaps on the loader's thread: with one smaps
+ * a FIFO whose writer serves the first sample (this process has no
+ * smaps_rollup: its figures are summed from smaps) and then waits 8 s,
+ * the pane says it is reading, the keys
+ * are answered meanwhile (another pane, the help), and once the file
+ * comes the rows are there: that process's program among them. */
+Test(tui, libs_pane_answers_keys_while_it_reads, .timeout = 60)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux is not installed");
+	const char *dir = tu_tmpdir();
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd,
+		 "cp -r '%s'/. '%s/proc' && rm '%s/proc/400/smaps' && "
+		 "mkfifo '%s/proc/400/smaps' && "
+		 "( cat '%s/400/smaps' > '%s/proc/400/smaps'; sleep 8; "
+		 "cat '%s/400/smaps' > '%s/proc/400/smaps' ) >/dev/null 2>&1 &",
+		 tu_fixture("cli-proc"), dir, dir, dir, tu_fixture("cli-proc"), dir,
+		 tu_fixture("cli-proc"), dir);
+	cr_assert_eq(tu_run(cmd, NULL), 0);
+	struct tui t;
+	char args[PATH_MAX + 32];
+	snprintf(args, sizeof args, "--proc-root '%s/proc' -d 60", dir);
+	tui_start(&t, "TERM=vt100 NO_COLOR=1 LC_ALL=C", args, 80, 24);
+	expect(&t, "TOTAL");
+	keys(&t, "6");
+	expect(&t, "Reading the smaps of every process...");
+	keys(&t, "1");
+	expect(&t, "sort: PSS desc");
+	keys(&t, "6 ?");
+	expect(&t, "Help: libs pane");
+	keys(&t, "Escape");
+	cr_assert(wait_for(&t, "Reading the smaps of every process..."), "%s", t.screen.data);
+	expect(&t, " names  sort: PSS desc");
+	expect(&t, "/usr/bin/logd");
+	expect_sane_exit(&t);
+	tui_stop(&t);
+	snprintf(cmd, sizeof cmd, "pkill -f '%s/proc/400/smaps' ; true", dir);
+	tu_run(cmd, NULL);
+	tu_rm_rf(dir);
+}

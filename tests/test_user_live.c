@@ -314,6 +314,203 @@ Test(userlive, a_zram_device_made_and_filled_here)
 	tu_rm_rf(dir);
 }
 
+/* ---- the capture script, against the native capture ---------------------------- */
+
+/* "key=value;" for each of keys met in doc between from and to (NULL:
+ * the end), in order: the parts of two views' JSON to compare. */
+static void values_between(const char *doc, const char *from, const char *to,
+			   const char *const *keys, ms_buf *out)
+{
+	const char *p = strstr(doc, from), *end;
+
+	ms_buf_reset(out);
+	cr_assert_not_null(p, "no %s", from);
+	end = to ? strstr(p, to) : p + strlen(p);
+	cr_assert_not_null(end, "no %s after %s", to, from);
+	for (; p < end; p++) {
+		if (*p != '"')
+			continue;
+		for (size_t k = 0; keys[k]; k++) {
+			size_t n = strlen(keys[k]);
+			if (strncmp(p + 1, keys[k], n) != 0 || strncmp(p + 1 + n, "\":", 2) != 0)
+				continue;
+			const char *v = p + n + 3;
+			size_t len = *v == '"' ? strcspn(v + 1, "\"") + 2 : strcspn(v, ",}]");
+			ms_buf_printf(out, "%s=%.*s;", keys[k], (int)len, v);
+		}
+	}
+}
+
+/* The mounts of doc outside /tmp (where tests, this one's neighbours
+ * too, mount and unmount as they please), with their sizes. */
+static void stable_mounts(const char *doc, ms_buf *out)
+{
+	static const char *const keys[] = { "dir", "fstype", "size_kb", NULL };
+	ms_buf all = MS_BUF_INIT;
+
+	values_between(doc, "\"mounts\":[", "\"mounts_error\"", keys, &all);
+	ms_buf_reset(out);
+	for (char *m = all.data; m && (m = strstr(m, "dir=\"")) != NULL;) {
+		char *next = strstr(m + 1, "dir=\"");
+		size_t len = next ? (size_t)(next - m) : strlen(m);
+		if (strncmp(m, "dir=\"/tmp/", 10) != 0)
+			ms_buf_printf(out, "%.*s", (int)len, m);
+		m += len;
+	}
+	ms_buf_free(&all);
+}
+
+static bool snapshot_has(ms_source *snap, const char *rel)
+{
+	ms_buf b = MS_BUF_INIT;
+	ms_error err;
+	bool ok = ms_source_read(snap, rel, &b, &err) == 0 && b.len > 0;
+
+	ms_buf_free(&b);
+	return ok;
+}
+
+/* A child attached to segment shmid, having touched `touched` pages. */
+static pid_t attach_child(int shmid, int touched)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int ready[2];
+	char c;
+
+	cr_assert_eq(pipe(ready), 0);
+	pid_t child = fork();
+	cr_assert_geq(child, 0);
+	if (child == 0) {
+		char *p = shmat(shmid, NULL, 0);
+		if (p == (void *)-1)
+			_exit(1);
+		for (int i = 0; i < touched; i++)
+			p[(size_t)i * (size_t)page] = 1;
+		(void)!write(ready[1], "r", 1);
+		pause();
+		_exit(0);
+	}
+	cr_assert_eq(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	close(ready[1]);
+	return child;
+}
+
+/* data/memscope-capture.sh under BusyBox's sh records what shm and swap
+ * read (mounts, sysvipc/shm, memscope-statvfs, the zram files), and the
+ * views on its capture equal those on memscope's own capture taken just
+ * before, for what does not move in between: the mounts outside /tmp and
+ * their sizes, the tmpfs, SysV segment and zram device this test made
+ * (known sizes), the swap devices. */
+Test(userlive, the_busybox_script_captures_what_shm_and_swap_read)
+{
+	need_root();
+	if (tu_run("command -v busybox >/dev/null 2>&1", NULL) != 0)
+		cr_skip_test("busybox absent");
+	const char *dir = tu_tmpdir();
+	char mnt[512], file[600], path[1024], cmd[2048], why[256] = "", zdir[64] = "";
+	long page = sysconf(_SC_PAGESIZE);
+	size_t bytes = 3u << 20 | 12345;
+	int64_t used_kb = (int64_t)((bytes + (size_t)page - 1) / (size_t)page) * page / 1024;
+
+	snprintf(mnt, sizeof mnt, "%s/mnt", dir);
+	cr_assert_eq(mkdir(mnt, 0700), 0);
+	if (mount("memscope-test", mnt, "tmpfs", 0, "size=8m,mode=0700") != 0) {
+		tu_rm_rf(dir);
+		cr_skip_test("cannot mount a tmpfs here: %s", strerror(errno));
+	}
+	snprintf(file, sizeof file, "%s/data", mnt);
+	fill(file, bytes);
+	size_t seg = 5 * (size_t)page + 100;
+	int shmid = shmget(IPC_PRIVATE, seg, IPC_CREAT | 0600);
+	cr_assert_geq(shmid, 0, "shmget: %s", strerror(errno));
+	pid_t child = attach_child(shmid, 3);
+	int zid = zram_add(why, sizeof why);
+	if (zid >= 0) {
+		snprintf(zdir, sizeof zdir, "/sys/block/zram%d", zid);
+		snprintf(path, sizeof path, "%s/disksize", zdir);
+		cr_assert(write_sys(path, "16M"), "%s: %s", path, strerror(errno));
+		fill_zram(zid, 256u << 10, 256u << 10, 64u << 10);
+	} else {
+		cr_log_warn("zram left out: %s", why);
+	}
+
+	/* memscope's capture, then the script's, of the same moment. */
+	ms_error err;
+	ms_source *live = ms_source_open_live(NULL, &err);
+	cr_assert_not_null(live, "%s", err.msg);
+	char native[600], script[600];
+	snprintf(native, sizeof native, "%s/native", dir);
+	snprintf(script, sizeof script, "%s/script.tar.gz", dir);
+	ms_capture_opts o = { .out = native, .no_cmdline = true };
+	cr_assert_eq(ms_capture(live, &o, &err), 0, "capture: %s", err.msg);
+	ms_source_close(live);
+	snprintf(cmd, sizeof cmd, "busybox sh '%s/data/memscope-capture.sh' --no-cmdline -o '%s'",
+		 MS_SRCDIR, script);
+	cr_assert_eq(tu_run(cmd, NULL), 0, "%s", cmd);
+
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	shmctl(shmid, IPC_RMID, NULL);
+	if (zid >= 0) {
+		snprintf(path, sizeof path, "%s/reset", zdir);
+		write_sys(path, "1");
+		snprintf(path, sizeof path, "%d", zid);
+		write_sys("/sys/class/zram-control/hot_remove", path);
+	}
+	umount2(mnt, MNT_DETACH);
+
+	const char *outs[2] = { native, script };
+	char *shm[2], *swap[2];
+	for (int i = 0; i < 2; i++) {
+		ms_source *snap = ms_source_open_snapshot(outs[i], &err);
+		cr_assert_not_null(snap, "%s: %s", outs[i], err.msg);
+		static const char *const files[] = { "mounts", "sysvipc/shm", "memscope-statvfs" };
+		for (size_t f = 0; f < MS_ARRAY_LEN(files); f++)
+			cr_assert(snapshot_has(snap, files[f]), "%s lacks %s", outs[i], files[f]);
+		static const char *const zfiles[] = { "mm_stat", "disksize", "comp_algorithm" };
+		for (size_t f = 0; zid >= 0 && f < MS_ARRAY_LEN(zfiles); f++) {
+			snprintf(path, sizeof path, "sys/block/zram%d/%s", zid, zfiles[f]);
+			cr_assert(snapshot_has(snap, path), "%s lacks %s", outs[i], path);
+		}
+		shm[i] = render_on(snap, "shm", &err);
+		swap[i] = render_on(snap, "swap", &err);
+		ms_source_close(snap);
+		check_tmpfs(shm[i], mnt, 8192, used_kb);
+		check_segment(shm[i], shmid, seg, getpid(), child, 3 * page);
+	}
+
+	ms_buf a = MS_BUF_INIT, b = MS_BUF_INIT;
+	stable_mounts(shm[0], &a);
+	stable_mounts(shm[1], &b);
+	cr_assert(a.data && strstr(a.data, "size_kb="), "%s", shm[0]);
+	cr_assert_str_eq(a.data, b.data, "the mounts outside /tmp");
+	static const char *const swap_keys[] = { "path", "type", "size_kb", NULL };
+	values_between(swap[0], "\"swaps\":", "\"swaps_error\"", swap_keys, &a);
+	values_between(swap[1], "\"swaps\":", "\"swaps_error\"", swap_keys, &b);
+	cr_assert_str_eq(a.data ? a.data : "", b.data ? b.data : "", "the swap devices");
+	if (zid >= 0) {
+		static const char *const zkeys[] = { "algorithm", "disksize_bytes",
+						     "orig_data_bytes", "compr_data_bytes",
+						     "same_pages", "compr_ratio", NULL };
+		char at[64];
+		snprintf(at, sizeof at, "\"device\":\"zram%d\"", zid);
+		values_between(swap[0], at, "}", zkeys, &a);
+		values_between(swap[1], at, "}", zkeys, &b);
+		cr_assert(a.data && strstr(a.data, "compr_data_bytes="), "%s", swap[0]);
+		cr_assert_str_eq(a.data, b.data, "zram%d", zid);
+		cr_assert_eq(num_after(swap[1], at, "disksize_bytes"), 16 << 20);
+		cr_assert_eq(num_after(swap[1], at, "orig_data_bytes"), (256 + 256 + 64) << 10);
+	}
+	ms_buf_free(&a);
+	ms_buf_free(&b);
+	for (int i = 0; i < 2; i++) {
+		free(shm[i]);
+		free(swap[i]);
+	}
+	tu_rm_rf(dir);
+}
+
 /* ---- librank on the workload --------------------------------------------------- */
 
 /* PSS summed over a process's smaps, read with stdio. */

@@ -464,3 +464,83 @@ Test(usercorpus, every_process_of_the_corpus_proc_trees)
 	if (!done)
 		cr_skip_test("no corpus proc tree with smaps (../shared/corpus)");
 }
+
+/* ---- zram of kernels before 4.1: no mm_stat ------------------------------------ */
+
+static const char *legacy_zram_snapshot(void)
+{
+	const char *root = tu_tmpdir();
+
+	put(root, "memscope-snapshot",
+	    "format: memscope/2\nkernel: 3.18.0\nmachine: armv7l\npage_size: 4096\n");
+	put(root, "proc/meminfo", "MemTotal:         500000 kB\nMemFree:          100000 kB\n");
+	put(root, "sys/block/zram0/orig_data_size", "52727808\n");
+	put(root, "sys/block/zram0/compr_data_size", "11436925\n");
+	put(root, "sys/block/zram0/mem_used_total", "12607488\n");
+	put(root, "sys/block/zram0/disksize", "268435456\n");
+	/* Only the cost: what AOSP's libmeminfo reads. */
+	put(root, "sys/block/zram1/mem_used_total", "4096\n");
+	return root;
+}
+
+/* The three files stand in for mm_stat, said so; what they do not give
+ * is null, never 0; a device with none of them says mm_stat is missing. */
+Test(userviews, zram_of_a_kernel_before_4_1_reads_its_three_files)
+{
+	const char *root = legacy_zram_snapshot();
+	char *doc = render_view(root, "swap", MS_FORMAT_JSON, NULL, 0);
+	char frag[256];
+
+	has(doc, "\"device\":\"zram0\",\"swap\":false,\"algorithm\":null,"
+		 "\"disksize_bytes\":268435456,\"orig_data_bytes\":52727808,"
+		 "\"compr_data_bytes\":11436925,\"mem_used_bytes\":12607488,"
+		 "\"mem_limit_bytes\":null,\"mem_used_max_bytes\":null,\"same_pages\":null");
+	snprintf(frag, sizeof frag, "\"compr_ratio\":%.3f", 52727808.0 / 11436925.0);
+	has(doc, frag);
+	snprintf(frag, sizeof frag, "\"saved_bytes\":%d,\"error\":null,"
+		 "\"figures_from\":\"legacy_files\"", 52727808 - 12607488);
+	has(doc, frag);
+	has(doc, "\"device\":\"zram1\",\"swap\":false,\"algorithm\":null,\"disksize_bytes\":null,"
+		 "\"orig_data_bytes\":null,\"compr_data_bytes\":null,\"mem_used_bytes\":4096");
+	free(doc);
+	doc = render_view(root, "swap", MS_FORMAT_TEXT, NULL, 0);
+	has(doc, "(no mm_stat: the files of kernels before 4.1)");
+	free(doc);
+	tu_rm_rf(root);
+}
+
+/* AOSP libmeminfo (corpus EXPECTED.md): mem_zram_kb is 30504 for a device
+ * with mm_stat (its third column) and for one with mem_used_total alone.
+ * The corpus files are read in place and written into a snapshot here. */
+Test(usercorpus, aosp_mem_zram_kb_from_mm_stat_and_from_mem_used_total)
+{
+	const char *mm = tu_corpus("aosp-libmeminfo/testdata1/mm_stat");
+	const char *used = tu_corpus("aosp-libmeminfo/testdata2/mem_used_total");
+	ms_buf b = MS_BUF_INIT;
+
+	if (!mm || !used)
+		cr_skip_test("no corpus");
+	const char *root = tu_tmpdir();
+	put(root, "memscope-snapshot",
+	    "format: memscope/2\nkernel: 4.14.0\nmachine: aarch64\npage_size: 4096\n");
+	put(root, "proc/meminfo", "MemTotal:        3019740 kB\n");
+	cr_assert(tu_read_file(mm, &b));
+	put(root, "sys/block/zram0/mm_stat", b.data);
+	cr_assert(tu_read_file(used, &b));
+	put(root, "sys/block/zram1/mem_used_total", b.data);
+	char *doc = render_view(root, "swap", MS_FORMAT_JSON, NULL, 0);
+	for (int dev = 0; dev < 2; dev++) {
+		char at[64];
+		snprintf(at, sizeof at, "\"device\":\"zram%d\"", dev);
+		const char *p = strstr(doc, at);
+		cr_assert_not_null(p, "%s", doc);
+		p = strstr(p, "\"mem_used_bytes\":");
+		cr_assert_not_null(p);
+		cr_assert_eq(strtoll(p + 17, NULL, 10) / 1024, 30504, "zram%d: %s", dev, doc);
+	}
+	has(doc, "\"figures_from\":\"mm_stat\"");
+	has(doc, "\"figures_from\":\"legacy_files\"");
+	free(doc);
+	ms_buf_free(&b);
+	tu_rm_rf(root);
+}

@@ -1066,3 +1066,114 @@ Test(widget, buddy_changes_since_a_baseline)
 	ms_pane_destroy(&p);
 	ms_screen_free(&scr);
 }
+
+/* ---- the libs pane ------------------------------------------------------- */
+
+/* One mapping of pid into lr, with its PSS (and RSS, VSS) in kB. */
+static void lib_map(ms_librank *lr, const char *path, int64_t kb)
+{
+	ms_vma v;
+	memset(&v, 0, sizeof v);
+	ms_memcounters_init(&v.mem);
+	v.start = 0x10000;
+	v.end = 0x10000 + (uint64_t)kb * 1024;
+	snprintf(v.perms, sizeof v.perms, "r-xp");
+	v.mem.size = kb;
+	v.mem.rss = v.mem.pss = v.mem.private_clean = kb;
+	v.mem.private_dirty = v.mem.swap = v.mem.swap_pss = 0;
+	cr_assert_eq(ms_librank_add(lr, &v, path), 0);
+}
+
+/* alpha (10) maps libc 100 kB and [heap] 50 kB, bravo (20) libc 60 kB. */
+static void two_sharers(ms_librank *lr, bool with_libc)
+{
+	ms_librank_init(lr, NULL);
+	ms_librank_begin(lr, 10);
+	if (with_libc)
+		lib_map(lr, "/lib/libc.so.6", 100);
+	lib_map(lr, "[heap]", 50);
+	ms_librank_commit(lr);
+	ms_librank_begin(lr, 20);
+	if (with_libc)
+		lib_map(lr, "/lib/libc.so.6", 60);
+	ms_librank_commit(lr);
+	lr->outcome.listed = lr->outcome.read = 2;
+}
+
+/* Names by PSS with the processes' sums; Enter lists the name's
+ * processes by their share, with their names from the sample; Enter on
+ * one opens its VMA pane; Esc goes back; a refresh in which no process
+ * maps the chosen name any more says so. */
+Test(widget, libs_pane_names_processes_and_back)
+{
+	ms_sample s = procs_sample();
+	ms_librank lr, later;
+	two_sharers(&lr, true);
+	ms_view_data d = { .cur = &s, .generation = 1, .libs = &lr };
+	ms_pane p;
+	ms_screen scr;
+	char cell[64];
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("libs")), 0);
+	cr_assert(p.cls->wants_libs);
+	cr_assert_eq(ms_screen_init(&scr, 12, 80), 0);
+
+	draw_pane(&p, &scr, &d);
+	cr_assert_geq(find_row(&scr, "2 names  sort: PSS desc  read 2 of 2 processes"), 0);
+	int head = find_row(&scr, "    VSS ");
+	cr_assert_geq(head, 0);
+	cell_under(&scr, head, "PSS", head + 1, cell, sizeof cell);
+	cr_assert_str_eq(cell, "160K", "libc: 100 + 60");
+	cell_under(&scr, head, "PROCS", head + 1, cell, sizeof cell);
+	cr_assert_str_eq(cell, "2");
+	cell_under(&scr, head, "NAME", head + 1, cell, sizeof cell);
+	cr_assert_str_eq(cell, "/lib/libc.so.6");
+	cell_under(&scr, head, "NAME", head + 2, cell, sizeof cell);
+	cr_assert_str_eq(cell, "[heap]");
+	int total = find_row(&scr, "TOTAL");
+	cr_assert_gt(total, head + 2);
+	cell_under(&scr, head, "PSS", total, cell, sizeof cell);
+	cr_assert_str_eq(cell, "210K");
+
+	cr_assert_eq(p.cls->key(&p, MS_KEY_ENTER), MS_PANE_USED);
+	draw_pane(&p, &scr, &d);
+	cr_assert_geq(find_row(&scr, "/lib/libc.so.6: 2 processes  Esc:back Enter:VMA"), 0);
+	head = find_row(&scr, "    PID ");
+	cr_assert_geq(head, 0);
+	cell_under(&scr, head, "PID", head + 1, cell, sizeof cell);
+	cr_assert_str_eq(cell, "10");
+	cell_under(&scr, head, "PROCESS", head + 1, cell, sizeof cell);
+	cr_assert_str_eq(cell, "alpha");
+	cell_under(&scr, head, "PSS", head + 2, cell, sizeof cell);
+	cr_assert_str_eq(cell, "60K");
+	cell_under(&scr, head, "PROCESS", head + 2, cell, sizeof cell);
+	cr_assert_str_eq(cell, "bravo");
+	p.cls->key(&p, MS_KEY_DOWN);
+	cr_assert_eq(p.cls->key(&p, MS_KEY_ENTER), MS_PANE_OPEN_VMA);
+	cr_assert_eq(p.open_pid, 20);
+
+	/* A refresh: libc no longer mapped. */
+	two_sharers(&later, false);
+	d.libs = &later;
+	d.generation = 2;
+	draw_pane(&p, &scr, &d);
+	cr_assert_geq(find_row(&scr, "/lib/libc.so.6: no process maps it now  Esc:back"), 0);
+	cr_assert_eq(p.cls->key(&p, MS_KEY_ESC), MS_PANE_USED);
+	draw_pane(&p, &scr, &d);
+	cr_assert_geq(find_row(&scr, "1 name  sort: PSS desc"), 0);
+
+	/* Before the first read ends, and when it failed. */
+	ms_error e;
+	ms_error_set(&e, EACCES, 0, "cannot list the processes");
+	ms_view_data none = { .cur = &s, .generation = 3, .libs_loading = true };
+	draw_pane(&p, &scr, &none);
+	cr_assert_geq(find_row(&scr, "Reading the smaps of every process..."), 0);
+	none.libs_loading = false;
+	none.libs_status = -EACCES;
+	none.libs_err = &e;
+	draw_pane(&p, &scr, &none);
+	cr_assert_geq(find_row(&scr, "libraries: cannot list the processes"), 0);
+	ms_librank_free(&lr);
+	ms_librank_free(&later);
+	ms_pane_destroy(&p);
+	ms_screen_free(&scr);
+}

@@ -21,6 +21,7 @@ typedef struct ms_load_request {
 	unsigned parts;  /* MS_PART_* of the sample; 0: no new sample */
 	int vma_pid;     /* > 0: that process's mappings too */
 	size_t at;       /* a recording's sample to select first; SIZE_MAX: stay */
+	bool libs;       /* librank over every process's smaps too (libs pane) */
 } ms_load_request;
 
 /* What was read. The receiver owns sample and vmas. */
@@ -38,6 +39,12 @@ typedef struct ms_load_result {
 	int vma_status;
 	ms_error vma_err;
 	ms_vmalist vmas;    /* loaded when vma_status is 0 */
+
+	bool has_libs;      /* librank was asked for */
+	int libs_status;    /* 0 or -errno (the list of processes, ENOMEM) */
+	ms_error libs_err;
+	ms_librank libs;    /* whole when libs_status is 0; its outcome says
+			     * which processes could not be read */
 } ms_load_result;
 
 /* Starts the thread; it takes src and closes it when stopped. NULL with

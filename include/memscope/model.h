@@ -230,6 +230,13 @@ int ms_vmas_load(ms_source *src, int pid, ms_vmalist *out, ms_error *err);
  * what it made of them. */
 int ms_vmas_load_each(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, void *ctx,
 		      ms_error *err);
+/* The same on the caller's thread alone, for one process after another
+ * (librank, shm): the read-ahead thread pays off on one smaps of
+ * thousands of mappings, but on hundreds of files of a few hundred kB
+ * its start and hand-overs cost more CPU than the kernel's printing
+ * (tests/bench/libs.sh). */
+int ms_vmas_load_each_in_turn(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn,
+			      void *ctx, ms_error *err);
 
 /* The kernel side's parts read from many files (src/model/kernelmem.c),
  * the catalogue's loaders of MS_P_DEVTREE, MS_P_CMA and MS_P_DMABUF. */
@@ -476,6 +483,11 @@ typedef struct ms_zram_dev {
 	int mm_status, disksize_status, comp_status;
 	ms_error mm_err;               /* why mm_stat could not be read */
 	ms_zram_mm_stat mm;
+	/* Kernels before 4.1 have no mm_stat: orig_data_size,
+	 * compr_data_size and mem_used_total are files of their own (AOSP's
+	 * libmeminfo reads the last one). mm then holds those three and
+	 * MS_NA for the rest, and mm_status is mem_used_total's. */
+	bool mm_legacy;
 	int64_t disksize;              /* bytes */
 	ms_zram_comp comp;
 	ms_zram_figures fig;

@@ -60,6 +60,8 @@ extern const ms_table_def ms_procrank_table; /* rows: ms_proc, ctx: sample */
 extern const ms_table_def ms_slab_table;     /* rows: ms_slab, ctx: sample */
 extern const ms_table_def ms_zone_table;     /* rows: ms_zone, ctx: sample */
 extern const ms_table_def ms_vma_table;      /* rows: ms_vma, ctx: ms_vmalist */
+/* rows: ms_librank_name, ctx: its ms_librank (the libs view, the libs pane) */
+extern const ms_table_def ms_librank_table;
 
 /* The columns in the order text shows them: the declared order, with
  * the text_last ones moved to the end. order holds t->ncols indices;

@@ -28,6 +28,13 @@ typedef struct ms_view_data {
 	ms_proc_kind vma_kind;   /* a kernel thread or a zombie has no mappings */
 	int vma_ppid;
 
+	/* The libs pane: librank over every process (the loader reads it
+	 * while the pane is shown). NULL until a first read ended. */
+	const ms_librank *libs;
+	int libs_status;         /* 0 or -errno of that read */
+	const ms_error *libs_err;
+	bool libs_loading;       /* a read is under way or waiting */
+
 	/* The baseline the user chose (b, --baseline): when set, panes show
 	 * changes since it, and mark rows new since it or gone; else changes
 	 * are since prev. */
@@ -63,6 +70,7 @@ typedef struct ms_pane_class {
 	const char *name;          /* tab line: "procrank" */
 	unsigned parts;            /* MS_PART_* it draws (the header adds meminfo) */
 	bool wants_vmas;           /* the mappings of the chosen process (Enter) */
+	bool wants_libs;           /* librank over every process's smaps */
 	const ms_table_def *table; /* its columns, for the help (NULL: none) */
 	const char *const *help;   /* more help lines, NULL-terminated */
 	/* The keys it adds to the hint line ("Enter:VMA"), or NULL. */

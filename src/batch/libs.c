@@ -81,46 +81,6 @@ static int read_comms(struct libs_ctx *c, ms_source *src)
 
 /* ---- the tables ------------------------------------------------------------ */
 
-static const char *lib_name(const void *row, const void *ctx)
-{
-	const struct libs_ctx *c = ctx;
-	return c->lr->names.data + ((const ms_librank_name *)row)->name_off;
-}
-
-static int64_t lib_nprocs(const void *row, const void *ctx)
-{
-	(void)ctx;
-	return (int64_t)((const ms_librank_name *)row)->nprocs;
-}
-
-#define LIB_KB(field, title_, help_, rank)                                                  \
-	{ .key = #field, .title = title_, .width = 7, .kind = MS_COL_KB,                     \
-	  .offset = offsetof(ms_librank_name, total) + offsetof(ms_librank_share, field),   \
-	  .descending = true, .drop_rank = rank, .help = help_ }
-
-static const ms_column lib_cols[] = {
-	LIB_KB(vss_kb, "VSS", "address space of the mappings of this name, all processes", 4),
-	LIB_KB(rss_kb, "RSS", "resident, shared pages counted once per process", 2),
-	LIB_KB(pss_kb, "PSS", "proportional: the sum of each process's PSS of it", 0),
-	LIB_KB(uss_kb, "USS", "pages only one process maps (Private_Clean + Private_Dirty)", 0),
-	LIB_KB(swap_kb, "SWAP", "swapped out, shared pages counted in full", 1),
-	LIB_KB(swap_pss_kb, "SWAPPSS", "swapped out, shared pages divided among sharers", 5),
-	{ .key = "nprocs", .title = "PROCS", .width = 5, .kind = MS_COL_INT,
-	  .get_i64 = lib_nprocs, .descending = true, .no_total = true,
-	  .help = "processes that map it" },
-	{ .key = "name", .title = "NAME", .width = 4, .kind = MS_COL_STR, .left = true,
-	  .get_str = lib_name, .no_total = true, .text_last = true, .keep_end = true,
-	  .help = "the mapping: a path, [heap], [stack], [anon:NAME], /memfd:NAME, /SYSV..." },
-};
-
-static const ms_table_def lib_table = {
-	.name = "libs",
-	.cols = lib_cols,
-	.ncols = MS_ARRAY_LEN(lib_cols),
-	.default_sort = "pss_kb",
-	.tie_break = "name",
-};
-
 /* One process's share of a mapping name (text with --path). */
 static int64_t share_pid(const void *row, const void *ctx)
 {
@@ -235,7 +195,7 @@ static int text_sharers(struct render *r, const struct rows *rs, const struct li
 		if (rc)
 			return rc;
 		ms_out_put(r, "\n");
-		ms_out_display(r, lib_name(n, c), 0, true);
+		ms_out_display(r, c->lr->names.data + n->name_off, 0, true);
 		ms_out_putf(r, ": %zu process%s\n", n->nprocs, n->nprocs == 1 ? "" : "es");
 		ms_tbl_text(r, &ps, NULL);
 		ms_tbl_rows_free(&ps);
@@ -289,7 +249,7 @@ static int render(struct render *r, ms_source *src, ms_error *err)
 	if (rc == 0 && r->o->format != MS_FORMAT_CSV && read_comms(&c, src) != 0)
 		rc = ms_error_set(err, ENOMEM, 0, "out of memory");
 	if (rc == 0)
-		rc = ms_tbl_rows_prepare(&rs, r->o, &lib_table, lr.rows, lr.n, sizeof *lr.rows, &c,
+		rc = ms_tbl_rows_prepare(&rs, r->o, &ms_librank_table, lr.rows, lr.n, sizeof *lr.rows, &lr,
 					 true, err);
 	if (rc == 0) {
 		json_ctx = &c;
@@ -310,7 +270,7 @@ const ms_view_class ms_view_libs = {
 	.name = "libs",
 	.summary = "librank: each mapping summed over every process",
 	.part = MS_P_NONE, /* it reads every process's smaps itself */
-	.table = &lib_table,
+	.table = &ms_librank_table,
 	.opts = MS_VOPT_SORT | MS_VOPT_REVERSE | MS_VOPT_LIMIT | MS_VOPT_KB | MS_VOPT_CSV |
 		MS_VOPT_PATH | MS_VOPT_PERM,
 	.render = render,

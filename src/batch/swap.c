@@ -121,8 +121,10 @@ static void text_zram_dev(struct render *r, const struct swap_data *d, const ms_
 	ms_out_kb_text(r, kb_of_bytes(z->fig.saved), 8);
 	ms_out_put(r, is_swap(d, z->name) ? "  swap" : "      ");
 	if (z->mm_status) {
-		ms_out_put(r, "  mm_stat: ");
+		ms_out_put(r, z->mm_legacy ? "  mem_used_total: " : "  mm_stat: ");
 		ms_out_display(r, reason(z->mm_status, &z->mm_err), 0, true);
+	} else if (z->mm_legacy) {
+		ms_out_put(r, "  (no mm_stat: the files of kernels before 4.1)");
 	}
 	ms_out_put(r, "\n");
 }
@@ -211,6 +213,7 @@ static void json_zram_dev(struct render *r, const struct swap_data *d, const ms_
 	ms_json_double(&r->j, z->fig.mem_ratio, 3);
 	ms_json_kv_i64(&r->j, "saved_bytes", z->fig.saved);
 	ms_json_kv_str(&r->j, "error", mm ? NULL : reason(z->mm_status, &z->mm_err));
+	ms_json_kv_str(&r->j, "figures_from", z->mm_legacy ? "legacy_files" : "mm_stat");
 	ms_json_obj_end(&r->j);
 }
 

@@ -121,8 +121,10 @@ static bool cma_debug_file(const char *name, bool is_dir, unsigned depth)
 /* /sys/block/zram0 -> ../devices/virtual/block/zram0: its figures only. */
 static bool zram_file(const char *name, bool is_dir, unsigned depth)
 {
-	static const char *const files[] = { "mm_stat", "disksize", "comp_algorithm",
-					     "io_stat" };
+	static const char *const files[] = { "mm_stat", "disksize", "comp_algorithm", "io_stat",
+					     /* kernels before 4.1, no mm_stat */
+					     "orig_data_size", "compr_data_size",
+					     "mem_used_total" };
 
 	if (depth == 0)
 		return is_dir && strncmp(name, "zram", 4) == 0;

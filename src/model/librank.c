@@ -10,11 +10,13 @@
  * they are taken out again and the process is counted as gone.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "memscope/model.h"
+#include "memscope/table.h"
 
 static void share_init(ms_librank_share *s, int pid)
 {
@@ -255,8 +257,11 @@ static int feed_vma(void *ctx, const ms_vmalist *l, size_t i)
 	return rc < 0 ? rc : MS_VMA_USED;
 }
 
-/* A zombie has no mappings left to count: it is gone for librank (and
- * ms_vmas_load_each already fails a read its process did not outlive). */
+/* A zombie has no mappings left to count: it is gone for librank. Asked
+ * only of a process that gave no mapping: ms_vmas_load_each_in_turn has
+ * already failed (ESRCH) a read of mappings its process did not outlive,
+ * and one more status read per process costs the kernel as much as a
+ * tenth of an smaps. */
 static bool still_alive(ms_source *src, int pid)
 {
 	return !ms_proc_exited(src, pid);
@@ -283,10 +288,10 @@ int ms_librank_add_process(ms_librank *lr, ms_source *src, int pid)
 
 	lr->outcome.listed++;
 	ms_librank_begin(lr, pid);
-	rc = ms_vmas_load_each(src, pid, &l, feed_vma, &f, &err);
+	rc = ms_vmas_load_each_in_turn(src, pid, &l, feed_vma, &f, &err);
 	bool from_smaps = l.from_smaps;
 	ms_vmalist_free(&l);
-	if (rc < 0 || !still_alive(src, pid) || (f.nvmas > 0 && !from_smaps)) {
+	if (rc < 0 || (f.nvmas == 0 && !still_alive(src, pid)) || (f.nvmas > 0 && !from_smaps)) {
 		ms_librank_abort(lr);
 		if (rc == -ENOMEM)
 			return rc;
@@ -322,3 +327,45 @@ int ms_librank_run(ms_librank *lr, ms_source *src, const int *pids, size_t npids
 		ms_error_set(err, -rc, 0, "out of memory");
 	return rc;
 }
+
+/* ---- the table of names (the libs view and the explorer's libs pane) ---- */
+
+static const char *lib_name(const void *row, const void *ctx)
+{
+	const ms_librank *lr = ctx;
+	return lr->names.data + ((const ms_librank_name *)row)->name_off;
+}
+
+static int64_t lib_nprocs(const void *row, const void *ctx)
+{
+	(void)ctx;
+	return (int64_t)((const ms_librank_name *)row)->nprocs;
+}
+
+#define LIB_KB(field, title_, help_, rank)                                                  \
+	{ .key = #field, .title = title_, .width = 7, .kind = MS_COL_KB,                     \
+	  .offset = offsetof(ms_librank_name, total) + offsetof(ms_librank_share, field),   \
+	  .descending = true, .drop_rank = rank, .help = help_ }
+
+static const ms_column lib_cols[] = {
+	LIB_KB(vss_kb, "VSS", "address space of the mappings of this name, all processes", 4),
+	LIB_KB(rss_kb, "RSS", "resident, shared pages counted once per process", 2),
+	LIB_KB(pss_kb, "PSS", "proportional: the sum of each process's PSS of it", 0),
+	LIB_KB(uss_kb, "USS", "pages only one process maps (Private_Clean + Private_Dirty)", 0),
+	LIB_KB(swap_kb, "SWAP", "swapped out, shared pages counted in full", 1),
+	LIB_KB(swap_pss_kb, "SWAPPSS", "swapped out, shared pages divided among sharers", 5),
+	{ .key = "nprocs", .title = "PROCS", .width = 5, .kind = MS_COL_INT,
+	  .get_i64 = lib_nprocs, .descending = true, .no_total = true,
+	  .help = "processes that map it" },
+	{ .key = "name", .title = "NAME", .width = 4, .kind = MS_COL_STR, .left = true,
+	  .get_str = lib_name, .no_total = true, .text_last = true, .keep_end = true,
+	  .help = "the mapping: a path, [heap], [stack], [anon:NAME], /memfd:NAME, /SYSV..." },
+};
+
+const ms_table_def ms_librank_table = {
+	.name = "libs",
+	.cols = lib_cols,
+	.ncols = MS_ARRAY_LEN(lib_cols),
+	.default_sort = "pss_kb",
+	.tie_break = "name",
+};

@@ -240,7 +240,7 @@ static int smaps_line(void *ctx, const char *line, size_t len)
 
 /* *began: some line was read (so a later failure is not "no smaps"). */
 static int vmas_from_smaps(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, void *ctx,
-			   bool *began, ms_error *err)
+			   bool ahead, bool *began, ms_error *err)
 {
 	char path[32];
 	ms_smaps_parser parser;
@@ -251,7 +251,8 @@ static int vmas_from_smaps(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn f
 	ms_smaps_parser_init(&parser, out, err);
 	ms_smaps_parser_on_vma(&parser, fn, ctx);
 	ms_line_splitter_init(&split, smaps_line, &parser, VMA_MAX_LINE);
-	rc = ms_source_stream_ahead(src, path, ms_line_splitter_feed, &split, err);
+	rc = ahead ? ms_source_stream_ahead(src, path, ms_line_splitter_feed, &split, err)
+		   : ms_source_stream(src, path, ms_line_splitter_feed, &split, err);
 	/* The splitter refuses a line without a word: say which one. */
 	if (rc == -EFBIG && err && !err->msg[0])
 		ms_error_set(err, EFBIG, parser.lineno + 1, "a line longer than %d KiB",
@@ -338,8 +339,8 @@ static int vmas_error(ms_source *src, int pid, int rc, ms_error *err)
 			    ms_source_can(src, MS_CAP_VOLATILE) ? "" : " in the snapshot");
 }
 
-int ms_vmas_load_each(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, void *ctx,
-		      ms_error *err)
+static int vmas_load_each(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, void *ctx,
+			  bool ahead, ms_error *err)
 {
 	struct counted c = { fn, ctx, 0 };
 	bool began = false;
@@ -347,7 +348,7 @@ int ms_vmas_load_each(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, vo
 
 	memset(out, 0, sizeof *out);
 	ms_error_clear(err);
-	rc = vmas_from_smaps(src, pid, out, count_vma, &c, &began, err);
+	rc = vmas_from_smaps(src, pid, out, count_vma, &c, ahead, &began, err);
 	if (rc == 0 && began && ms_proc_exited(src, pid))
 		rc = -ESRCH;
 	/* Empty: a kernel thread, a zombie, or a process that went while
@@ -393,4 +394,16 @@ int ms_vmas_load_each(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, vo
 		return rc;
 	}
 	return 0;
+}
+
+int ms_vmas_load_each(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn, void *ctx,
+		      ms_error *err)
+{
+	return vmas_load_each(src, pid, out, fn, ctx, true, err);
+}
+
+int ms_vmas_load_each_in_turn(ms_source *src, int pid, ms_vmalist *out, ms_vma_fn fn,
+			      void *ctx, ms_error *err)
+{
+	return vmas_load_each(src, pid, out, fn, ctx, false, err);
 }

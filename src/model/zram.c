@@ -46,6 +46,46 @@ static int read_file(ms_source *src, const char *dev, const char *file, ms_buf *
 	return ms_source_read(src, rel, b, err);
 }
 
+/* One number of a file of the device: MS_NA, and rc, when it cannot be had. */
+static int64_t read_number(ms_source *src, const char *dev, const char *file, ms_buf *b,
+			   int *rc, ms_error *err)
+{
+	int64_t v;
+
+	*rc = read_file(src, dev, file, b, err);
+	if (*rc == 0)
+		*rc = ms_parse_single_number(b->data ? b->data : "", b->len, &v, err);
+	if (*rc == 0 && v < 0)
+		*rc = ms_error_set(err, EINVAL, 1, "%s: negative", file);
+	return *rc ? MS_NA : v;
+}
+
+/* A kernel before 4.1: the figures mm_stat gathers are files of their
+ * own. mem_used_total decides: without it there is no cost to show, and
+ * mm_stat's ENOENT stands. */
+static void load_legacy(ms_source *src, ms_zram_dev *d, ms_buf *b)
+{
+	ms_error e;
+	int rc;
+	int64_t used = read_number(src, d->name, "mem_used_total", b, &rc, &e);
+
+	if (rc == -ENOENT)
+		return;
+	d->mm_status = rc;
+	d->mm_err = e;
+	d->mm_legacy = true;
+	if (rc)
+		return;
+	d->mm = (ms_zram_mm_stat){ .orig_data_size = read_number(src, d->name, "orig_data_size", b,
+								 &rc, &e),
+				   .compr_data_size = read_number(src, d->name, "compr_data_size",
+								  b, &rc, &e),
+				   .mem_used_total = used,
+				   .mem_limit = MS_NA, .mem_used_max = MS_NA, .same_pages = MS_NA,
+				   .pages_compacted = MS_NA, .huge_pages = MS_NA,
+				   .huge_pages_since = MS_NA };
+}
+
 static void load_device(ms_source *src, ms_zram_dev *d, ms_buf *b)
 {
 	ms_error e;
@@ -56,6 +96,8 @@ static void load_device(ms_source *src, ms_zram_dev *d, ms_buf *b)
 	rc = read_file(src, d->name, "mm_stat", b, &d->mm_err);
 	d->mm_status = rc ? rc : ms_parse_zram_mm_stat(b->data ? b->data : "", b->len, &d->mm,
 						       &d->mm_err);
+	if (d->mm_status == -ENOENT)
+		load_legacy(src, d, b);
 	rc = read_file(src, d->name, "disksize", b, &e);
 	d->disksize_status = rc ? rc : ms_parse_single_number(b->data ? b->data : "", b->len,
 							      &d->disksize, &e);

@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
 # libs (librank) at 400 processes x 200 mappings: its peak RSS in every
-# format, and its time against the kernel's own cost of printing the same
-# files (`cat /proc/[0-9]*/smaps`), the figures of doc/performance.md
-# ("libs"). Needs root (every process's smaps), GNU time and hyperfine.
+# format, and its CPU time against the kernel's own cost of printing the
+# same files (`cat /proc/[0-9]*/smaps`), the figures of doc/performance.md
+# ("libs"). Needs root (every process's smaps) and GNU time.
 # Reproduce with:  sudo tests/bench/libs.sh [BUILD_DIR]   (a release build:
-# meson setup build-rel -Dbuildtype=release). RUNS (default 5) runs each.
+# meson setup build-rel -Dbuildtype=release). RUNS (default 5) runs of each
+# peak; ROUNDS (default 9) rounds of the time.
+#
+# The time is CPU time (user + system, of the command and its children),
+# not wall time: on a shared machine the wall clock measures the
+# neighbours. Each round times cat and libs back to back, in alternating
+# order, over the same processes, and the figure is the median of the
+# rounds' ratios: a pair sees the same page cache, the same load and the
+# same smaps, so the ratio moves far less than either time.
 set -euo pipefail
 build=${1:-build}
 ms="$build/memscope"
 helper="$build/tests/workload_helper"
 runs=${RUNS:-5}
+rounds=${ROUNDS:-9}
 [ -x "$ms" ] && [ -x "$helper" ] || { echo "build first: ninja -C $build" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
-command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
 
 fifo=$(mktemp -u)
 out=$(mktemp)
@@ -53,7 +61,42 @@ peak "memscope libs (text)" "$ms" libs
 peak "memscope libs -f csv" "$ms" libs -f csv
 peak "memscope libs -f json" "$ms" libs -f json
 peak "memscope libs --path /usr/lib -f json" "$ms" libs --path /usr/lib -f json
+
+# cpu COMMAND...: its user + system seconds, and its wall seconds.
+cpu() {
+	local f; f=$(mktemp)
+	/usr/bin/time -f '%U %S %e' -o "$f" "$@" >/dev/null 2>&1 || true
+	awk 'END { printf "%.2f %.2f\n", $1 + $2, $3 }' "$f"
+	rm -f "$f"
+}
+
+# median of the numbers on stdin
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+time_rounds() {
+	local label=$1; shift
+	local cats=() libs=() ratios=() walls=() c l
+	for r in $(seq "$rounds"); do
+		if [ $((r % 2)) -eq 1 ]; then
+			c=$(cpu sh -c 'cat /proc/[0-9]*/smaps'); l=$(cpu "$@")
+		else
+			l=$(cpu "$@"); c=$(cpu sh -c 'cat /proc/[0-9]*/smaps')
+		fi
+		cats+=("${c% *}"); libs+=("${l% *}"); walls+=("$(echo "${l#* } / ${c#* }" | bc -l)")
+		ratios+=("$(echo "${l% *} / ${c% *}" | bc -l)")
+	done
+	printf '| %s | %s | %s | %.2f | %.2f-%.2f | %.2f |\n' "$label" \
+		"$(printf '%s\n' "${cats[@]}" | median)" "$(printf '%s\n' "${libs[@]}" | median)" \
+		"$(printf '%s\n' "${ratios[@]}" | median)" \
+		"$(printf '%s\n' "${ratios[@]}" | sort -g | head -n1)" \
+		"$(printf '%s\n' "${ratios[@]}" | sort -g | tail -n1)" \
+		"$(printf '%s\n' "${walls[@]}" | median)"
+}
+
 echo
-hyperfine -N -i --warmup 1 --runs "$runs" --export-markdown /dev/stdout --style none \
-	"sh -c 'cat /proc/[0-9]*/smaps >/dev/null 2>&1'" "$ms libs" "$ms libs -f json" \
-	2>/dev/null | grep '^|'
+echo "CPU seconds (user + system), $rounds paired rounds, medians:"
+echo
+echo "| command | cat smaps s | libs s | libs / cat | range | wall libs / cat |"
+echo "|---|---:|---:|---:|---:|---:|"
+time_rounds "memscope libs (text)" "$ms" libs
+time_rounds "memscope libs -f json" "$ms" libs -f json
