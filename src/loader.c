@@ -161,6 +161,8 @@ ms_loader *ms_loader_start(ms_source *src, ms_error *err)
 		return NULL;
 	}
 	l->src = src;
+	/* A recording opens on its last sample (or the one --at chose). */
+	l->index = ms_source_selected(src);
 	pthread_mutex_init(&l->lock, NULL);
 	pthread_cond_init(&l->wake, NULL);
 	pthread_cond_init(&l->done, NULL);

@@ -9,12 +9,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "memscope/command.h"
 #include "memscope/options.h"
+#include "memscope/parse.h"
 
 /* ---- what each option does ------------------------------------------------ */
 
@@ -201,6 +203,37 @@ static int set_listen(ms_options *o, const char *arg, ms_error *err)
 	return 0;
 }
 
+int ms_sample_pick_parse(const char *text, ms_sample_pick *out)
+{
+	size_t len = strlen(text);
+	long index;
+
+	*out = (ms_sample_pick){ .kind = MS_PICK_LAST, .text = text };
+	if (strcmp(text, "last") == 0)
+		return 0;
+	/* Digits alone are an index; a time always has its dashes. */
+	if (len > 0 && strspn(text, "0123456789") == len) {
+		if (parse_long(text, 0, LONG_MAX, &index))
+			return -EINVAL;
+		out->kind = MS_PICK_INDEX;
+		out->index = (size_t)index;
+		return 0;
+	}
+	if (ms_parse_iso8601(text, len, &out->ns) != 0)
+		return -EINVAL;
+	out->kind = MS_PICK_TIME;
+	return 0;
+}
+
+static int set_at(ms_options *o, const char *arg, ms_error *err)
+{
+	if (ms_sample_pick_parse(arg, &o->at) != 0)
+		return ms_error_set(err, EINVAL, 0,
+				    "--at %s: not a sample (an index from 0, a time such as "
+				    "2026-12-04T03:00Z, or last)", arg);
+	return 0;
+}
+
 static int set_help(ms_options *o, const char *arg, ms_error *err)
 {
 	(void)arg;
@@ -264,6 +297,8 @@ static const struct opt_def opt_defs[] = {
 	{ "all", 0, NULL, "diff", 0, set_all, "diff: rows that did not change too" },
 	{ "baseline", 0, "A", "explorer", 0, set_baseline,
 	  "changes since A (snapshot, live, FILE@N)" },
+	{ "at", 0, "N|TIME|last", "VIEW explorer", 0, set_at,
+	  "a recording's sample: index from 0, ISO time, last" },
 	{ "top", 0, "N", "metrics", 0, set_top,
 	  "top processes and caches shown (default 20), + other" },
 	{ "listen", 0, "ADDR:PORT", "metrics", 0, set_listen,
