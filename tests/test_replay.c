@@ -440,3 +440,232 @@ Test(replay, the_help_lists_the_recording_keys_with_samples_only)
 		ms_pane_destroy(&p);
 	}
 }
+
+/* ---- the explorer in tmux (suite replay_tui: needs tmux) ------------------ */
+
+#include <unistd.h>
+
+#include "memscope/table.h"
+
+/* Three real captures of data/, one after the other: every figure
+ * differs from one sample to the next. */
+static const char *const data_captures[] = { "board-arm64-qemu.tar.gz", "board-armv7-qemu.tar.gz",
+					     "demo-x86_64.tar.gz" };
+
+struct tmux {
+	char sock[64];
+	ms_buf screen;
+};
+
+static void tmux_cmd(struct tmux *t, const char *args)
+{
+	char cmd[3 * PATH_MAX];
+	snprintf(cmd, sizeof cmd, "tmux -L %s %s >/dev/null 2>&1", t->sock, args);
+	tu_run(cmd, NULL);
+}
+
+static void tmux_capture(struct tmux *t)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "tmux -L %s capture-pane -p", t->sock);
+	tu_run(cmd, &t->screen);
+}
+
+static bool tmux_wait_for(struct tmux *t, const char *text)
+{
+	for (int i = 0; i < 100; i++) {
+		tmux_capture(t);
+		if (t->screen.data && strstr(t->screen.data, text))
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+/* The recording of data/'s captures, ten minutes apart. */
+static void make_data_recording(struct rec *r)
+{
+	memset(r, 0, sizeof *r);
+	const char *dir = tu_tmpdir();
+	cr_assert_not_null(dir);
+	snprintf(r->dir, sizeof r->dir, "%s", dir);
+	snprintf(stderr_path, sizeof stderr_path, "%s/stderr", dir);
+	snprintf(r->path, sizeof r->path, "%s/board.msrec", r->dir);
+	FILE *f = fopen(r->path, "wb");
+	cr_assert_not_null(f);
+	for (int i = 0; i < NSAMPLES; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/data/%s", MS_SRCDIR, data_captures[i]);
+		append_sample(f, path, T0 + (long long)i * STEP);
+	}
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* The line of the screen holding text. */
+static void screen_line(const char *screen, const char *text, char *line, size_t cap)
+{
+	const char *p = strstr(screen, text);
+	cr_assert_not_null(p, "no \"%s\" on the screen:\n%s", text, screen);
+	while (p > screen && p[-1] != '\n')
+		p--;
+	snprintf(line, cap, "%.*s", (int)strcspn(p, "\n"), p);
+}
+
+/* The right-aligned cell of row under title in head. */
+static void cell_under(const char *head, const char *row, const char *title, char *out,
+		       size_t cap)
+{
+	char pat[32];
+	snprintf(pat, sizeof pat, " %s ", title);
+	const char *p = strstr(head, pat);
+	cr_assert_not_null(p, "no %s in %s", title, head);
+	size_t end = (size_t)(p - head) + 1 + strlen(title), start = end;
+	cr_assert_leq(end, strlen(row));
+	while (start > 0 && row[start - 1] != ' ')
+		start--;
+	snprintf(out, cap, "%.*s", (int)(end - start), row + start);
+}
+
+static void kb_cell(long long kb, char *out, size_t cap)
+{
+	ms_format_kb(out, cap, kb, false);
+}
+
+/* The PSS of pid in `procrank -s FILE --at N -f json`; -1 when absent. */
+static long long batch_pss(const struct rec *r, int at, int pid)
+{
+	char args[PATH_MAX + 64], pat[32];
+	ms_buf json = MS_BUF_INIT;
+	snprintf(args, sizeof args, "procrank -s '%s' --at %d -f json", r->path, at);
+	cr_assert_eq(run(args, &json, NULL), 0, "%s", args);
+	snprintf(pat, sizeof pat, "{\"pid\":%d,", pid);
+	const char *p = strstr(json.data, pat);
+	long long pss = p ? json_number(p, "pss_kb") : -1;
+	ms_buf_free(&json);
+	return pss;
+}
+
+/* The screen at sample `at` shows what the batch views give for --at at:
+ * the time bar, the header's free memory, and the top process's PID and
+ * PSS (the procrank pane, no baseline). */
+static void expect_sample(struct tmux *t, const struct rec *r, int at)
+{
+	char bar[96], when[48], args[PATH_MAX + 64], line[512], head[512], cell[64], want[64];
+	ms_buf json = MS_BUF_INIT;
+
+	utc(T0 + (long long)at * STEP, when, sizeof when);
+	snprintf(bar, sizeof bar, "sample %d of %d  %s", at + 1, NSAMPLES, when);
+	cr_assert(tmux_wait_for(t, bar), "no \"%s\":\n%s", bar, t->screen.data);
+	/* after the time bar, the pane drawn from the same sample */
+	tmux_capture(t);
+
+	snprintf(args, sizeof args, "meminfo -s '%s' --at %d -f json", r->path, at);
+	cr_assert_eq(run(args, &json, NULL), 0);
+	kb_cell(json_number(json.data, "MemFree"), want, sizeof want);
+	screen_line(t->screen.data, "Mem total ", line, sizeof line);
+	char free_text[80];
+	snprintf(free_text, sizeof free_text, "  free %s ", want);
+	cr_assert(strstr(line, free_text), "sample %d: %s wanted in %s", at, free_text, line);
+
+	snprintf(args, sizeof args, "procrank -s '%s' --at %d --limit 1 -f json", r->path, at);
+	cr_assert_eq(run(args, &json, NULL), 0);
+	long long pid = json_number(strstr(json.data, "\"processes\":"), "pid");
+	kb_cell(json_number(strstr(json.data, "\"processes\":"), "pss_kb"), want, sizeof want);
+	screen_line(t->screen.data, "    PID ", head, sizeof head);
+	const char *row = strstr(t->screen.data, head) + strlen(head) + 1;
+	snprintf(line, sizeof line, "%.*s", (int)strcspn(row, "\n"), row);
+	cell_under(head, line, "PID", cell, sizeof cell);
+	cr_assert_eq(strtoll(cell, NULL, 10), pid, "sample %d: %s", at, line);
+	cell_under(head, line, "PSS", cell, sizeof cell);
+	cr_assert_str_eq(cell, want, "sample %d: %s", at, line);
+	ms_buf_free(&json);
+}
+
+Test(replay_tui, steps_through_a_recording_as_the_batch_views_read_it, .timeout = 180)
+{
+	if (tu_run("command -v tmux >/dev/null 2>&1", NULL) != 0)
+		cr_skip_test("tmux absent");
+	struct rec r;
+	struct tmux t = { .screen = MS_BUF_INIT };
+	char args[2 * PATH_MAX];
+	make_data_recording(&r);
+	snprintf(t.sock, sizeof t.sock, "memscope-replay-%d", (int)getpid());
+	snprintf(args, sizeof args,
+		 "-f /dev/null new-session -d -x 80 -y 24 'TERM=vt100 %s -s %s; sleep 30'",
+		 tu_bin(), r.path);
+	tmux_cmd(&t, args);
+
+	/* the last sample first; then [ ] { } Home End, each read anew */
+	static const struct {
+		const char *key;
+		int at;
+	} steps[] = {
+		{ NULL, 2 }, { "[", 1 }, { "[", 0 }, { "[", 0 }, { "]", 1 }, { "End", 2 },
+		{ "Home", 0 }, { "}", 2 }, { "{", 0 },
+	};
+	for (size_t i = 0; i < MS_ARRAY_LEN(steps); i++) {
+		if (steps[i].key) {
+			snprintf(args, sizeof args, "send-keys %s", steps[i].key);
+			tmux_cmd(&t, args);
+		}
+		expect_sample(&t, &r, steps[i].at);
+		/* every line fits 80 columns */
+		for (const char *p = t.screen.data; *p;) {
+			size_t len = strcspn(p, "\n");
+			cr_assert_leq(len, 80u, "%.*s", (int)len, p);
+			p += len + (p[len] == '\n');
+		}
+	}
+
+	/* b at sample 0, then ]: the procrank pane shows the change of each
+	 * process since sample 0, as the two batch documents give it */
+	tmux_cmd(&t, "send-keys b");
+	cr_assert(tmux_wait_for(&t, "baseline: sample 1/3"), "%s", t.screen.data);
+	tmux_cmd(&t, "send-keys ]");
+	cr_assert(tmux_wait_for(&t, "dPSS"), "%s", t.screen.data);
+	cr_assert(tmux_wait_for(&t, "sample 2 of 3"), "%s", t.screen.data);
+	char head[512], line[512], cell[64], want[64];
+	screen_line(t.screen.data, "dPSS", head, sizeof head);
+	cr_assert(strstr(t.screen.data, "  [b"), "b marks the baseline's place:\n%s",
+		  t.screen.data);
+	/* pid 1 is in both captures */
+	long long was = batch_pss(&r, 0, 1), now = batch_pss(&r, 1, 1);
+	cr_assert(was >= 0 && now >= 0, "pid 1 in both");
+	const char *row = strstr(t.screen.data, "\n      1 ");
+	cr_assert_not_null(row, "pid 1 on screen:\n%s", t.screen.data);
+	snprintf(line, sizeof line, "%.*s", (int)strcspn(row + 1, "\n"), row + 1);
+	cell_under(head, line, "dPSS", cell, sizeof cell);
+	kb_cell(now - was, want, sizeof want);
+	cr_assert_str_eq(cell, want, "%s", line);
+	cell_under(head, line, "PSS", cell, sizeof cell);
+	kb_cell(now, want, sizeof want);
+	cr_assert_str_eq(cell, want, "%s", line);
+
+	/* one more step: still since sample 0, not since the step before:
+	 * sample 0's biggest process, not in sample 2, is "gone" with minus
+	 * its PSS of sample 0 */
+	tmux_cmd(&t, "send-keys ]");
+	cr_assert(tmux_wait_for(&t, "sample 3 of 3"), "%s", t.screen.data);
+	tmux_capture(&t);
+	ms_buf json = MS_BUF_INIT;
+	snprintf(args, sizeof args, "procrank -s '%s' --at 0 --limit 1 -f json", r.path);
+	cr_assert_eq(run(args, &json, NULL), 0);
+	int top = (int)json_number(strstr(json.data, "\"processes\":"), "pid");
+	long long top_pss = json_number(strstr(json.data, "\"processes\":"), "pss_kb");
+	cr_assert_eq(batch_pss(&r, 2, top), -1, "pid %d is not in sample 2", top);
+	char pat[32];
+	snprintf(pat, sizeof pat, "\n%7d gone ", top);
+	row = strstr(t.screen.data, pat);
+	cr_assert_not_null(row, "pid %d gone since sample 0:\n%s", top, t.screen.data);
+	screen_line(t.screen.data, "dPSS", head, sizeof head);
+	snprintf(line, sizeof line, "%.*s", (int)strcspn(row + 1, "\n"), row + 1);
+	cell_under(head, line, "dPSS", cell, sizeof cell);
+	kb_cell(-top_pss, want, sizeof want);
+	cr_assert_str_eq(cell, want, "%s", line);
+	ms_buf_free(&json);
+
+	tmux_cmd(&t, "send-keys q");
+	tmux_cmd(&t, "kill-server");
+	ms_buf_free(&t.screen);
+	tu_rm_rf(r.dir);
+}
