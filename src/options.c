@@ -9,14 +9,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "memscope/command.h"
 #include "memscope/options.h"
-#include "memscope/parse.h"
 
 /* ---- what each option does ------------------------------------------------ */
 
@@ -200,28 +198,6 @@ static int set_listen(ms_options *o, const char *arg, ms_error *err)
 {
 	(void)err;
 	o->listen = arg;
-	return 0;
-}
-
-int ms_sample_pick_parse(const char *text, ms_sample_pick *out)
-{
-	size_t len = strlen(text);
-	long index;
-
-	*out = (ms_sample_pick){ .kind = MS_PICK_LAST, .text = text };
-	if (strcmp(text, "last") == 0)
-		return 0;
-	/* Digits alone are an index; a time always has its dashes. */
-	if (len > 0 && strspn(text, "0123456789") == len) {
-		if (parse_long(text, 0, LONG_MAX, &index))
-			return -EINVAL;
-		out->kind = MS_PICK_INDEX;
-		out->index = (size_t)index;
-		return 0;
-	}
-	if (ms_parse_iso8601(text, len, &out->ns) != 0)
-		return -EINVAL;
-	out->kind = MS_PICK_TIME;
 	return 0;
 }
 

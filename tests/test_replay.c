@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memscope/options.h"
 #include "memscope/views.h"
 #include "testutil.h"
 
@@ -353,6 +354,30 @@ Test(replay, diff_takes_a_sample_by_its_time)
 		     out.data);
 	ms_buf_free(&out);
 	tu_rm_rf(r.dir);
+}
+
+/* What --at and FILE@ take, parsed: an index, a time (to the ns, in any
+ * zone), last; anything else refused. */
+Test(replay, picks_parse_index_time_and_last)
+{
+	ms_sample_pick p;
+	cr_assert_eq(ms_sample_pick_parse("last", &p), 0);
+	cr_assert_eq(p.kind, MS_PICK_LAST);
+	cr_assert_eq(ms_sample_pick_parse("0", &p), 0);
+	cr_assert_eq(p.kind, MS_PICK_INDEX);
+	cr_assert_eq(p.index, 0u);
+	cr_assert_eq(ms_sample_pick_parse("1440", &p), 0);
+	cr_assert_eq(p.index, 1440u);
+	cr_assert_eq(ms_sample_pick_parse("2026-12-04T03:00Z", &p), 0);
+	cr_assert_eq(p.kind, MS_PICK_TIME);
+	cr_assert_eq(p.ns, T0 * 1000000000LL);
+	cr_assert_eq(ms_sample_pick_parse("2026-12-04T04:00:00.5+01:00", &p), 0);
+	cr_assert_eq(p.ns, T0 * 1000000000LL + 500000000);
+	static const char *const bad[] = { "", "-1", "+1", " 1", "1 ", "1e3", "0x10", "Last",
+					   "2026-12-04", "2026-12-04T25:00Z", "03:00",
+					   "99999999999999999999999" };
+	for (size_t i = 0; i < MS_ARRAY_LEN(bad); i++)
+		cr_assert_eq(ms_sample_pick_parse(bad[i], &p), -EINVAL, "\"%s\"", bad[i]);
 }
 
 /* ---- the explorer's time bar and keys (drawn, no terminal) ---------------- */
