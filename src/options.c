@@ -176,6 +176,15 @@ static int set_baseline(ms_options *o, const char *arg, ms_error *err)
 	return 0;
 }
 
+static int set_at(ms_options *o, const char *arg, ms_error *err)
+{
+	if (ms_sample_pick_parse(arg, &o->at) != 0)
+		return ms_error_set(err, EINVAL, 0,
+				    "--at %s: not a sample (an index from 0, a time such as "
+				    "2026-12-04T03:00Z, or last)", arg);
+	return 0;
+}
+
 static int set_all(ms_options *o, const char *arg, ms_error *err)
 {
 	(void)arg;
@@ -198,15 +207,6 @@ static int set_listen(ms_options *o, const char *arg, ms_error *err)
 {
 	(void)err;
 	o->listen = arg;
-	return 0;
-}
-
-static int set_at(ms_options *o, const char *arg, ms_error *err)
-{
-	if (ms_sample_pick_parse(arg, &o->at) != 0)
-		return ms_error_set(err, EINVAL, 0,
-				    "--at %s: not a sample (an index from 0, a time such as "
-				    "2026-12-04T03:00Z, or last)", arg);
 	return 0;
 }
 
