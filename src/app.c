@@ -228,6 +228,22 @@ static void sample_destroy(ms_sample *s)
 	}
 }
 
+/* On a recording the sample read before is not always older: [ steps
+ * back. Growth is from the newest sample kept that was taken before s
+ * (the one just before it after a step on), or from none. */
+static ms_sample *earlier_sample(const struct app *a, const ms_sample *s)
+{
+	ms_sample *best = NULL;
+
+	for (size_t i = 0; i < a->nhist; i++) {
+		ms_sample *h = a->hist[i];
+		if (h->captured_ns != MS_NA && s->captured_ns != MS_NA &&
+		    h->captured_ns < s->captured_ns && (!best || h->captured_ns > best->captured_ns))
+			best = h;
+	}
+	return best;
+}
+
 /* The ring takes s; its oldest sample goes when it is full, unless it is
  * the baseline, which is then kept apart. */
 static void push_history(struct app *a, ms_sample *s)
@@ -242,7 +258,7 @@ static void push_history(struct app *a, ms_sample *s)
 	}
 	a->hist[a->nhist++] = s;
 	a->cur = s;
-	a->prev = a->nhist > 1 ? a->hist[a->nhist - 2] : NULL;
+	a->prev = a->recording ? earlier_sample(a, s) : a->nhist > 1 ? a->hist[a->nhist - 2] : NULL;
 }
 
 static void drop_baseline(struct app *a)

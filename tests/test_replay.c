@@ -642,6 +642,20 @@ Test(replay_tui, steps_through_a_recording_as_the_batch_views_read_it, .timeout 
 		}
 	}
 
+	/* the slabs' growth is from the sample before in time: after ] over
+	 * ten minutes; after [ back to the first, from none (not from the
+	 * later sample just left) */
+	tmux_cmd(&t, "send-keys 2 ]");
+	cr_assert(tmux_wait_for(&t, "sample 2 of 3"), "%s", t.screen.data);
+	cr_assert(tmux_wait_for(&t, " in 600.0s"), "%s", t.screen.data);
+	tmux_cmd(&t, "send-keys [");
+	cr_assert(tmux_wait_for(&t, "sample 1 of 3"), "%s", t.screen.data);
+	tmux_capture(&t);
+	cr_assert_null(strstr(t.screen.data, " in -"), "%s", t.screen.data);
+	cr_assert_null(strstr(t.screen.data, " in 600.0s"), "%s", t.screen.data);
+	tmux_cmd(&t, "send-keys 1");
+	cr_assert(tmux_wait_for(&t, "    PID "), "%s", t.screen.data);
+
 	/* b at sample 0, then ]: the procrank pane shows the change of each
 	 * process since sample 0, as the two batch documents give it */
 	tmux_cmd(&t, "send-keys b");
