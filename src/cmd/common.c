@@ -101,12 +101,12 @@ static int index_at(const ms_source *src, const char *what, const ms_sample_pick
 int ms_cmd_pick_sample(ms_source *src, const char *what, const ms_sample_pick *pick,
 		       ms_error *err)
 {
-	size_t n = ms_source_sample_count(src), index = n ? n - 1 : 0;
+	size_t n = ms_source_sample_count(src), index = n ? n - 1 : 0; /* last */
 	const char *path = ms_source_get_info(src)->path;
 
-	if (!pick->text || pick->kind == MS_PICK_LAST)
-		index = n ? n - 1 : 0;
-	else if (pick->kind == MS_PICK_TIME) {
+	if (!pick->text || pick->kind == MS_PICK_LAST) {
+		/* the last, as set above */
+	} else if (pick->kind == MS_PICK_TIME) {
 		int rc = index_at(src, what, pick, &index, err);
 		if (rc)
 			return rc;
@@ -123,8 +123,13 @@ int ms_cmd_pick_sample(ms_source *src, const char *what, const ms_sample_pick *p
 	if (index == ms_source_selected(src))
 		return 0;
 	int rc = ms_source_select(src, index, err);
-	/* A sample there but unreadable is no usage error. */
-	return rc == -ERANGE ? ms_error_set(err, EIO, 0, "%s", err->msg) : rc;
+	/* A sample counted but unreadable (the file shrank) is no usage
+	 * error: the message stays, the code says so. */
+	if (rc == -ERANGE) {
+		err->code = EIO;
+		rc = -EIO;
+	}
+	return rc;
 }
 
 void ms_cmd_note_torn_tail(const ms_source *src)
@@ -146,13 +151,18 @@ ms_source *ms_cmd_open_spec(const ms_options *o, const char *spec)
 		src = ms_source_open_live(o->proc_root, &err);
 	else
 		src = ms_source_open_snapshot(which ? path : spec, &err);
+	/* Messages begin with the spec as typed ("board.msrec@9: no such
+	 * sample ..."), so that it is said once. */
 	ms_sample_pick pick;
+	char label[PATH_MAX + 2] = "";
+	if (which)
+		snprintf(label, sizeof label, "%s@", path);
 	if (src && which && ms_sample_pick_parse(which, &pick) != 0) {
-		ms_error_set(&err, EINVAL, 0, "@%s: not a sample (a number, a time or last)", which);
+		ms_error_set(&err, EINVAL, 0, "%s: not a sample (a number, a time or last)", spec);
 		ms_source_close(src);
 		src = NULL;
 	}
-	if (src && which && ms_cmd_pick_sample(src, "@", &pick, &err) != 0) {
+	if (src && which && ms_cmd_pick_sample(src, label, &pick, &err) != 0) {
 		ms_source_close(src);
 		src = NULL;
 	}
