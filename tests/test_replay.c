@@ -634,12 +634,16 @@ Test(replay_tui, steps_through_a_recording_as_the_batch_views_read_it, .timeout 
 			tmux_cmd(&t, args);
 		}
 		expect_sample(&t, &r, steps[i].at);
-		/* every line fits 80 columns */
-		for (const char *p = t.screen.data; *p;) {
-			size_t len = strcspn(p, "\n");
-			cr_assert_leq(len, 80u, "%.*s", (int)len, p);
-			p += len + (p[len] == '\n');
-		}
+		/* the time bar is whole at 80 columns: its scrubber closes,
+		 * its '#' where the sample is (first, middle, last) */
+		char bar[128];
+		screen_line(t.screen.data, "sample ", bar, sizeof bar);
+		const char *open = strchr(bar, '['), *close = strrchr(bar, ']');
+		cr_assert(open && close && close > open + 3, "%s", bar);
+		size_t cells = (size_t)(close - open - 1), mark = (size_t)(strchr(open, '#') - open - 1);
+		size_t want = ((size_t)steps[i].at * (cells - 1) * 2 + (NSAMPLES - 1)) /
+			      (2 * (NSAMPLES - 1)); /* rounded to the nearest cell */
+		cr_assert_eq(mark, want, "%s", bar);
 	}
 
 	/* the slabs' growth is from the sample before in time: after ] over
