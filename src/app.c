@@ -63,6 +63,14 @@ struct app {
 	bool paused;
 	unsigned asked_parts; /* parts of the read under way or waiting; 0: none */
 	size_t at, nsamples;  /* the sample shown, of how many (a recording) */
+	/* A recording: its time bar, and the sample a step under way goes to
+	 * (so that keys typed faster than samples load add up). */
+	bool recording;
+	size_t goal;          /* SIZE_MAX: no step under way */
+	size_t base_at;       /* the baseline's sample; SIZE_MAX: not one of these */
+	int64_t at_ns, first_ns;
+	bool torn;
+	size_t vmas_at;       /* the sample the mappings shown were read from */
 
 	int vma_pid;
 	char vma_name[64];
@@ -145,28 +153,52 @@ static void ask_sample(struct app *a)
 	send_request(a, &rq);
 }
 
-/* Another of a recording's samples: [ ] step, { } ten at a time. The one
- * shown before becomes prev, so deltas are from the last step. */
+/* Reads sample `to` of a recording (every pane from it; the mappings too
+ * when the VMA pane is open). The one shown before becomes prev. */
+static void go_to_sample(struct app *a, size_t to)
+{
+	ms_load_request rq = { .parts = parts_wanted(a), .at = to };
+
+	if (visible(a)->cls->wants_vmas)
+		rq.vma_pid = a->vma_pid;
+	rq.libs = visible(a)->cls->wants_libs;
+	a->goal = to;
+	a->asked_parts = rq.parts;
+	send_request(a, &rq);
+}
+
+/* [ ] one sample, { } ten (or a tenth of a long recording), from the one
+ * shown or the one a step under way goes to; it stops at either end. */
 static void step_sample(struct app *a, long step)
 {
-	long to = (long)a->at + step;
+	size_t from = a->goal != SIZE_MAX ? a->goal : a->at;
 
 	if (a->nsamples < 2) {
 		snprintf(a->message, sizeof a->message, "one sample only: nothing to step through");
 		return;
 	}
+	if (step == 10 || step == -10) {
+		long tenth = (long)(a->nsamples / 10);
+		step = step > 0 ? (tenth > 10 ? tenth : 10) : (tenth > 10 ? -tenth : -10);
+	}
+	long to = (long)from + step;
 	if (to < 0)
 		to = 0;
 	if ((size_t)to >= a->nsamples)
 		to = (long)a->nsamples - 1;
-	if ((size_t)to == a->at)
+	if ((size_t)to != from)
+		go_to_sample(a, (size_t)to);
+}
+
+/* Home, End: the first sample, or the newest (a recording may have grown
+ * since it was opened). */
+static void first_or_newest(struct app *a, bool newest)
+{
+	if (a->nsamples < 2 && !newest) {
+		snprintf(a->message, sizeof a->message, "one sample only: nothing to step through");
 		return;
-	ms_load_request rq = { .parts = parts_wanted(a), .at = (size_t)to };
-	if (visible(a)->cls->wants_vmas)
-		rq.vma_pid = a->vma_pid;
-	rq.libs = visible(a)->cls->wants_libs;
-	a->asked_parts = rq.parts;
-	send_request(a, &rq);
+	}
+	go_to_sample(a, newest ? MS_AT_NEWEST : 0);
 }
 
 static void ask_vmas(struct app *a)
@@ -222,6 +254,22 @@ static void sample_destroy(ms_sample *s)
 	}
 }
 
+/* On a recording the sample read before is not always older: [ steps
+ * back. Growth is from the newest sample kept that was taken before s
+ * (the one just before it after a step on), or from none. */
+static ms_sample *earlier_sample(const struct app *a, const ms_sample *s)
+{
+	ms_sample *best = NULL;
+
+	for (size_t i = 0; i < a->nhist; i++) {
+		ms_sample *h = a->hist[i];
+		if (h->captured_ns != MS_NA && s->captured_ns != MS_NA &&
+		    h->captured_ns < s->captured_ns && (!best || h->captured_ns > best->captured_ns))
+			best = h;
+	}
+	return best;
+}
+
 /* The ring takes s; its oldest sample goes when it is full, unless it is
  * the baseline, which is then kept apart. */
 static void push_history(struct app *a, ms_sample *s)
@@ -236,7 +284,7 @@ static void push_history(struct app *a, ms_sample *s)
 	}
 	a->hist[a->nhist++] = s;
 	a->cur = s;
-	a->prev = a->nhist > 1 ? a->hist[a->nhist - 2] : NULL;
+	a->prev = a->recording ? earlier_sample(a, s) : a->nhist > 1 ? a->hist[a->nhist - 2] : NULL;
 }
 
 static void drop_baseline(struct app *a)
@@ -252,6 +300,7 @@ static void set_baseline(struct app *a)
 {
 	drop_baseline(a);
 	a->base = a->cur;
+	a->base_at = a->recording ? a->at : SIZE_MAX;
 	a->generation++;
 	if (a->nsamples > 1)
 		snprintf(a->message, sizeof a->message, "baseline: sample %zu/%zu %s (B: none)",
@@ -263,6 +312,7 @@ static void set_baseline(struct app *a)
 static void clear_baseline(struct app *a)
 {
 	drop_baseline(a);
+	a->base_at = SIZE_MAX;
 	a->generation++;
 	snprintf(a->message, sizeof a->message, "no baseline: changes since the previous sample");
 }
@@ -272,6 +322,7 @@ static void clear_baseline(struct app *a)
 static void take_sample(struct app *a, ms_load_result *res)
 {
 	a->asked_parts = 0;
+	a->goal = SIZE_MAX;
 	if (res->status != 0) {
 		snprintf(a->message, sizeof a->message, "%s failed: %s",
 			 a->cur ? "refresh" : "reading", res->err.msg);
@@ -287,6 +338,9 @@ static void take_sample(struct app *a, ms_load_result *res)
 	push_history(a, slot);
 	a->at = res->index;
 	a->nsamples = res->count;
+	a->at_ns = res->at_ns;
+	a->first_ns = res->first_ns;
+	a->torn = res->torn_tail;
 	a->generation++;
 }
 
@@ -300,6 +354,7 @@ static void take_vmas(struct app *a, ms_load_result *res)
 	a->vma_status = res->vma_status;
 	a->vma_err = res->vma_err;
 	a->vma_ident = res->vma_ident;
+	a->vmas_at = a->at;
 	if (a->have_vmas) {
 		a->vmas = res->vmas;
 		res->vma_pid = 0; /* ours now */
@@ -368,21 +423,14 @@ static ms_view_data view_data(const struct app *a)
 	};
 }
 
-/* "sample 3/120 2026-12-04T03:00:00Z" at the right of the tab line. */
-static void draw_position(struct app *a, int row, int x)
+/* A recording's time bar (src/views/timebar.c): on its own line, so that
+ * 80 columns hold the tab line and the time both. */
+static void draw_time_bar(struct app *a, int row)
 {
-	char pos[96];
-	const char *when = a->cur->info.captured_at;
-
-	if (a->nsamples < 2) {
-		ms_view_data d = view_data(a);
-		ms_header_trend_draw(&a->screen, row, x, &d);
-		return;
-	}
-	int n = snprintf(pos, sizeof pos, "sample %zu/%zu %s", a->at + 1, a->nsamples,
-			 when[0] ? when : "");
-	int at = a->screen.cols - n;
-	ms_screen_puts(&a->screen, row, at > x ? at : x, MS_TO_EDGE, MS_ATTR_TITLE, pos);
+	ms_timebar t = { .index = a->at, .count = a->nsamples, .at_ns = a->at_ns,
+			 .first_ns = a->first_ns, .base_index = a->base ? a->base_at : SIZE_MAX,
+			 .torn = a->torn };
+	ms_timebar_draw(&a->screen, row, &t);
 }
 
 static void draw_tabs(struct app *a, int row)
@@ -394,7 +442,8 @@ static void draw_tabs(struct app *a, int row)
 				      a->panes[i].cls->name);
 		x += ms_screen_puts(&a->screen, row, x, MS_TO_EDGE, MS_ATTR_NORMAL, " ");
 	}
-	draw_position(a, row, x);
+	ms_view_data d = view_data(a);
+	ms_header_trend_draw(&a->screen, row, x, &d);
 }
 
 static void draw_prompt(struct app *a, int row)
@@ -447,7 +496,7 @@ static void draw(struct app *a)
 {
 	ms_screen *s = &a->screen;
 	ms_screen_clear(s);
-	if (s->rows < MS_HEADER_ROWS + 4 || s->cols < 30) {
+	if (s->rows < MS_HEADER_ROWS + 5 || s->cols < 30) {
 		ms_screen_puts(s, 0, 0, MS_TO_EDGE, MS_ATTR_WARN, "terminal too small");
 		return;
 	}
@@ -458,10 +507,12 @@ static void draw(struct app *a)
 	ms_view_data d = view_data(a);
 	int y = ms_header_draw(s, &d);
 	draw_tabs(a, y++);
+	if (a->recording)
+		draw_time_bar(a, y++);
 	ms_rect body = { y, 0, s->rows - 1 - y, s->cols };
 	ms_pane *p = &a->panes[a->pane];
 	if (a->help)
-		ms_help_draw(p, a->refreshes, s, body, &a->help_scroll);
+		ms_help_draw(p, a->refreshes, a->nsamples, s, body, &a->help_scroll);
 	else
 		p->cls->draw(p, s, body, &d);
 	draw_status(a, s->rows - 1);
@@ -490,7 +541,10 @@ static void show_pane(struct app *a, int pane)
 {
 	a->pane = (pane + a->npanes) % a->npanes;
 	a->help = false;
-	if (visible(a)->cls->wants_vmas && a->vma_pid > 0 && (a->refreshes || !a->have_vmas))
+	/* The mappings shown must be of the sample shown: read again live,
+	 * and after a step through a recording. */
+	bool stale = a->refreshes || !a->have_vmas || a->vmas_at != a->at;
+	if (visible(a)->cls->wants_vmas && a->vma_pid > 0 && stale)
 		ask_vmas(a);
 	if (visible(a)->cls->wants_libs && !a->libs_asked && (a->refreshes || !a->have_libs))
 		ask_libs(a);
@@ -652,6 +706,13 @@ static bool app_key(struct app *a, int key)
 	case ']': step_sample(a, 1); return true;
 	case '{': step_sample(a, -10); return true;
 	case '}': step_sample(a, 10); return true;
+	case MS_KEY_HOME: case MS_KEY_END:
+		/* On a recording they pick the first and newest sample; a
+		 * pane's own Home and End (top, bottom) are taken elsewhere. */
+		if (!a->recording)
+			return false;
+		first_or_newest(a, key == MS_KEY_END);
+		return true;
 	case 'b': set_baseline(a); return true;
 	case 'B': clear_baseline(a); return true;
 	}
@@ -795,6 +856,9 @@ int ms_app_run(ms_source *src, const ms_options *o, ms_sample *baseline, ms_erro
 	a->base = baseline;
 	a->base_owned = baseline != NULL;
 	a->refreshes = ms_source_can(src, MS_CAP_REFRESH);
+	a->recording = ms_source_can(src, MS_CAP_SAMPLES);
+	a->goal = a->base_at = SIZE_MAX;
+	a->at_ns = a->first_ns = MS_NA;
 	snprintf(a->source_path, sizeof a->source_path, "%s", ms_source_get_info(src)->path);
 	a->delay = o->delay > 0 ? o->delay : 2.0;
 	int rc = init_panes(a);

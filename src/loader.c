@@ -51,11 +51,17 @@ void ms_load_result_free(ms_load_result *r)
 
 static void load_sample(ms_loader *l, const ms_load_request *rq, ms_load_result *res)
 {
+	size_t at = rq->at;
+
 	res->has_sample = true;
-	if (rq->at != SIZE_MAX) {
-		res->status = ms_source_select(l->src, rq->at, &res->err);
+	if (at == MS_AT_NEWEST) {
+		size_t n = ms_source_sample_count(l->src);
+		at = n ? n - 1 : 0;
+	}
+	if (at != SIZE_MAX && at != l->index) {
+		res->status = ms_source_select(l->src, at, &res->err);
 		if (res->status == 0)
-			l->index = rq->at;
+			l->index = at;
 	}
 	if (res->status == 0)
 		res->status = ms_source_refresh(l->src, &res->err);
@@ -63,6 +69,9 @@ static void load_sample(ms_loader *l, const ms_load_request *rq, ms_load_result 
 		res->status = ms_sample_load(&res->sample, l->src, rq->parts, &res->err);
 	res->index = l->index;
 	res->count = ms_source_sample_count(l->src);
+	res->at_ns = ms_source_sample_captured_ns(l->src, l->index);
+	res->first_ns = ms_source_sample_captured_ns(l->src, 0);
+	res->torn_tail = ms_source_torn_tail(l->src, NULL, 0);
 }
 
 static void load(ms_loader *l, const ms_load_request *rq, ms_load_result *res)
@@ -170,6 +179,8 @@ ms_loader *ms_loader_start(ms_source *src, ms_error *err)
 		return NULL;
 	}
 	l->src = src;
+	/* A recording opens on its last sample (or the one --at chose). */
+	l->index = ms_source_selected(src);
 	pthread_mutex_init(&l->lock, NULL);
 	pthread_cond_init(&l->wake, NULL);
 	pthread_cond_init(&l->done, NULL);

@@ -176,6 +176,15 @@ static int set_baseline(ms_options *o, const char *arg, ms_error *err)
 	return 0;
 }
 
+static int set_at(ms_options *o, const char *arg, ms_error *err)
+{
+	if (ms_sample_pick_parse(arg, &o->at) != 0)
+		return ms_error_set(err, EINVAL, 0,
+				    "--at %s: not a sample (an index from 0, a time such as "
+				    "2026-12-04T03:00Z, or last)", arg);
+	return 0;
+}
+
 static int set_all(ms_options *o, const char *arg, ms_error *err)
 {
 	(void)arg;
@@ -264,6 +273,8 @@ static const struct opt_def opt_defs[] = {
 	{ "all", 0, NULL, "diff", 0, set_all, "diff: rows that did not change too" },
 	{ "baseline", 0, "A", "explorer", 0, set_baseline,
 	  "changes since A (snapshot, live, FILE@N)" },
+	{ "at", 0, "N|TIME|last", "VIEW explorer", 0, set_at,
+	  "a recording's sample: index from 0, ISO time, last" },
 	{ "top", 0, "N", "metrics", 0, set_top,
 	  "top processes and caches shown (default 20), + other" },
 	{ "listen", 0, "ADDR:PORT", "metrics", 0, set_listen,

@@ -20,9 +20,11 @@ typedef struct ms_loader ms_loader;
 typedef struct ms_load_request {
 	unsigned parts;  /* MS_PART_* of the sample; 0: no new sample */
 	int vma_pid;     /* > 0: that process's mappings too */
-	size_t at;       /* a recording's sample to select first; SIZE_MAX: stay */
+	size_t at;       /* a recording's sample to select first; SIZE_MAX: stay,
+			  * MS_AT_NEWEST: its last complete one as it is now */
 	bool libs;       /* librank over every process's smaps too (libs pane) */
 } ms_load_request;
+#define MS_AT_NEWEST (SIZE_MAX - 1)
 
 /* What was read. The receiver owns sample and vmas. */
 typedef struct ms_load_result {
@@ -32,6 +34,9 @@ typedef struct ms_load_result {
 	ms_sample sample;
 	size_t index;       /* which of the source's samples it is (recordings) */
 	size_t count;       /* how many the source holds now (1 but for those) */
+	int64_t at_ns;      /* when that sample and the first were taken (the */
+	int64_t first_ns;   /* recording's headers); MS_NA when not known */
+	bool torn_tail;     /* the recording ends in a torn sample */
 
 	int vma_pid;        /* 0 when no mappings were asked for */
 	char vma_name[64];  /* its comm, raw; "" when unreadable */

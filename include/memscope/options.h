@@ -7,8 +7,10 @@
 
 #include "memscope/batch.h"
 #include "memscope/capture.h"
+#include "memscope/source.h"
 
 typedef struct ms_command ms_command;
+
 
 typedef struct ms_options {
 	const ms_command *cmd;  /* what to run: the explorer when no word is given */
@@ -28,6 +30,7 @@ typedef struct ms_options {
 	} diff;
 	const char *trend_path;
 	const char *baseline;   /* --baseline A: the explorer's changes are from it */
+	ms_sample_pick at;      /* --at: the sample of a recording read (last) */
 	/* metrics (src/cmd/metrics.c) */
 	long top;               /* --top N: processes and caches shown one by one */
 	const char *listen;     /* --listen [ADDR:]PORT: serve /metrics over HTTP */

@@ -210,6 +210,20 @@ bool ms_source_torn_tail(const ms_source *src, char *why, size_t cap);
  * the source holds no sample. */
 size_t ms_source_sample_at(const ms_source *src, int64_t ns);
 
+/* Which sample of a recording to read, as a user names it: --at
+ * N|TIME|last, or the FILE@... of diff and --baseline. */
+typedef enum ms_pick_kind { MS_PICK_LAST, MS_PICK_INDEX, MS_PICK_TIME } ms_pick_kind;
+typedef struct ms_sample_pick {
+	ms_pick_kind kind;
+	size_t index;      /* MS_PICK_INDEX: 0 the first */
+	int64_t ns;        /* MS_PICK_TIME: the latest sample taken at or before */
+	const char *text;  /* as typed, for messages; NULL: not given */
+} ms_sample_pick;
+
+/* "3", "last", "2026-12-04T03:00Z", "2026-12-04T03:00:00+01:00": 0, or
+ * -EINVAL when text is none of them. */
+int ms_sample_pick_parse(const char *text, ms_sample_pick *out);
+
 /* ---- lines ---------------------------------------------------------------- */
 
 /* Splits chunks into whole lines for a line callback; holds at most one

@@ -103,6 +103,11 @@ size_t ms_fmt_i64(char *dst, int64_t v);
 /* Lower-case hex, zero-padded to at least min_digits ("%08" PRIx64). */
 size_t ms_fmt_hex(char *dst, uint64_t v, int min_digits);
 
+/* ns since the epoch as UTC ISO 8601, as captured_at writes it:
+ * "2026-12-05T03:20:38Z", with the fraction of a second when there is one
+ * ("...38.25Z"); "" when the time cannot be shown. cap: 40 is plenty. */
+void ms_format_utc(char *out, size_t cap, int64_t ns);
+
 /* Saturating arithmetic for totals: MS_NA is contagious. */
 int64_t ms_add_na(int64_t a, int64_t b);
 

@@ -119,15 +119,27 @@ int ms_header_draw(ms_screen *s, const ms_view_data *d);
  * from column x on (the tab line, when it is not a recording's). */
 void ms_header_trend_draw(ms_screen *s, int row, int x, const ms_view_data *d);
 
+/* The time bar of a recording (src/views/timebar.c): one line, "sample 2
+ * of 3  2026-12-04T03:10:00Z  +10m00s  [--#--b--]  torn tail", fitted to
+ * the screen's width (80 columns hold it all). */
+typedef struct ms_timebar {
+	size_t index, count;       /* the sample shown (0 the first), of how many */
+	int64_t at_ns, first_ns;   /* when it and the first were taken; MS_NA unknown */
+	size_t base_index;         /* the baseline's sample; SIZE_MAX: none of these */
+	bool torn;                 /* the recording ends in a torn sample */
+} ms_timebar;
+void ms_timebar_draw(ms_screen *s, int row, const ms_timebar *t);
+
 /* A series as an ASCII sparkline ('_' least ... '#' most, ' ' unknown)
  * of its last cap - 1 values at most, NUL-terminated in out; returns
  * the characters written. */
 size_t ms_sparkline(char *out, size_t cap, const int64_t *v, size_t n);
 
 /* The help overlay of a pane: one line per field, then the keys it (and
- * a source that refreshes) takes, wrapped at the screen's width. scroll is
- * clamped and written back. */
-void ms_help_draw(const ms_pane *p, bool refreshes, ms_screen *s, ms_rect r, int *scroll);
+ * a source that refreshes, or holds more than one sample) takes, wrapped
+ * at the screen's width. scroll is clamped and written back. */
+void ms_help_draw(const ms_pane *p, bool refreshes, size_t samples, ms_screen *s, ms_rect r,
+		  int *scroll);
 /* The status line's hint for a pane: "?:help 1-4:pane <>:sort ...", only
  * the keys that pane (and a source that refreshes, or holds so many
  * samples) takes. */

@@ -135,6 +135,25 @@ void ms_out_i64_csv(struct render *r, int64_t v)
 		ms_out_bytes(r, digits, ms_fmt_i64(digits, v));
 }
 
+/* A recording's sample shown: which, of how many, when, and a torn tail
+ * when the recording ends in one (the samples before it read as usual). */
+static void json_sample(struct render *r)
+{
+	ms_json *j = &r->j;
+	char torn[300];
+
+	if (!r->src || !ms_source_can(r->src, MS_CAP_SAMPLES))
+		return;
+	ms_json_key(j, "sample");
+	ms_json_obj_begin(j);
+	ms_json_kv_i64(j, "index", (int64_t)ms_source_selected(r->src));
+	ms_json_kv_i64(j, "count", (int64_t)ms_source_sample_count(r->src));
+	ms_json_kv_str(j, "captured_at", r->s->info.captured_at[0] ? r->s->info.captured_at : NULL);
+	bool is_torn = ms_source_torn_tail(r->src, torn, sizeof torn);
+	ms_json_kv_str(j, "torn_tail", is_torn ? torn : NULL);
+	ms_json_obj_end(j);
+}
+
 static void json_source(struct render *r)
 {
 	const ms_source_info *i = &r->s->info;
@@ -153,6 +172,7 @@ static void json_source(struct render *r)
 	ms_json_kv_str(j, "container", i->container[0] ? i->container : NULL);
 	ms_json_kv_str(j, "layout", i->layout[0] ? i->layout : NULL);
 	ms_json_kv_i64(j, "skipped_entries", i->skipped_entries);
+	json_sample(r);
 	ms_json_obj_end(j);
 }
 

@@ -54,6 +54,12 @@ static void report_text_header(struct render *r)
 	ms_out_display(r, i->machine[0] ? i->machine : "-", 0, true);
 	ms_out_putf(r, "\npage size:   %ld\ncaptured at: ", i->page_size);
 	ms_out_display(r, i->captured_at[0] ? i->captured_at : "-", 0, true);
+	/* A recording: which of its samples this is (--at picks another). */
+	if (r->src && ms_source_can(r->src, MS_CAP_SAMPLES))
+		ms_out_putf(r, "\nsample:      %zu of %zu (--at %zu)%s",
+			    ms_source_selected(r->src) + 1, ms_source_sample_count(r->src),
+			    ms_source_selected(r->src),
+			    ms_source_torn_tail(r->src, NULL, 0) ? ", torn tail skipped" : "");
 	ms_out_put(r, "\n");
 }
 

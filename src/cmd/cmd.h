@@ -23,6 +23,18 @@ ms_source *ms_cmd_open_source(const ms_options *o);
  * FILE@N (0 the first) or FILE@last. NULL after printing why not. */
 ms_source *ms_cmd_open_spec(const ms_options *o, const char *spec);
 
+/* Selects the sample pick names (--at, FILE@...): an index, the latest
+ * taken at or before a time, or the last. what is how the user named it
+ * in messages ("--at ", "@"). 0; -ERANGE with err set when the source has
+ * no such sample (a usage error: exit 2); another -errno when the sample
+ * is there but cannot be read. */
+int ms_cmd_pick_sample(ms_source *src, const char *what, const ms_sample_pick *pick,
+		       ms_error *err);
+
+/* A recording that ends in a torn sample says so on stderr (the
+ * samples before it read as usual). */
+void ms_cmd_note_torn_tail(const ms_source *src);
+
 /* Each snapshot PATH names, for commands that read many (metrics -s,
  * fleet): PATH itself when it opens as a snapshot or a recording, else,
  * for a directory, each of its entries that does, in name order (the

@@ -64,21 +64,80 @@ static const char *sample_suffix(const char *spec, char *path, size_t cap)
 	return at + 1;
 }
 
-/* Picks sample "N" or "last" of a source. */
-static int select_sample(ms_source *src, const char *which, ms_error *err)
+/* "2026-12-04T03:00:00Z", or "an unknown time". */
+static const char *when_text(const ms_source *src, size_t index, char *buf, size_t cap)
 {
-	size_t n = ms_source_sample_count(src);
-	char *end;
+	int64_t ns = ms_source_sample_captured_ns(src, index);
 
-	if (strcmp(which, "last") == 0)
-		return n > 1 ? ms_source_select(src, n - 1, err) : 0;
-	errno = 0;
-	unsigned long long i = strtoull(which, &end, 10);
-	if (errno || end == which || *end || which[0] == '-')
-		return ms_error_set(err, EINVAL, 0, "@%s: not a sample (a number or last)", which);
-	if (i >= n)
-		return ms_error_set(err, ERANGE, 0, "@%s: no such sample (%zu held)", which, n);
-	return n > 1 ? ms_source_select(src, (size_t)i, err) : 0;
+	if (ns == MS_NA)
+		return "an unknown time";
+	ms_format_utc(buf, cap, ns);
+	return buf;
+}
+
+/* The index a time picks, or -ERANGE when the source has nothing that
+ * early (or cannot say when its one sample was taken). */
+static int index_at(const ms_source *src, const char *what, const ms_sample_pick *pick,
+		    size_t *index, ms_error *err)
+{
+	int64_t first = ms_source_sample_captured_ns(src, 0);
+	char when[48];
+
+	if (ms_source_can(src, MS_CAP_REFRESH))
+		return ms_error_set(err, ERANGE, 0,
+				    "%s%s: the running system has no past (a recording has)", what,
+				    pick->text);
+	if (first == MS_NA)
+		return ms_error_set(err, ERANGE, 0, "%s%s: %s does not say when it was taken",
+				    what, pick->text, ms_source_get_info(src)->path);
+	if (pick->ns < first)
+		return ms_error_set(err, ERANGE, 0, "%s%s: before the first sample of %s (%s)",
+				    what, pick->text, ms_source_get_info(src)->path,
+				    when_text(src, 0, when, sizeof when));
+	*index = ms_source_sample_at(src, pick->ns);
+	return 0;
+}
+
+int ms_cmd_pick_sample(ms_source *src, const char *what, const ms_sample_pick *pick,
+		       ms_error *err)
+{
+	size_t n = ms_source_sample_count(src), index = n ? n - 1 : 0; /* last */
+	const char *path = ms_source_get_info(src)->path;
+
+	if (!pick->text || pick->kind == MS_PICK_LAST) {
+		/* the last, as set above */
+	} else if (pick->kind == MS_PICK_TIME) {
+		int rc = index_at(src, what, pick, &index, err);
+		if (rc)
+			return rc;
+	} else if (pick->index >= n && n == 1) {
+		return ms_error_set(err, ERANGE, 0, "%s%s: %s holds one sample (0 or last)", what,
+				    pick->text, path);
+	} else if (pick->index >= n) {
+		return ms_error_set(err, ERANGE, 0,
+				    "%s%s: no such sample (%s holds %zu: 0 to %zu, or last)",
+				    what, pick->text, path, n, n - 1);
+	} else {
+		index = pick->index;
+	}
+	if (index == ms_source_selected(src))
+		return 0;
+	int rc = ms_source_select(src, index, err);
+	/* A sample counted but unreadable (the file shrank) is no usage
+	 * error: the message stays, the code says so. */
+	if (rc == -ERANGE) {
+		err->code = EIO;
+		rc = -EIO;
+	}
+	return rc;
+}
+
+void ms_cmd_note_torn_tail(const ms_source *src)
+{
+	ms_error note = { 0 };
+
+	if (ms_source_torn_tail(src, note.msg, sizeof note.msg))
+		ms_cmd_print_error(NULL, &note, 0);
 }
 
 ms_source *ms_cmd_open_spec(const ms_options *o, const char *spec)
@@ -92,7 +151,18 @@ ms_source *ms_cmd_open_spec(const ms_options *o, const char *spec)
 		src = ms_source_open_live(o->proc_root, &err);
 	else
 		src = ms_source_open_snapshot(which ? path : spec, &err);
-	if (src && which && select_sample(src, which, &err) != 0) {
+	/* Messages begin with the spec as typed ("board.msrec@9: no such
+	 * sample ..."), so that it is said once. */
+	ms_sample_pick pick;
+	char label[PATH_MAX + 2] = "";
+	if (which)
+		snprintf(label, sizeof label, "%s@", path);
+	if (src && which && ms_sample_pick_parse(which, &pick) != 0) {
+		ms_error_set(&err, EINVAL, 0, "%s: not a sample (a number, a time or last)", spec);
+		ms_source_close(src);
+		src = NULL;
+	}
+	if (src && which && ms_cmd_pick_sample(src, label, &pick, &err) != 0) {
 		ms_source_close(src);
 		src = NULL;
 	}

@@ -48,7 +48,16 @@ static int run(const ms_options *o)
 		free(baseline);
 		return MS_EXIT_FAILED;
 	}
-	int rc = ms_app_run(src, o, baseline, &err);
+	int rc = ms_cmd_pick_sample(src, "--at ", &o->at, &err);
+	if (rc) {
+		ms_cmd_print_error(NULL, &err, rc);
+		ms_source_close(src);
+		if (baseline)
+			ms_sample_free(baseline);
+		free(baseline);
+		return rc == -ERANGE ? MS_EXIT_USAGE : MS_EXIT_FAILED;
+	}
+	rc = ms_app_run(src, o, baseline, &err);
 	if (rc) {
 		ms_cmd_print_error(NULL, &err, rc);
 		return MS_EXIT_FAILED;
@@ -58,7 +67,7 @@ static int run(const ms_options *o)
 
 const ms_command ms_cmd_explorer = {
 	.name = "explorer",
-	.synopsis = "[-s PATH] [-d SECONDS] [--baseline A] [--no-color]",
+	.synopsis = "[-s PATH] [-d SECONDS] [--baseline A] [--at N|TIME] [--no-color]",
 	.summary = "the interactive explorer",
 	.run = run,
 };

@@ -3,6 +3,7 @@
  * The batch views as a command: `memscope VIEW ...` reads what the view
  * needs and writes it to stdout (the views are src/batch/'s registry).
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +43,14 @@ static int run(const ms_options *o)
 
 	if (!src)
 		return MS_EXIT_FAILED;
-	int rc = ms_sample_load(&sample, src, ms_view_parts(o->batch.view), &err);
+	int rc = ms_cmd_pick_sample(src, "--at ", &o->at, &err);
+	if (rc) {
+		ms_cmd_print_error(NULL, &err, rc);
+		ms_source_close(src);
+		return rc == -ERANGE ? MS_EXIT_USAGE : MS_EXIT_FAILED;
+	}
+	ms_cmd_note_torn_tail(src);
+	rc = ms_sample_load(&sample, src, ms_view_parts(o->batch.view), &err);
 	if (rc) {
 		print_load_error(o, src, &err, rc);
 		ms_source_close(src);
@@ -70,7 +78,8 @@ static int take_args(ms_options *o, int argc, char *const *argv, ms_error *err)
 
 const ms_command ms_cmd_view = {
 	.name = "VIEW",
-	.synopsis = "[-s PATH] [-f text|csv|json] [--sort KEY] [-r] [--limit N] [-k]",
+	.synopsis = "[-s PATH] [--at N|TIME] [-f text|csv|json] [--sort KEY] [-r]\n"
+		    "                [--limit N] [-k]",
 	.summary = "one view, once, as text, CSV or JSON",
 	.take_args = take_args,
 	.run = run,

@@ -194,27 +194,6 @@ static int scan(struct recording *r)
 
 /* ---- selecting a sample ------------------------------------------------------ */
 
-/* ns since the epoch as captured_at: "2026-12-05T03:20:38Z", with the
- * fraction of a second when there is one ("...38.25Z"). */
-static void format_iso8601(int64_t ns, char *out, size_t cap)
-{
-	time_t sec = (time_t)(ns / 1000000000);
-	long frac = (long)(ns % 1000000000);
-	char whole[32], part[16] = "";
-	struct tm tm;
-
-	if (!gmtime_r(&sec, &tm) || strftime(whole, sizeof whole, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
-		snprintf(out, cap, "%s", "");
-		return;
-	}
-	if (frac > 0) {
-		int n = snprintf(part, sizeof part, ".%09ld", frac);
-		while (n > 2 && part[n - 1] == '0')
-			part[--n] = '\0';
-	}
-	snprintf(out, cap, "%s%sZ", whole, part);
-}
-
 static struct recording *rec_of(const ms_source *src)
 {
 	return ms_source_priv(src);
@@ -233,7 +212,7 @@ static void take_info(ms_source *src, ms_source *sample, const struct frame *f)
 	memcpy(info->container, keep.container, sizeof info->container);
 	/* The header's time is the sample's, to the nanosecond, and the
 	 * one --at looks up: the model's captured_ns must agree with it. */
-	format_iso8601(f->ns, info->captured_at, sizeof info->captured_at);
+	ms_format_utc(info->captured_at, sizeof info->captured_at, f->ns);
 	for (size_t i = 0; i < MS_ARRAY_LEN(src->where); i++)
 		ms_source_set_where(src, (enum ms_root)i, sample->where[i]);
 }

@@ -370,6 +370,29 @@ bool ms_source_torn_tail(const ms_source *src, char *why, size_t cap)
 	return src->ops->torn_tail ? src->ops->torn_tail(src, why, cap) : false;
 }
 
+int ms_sample_pick_parse(const char *text, ms_sample_pick *out)
+{
+	size_t len = strlen(text);
+	uint64_t index;
+	const char *p = text;
+
+	*out = (ms_sample_pick){ .kind = MS_PICK_LAST, .text = text };
+	if (strcmp(text, "last") == 0)
+		return 0;
+	/* Digits alone are an index; a time always has its dashes. */
+	if (len > 0 && strspn(text, "0123456789") == len) {
+		if (!ms_parse_u64(&p, text + len, &index) || p != text + len || index > SIZE_MAX - 2)
+			return -EINVAL;
+		out->kind = MS_PICK_INDEX;
+		out->index = (size_t)index;
+		return 0;
+	}
+	if (ms_parse_iso8601(text, len, &out->ns) != 0)
+		return -EINVAL;
+	out->kind = MS_PICK_TIME;
+	return 0;
+}
+
 size_t ms_source_sample_at(const ms_source *src, int64_t ns)
 {
 	size_t n = ms_source_sample_count(src), best = 0;

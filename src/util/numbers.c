@@ -2,7 +2,9 @@
 /* Cursor-based, overflow-checked number and token parsing. Parsers use
  * these instead of strtol/sscanf: they never read past the end of a buffer
  * that is not NUL-terminated, and they say when a number does not fit. */
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "memscope/util.h"
 
@@ -178,4 +180,28 @@ int64_t ms_add_na(int64_t a, int64_t b)
 	if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN + 1 - b))
 		return MS_NA;
 	return a + b;
+}
+
+void ms_format_utc(char *out, size_t cap, int64_t ns)
+{
+	/* Floor division: a time before 1970 keeps a positive fraction. */
+	int64_t sec = ns / 1000000000, frac = ns % 1000000000;
+	if (frac < 0) {
+		frac += 1000000000;
+		sec--;
+	}
+	time_t t = (time_t)sec;
+	char whole[32], part[16] = "";
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || strftime(whole, sizeof whole, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+		snprintf(out, cap, "%s", "");
+		return;
+	}
+	if (frac > 0) {
+		int n = snprintf(part, sizeof part, ".%09ld", (long)frac);
+		while (n > 2 && part[n - 1] == '0')
+			part[--n] = '\0';
+	}
+	snprintf(out, cap, "%s%sZ", whole, part);
 }

@@ -30,27 +30,54 @@ static const char *const header_help[] = {
 	NULL,
 };
 
+/* The explorer's own keys (src/app.c answers them), each with the
+ * sources it applies to: the help lists a line and the hint line a word
+ * only where the key does something. */
+enum key_when { ALWAYS, REFRESHES, SAMPLES };
+static const struct explorer_key {
+	enum key_when when;
+	const char *hint;  /* its word in the status line; NULL: help only */
+	const char *help;
+} explorer_keys[] = {
+	{ ALWAYS, " p:pid", "  p  type a PID for the VMA pane" },
+	{ REFRESHES, " Spc:pause +-:delay",
+	  "  Space  pause / resume the refresh;  + -  longer / shorter interval "
+	  "(0.1 s to a day, as -d takes)" },
+	{ SAMPLES, " []:step {}:jump",
+	  "  [ ]  previous / next sample of the recording;  { }  ten samples back / on "
+	  "(a tenth of a long recording);  Home End  the first / newest sample (a pane's "
+	  "top and bottom are then PgUp, PgDn away). Every pane shows the sample of the "
+	  "time bar" },
+	{ ALWAYS, NULL,
+	  "  b  the sample shown becomes the baseline: panes show changes since it and "
+	  "mark rows new or gone (on a recording, 'b' on the time bar);  B  no baseline" },
+	{ ALWAYS, " q:quit", "  ? or F1  this help;  q or F10  quit. No key changes or kills anything." },
+};
+
+static bool key_applies(const struct explorer_key *k, bool refreshes, size_t samples)
+{
+	return k->when == ALWAYS || (k->when == REFRESHES && refreshes) ||
+	       (k->when == SAMPLES && samples > 1);
+}
+
 /* The keys, each line only where the pane (or the source) takes them: a
  * pane that cannot sort offers no sort keys. */
-static void key_lines(const ms_pane *p, bool refreshes, const char **lines, size_t cap)
+static void key_lines(const ms_pane *p, bool refreshes, size_t samples, const char **lines,
+		      size_t cap)
 {
 	size_t n = 0;
 
-	lines[n++] = "  arrows, PgUp, PgDn, Home, End  move the selection or scroll";
+	lines[n++] = samples > 1 ? "  arrows, PgUp, PgDn  move the selection or scroll"
+				 : "  arrows, PgUp, PgDn, Home, End  move the selection or scroll";
 	if (p->cls->sorts)
 		lines[n++] = "  < > or F6  sort on the previous / next column;  r  reverse the order";
 	if (p->cls->filter)
 		lines[n++] = "  /  filter by name (empty clears);  Esc  cancels a prompt";
 	if (p->cls->hint && strstr(p->cls->hint, "Enter"))
 		lines[n++] = "  Enter  open the VMA pane of the selected process";
-	lines[n++] = "  p  type a PID for the VMA pane";
-	if (refreshes)
-		lines[n++] = "  Space  pause / resume the refresh;  + -  longer / shorter interval "
-			     "(0.1 s to a day, as -d takes)";
-	lines[n++] = "  [ ]  previous / next sample of a recording;  { }  ten samples back / on";
-	lines[n++] = "  b  the sample shown becomes the baseline: panes show changes since it and "
-		     "mark rows new or gone;  B  no baseline";
-	lines[n++] = "  ? or F1  this help;  q or F10  quit. No key changes or kills anything.";
+	for (size_t i = 0; i < MS_ARRAY_LEN(explorer_keys) && n + 1 < cap; i++)
+		if (key_applies(&explorer_keys[i], refreshes, samples))
+			lines[n++] = explorer_keys[i].help;
 	lines[n < cap ? n : cap - 1] = NULL;
 }
 
@@ -130,7 +157,8 @@ static int put_columns(ms_screen *s, int y, const ms_table_def *t)
 	return y;
 }
 
-void ms_help_draw(const ms_pane *p, bool refreshes, ms_screen *s, ms_rect r, int *scroll)
+void ms_help_draw(const ms_pane *p, bool refreshes, size_t samples, ms_screen *s, ms_rect r,
+		  int *scroll)
 {
 	const char *keys[12];
 	ms_screen scratch;
@@ -146,7 +174,7 @@ void ms_help_draw(const ms_pane *p, bool refreshes, ms_screen *s, ms_rect r, int
 	y = put_lines(&scratch, y, header_help, true);
 	y++;
 	y = put_pane_keys(&scratch, y);
-	key_lines(p, refreshes, keys, MS_ARRAY_LEN(keys));
+	key_lines(p, refreshes, samples, keys, MS_ARRAY_LEN(keys));
 	y = put_lines(&scratch, y, keys, false);
 	for (int i = 0; i < r.rows; i++)
 		ms_screen_fill(s, r.row + i, r.col, r.cols, ' ', MS_ATTR_NORMAL);
@@ -164,12 +192,9 @@ void ms_hint_line(const ms_pane *p, bool refreshes, size_t samples, ms_buf *out)
 		ms_buf_puts(out, " /:find");
 	if (p->cls->hint)
 		ms_buf_printf(out, " %s", p->cls->hint);
-	ms_buf_puts(out, " p:pid");
-	if (refreshes)
-		ms_buf_puts(out, " Spc:pause +-:delay");
-	if (samples > 1)
-		ms_buf_puts(out, " []:step");
-	ms_buf_puts(out, " q:quit");
+	for (size_t i = 0; i < MS_ARRAY_LEN(explorer_keys); i++)
+		if (explorer_keys[i].hint && key_applies(&explorer_keys[i], refreshes, samples))
+			ms_buf_puts(out, explorer_keys[i].hint);
 }
 
 void ms_pane_draw_reason(ms_screen *s, ms_rect r, const char *what, const ms_part_state *st)
