@@ -262,6 +262,11 @@ static void take_sample(struct app *a, ms_load_result *res)
 	a->at = res->index;
 	a->nsamples = res->count;
 	a->generation++;
+	/* A kernel log's report says which it is and what it lacks, once
+	 * (the tab line keeps its short form). */
+	if (slot->info.sample_label[0])
+		snprintf(a->message, sizeof a->message, "%s%s%s", slot->info.sample_label,
+			 slot->info.lacks[0] ? "; " : "", slot->info.lacks);
 }
 
 static void take_vmas(struct app *a, ms_load_result *res)
@@ -332,8 +337,9 @@ static void draw_position(struct app *a, int row, int x)
 		ms_header_trend_draw(&a->screen, row, x, &d);
 		return;
 	}
-	int n = snprintf(pos, sizeof pos, "sample %zu/%zu %s", a->at + 1, a->nsamples,
-			 when[0] ? when : "");
+	int n = snprintf(pos, sizeof pos, "%s %zu/%zu %s",
+			 a->cur->info.sample_label[0] ? "report" : "sample", a->at + 1,
+			 a->nsamples, when[0] ? when : "");
 	int at = a->screen.cols - n;
 	ms_screen_puts(&a->screen, row, at > x ? at : x, MS_TO_EDGE, MS_ATTR_TITLE, pos);
 }

@@ -153,6 +153,8 @@ static void json_source(struct render *r)
 	ms_json_kv_str(j, "container", i->container[0] ? i->container : NULL);
 	ms_json_kv_str(j, "layout", i->layout[0] ? i->layout : NULL);
 	ms_json_kv_i64(j, "skipped_entries", i->skipped_entries);
+	ms_json_kv_str(j, "sample", i->sample_label[0] ? i->sample_label : NULL);
+	ms_json_kv_str(j, "lacks", i->lacks[0] ? i->lacks : NULL);
 	ms_json_obj_end(j);
 }
 

@@ -54,6 +54,10 @@ static void report_text_header(struct render *r)
 	ms_out_display(r, i->machine[0] ? i->machine : "-", 0, true);
 	ms_out_putf(r, "\npage size:   %ld\ncaptured at: ", i->page_size);
 	ms_out_display(r, i->captured_at[0] ? i->captured_at : "-", 0, true);
+	if (i->sample_label[0]) {
+		ms_out_put(r, "\nsample:      ");
+		ms_out_display(r, i->sample_label, 0, true);
+	}
 	ms_out_put(r, "\n");
 }
 

@@ -36,9 +36,17 @@ void ms_cmd_print_error(const char *what, const ms_error *err, int rc)
 	ms_buf_free(&line);
 }
 
+static const char *sample_suffix(const char *spec, char *path, size_t cap);
+
 ms_source *ms_cmd_open_source(const ms_options *o)
 {
 	ms_error err = { 0 };
+	char path[PATH_MAX];
+
+	/* -s FILE@N: sample N of a recording or of a kernel log's reports. */
+	if (o->snapshot && !ms_source_is_ssh(o->snapshot) &&
+	    sample_suffix(o->snapshot, path, sizeof path))
+		return ms_cmd_open_spec(o, o->snapshot);
 	ms_source *src = ms_source_is_ssh(o->snapshot) ? ms_source_open_ssh(o->snapshot, &err)
 			 : o->snapshot		     ? ms_source_open_snapshot(o->snapshot, &err)
 						     : ms_source_open_live(o->proc_root, &err);
