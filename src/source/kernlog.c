@@ -664,7 +664,13 @@ static int log_stream(ms_source *src, const char *relpath, ms_chunk_fn fn, void 
 
 static int log_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
 {
-	return ms_source_list_pids(log_of(src)->cur, pids, n, err);
+	int rc = ms_source_list_pids(log_of(src)->cur, pids, n, err);
+
+	/* No task table: said, not "not in snapshot". */
+	if (rc == 0 && *n == 0)
+		return ms_error_set(err, EACCES, 0, "not in this OOM report (it "
+						    "printed no task table)");
+	return rc;
 }
 
 static int log_list_dir(ms_source *src, const char *reldir, ms_dirlist *out, ms_error *err)
