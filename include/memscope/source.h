@@ -204,7 +204,7 @@ ms_source *ms_source_open_recording(const char *path, ms_error *err);
  * each OOM-killer report in it is one sample (src/source/kernlog.c), the
  * first selected. ms_source_open_snapshot opens a regular file that is
  * text (not an archive, not a recording) this way. A log without a report
- * is an error (ENOENT, "no OOM-killer report in this log").
+ * is an error (EINVAL, "no OOM-killer report in this log").
  */
 ms_source *ms_source_open_kernlog(const char *path, ms_error *err);
 /* Whether the file at path starts like text: no archive, no recording. */

@@ -741,7 +741,8 @@ ms_source *ms_source_open_kernlog(const char *path, ms_error *err)
 	int rc = index_log(l, fd, err);
 	close(fd);
 	if (rc == 0 && l->n == 0)
-		rc = ms_error_set(err, ENOENT, 0, "%s: no OOM-killer report in this log", path);
+		rc = ms_error_set(err, EINVAL, 0, "%s: no OOM-killer report in this log (read as a "
+						  "kernel log: it is text, not a snapshot archive)", path);
 	ms_source *src = rc == 0 ? ms_source_new(&kernlog_ops, MS_CAP_SAMPLES | MS_CAP_PARALLEL, path, l) : NULL;
 	if (!src) {
 		if (rc == 0)
