@@ -270,3 +270,45 @@ Test(kernlog, what_a_report_lacks_is_said)
 	cr_assert(strstr(out.data, "PSS unknown: an OOM report lists RSS only"), "%s", out.data);
 	ms_buf_free(&out);
 }
+
+/* oom SNAPSHOT reads the kernel log a capture put in it; capturing that
+ * snapshot again (not the running system) passes the log on; a snapshot
+ * without one says how to get it. */
+Test(kernlog, oom_reads_a_snapshots_kernel_log_and_capture_passes_it_on)
+{
+	const char *dir = tu_tmpdir();
+	char path[1024], cmd[4096];
+	ms_buf out = MS_BUF_INIT;
+
+	snprintf(path, sizeof path, "%s/snap", dir);
+	cr_assert_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof path, "%s/snap/meminfo", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fputs("MemTotal:  262144 kB\nMemFree:  1000 kB\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "%s oom %s/snap 2>&1", tu_bin(), dir);
+	cr_assert_eq(tu_run(cmd, &out), 1, "%s", out.data);
+	cr_assert(strstr(out.data, "no kernel log in this snapshot (capture --dmesg adds it)"),
+		  "%s", out.data);
+
+	snprintf(path, sizeof path, "%s/snap/memscope-dmesg", dir);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fputs(two_reports, f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd,
+		 "%s capture -s %s/snap --dmesg -o %s/again.tar.gz && %s oom %s/again.tar.gz -f json"
+		 " | python3 -c 'import json,sys\nd=json.load(sys.stdin)\n"
+		 "print([(r[\"victim\"][\"pid\"],r[\"victim\"][\"name\"]) for r in d[\"reports\"]])'",
+		 tu_bin(), dir, dir, tu_bin(), dir);
+	cr_assert_eq(tu_run(cmd, &out), 0, "%s", cmd);
+	cr_assert_str_eq(out.data, "[(10, 'hog'), (11, 'sh')]\n");
+	/* Without --dmesg the log stays out. */
+	snprintf(cmd, sizeof cmd, "%s capture -s %s/snap -o %s/plain && ls %s/plain", tu_bin(),
+		 dir, dir, dir);
+	cr_assert_eq(tu_run(cmd, &out), 0, "%s", cmd);
+	cr_assert(!strstr(out.data, "memscope-dmesg"), "%s", out.data);
+	tu_rm_rf(dir);
+	ms_buf_free(&out);
+}

@@ -565,7 +565,7 @@ static int check(const ms_options *o, ms_error *err)
 {
 	if (o->snapshot || o->proc_root)
 		return ms_error_set(err, EINVAL, 0,
-				    "oom reads a kernel log named after it (oom FILE), not -s");
+				    "oom reads the log or snapshot named after it (oom FILE), not -s");
 	return 0;
 }
 
