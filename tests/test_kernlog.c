@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "memscope/parse.h"
+#include "memscope/source.h"
 #include "testutil.h"
 
 #define GLOBAL_OOMS "qemu-arm-6.1/armv7lpae-6.1-256m-nocma-globaloom/meta/"
@@ -310,5 +311,30 @@ Test(kernlog, oom_reads_a_snapshots_kernel_log_and_capture_passes_it_on)
 	cr_assert_eq(tu_run(cmd, &out), 0, "%s", cmd);
 	cr_assert(!strstr(out.data, "memscope-dmesg"), "%s", out.data);
 	tu_rm_rf(dir);
+	ms_buf_free(&out);
+}
+
+/* pstore's console-ramoops may start with a few stray NULs after a
+ * reset: still a log. A file that is mostly NULs is not (a v7 tar). */
+Test(kernlog, a_log_with_stray_nuls_is_still_a_log)
+{
+	char path[1024];
+	ms_buf out = MS_BUF_INIT;
+
+	snprintf(path, sizeof path, "%s/console-ramoops-0", tu_tmpdir());
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fwrite("\0\0\x01junk", 1, 7, f);
+	fputs(two_reports, f);
+	fclose(f);
+	cr_assert(ms_path_is_text_log(path));
+	view_json("buddy", path, 1, "d[\"zones\"][0][\"free\"]", &out);
+	cr_assert_str_eq(out.data, "[2, 1, 0, 0]\n");
+	f = fopen(path, "w");
+	cr_assert(f);
+	for (int i = 0; i < 512; i++)
+		fputc(i % 3 ? '\0' : 'a', f);
+	fclose(f);
+	cr_assert(!ms_path_is_text_log(path));
 	ms_buf_free(&out);
 }

@@ -703,26 +703,52 @@ static const ms_source_ops kernlog_ops = {
 /* ---- opening ---------------------------------------------------------------------- */
 
 /* Archives (tar, cpio, compressed) and recordings start with bytes a
- * text log does not: NULs in a tar header, a compressor's magic. */
+ * text log does not: a compressor's or cpio's magic, tar's "ustar", a
+ * recording's header, and the NULs that pad tar headers. A kernel log
+ * may hold a few stray NULs (pstore's console-ramoops after a reset, a
+ * console's line noise): text is mostly printable bytes. */
+static bool archive_magic(const unsigned char *h, size_t n)
+{
+	static const struct {
+		size_t at, len;
+		const char *bytes;
+	} magic[] = {
+		{ 0, 2, "\x1f\x8b" },		  /* gzip */
+		{ 0, 5, "\xfd" "7zXZ" },	  /* xz */
+		{ 0, 4, "\x28\xb5\x2f\xfd" }, /* zstd */
+		{ 0, 3, "BZh" },		  /* bzip2 */
+		{ 0, 4, "0707" },		  /* cpio, ASCII */
+		{ 0, 2, "\xc7\x71" },		  /* cpio, binary */
+		{ 0, 2, "\x71\xc7" },
+		{ 257, 5, "ustar" },		  /* tar */
+		{ 0, 16, "memscope-sample " },	  /* a recording */
+	};
+
+	for (size_t i = 0; i < MS_ARRAY_LEN(magic); i++)
+		if (n >= magic[i].at + magic[i].len &&
+		    memcmp(h + magic[i].at, magic[i].bytes, magic[i].len) == 0)
+			return true;
+	return false;
+}
+
 bool ms_path_is_text_log(const char *path)
 {
-	static const unsigned char gz[] = { 0x1f, 0x8b }, xz[] = { 0xfd, '7', 'z', 'X', 'Z' };
-	static const unsigned char zst[] = { 0x28, 0xb5, 0x2f, 0xfd }, bz[] = { 'B', 'Z', 'h' };
 	unsigned char head[4096];
+	size_t text = 0, nul = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return false;
 	ssize_t n = pread(fd, head, sizeof head, 0);
 	close(fd);
-	if (n <= 0)
+	if (n <= 0 || archive_magic(head, (size_t)n))
 		return false;
-	if ((n >= 2 && memcmp(head, gz, 2) == 0) || (n >= 5 && memcmp(head, xz, 5) == 0) ||
-	    (n >= 4 && memcmp(head, zst, 4) == 0) || (n >= 3 && memcmp(head, bz, 3) == 0) ||
-	    (n >= 6 && memcmp(head, "0707", 4) == 0) ||
-	    (n >= 16 && memcmp(head, "memscope-sample ", 16) == 0))
-		return false;
-	return memchr(head, '\0', (size_t)n) == NULL;
+	for (ssize_t i = 0; i < n; i++) {
+		nul += head[i] == 0;
+		text += head[i] >= 0x20 || head[i] == '\n' || head[i] == '\t' || head[i] == '\r';
+	}
+	/* A v7 tar (no magic) is mostly NULs; a log, mostly text. */
+	return nul * 100 <= (size_t)n && text * 10 >= (size_t)n * 9;
 }
 
 ms_source *ms_source_open_kernlog(const char *path, ms_error *err)
