@@ -342,6 +342,11 @@ static void take_sample(struct app *a, ms_load_result *res)
 	a->first_ns = res->first_ns;
 	a->torn = res->torn_tail;
 	a->generation++;
+	/* A kernel log's report says which it is and what it lacks, once
+	 * (the tab line keeps its short form). */
+	if (slot->info.sample_label[0])
+		snprintf(a->message, sizeof a->message, "%s%s%s", slot->info.sample_label,
+			 slot->info.lacks[0] ? "; " : "", slot->info.lacks);
 }
 
 static void take_vmas(struct app *a, ms_load_result *res)
@@ -429,7 +434,9 @@ static void draw_time_bar(struct app *a, int row)
 {
 	ms_timebar t = { .index = a->at, .count = a->nsamples, .at_ns = a->at_ns,
 			 .first_ns = a->first_ns, .base_index = a->base ? a->base_at : SIZE_MAX,
-			 .torn = a->torn };
+			 .torn = a->torn,
+			 /* A kernel log's samples are its OOM reports. */
+			 .noun = a->cur && a->cur->info.sample_label[0] ? "report" : NULL };
 	ms_timebar_draw(&a->screen, row, &t);
 }
 

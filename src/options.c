@@ -169,6 +169,14 @@ static int set_no_smaps(ms_options *o, const char *arg, ms_error *err)
 	return 0;
 }
 
+static int set_dmesg(ms_options *o, const char *arg, ms_error *err)
+{
+	(void)arg;
+	(void)err;
+	o->capture.dmesg = true;
+	return 0;
+}
+
 static int set_baseline(ms_options *o, const char *arg, ms_error *err)
 {
 	(void)err;
@@ -270,6 +278,8 @@ static const struct opt_def opt_defs[] = {
 	  "leave command lines out of the capture" },
 	{ "no-smaps", 0, NULL, "capture", 0, set_no_smaps,
 	  "leave per-mapping smaps out (rollups only)" },
+	{ "dmesg", 0, NULL, "capture", 0, set_dmesg,
+	  "add the kernel log (its OOM reports: oom SNAPSHOT)" },
 	{ "all", 0, NULL, "diff", 0, set_all, "diff: rows that did not change too" },
 	{ "baseline", 0, "A", "explorer", 0, set_baseline,
 	  "changes since A (snapshot, live, FILE@N)" },

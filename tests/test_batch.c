@@ -178,7 +178,8 @@ static const char *render(const ms_view_class *view, ms_format format, const cha
 	"\"source\":{\"kind\":\"snapshot\",\"path\":\"/snap\",\"kernel\":\"4.4.0\","     \
 	"\"machine\":\"armv7l\",\"page_size\":4096,\"page_size_origin\":\"metadata\","    \
 	"\"captured_at\":\"2026-01-02T03:04:05Z\",\"hostname\":\"board\","          \
-	"\"container\":\"dir\",\"layout\":\"memscope\",\"skipped_entries\":0}"
+	"\"container\":\"dir\",\"layout\":\"memscope\",\"skipped_entries\":0,"    \
+	"\"lacks\":null}"
 
 /* A view of the registry, by name. */
 #define VIEW(name) ms_view_find(#name)

@@ -104,6 +104,7 @@ Test(fuzz_regressions, categories) { replay("categories", "smaps", ".smaps"); }
 Test(fuzz_regressions, meta) { replay("meta", "snapshots/mem16k", "memscope-snapshot"); }
 Test(fuzz_regressions, cgroup) { replay("cgroup", "cgroup/v1-x86_64-6.18-after-oom", ""); }
 Test(fuzz_regressions, oom) { replay("oom", "oom", ""); }
+Test(fuzz_regressions, kernlog) { replay("kernlog", "oom", ""); }
 
 /* Issue 10's targets: reproducers, then the fixtures of each format. */
 Test(fuzz_regressions, iomem) { replay("iomem", "iomem", ""); }

@@ -10,6 +10,9 @@
 
 #include "memscope/source.h"
 
+/* The kernel log in a snapshot (capture --dmesg), at its top. */
+#define MS_DMESG_FILE "memscope-dmesg"
+
 typedef struct ms_capture_opts {
 	/* A directory; an archive by its ending, in any case: .tar, .tar.gz
 	 * (.tgz), .tar.xz (.txz), .tar.zst (.tzst), .tar.bz2 (.tbz2); or "-"
@@ -19,6 +22,9 @@ typedef struct ms_capture_opts {
 	bool force;        /* overwrite an existing output */
 	bool no_cmdline;   /* leave command lines out (they can hold secrets) */
 	bool no_smaps;     /* leave per-VMA smaps out (rollups only: smaller) */
+	/* Add the kernel log (MS_DMESG_FILE) where this user may read it;
+	 * memscope-unread says why when not. */
+	bool dmesg;
 	/* Read between processes: once non-zero (a signal handler sets it), the
 	 * capture stops and removes what it wrote. NULL: never stops. */
 	volatile sig_atomic_t *stop;

@@ -58,6 +58,13 @@ typedef struct ms_source_info {
 	/* Archive entries left out because their path was absolute or
 	 * held "..": a sign of a hostile or mis-made archive. */
 	unsigned skipped_entries;
+	/* What the selected sample is, when a sample count and a time do not
+	 * say it: "OOM report 2 of 3, [6.602113], victim 108 oom-victim"
+	 * (a kernel log); "" otherwise. */
+	char sample_label[160];
+	/* What every sample of this source lacks, said where those figures
+	 * are unknown: "PSS unknown: an OOM report lists RSS only"; "". */
+	char lacks[96];
 } ms_source_info;
 
 typedef struct ms_source ms_source;
@@ -192,6 +199,16 @@ int ms_source_select(ms_source *src, size_t index, ms_error *err);
  *	}
  */
 ms_source *ms_source_open_recording(const char *path, ms_error *err);
+/*
+ * A kernel log (dmesg, journalctl -k, syslog, pstore's console-ramoops):
+ * each OOM-killer report in it is one sample (src/source/kernlog.c), the
+ * first selected. ms_source_open_snapshot opens a regular file that is
+ * text (not an archive, not a recording) this way. A log without a report
+ * is an error (EINVAL, "no OOM-killer report in this log").
+ */
+ms_source *ms_source_open_kernlog(const char *path, ms_error *err);
+/* Whether the file at path starts like text: no archive, no recording. */
+bool ms_path_is_text_log(const char *path);
 /* Whether the file at path starts like a recording. */
 bool ms_path_is_recording(const char *path);
 /* When sample index was taken, in ns since the epoch (UTC), from the

@@ -127,6 +127,7 @@ typedef struct ms_timebar {
 	int64_t at_ns, first_ns;   /* when it and the first were taken; MS_NA unknown */
 	size_t base_index;         /* the baseline's sample; SIZE_MAX: none of these */
 	bool torn;                 /* the recording ends in a torn sample */
+	const char *noun;          /* "report" for a kernel log's; NULL: "sample" */
 } ms_timebar;
 void ms_timebar_draw(ms_screen *s, int row, const ms_timebar *t);
 

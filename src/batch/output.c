@@ -151,6 +151,8 @@ static void json_sample(struct render *r)
 	ms_json_kv_str(j, "captured_at", r->s->info.captured_at[0] ? r->s->info.captured_at : NULL);
 	bool is_torn = ms_source_torn_tail(r->src, torn, sizeof torn);
 	ms_json_kv_str(j, "torn_tail", is_torn ? torn : NULL);
+	/* A kernel log's report: "OOM report 1 of 2, <time>, victim 10 hog". */
+	ms_json_kv_str(j, "label", r->s->info.sample_label[0] ? r->s->info.sample_label : NULL);
 	ms_json_obj_end(j);
 }
 
@@ -173,6 +175,7 @@ static void json_source(struct render *r)
 	ms_json_kv_str(j, "layout", i->layout[0] ? i->layout : NULL);
 	ms_json_kv_i64(j, "skipped_entries", i->skipped_entries);
 	json_sample(r);
+	ms_json_kv_str(j, "lacks", i->lacks[0] ? i->lacks : NULL);
 	ms_json_obj_end(j);
 }
 

@@ -64,12 +64,19 @@ static void text_skipped(struct render *r)
 	ms_part_state st = { .status = why };
 
 	ms_out_putf(r, "kernel threads not listed: %zu", s->nkthreads);
+	if (s->info.sample_label[0]) { /* it holds a name from a log */
+		ms_out_put(r, " (");
+		ms_out_display(r, s->info.sample_label, 0, true);
+		ms_out_put(r, ")");
+	}
 	if (s->nzombies)
 		ms_out_putf(r, "; zombies (exited, memory freed, not yet reaped) not listed: %zu",
 			    s->nzombies);
 	if (s->nunknown)
 		ms_out_putf(r, "; unknown figures (-): %zu", s->nunknown);
-	if (from_status)
+	if (from_status && s->info.lacks[0])
+		ms_out_putf(r, "; %s", s->info.lacks); /* a source that never has them */
+	else if (from_status)
 		ms_out_putf(r, "; RSS and swap of %zu from status (smaps_rollup: %s)",
 			    from_status, why == -ENOENT ? ((s->info.caps & MS_CAP_REFRESH) ?
 			    "not available" : "not in snapshot") : ms_part_reason(&st));

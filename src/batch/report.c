@@ -60,6 +60,10 @@ static void report_text_header(struct render *r)
 			    ms_source_selected(r->src) + 1, ms_source_sample_count(r->src),
 			    ms_source_selected(r->src),
 			    ms_source_torn_tail(r->src, NULL, 0) ? ", torn tail skipped" : "");
+	if (i->sample_label[0]) {
+		ms_out_put(r, "\nwhich:       ");
+		ms_out_display(r, i->sample_label, 0, true);
+	}
 	ms_out_put(r, "\n");
 }
 

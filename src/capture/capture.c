@@ -20,6 +20,7 @@
 #include "memscope/parse.h"
 #include "memscope/source.h"
 #include "sink.h"
+#include "dmesg.h"
 #include "unread.h"
 
 #ifndef MEMSCOPE_VERSION
@@ -304,6 +305,31 @@ static int write_statvfs(struct capture *c)
 			   c->buf.len);
 }
 
+/* capture --dmesg: the kernel log as memscope-dmesg. The running
+ * system's ring where this user may read it, else a line in
+ * memscope-unread saying why; a snapshot captured again passes its own
+ * on. */
+static int write_dmesg(struct capture *c)
+{
+	ms_error e = { 0 };
+	int r;
+
+	if (!c->opts->dmesg)
+		return 0;
+	if (!ms_source_can(c->src, MS_CAP_HOST_FACTS)) {
+		r = read_for_copy(c, MS_DMESG_FILE, MS_DMESG_FILE, 0, true);
+		return r <= 0 ? r : put_file(c, MS_DMESG_FILE);
+	}
+	r = ms_capture_read_dmesg(&c->buf, &e);
+	if (r == -ENOMEM)
+		return ms_error_set(c->err, ENOMEM, 0, "%s", e.msg);
+	if (r < 0)
+		return ms_unread_log_add(&c->unread, MS_DMESG_FILE, 0, r, &e) < 0
+			       ? ms_error_set(c->err, ENOMEM, 0, "out of memory")
+			       : 0;
+	return ms_sink_put(c->sink, MS_DMESG_FILE, c->buf.data ? c->buf.data : "", c->buf.len);
+}
+
 static int write_unread(struct capture *c)
 {
 	if (c->unread.n == 0)
@@ -361,6 +387,8 @@ static int capture_into(void *ctx, struct ms_sink *s)
 		r = write_users(c);
 	if (r >= 0)
 		r = write_statvfs(c);
+	if (r >= 0)
+		r = write_dmesg(c);
 	if (r >= 0)
 		r = write_unread(c);
 	/* The metadata file comes last, in a folder and in an archive: it is

@@ -36,9 +36,17 @@ void ms_cmd_print_error(const char *what, const ms_error *err, int rc)
 	ms_buf_free(&line);
 }
 
+static const char *sample_suffix(const char *spec, char *path, size_t cap);
+
 ms_source *ms_cmd_open_source(const ms_options *o)
 {
 	ms_error err = { 0 };
+	char path[PATH_MAX];
+
+	/* -s FILE@N: sample N of a recording or of a kernel log's reports. */
+	if (o->snapshot && !ms_source_is_ssh(o->snapshot) &&
+	    sample_suffix(o->snapshot, path, sizeof path))
+		return ms_cmd_open_spec(o, o->snapshot);
 	ms_source *src = ms_source_is_ssh(o->snapshot) ? ms_source_open_ssh(o->snapshot, &err)
 			 : o->snapshot		     ? ms_source_open_snapshot(o->snapshot, &err)
 						     : ms_source_open_live(o->proc_root, &err);
@@ -104,7 +112,11 @@ int ms_cmd_pick_sample(ms_source *src, const char *what, const ms_sample_pick *p
 	size_t n = ms_source_sample_count(src), index = n ? n - 1 : 0; /* last */
 	const char *path = ms_source_get_info(src)->path;
 
-	if (!pick->text || pick->kind == MS_PICK_LAST) {
+	/* No --at: the source's own choice stands (a recording's last
+	 * sample, a kernel log's first report, or -s FILE@N's). */
+	if (!pick->text)
+		return 0;
+	if (pick->kind == MS_PICK_LAST) {
 		/* the last, as set above */
 	} else if (pick->kind == MS_PICK_TIME) {
 		int rc = index_at(src, what, pick, &index, err);

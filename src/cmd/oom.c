@@ -15,7 +15,11 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "memscope/capture.h"
+#include "memscope/source.h"
 
 #include "memscope/parse.h"
 #include "cmd.h"
@@ -450,6 +454,49 @@ static int open_log(const char *path, ms_error *err)
 	return fd;
 }
 
+static int feed_parser(void *ctx, const char *data, size_t len)
+{
+	return ms_oom_parser_feed(ctx, data, len);
+}
+
+/* A snapshot (a folder, an archive) read for the kernel log capture
+ * --dmesg put in it. */
+static bool is_snapshot(const char *path)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
+		return false;
+	return S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && !ms_path_is_text_log(path));
+}
+
+static int read_snapshot_log(const char *path, ms_oom_parser *p, ms_error *err)
+{
+	ms_source *src = ms_source_open_snapshot(path, err);
+
+	if (!src)
+		return -(err->code ? err->code : EIO);
+	int rc = ms_source_stream(src, MS_DMESG_FILE, feed_parser, p, err);
+	if (rc == -ENOENT)
+		rc = ms_error_set(err, ENOENT, 0, "no kernel log in this snapshot (capture "
+						  "--dmesg adds it)");
+	ms_source_close(src);
+	return rc < 0 ? rc : ms_oom_parser_finish(p);
+}
+
+static int read_input(const char *path, ms_oom_parser *p, ms_error *err)
+{
+	if (is_snapshot(path))
+		return read_snapshot_log(path, p, err);
+	int fd = open_log(path, err);
+	if (fd < 0)
+		return -err->code;
+	int rc = read_log(fd, p, err);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
+}
+
 static int run(const ms_options *o)
 {
 	const char *path = o->oom_log;
@@ -457,18 +504,20 @@ static int run(const ms_options *o)
 	ms_oom_parser p;
 	ms_error err = { 0 };
 
-	int fd = open_log(path, &err);
-	if (fd < 0) {
-		ms_cmd_print_error("oom", &err, -err.code);
-		return MS_EXIT_FAILED;
+	if (!is_snapshot(path)) {
+		int fd = open_log(path, &err); /* a missing log fails before any output */
+		if (fd < 0) {
+			ms_cmd_print_error("oom", &err, -err.code);
+			return MS_EXIT_FAILED;
+		}
+		if (fd != STDIN_FILENO)
+			close(fd);
 	}
 	if (o->batch.format == MS_FORMAT_JSON)
 		json_begin(&w, path);
 	ms_oom_parser_init(&p, on_report, &w, &err);
-	int rc = read_log(fd, &p, &err);
+	int rc = read_input(path, &p, &err);
 	ms_oom_parser_free(&p);
-	if (fd != STDIN_FILENO)
-		close(fd);
 	if (o->batch.format == MS_FORMAT_JSON && !rc) {
 		ms_json_arr_end(&w.j);
 		ms_json_kv_i64(&w.j, "count", (int64_t)w.nreports);
@@ -516,13 +565,13 @@ static int check(const ms_options *o, ms_error *err)
 {
 	if (o->snapshot || o->proc_root)
 		return ms_error_set(err, EINVAL, 0,
-				    "oom reads a kernel log named after it (oom FILE), not -s");
+				    "oom reads the log or snapshot named after it (oom FILE), not -s");
 	return 0;
 }
 
 const ms_command ms_cmd_oom = {
 	.name = "oom",
-	.synopsis = "LOG [-f text|csv|json]",
+	.synopsis = "LOG|SNAPSHOT [-f text|csv|json]",
 	.summary = "the OOM-killer reports of a kernel log",
 	.take_args = take_args,
 	.check = check,

@@ -70,8 +70,9 @@ ms_source *ms_source_open_snapshot(const char *path, ms_error *err)
 	if (S_ISDIR(st.st_mode))
 		return ms_snapdir_open(path, err);
 	if (S_ISREG(st.st_mode))
-		return ms_path_is_recording(path) ? ms_recording_open(path, err)
-						  : ms_tar_open(path, err);
+		return ms_path_is_recording(path)  ? ms_recording_open(path, err)
+		       : ms_path_is_text_log(path) ? ms_source_open_kernlog(path, err)
+						   : ms_tar_open(path, err);
 	if (S_ISFIFO(st.st_mode)) {
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {

@@ -209,7 +209,10 @@ static void draw_status(const struct procrank_pane *st, ms_screen *s, ms_rect r,
 	if (m->nzombies)
 		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
 				      ", %zu zombie%s", m->nzombies, m->nzombies == 1 ? "" : "s");
-	if (m->nunknown)
+	if (m->nunknown && m->info.lacks[0])
+		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM, "  %s",
+				      m->info.lacks);
+	else if (m->nunknown)
 		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
 				      "  -: %zu unreadable (? explains)", m->nunknown);
 	/* The selected process's PSS over time, at the right when it fits. */

@@ -67,7 +67,8 @@ void ms_timebar_draw(ms_screen *s, int row, const ms_timebar *t)
 	int cols = s->cols;
 
 	ms_screen_fill(s, row, 0, cols, ' ', MS_ATTR_NORMAL);
-	snprintf(where, sizeof where, "sample %zu of %zu", t->index + 1, t->count);
+	snprintf(where, sizeof where, "%s %zu of %zu", t->noun ? t->noun : "sample", t->index + 1,
+		 t->count);
 	if (t->at_ns != MS_NA)
 		ms_format_utc(when, sizeof when, t->at_ns);
 	if (t->at_ns != MS_NA && t->first_ns != MS_NA && t->at_ns >= t->first_ns)

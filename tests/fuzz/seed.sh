@@ -64,6 +64,8 @@ mapfile -t files < <(find "$fixtures/cgroup" -type f; find_named cgroup | head -
 add cgroup "${files[@]}"
 mapfile -t files < <(find "$fixtures/oom" -type f; find_named dmesg kmsg dmesg-raw)
 add oom "${files[@]}"
+# A kernel log as a source: the same logs.
+add kernlog "${files[@]}"
 
 # Issue 13: mounts, sysvipc/shm, swaps, zram's files, and smaps for the
 # categories target.

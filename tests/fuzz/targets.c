@@ -35,6 +35,7 @@ static const ms_fuzz_target targets[] = {
 	{ "psi", ms_fuzz_psi },
 	{ "memblock", ms_fuzz_memblock },
 	{ "unread", ms_fuzz_unread },
+	{ "kernlog", ms_fuzz_kernlog },
 };
 
 static const uint8_t *input;

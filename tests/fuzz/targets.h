@@ -63,6 +63,7 @@ int ms_fuzz_pid(const uint8_t *data, size_t size);
 int ms_fuzz_meta(const uint8_t *data, size_t size);
 int ms_fuzz_unread(const uint8_t *data, size_t size);
 int ms_fuzz_tar(const uint8_t *data, size_t size);
+int ms_fuzz_kernlog(const uint8_t *data, size_t size);
 /* Issue 13, in targets_user.c. */
 int ms_fuzz_mounts(const uint8_t *data, size_t size);
 int ms_fuzz_sysvipc(const uint8_t *data, size_t size);

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel log source on this machine: the explorer steps between a
+ * log's reports in tmux ([ and ]), and a real OOM kill, made safely in a
+ * memory cgroup of 16 MB at the root of the v1 memory controller, is
+ * found again through `capture --dmesg` and `oom SNAPSHOT`: its victim's
+ * pid and name as the test knows them (it forked and named the child).
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+/* ---- the explorer in tmux ---------------------------------------------------- */
+
+static const char two_reports[] =
+	"[  101.000000] hog invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+	"[  101.000003] Node 0 Normal free:1200kB boost:0kB min:400kB low:500kB high:600kB present:65536kB managed:60000kB\n"
+	"[  101.000004] Node 0 Normal: 4*4kB (U) 3*8kB (M) 2*16kB 0*32kB = 72kB\n"
+	"[  101.000006] Tasks state (memory values in pages):\n"
+	"[  101.000007] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n"
+	"[  101.000008] [     10]     0    10     1000      500    40960        0             0 hog\n"
+	"[  101.000009] [     11]  1000    11      300      100    20480        3           200 sh\n"
+	"[  101.000010] Out of memory: Killed process 10 (hog) total-vm:4000kB, anon-rss:1996kB, file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:40kB oom_score_adj:0\n"
+	"[  102.000000] sh invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=2, oom_score_adj=200\n"
+	"[  102.000001] Node 0 Normal free:800kB boost:0kB min:400kB low:500kB high:600kB present:65536kB managed:60000kB\n"
+	"[  102.000002] Node 0 Normal: 2*4kB 1*8kB 0*16kB 0*32kB = 16kB\n"
+	"[  102.000004] Tasks state (memory values in pages):\n"
+	"[  102.000005] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n"
+	"[  102.000006] [     11]  1000    11      300      100    20480        3           200 sh\n"
+	"[  102.000007] Out of memory: Killed process 11 (sh) total-vm:1200kB, anon-rss:300kB, file-rss:100kB, shmem-rss:0kB, UID:1000 pgtables:20kB oom_score_adj:200\n";
+
+struct tmux {
+	char sock[64];
+	ms_buf screen;
+};
+
+static void tmux_cmd(struct tmux *t, const char *args)
+{
+	char cmd[PATH_MAX + 512];
+
+	snprintf(cmd, sizeof cmd, "tmux -L %s %s >/dev/null 2>&1", t->sock, args);
+	tu_run(cmd, NULL);
+}
+
+static bool screen_shows(struct tmux *t, const char *text)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "tmux -L %s capture-pane -p", t->sock);
+	for (int i = 0; i < 100; i++) {
+		tu_run(cmd, &t->screen);
+		if (t->screen.data && strstr(t->screen.data, text))
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+#define EXPECT(t, text) cr_assert(screen_shows((t), (text)), "screen lacks \"%s\":\n%s", \
+				  (text), (t)->screen.data ? (t)->screen.data : "")
+
+Test(kernlog_live, explorer_steps_between_reports)
+{
+	struct tmux t = { .screen = MS_BUF_INIT };
+	char path[PATH_MAX], args[PATH_MAX + 256];
+
+	if (tu_run("command -v tmux >/dev/null 2>&1", NULL) != 0)
+		cr_skip_test("tmux absent");
+	snprintf(path, sizeof path, "%s/kern.log", tu_tmpdir());
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fputs(two_reports, f);
+	fclose(f);
+	snprintf(t.sock, sizeof t.sock, "memscope-kernlog-%d", (int)getpid());
+	snprintf(args, sizeof args,
+		 "-f /dev/null new-session -d -x 80 -y 24 'TERM=vt100 %s -s %s; sleep 30'",
+		 tu_bin(), path);
+	tmux_cmd(&t, args);
+	/* The first report, said on the status line and the tab line. */
+	EXPECT(&t, "OOM report 1 of 2, [101.000000], victim 10 hog");
+	EXPECT(&t, "report 1 of 2");
+	EXPECT(&t, "PSS unknown");
+	cr_assert(strstr(t.screen.data, "   10 0 "), "%s", t.screen.data);
+	tmux_cmd(&t, "send-keys ']'");
+	EXPECT(&t, "OOM report 2 of 2, [102.000000], victim 11 sh");
+	EXPECT(&t, "report 2 of 2");
+	/* The second report's table holds sh alone. */
+	cr_assert(!strstr(t.screen.data, " hog "), "%s", t.screen.data);
+	tmux_cmd(&t, "send-keys '['");
+	EXPECT(&t, "OOM report 1 of 2");
+	tmux_cmd(&t, "send-keys 3");
+	/* buddy pane: the first report's blocks per order. */
+	EXPECT(&t, "Normal");
+	cr_assert(strstr(t.screen.data, "4") && strstr(t.screen.data, "not in an OOM report"),
+		  "%s", t.screen.data);
+	tmux_cmd(&t, "kill-server");
+	ms_buf_free(&t.screen);
+}
+
+/* ---- a real OOM kill, captured ------------------------------------------------- */
+
+#define MEMCG_V1 "/sys/fs/cgroup/memory"
+#define HOG_NAME "ms-oom-hog"
+
+static bool write_str(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	bool ok = f && fputs(s, f) >= 0;
+
+	if (f && fclose(f) != 0)
+		ok = false;
+	return ok;
+}
+
+/* Allocates until the cgroup's limit kills it; named so the test knows
+ * it in the report. */
+static void hog(int go_fd)
+{
+	char c;
+
+	prctl(PR_SET_NAME, HOG_NAME, 0, 0, 0);
+	if (read(go_fd, &c, 1) != 1)
+		_exit(2);
+	for (int i = 0; i < 256; i++) {
+		char *p = malloc(1 << 20);
+		if (!p)
+			_exit(3);
+		memset(p, i + 1, 1 << 20);
+	}
+	_exit(0); /* not killed: the test fails */
+}
+
+static pid_t start_hog_in(const char *group)
+{
+	int go[2];
+	char procs[PATH_MAX + 32], pid_text[32];
+
+	cr_assert_eq(pipe(go), 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		close(go[1]);
+		hog(go[0]);
+	}
+	close(go[0]);
+	snprintf(procs, sizeof procs, "%s/cgroup.procs", group);
+	snprintf(pid_text, sizeof pid_text, "%d", (int)pid);
+	bool moved = write_str(procs, pid_text);
+	if (!moved) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		rmdir(group);
+	}
+	cr_assert(moved, "cannot move the child into %s", group);
+	cr_assert_eq(write(go[1], "g", 1), 1);
+	close(go[1]);
+	return pid;
+}
+
+Test(kernlog_live, a_cgroup_oom_is_found_through_capture_dmesg)
+{
+	char group[PATH_MAX], file[PATH_MAX + 64], cmd[PATH_MAX * 2], want[128];
+	struct stat st;
+	int status;
+	ms_buf out = MS_BUF_INIT;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root (a memory cgroup, the kernel log)");
+	if (stat(MEMCG_V1 "/memory.limit_in_bytes", &st) != 0)
+		cr_skip_test("no v1 memory controller at " MEMCG_V1);
+	/* At the controller's root, not under this session's own group. */
+	snprintf(group, sizeof group, MEMCG_V1 "/memscope-oom-%d", (int)getpid());
+	cr_assert(mkdir(group, 0755) == 0 || errno == EEXIST, "%s: %s", group, strerror(errno));
+	snprintf(file, sizeof file, "%s/memory.limit_in_bytes", group);
+	if (!write_str(file, "16777216")) {
+		rmdir(group);
+		cr_assert_fail("%s: cannot set the limit", file);
+	}
+	/* No swap to escape into (the file is there only with swap accounting). */
+	snprintf(file, sizeof file, "%s/memory.memsw.limit_in_bytes", group);
+	if (stat(file, &st) == 0)
+		write_str(file, "16777216");
+	snprintf(file, sizeof file, "%s/memory.swappiness", group);
+	write_str(file, "0");
+
+	pid_t pid = start_hog_in(group);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	rmdir(group);
+	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		  "the child was not OOM-killed (status %#x)", status);
+
+	const char *dir = tu_tmpdir();
+	snprintf(cmd, sizeof cmd, "%s capture --dmesg -o %s/oom.tar.gz 2>/dev/null", tu_bin(), dir);
+	cr_assert_eq(tu_run(cmd, NULL), 0, "%s", cmd);
+	snprintf(cmd, sizeof cmd,
+		 "%s oom %s/oom.tar.gz -f json | python3 -c 'import json,sys\n"
+		 "d=json.load(sys.stdin)\n"
+		 "print(\" \".join(\"%%s:%%s\"%%(r[\"victim\"][\"pid\"],r[\"victim\"][\"name\"]) "
+		 "for r in d[\"reports\"] if r[\"victim\"]))'",
+		 tu_bin(), dir);
+	cr_assert_eq(tu_run(cmd, &out), 0, "%s", cmd);
+	snprintf(want, sizeof want, "%d:%s", (int)pid, HOG_NAME);
+	cr_assert(strstr(out.data, want), "no report with victim %s in: %s", want, out.data);
+	/* And the same log read as a source: the report is one of its samples. */
+	snprintf(cmd, sizeof cmd, "%s capture --dmesg -o %s/dir 2>/dev/null && "
+			 "%s procrank -s %s/dir/memscope-dmesg@last -f json >/dev/null",
+		 tu_bin(), dir, tu_bin(), dir);
+	cr_assert_eq(tu_run(cmd, NULL), 0, "%s", cmd);
+	tu_rm_rf(dir);
+	ms_buf_free(&out);
+}
