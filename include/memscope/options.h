@@ -34,6 +34,11 @@ typedef struct ms_options {
 	/* metrics (src/cmd/metrics.c) */
 	long top;               /* --top N: processes and caches shown one by one */
 	const char *listen;     /* --listen [ADDR:]PORT: serve /metrics over HTTP */
+	/* fleet DIR|FILES... (src/cmd/fleet.c): the words as typed */
+	struct {
+		const char *const *paths;
+		size_t n;
+	} fleet;
 } ms_options;
 
 /* Fills *o from argv. Returns 0, or -EINVAL with *err saying what is wrong

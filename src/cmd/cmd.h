@@ -8,6 +8,7 @@
 #define MEMSCOPE_CMD_H
 
 #include "memscope/command.h"
+#include "memscope/fleet.h"
 #include "memscope/source.h"
 
 /* "memscope: <what>: <why>", escaped: messages quote paths and names from
@@ -37,11 +38,27 @@ void ms_cmd_note_torn_tail(const ms_source *src);
 
 /* Each snapshot PATH names, for commands that read many (metrics -s,
  * fleet): PATH itself when it opens as a snapshot or a recording, else,
- * for a directory, each of its entries that does, in name order (the
- * others are said on stderr and counted). fn returns 0 to go on. Returns
- * the number of entries that could not be read, or -1 when fn stopped or
- * PATH holds no snapshot at all (said on stderr). */
+ * for a directory, each of its entries that does, in name order. An
+ * entry with a snapshot's name (or PATH itself, when it is no folder)
+ * that does not open goes to failed, or is said on stderr when failed is
+ * NULL; a folder beside them that is no snapshot is said on stderr and
+ * skipped. fn returns 0 to go on. Returns the number of snapshots that
+ * could not be opened, or -1 when fn stopped or PATH holds no snapshot
+ * at all (a folder without one is said on stderr; PATH itself unreadable
+ * went to failed). */
 typedef int (*ms_cmd_source_fn)(void *ctx, ms_source *src, const char *name);
-int ms_cmd_each_snapshot(const char *path, ms_cmd_source_fn fn, void *ctx);
+typedef void (*ms_cmd_fail_fn)(void *ctx, const char *name, const ms_error *err, int rc);
+int ms_cmd_each_snapshot(const char *path, ms_cmd_source_fn fn, ms_cmd_fail_fn failed,
+			 void *ctx);
+
+/* The fleet's rows of paths (each as ms_cmd_each_snapshot walks it),
+ * into f: a snapshot that cannot be read is a row with its error. 0, or
+ * -1 when a path holds no snapshot at all or memory ran out (said on
+ * stderr); f keeps what was read. */
+int ms_cmd_fleet_collect(const char *const *paths, size_t n, ms_fleet *f);
+
+/* A directory that is no snapshot itself: a folder of them (the
+ * explorer then opens the fleet list). */
+bool ms_cmd_is_snapshot_folder(const char *path);
 
 #endif

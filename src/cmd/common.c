@@ -234,7 +234,20 @@ static bool snapshot_name(const char *name)
 	return false;
 }
 
-int ms_cmd_each_snapshot(const char *path, ms_cmd_source_fn fn, void *ctx)
+/* One that could not be read: to failed when given, else said on stderr. */
+static void report_failure(ms_cmd_fail_fn failed, void *ctx, const char *name,
+			   const ms_error *err)
+{
+	int rc = -(err->code ? err->code : EIO);
+
+	if (failed)
+		failed(ctx, name, err, rc);
+	else
+		ms_cmd_print_error(name, err, rc);
+}
+
+int ms_cmd_each_snapshot(const char *path, ms_cmd_source_fn fn, ms_cmd_fail_fn failed,
+			 void *ctx)
 {
 	ms_error err = { 0 };
 	ms_source *src = ms_source_is_ssh(path) ? ms_source_open_ssh(path, &err)
@@ -247,11 +260,11 @@ int ms_cmd_each_snapshot(const char *path, ms_cmd_source_fn fn, void *ctx)
 		return rc ? -1 : 0;
 	}
 	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		ms_cmd_print_error(path, &err, -(err.code ? err.code : EIO));
+		report_failure(failed, ctx, path, &err);
 		return -1;
 	}
 	/* Not a snapshot itself: a folder of them. */
-	size_t n, failed = 0, read = 0;
+	size_t n, nfailed = 0, read = 0;
 	char **names = dir_entries(path, &n);
 	int stop = 0;
 	size_t plen = strlen(path);
@@ -276,8 +289,8 @@ int ms_cmd_each_snapshot(const char *path, ms_cmd_source_fn fn, void *ctx)
 			ms_error_set(&err, 0, 0, "skipped, not a snapshot");
 			ms_cmd_print_error(full, &err, 0);
 		} else {
-			ms_cmd_print_error(full, &err, -(err.code ? err.code : EIO));
-			failed++;
+			report_failure(failed, ctx, full, &err);
+			nfailed++;
 		}
 		free(names[i]);
 	}
@@ -286,5 +299,5 @@ int ms_cmd_each_snapshot(const char *path, ms_cmd_source_fn fn, void *ctx)
 		ms_error_set(&err, ENOENT, 0, "no snapshot in this folder");
 		ms_cmd_print_error(path, &err, -ENOENT);
 	}
-	return stop || read == 0 ? -1 : (int)failed;
+	return stop || read == 0 ? -1 : (int)nfailed;
 }

@@ -94,7 +94,7 @@ static int run_samples(const ms_options *o)
 
 	if (!e.doc)
 		return MS_EXIT_FAILED;
-	int rc = ms_cmd_each_snapshot(o->snapshot, add_source, &e);
+	int rc = ms_cmd_each_snapshot(o->snapshot, add_source, NULL, &e);
 	int status = rc != 0 || e.failed ? MS_EXIT_FAILED : MS_EXIT_OK;
 	/* What could be read is still written: a folder with one broken
 	 * capture keeps the others' figures, and the exit status says. */

@@ -12,6 +12,7 @@ extern const ms_command ms_cmd_capture, ms_cmd_oom;
 extern const ms_command ms_cmd_diff;
 extern const ms_command ms_cmd_trend;
 extern const ms_command ms_cmd_metrics;
+extern const ms_command ms_cmd_fleet;
 
 const ms_command *const ms_commands[] = {
 	&ms_cmd_explorer,
@@ -21,6 +22,7 @@ const ms_command *const ms_commands[] = {
 	&ms_cmd_diff,
 	&ms_cmd_trend,
 	&ms_cmd_metrics,
+	&ms_cmd_fleet,
 	NULL,
 };
 
