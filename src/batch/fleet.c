@@ -230,8 +230,8 @@ static void text_notes(struct render *r, const struct rows *rs, const ms_fleet *
 	for (size_t i = 0; i < f->n; i++)
 		partial += f->rows[i].pss_unknown > 0;
 	if (partial)
-		ms_out_putf(r, "* PSS of some processes could not be read (pss_unknown in CSV and "
-			       "JSON): the sum is less than the whole on %zu\n", partial);
+		ms_out_putf(r, "* PSS of some processes unreadable on %zu snapshot%s: a lower "
+			       "bound\n", partial, partial == 1 ? "" : "s");
 	if (rs->shown < rs->n)
 		ms_out_putf(r, "(%zu of %zu snapshots shown)\n", rs->shown, rs->n);
 	if (failed)
