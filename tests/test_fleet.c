@@ -32,10 +32,11 @@ static void sh(const char *cmd)
  * PSS unknown, its RSS from status). */
 static void make_snapshot(const char *dir, const char *name, long total_kb, const char *host)
 {
-	char cmd[8 * PATH_MAX], path[PATH_MAX];
+	char path[PATH_MAX];
+	ms_buf cmd = MS_BUF_INIT;
 
 	snprintf(path, sizeof path, "%.1000s/%.200s", dir, name);
-	snprintf(cmd, sizeof cmd,
+	ms_buf_printf(&cmd,
 		 "cp -r '%s' '%s' && cp -r '%s/1' '%s/3' && rm '%s/3/smaps_rollup' && "
 		 "sed -i 's/^Pid:.*/Pid:\t3/; s/^Tgid:.*/Tgid:\t3/; s/^Name:.*/Name:\tworker/' "
 		 "'%s/3/status' && echo worker > '%s/3/comm' && "
@@ -44,15 +45,18 @@ static void make_snapshot(const char *dir, const char *name, long total_kb, cons
 		 "grep -v '^hostname:' '%s/memscope-snapshot' > '%s/meta'",
 		 tu_fixture("snapshots/mem16k"), path, path, path, path, path, path, path, total_kb,
 		 path, path, path);
-	sh(cmd);
+	sh(cmd.data);
 	/* The name's bytes as they are, not through a shell. */
-	snprintf(cmd, sizeof cmd, "%s/meta", path);
-	FILE *f = fopen(cmd, "a");
+	ms_buf_reset(&cmd);
+	ms_buf_printf(&cmd, "%s/meta", path);
+	FILE *f = fopen(cmd.data, "a");
 	cr_assert_not_null(f);
 	fprintf(f, "hostname: %s\n", host);
 	cr_assert_eq(fclose(f), 0);
-	snprintf(cmd, sizeof cmd, "mv '%s/meta' '%s/memscope-snapshot'", path, path);
-	sh(cmd);
+	ms_buf_reset(&cmd);
+	ms_buf_printf(&cmd, "mv '%s/meta' '%s/memscope-snapshot'", path, path);
+	sh(cmd.data);
+	ms_buf_free(&cmd);
 }
 
 /* memscope fleet ARGS; its stdout in out, its exit status returned. */
