@@ -114,7 +114,7 @@ static int check(const ms_options *o, ms_error *err)
 const ms_command ms_cmd_fleet = {
 	.name = "fleet",
 	.synopsis = "DIR|FILES... [-f FMT] [--sort KEY] [-r] [--limit N]",
-	.summary = "one row per snapshot: host, kernel, memory, PSS, slab, top process",
+	.summary = "one row per snapshot: memory, PSS, slab, top process",
 	.take_args = take_args,
 	.check = check,
 	.run = run,
