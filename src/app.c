@@ -94,6 +94,9 @@ struct app {
 	char filter[MAX_PANES][64];
 	char message[300];
 	bool quit;
+	/* Opened from the fleet list (src/fleet_list.c): q goes back to it,
+	 * Q and F10 leave memscope (quit_all). */
+	bool listed, quit_all;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -476,7 +479,7 @@ static void draw_status(struct app *a, int row)
 		ms_screen_put_untrusted(s, row, 0, MS_TO_EDGE, MS_ATTR_STATUS, a->message,
 					strlen(a->message));
 	} else {
-		ms_hint_line(visible(a), a->refreshes, a->nsamples, &hint);
+		ms_hint_line(visible(a), a->refreshes, a->nsamples, a->listed, &hint);
 		int x = ms_screen_puts(s, row, 0, MS_TO_EDGE, MS_ATTR_STATUS,
 				       hint.data ? hint.data : "");
 		if ((a->asked_parts || a->libs_asked) && a->cur)
@@ -519,7 +522,7 @@ static void draw(struct app *a)
 	ms_rect body = { y, 0, s->rows - 1 - y, s->cols };
 	ms_pane *p = &a->panes[a->pane];
 	if (a->help)
-		ms_help_draw(p, a->refreshes, a->nsamples, s, body, &a->help_scroll);
+		ms_help_draw(p, a->refreshes, a->nsamples, a->listed, s, body, &a->help_scroll);
 	else
 		p->cls->draw(p, s, body, &d);
 	draw_status(a, s->rows - 1);
@@ -687,6 +690,14 @@ static void toggle_pause(struct app *a)
 	snprintf(a->message, sizeof a->message, a->paused ? "paused" : "refreshing");
 }
 
+/* q, Q, F10: all three quit, but q only goes back to the fleet list
+ * when the snapshot was opened from it. */
+static void quit_key(struct app *a, int key)
+{
+	a->quit = true;
+	a->quit_all = !a->listed || key != 'q';
+}
+
 static bool pane_number_key(struct app *a, int key)
 {
 	if (key < '1' || key >= '1' + a->npanes)
@@ -700,7 +711,7 @@ static bool app_key(struct app *a, int key)
 	if (pane_number_key(a, key))
 		return true;
 	switch (key) {
-	case 'q': case 'Q': case MS_KEY_F10: a->quit = true; return true;
+	case 'q': case 'Q': case MS_KEY_F10: quit_key(a, key); return true;
 	case '\t': show_pane(a, a->pane + 1); return true;
 	case MS_KEY_BTAB: show_pane(a, a->pane - 1); return true;
 	case '?': case 'h': case MS_KEY_F1: a->help = true; a->help_scroll = 0; return true;
@@ -741,7 +752,7 @@ static void handle_key(struct app *a, int key)
 	}
 	if (!a->cur) {
 		if (key == 'q' || key == 'Q' || key == MS_KEY_F10)
-			a->quit = true;
+			quit_key(a, key);
 		return; /* nothing to act on yet */
 	}
 	if (app_key(a, key))
@@ -852,13 +863,15 @@ static int run(struct app *a, ms_error *err)
 	return rc;
 }
 
-int ms_app_run(ms_source *src, const ms_options *o, ms_sample *baseline, ms_error *err)
+static int app_run(ms_source *src, const ms_options *o, ms_sample *baseline, bool *listed,
+		   ms_error *err)
 {
 	struct app *a = calloc(1, sizeof(*a));
 	if (!a) {
 		ms_source_close(src);
 		return ms_error_set(err, ENOMEM, 0, "out of memory");
 	}
+	a->listed = listed != NULL;
 	a->opts = o;
 	a->base = baseline;
 	a->base_owned = baseline != NULL;
@@ -877,7 +890,19 @@ int ms_app_run(ms_source *src, const ms_options *o, ms_sample *baseline, ms_erro
 		ms_source_close(src);
 	if (rc == 0)
 		rc = run(a, err);
+	if (listed)
+		*listed = !a->quit_all && !stop_signal;
 	cleanup(a);
 	free(a);
 	return rc;
+}
+
+int ms_app_run(ms_source *src, const ms_options *o, ms_sample *baseline, ms_error *err)
+{
+	return app_run(src, o, baseline, NULL, err);
+}
+
+int ms_app_run_listed(ms_source *src, const ms_options *o, bool *back, ms_error *err)
+{
+	return app_run(src, o, NULL, back, err);
 }

@@ -446,7 +446,7 @@ Test(replay, the_help_lists_the_recording_keys_with_samples_only)
 		cr_assert_eq(ms_pane_init(&p, ms_panes[0]), 0);
 		cr_assert_eq(ms_screen_init(&s, 200, 80), 0);
 		int scroll = 0;
-		ms_help_draw(&p, false, samples, &s, (ms_rect){ 0, 0, 200, 80 }, &scroll);
+		ms_help_draw(&p, false, samples, false, &s, (ms_rect){ 0, 0, 200, 80 }, &scroll);
 		for (int r = 0; r < 200; r++) {
 			screen_text(&s, r, &row);
 			ms_buf_printf(&all, "%s\n", row.data ? row.data : "");
@@ -454,7 +454,7 @@ Test(replay, the_help_lists_the_recording_keys_with_samples_only)
 		bool keys = strstr(all.data, "[ ]  previous / next sample") &&
 			    strstr(all.data, "{ }  ten samples") && strstr(all.data, "Home End");
 		cr_assert_eq(keys, samples > 1, "%zu samples:\n%s", samples, all.data);
-		ms_hint_line(&p, false, samples, &hint);
+		ms_hint_line(&p, false, samples, false, &hint);
 		cr_assert_eq(strstr(hint.data, "[]:step {}:jump") != NULL, samples > 1, "%s",
 			     hint.data);
 		cr_assert_leq(hint.len, 80u, "%s", hint.data);

@@ -843,7 +843,7 @@ Test(widget, help_explains_every_column_of_the_pane)
 	cr_assert_eq(ms_screen_init(&scr, 150, 200), 0);
 	ms_rect r = { 0, 0, 150, 200 };
 	int scroll = 0;
-	ms_help_draw(&p, true, 1, &scr, r, &scroll);
+	ms_help_draw(&p, true, 1, false, &scr, r, &scroll);
 	for (size_t i = 0; i < ms_procrank_table.ncols; i++) {
 		const ms_column *c = &ms_procrank_table.cols[i];
 		int row = find_row(&scr, c->help);
@@ -885,7 +885,7 @@ Test(widget, help_wraps_at_80_columns_and_offers_the_pane_s_own_keys)
 			cr_assert_eq(ms_pane_init(&p, ms_panes[i]), 0);
 			cr_assert_eq(ms_screen_init(&scr, 300, 80), 0);
 			int scroll = 0;
-			ms_help_draw(&p, refreshes, 1, &scr, (ms_rect){ 0, 0, 300, 80 }, &scroll);
+			ms_help_draw(&p, refreshes, 1, false, &scr, (ms_rect){ 0, 0, 300, 80 }, &scroll);
 			for (int r = 0; r < 300; r++) {
 				cr_assert_eq(ms_screen_row_text(&scr, r, &row), 0);
 				cr_assert_leq(row.len, 80u);

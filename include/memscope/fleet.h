@@ -49,7 +49,8 @@ typedef struct ms_fleet {
 	size_t n, cap;
 } ms_fleet;
 
-/* rows: ms_fleet_row, ctx: NULL. */
+/* rows: ms_fleet_row, ctx: NULL, or a folder ("captures/") left out of
+ * the sources' names below it (the explorer's list of that folder). */
 extern const ms_table_def ms_fleet_table;
 
 /* The parts a row reads. */

@@ -138,13 +138,14 @@ size_t ms_sparkline(char *out, size_t cap, const int64_t *v, size_t n);
 
 /* The help overlay of a pane: one line per field, then the keys it (and
  * a source that refreshes, or holds more than one sample) takes, wrapped
- * at the screen's width. scroll is clamped and written back. */
-void ms_help_draw(const ms_pane *p, bool refreshes, size_t samples, ms_screen *s, ms_rect r,
-		  int *scroll);
+ * at the screen's width. listed: the snapshot was opened from the fleet
+ * list, which q goes back to. scroll is clamped and written back. */
+void ms_help_draw(const ms_pane *p, bool refreshes, size_t samples, bool listed, ms_screen *s,
+		  ms_rect r, int *scroll);
 /* The status line's hint for a pane: "?:help 1-4:pane <>:sort ...", only
  * the keys that pane (and a source that refreshes, or holds so many
- * samples) takes. */
-void ms_hint_line(const ms_pane *p, bool refreshes, size_t samples, ms_buf *out);
+ * samples, or the fleet list) takes. */
+void ms_hint_line(const ms_pane *p, bool refreshes, size_t samples, bool listed, ms_buf *out);
 
 /* A pane's one-line reason when its part could not be read (in help.c,
  * with the other texts that explain things to the user). */

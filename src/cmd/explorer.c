@@ -32,12 +32,42 @@ static int load_baseline(const ms_options *o, ms_sample **out)
 	return 0;
 }
 
+/* -s DIR, a folder of snapshots: their list (src/fleet_list.c), from
+ * which each opens in the usual panes. */
+static int run_fleet(const ms_options *o)
+{
+	ms_fleet f = { 0 };
+	ms_error err = { 0 };
+	const char *paths[] = { o->snapshot };
+
+	if (o->baseline || o->at.text) {
+		ms_error_set(&err, EINVAL, 0, "%s: a folder of snapshots: --baseline and --at "
+			     "apply to one (open it from the list)", o->snapshot);
+		ms_cmd_print_error(NULL, &err, -EINVAL);
+		return MS_EXIT_USAGE;
+	}
+	if (ms_cmd_fleet_collect(paths, 1, &f) != 0 && f.n == 0) {
+		ms_fleet_free(&f);
+		return MS_EXIT_FAILED;
+	}
+	int rc = ms_fleet_list_run(&f, o->snapshot, o, &err);
+	ms_fleet_free(&f);
+	if (rc) {
+		ms_cmd_print_error(NULL, &err, rc);
+		return MS_EXIT_FAILED;
+	}
+	return MS_EXIT_OK;
+}
+
 /* The explorer takes the source: it reads it on a thread of its own and
  * closes it. */
 static int run(const ms_options *o)
 {
 	ms_sample *baseline;
 	ms_error err = { 0 };
+
+	if (ms_cmd_is_snapshot_folder(o->snapshot))
+		return run_fleet(o);
 
 	if (load_baseline(o, &baseline))
 		return MS_EXIT_FAILED;

@@ -30,10 +30,14 @@ STR_GETTER(row_arch, arch)
 STR_GETTER(row_captured_at, captured_at)
 STR_GETTER(row_top_name, top_name)
 
+/* ctx: a folder the list is of ("captures/"), left out of the names
+ * below it; NULL: the path as named. */
 static const char *row_source(const void *row, const void *ctx)
 {
-	(void)ctx;
-	return ((const ms_fleet_row *)row)->source;
+	const char *source = ((const ms_fleet_row *)row)->source;
+	size_t n = ctx ? strlen(ctx) : 0;
+
+	return n && strncmp(source, ctx, n) == 0 && source[n] ? source + n : source;
 }
 
 static const char *row_slab_origin(const void *row, const void *ctx)
@@ -60,10 +64,11 @@ static const char *row_error(const void *row, const void *ctx)
 	{ .key = k, .title = t, .width = w, .kind = MS_COL_STR, .left = true,              \
 	  .get_str = fn, .drop_rank = rank, .no_total = true, .help = h }
 
-/* Widths and drop ranks make the text fit 80 columns: source, host,
- * kernel, the four figures, the largest order and the top process. */
+/* Widths and drop ranks make the text fit 80 columns: source, host, the
+ * four figures, the largest order and the top process (the kernel from
+ * 82). */
 static const ms_column fleet_cols[] = {
-	{ .key = "source", .title = "SOURCE", .width = 16, .kind = MS_COL_STR, .left = true,
+	{ .key = "source", .title = "SOURCE", .width = 18, .kind = MS_COL_STR, .left = true,
 	  .get_str = row_source, .keep_end = true, .no_total = true,
 	  .help = "the snapshot, archive or recording, as named" },
 	STR_COL("host", "HOST", 10, row_host, 4,

@@ -33,7 +33,7 @@ static const char *const header_help[] = {
 /* The explorer's own keys (src/app.c answers them), each with the
  * sources it applies to: the help lists a line and the hint line a word
  * only where the key does something. */
-enum key_when { ALWAYS, REFRESHES, SAMPLES };
+enum key_when { ALWAYS, REFRESHES, SAMPLES, ALONE, LISTED };
 static const struct explorer_key {
 	enum key_when when;
 	const char *hint;  /* its word in the status line; NULL: help only */
@@ -51,19 +51,25 @@ static const struct explorer_key {
 	{ ALWAYS, NULL,
 	  "  b  the sample shown becomes the baseline: panes show changes since it and "
 	  "mark rows new or gone (on a recording, 'b' on the time bar);  B  no baseline" },
-	{ ALWAYS, " q:quit", "  ? or F1  this help;  q or F10  quit. No key changes or kills anything." },
+	{ ALONE, " q:quit", "  ? or F1  this help;  q or F10  quit. No key changes or kills anything." },
+	/* A snapshot opened from the fleet list (src/fleet_list.c). */
+	{ LISTED, " q:list Q:quit",
+	  "  ? or F1  this help;  q  back to the list of snapshots;  Q or F10  quit. No key "
+	  "changes or kills anything." },
 };
 
-static bool key_applies(const struct explorer_key *k, bool refreshes, size_t samples)
+static bool key_applies(const struct explorer_key *k, bool refreshes, size_t samples,
+			bool listed)
 {
 	return k->when == ALWAYS || (k->when == REFRESHES && refreshes) ||
-	       (k->when == SAMPLES && samples > 1);
+	       (k->when == SAMPLES && samples > 1) || (k->when == ALONE && !listed) ||
+	       (k->when == LISTED && listed);
 }
 
 /* The keys, each line only where the pane (or the source) takes them: a
  * pane that cannot sort offers no sort keys. */
-static void key_lines(const ms_pane *p, bool refreshes, size_t samples, const char **lines,
-		      size_t cap)
+static void key_lines(const ms_pane *p, bool refreshes, size_t samples, bool listed,
+		      const char **lines, size_t cap)
 {
 	size_t n = 0;
 
@@ -76,7 +82,7 @@ static void key_lines(const ms_pane *p, bool refreshes, size_t samples, const ch
 	if (p->cls->hint && strstr(p->cls->hint, "Enter"))
 		lines[n++] = "  Enter  open the VMA pane of the selected process";
 	for (size_t i = 0; i < MS_ARRAY_LEN(explorer_keys) && n + 1 < cap; i++)
-		if (key_applies(&explorer_keys[i], refreshes, samples))
+		if (key_applies(&explorer_keys[i], refreshes, samples, listed))
 			lines[n++] = explorer_keys[i].help;
 	lines[n < cap ? n : cap - 1] = NULL;
 }
@@ -157,8 +163,8 @@ static int put_columns(ms_screen *s, int y, const ms_table_def *t)
 	return y;
 }
 
-void ms_help_draw(const ms_pane *p, bool refreshes, size_t samples, ms_screen *s, ms_rect r,
-		  int *scroll)
+void ms_help_draw(const ms_pane *p, bool refreshes, size_t samples, bool listed, ms_screen *s,
+		  ms_rect r, int *scroll)
 {
 	const char *keys[12];
 	ms_screen scratch;
@@ -174,7 +180,7 @@ void ms_help_draw(const ms_pane *p, bool refreshes, size_t samples, ms_screen *s
 	y = put_lines(&scratch, y, header_help, true);
 	y++;
 	y = put_pane_keys(&scratch, y);
-	key_lines(p, refreshes, samples, keys, MS_ARRAY_LEN(keys));
+	key_lines(p, refreshes, samples, listed, keys, MS_ARRAY_LEN(keys));
 	y = put_lines(&scratch, y, keys, false);
 	for (int i = 0; i < r.rows; i++)
 		ms_screen_fill(s, r.row + i, r.col, r.cols, ' ', MS_ATTR_NORMAL);
@@ -182,7 +188,7 @@ void ms_help_draw(const ms_pane *p, bool refreshes, size_t samples, ms_screen *s
 	ms_screen_free(&scratch);
 }
 
-void ms_hint_line(const ms_pane *p, bool refreshes, size_t samples, ms_buf *out)
+void ms_hint_line(const ms_pane *p, bool refreshes, size_t samples, bool listed, ms_buf *out)
 {
 	ms_buf_reset(out);
 	ms_buf_printf(out, "?:help 1-%zu:pane", ms_pane_count());
@@ -193,7 +199,8 @@ void ms_hint_line(const ms_pane *p, bool refreshes, size_t samples, ms_buf *out)
 	if (p->cls->hint)
 		ms_buf_printf(out, " %s", p->cls->hint);
 	for (size_t i = 0; i < MS_ARRAY_LEN(explorer_keys); i++)
-		if (explorer_keys[i].hint && key_applies(&explorer_keys[i], refreshes, samples))
+		if (explorer_keys[i].hint &&
+		    key_applies(&explorer_keys[i], refreshes, samples, listed))
 			ms_buf_puts(out, explorer_keys[i].hint);
 }
 
