@@ -854,3 +854,43 @@ Test(tui, libs_pane_answers_keys_while_it_reads, .timeout = 60)
 	tu_run(cmd, NULL);
 	tu_rm_rf(dir);
 }
+
+/* -s on a folder of snapshots: their list at 80x24 on a vt100; Enter
+ * opens the selected one in the usual panes, q there comes back to the
+ * list, Q leaves memscope. */
+Test(tui, fleet_list_opens_a_snapshot_and_q_comes_back, .timeout = 60)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux absent");
+	const char *dir = tu_tmpdir();
+	char cmd[3 * PATH_MAX], args[PATH_MAX + 16];
+	snprintf(cmd, sizeof cmd, "cp -r '%s' '%s' '%s/'", tu_fixture("snapshots/mem16k"),
+		 tu_fixture("snapshots/pagesize16k"), dir);
+	cr_assert_eq(tu_run(cmd, NULL), 0, "%s", cmd);
+	struct tui t;
+	snprintf(args, sizeof args, "-s '%s'", dir);
+	tui_start(&t, "TERM=vt100 NO_COLOR=1 LC_ALL=C", args, 80, 24);
+	expect(&t, "2 snapshots in");
+	expect(&t, "mem16k");
+	expect(&t, "pagesize16k");
+	expect(&t, "Enter:open");
+	/* Sorted by source: mem16k first, selected. */
+	keys(&t, "Enter");
+	expect(&t, "memscope  asahi-mini"); /* the panes' header */
+	expect(&t, "q:list Q:quit");
+	keys(&t, "q");
+	expect(&t, "2 snapshots in");
+	keys(&t, "Down");
+	keys(&t, "Enter");
+	expect(&t, "memscope  rk3588-16k");
+	keys(&t, "Q");
+	cr_assert_eq(exit_status(&t), 0, "Q exits 0");
+	char path[PATH_MAX];
+	ms_buf b = MS_BUF_INIT;
+	snprintf(path, sizeof path, "%s/stty", t.dir);
+	cr_assert(tu_read_file(path, &b));
+	cr_assert(strstr(b.data, " icanon") && strstr(b.data, " echo "), "%s", b.data);
+	ms_buf_free(&b);
+	tui_stop(&t);
+	tu_rm_rf(dir);
+}
