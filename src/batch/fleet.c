@@ -121,7 +121,7 @@ static void text_cell(struct render *r, const ms_column *c, const ms_fleet_row *
 	ms_buf_reset(cell);
 	if (c->kind != MS_COL_STR) {
 		ms_buf_append(cell, num, ms_cell_format(c, row, NULL, r->o->plain_kb, num));
-		if (c->offset == offsetof(ms_fleet_row, pss_kb) && row->pss_unknown > 0)
+		if (strcmp(c->key, "pss_kb") == 0 && row->pss_unknown > 0)
 			ms_buf_putc(cell, '*');
 		return;
 	}
