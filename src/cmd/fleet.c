@@ -113,7 +113,7 @@ static int check(const ms_options *o, ms_error *err)
 
 const ms_command ms_cmd_fleet = {
 	.name = "fleet",
-	.synopsis = "DIR|FILES... [-f FMT] [--sort KEY] [-r] [--limit N]",
+	.synopsis = "DIR|FILES... [-f text|csv|json] [--sort KEY] [-r] [--limit N]",
 	.summary = "one row per snapshot: memory, PSS, slab, top process",
 	.take_args = take_args,
 	.check = check,
