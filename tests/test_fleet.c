@@ -198,6 +198,15 @@ Test(fleet, usage_errors_exit_2)
 	cr_expect_eq(fleet("", &out), 2, "no path");
 	cr_expect_eq(fleet("/tmp --sort bogus", &out), 2, "unknown sort key");
 	cr_expect_eq(fleet("/tmp --listen 1", &out), 2, "another command's option");
+	/* The explorer on a folder: --at and --baseline pick in one snapshot. */
+	const char *dir = tu_tmpdir();
+	char cmd[PATH_MAX + 256];
+	make_snapshot(dir, "a", 1000000, "a");
+	make_snapshot(dir, "b", 1000000, "b");
+	snprintf(cmd, sizeof cmd, "'%s' -s '%s' --at last </dev/null >/dev/null 2>&1", tu_bin(),
+		 dir);
+	cr_expect_eq(tu_run(cmd, NULL), 2, "%s", cmd);
+	tu_rm_rf(dir);
 	ms_buf_free(&out);
 }
 
