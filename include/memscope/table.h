@@ -93,4 +93,8 @@ size_t ms_cell_format(const ms_column *c, const void *row, const void *ctx, bool
 /* "12.3M", "980K", "1.20G" (kB in); plain kB with plain=true. */
 void ms_format_kb(char *dst, size_t cap, int64_t kb, bool plain);
 
+/* A PSI average (hundredths of a percent, as the model keeps it) as the
+ * kernel prints it: "0.72"; "-" when unknown. dst holds MS_CELL_MAX bytes. */
+void ms_psi_pct_text(char *dst, int64_t hundredths);
+
 #endif

@@ -214,7 +214,7 @@ static void text_group(struct render *r, const ms_cgroup *g)
 	text_count(r, max_hits(g), 6);
 	text_count(r, oom_events(g), 4);
 	text_count(r, oom_kills(g), 4);
-	ms_out_psi_pct(cell, g->psi_status == 0 ? g->psi.some.avg10 : MS_NA);
+	ms_psi_pct_text(cell, g->psi_status == 0 ? g->psi.some.avg10 : MS_NA);
 	ms_out_putf(r, " %6s  ", cell);
 	text_name(r, g);
 	char why[sizeof g->bad_file + 80];
@@ -268,7 +268,7 @@ static void csv_pct(struct render *r, int64_t hundredths)
 
 	ms_out_put(r, ",");
 	if (hundredths != MS_NA) {
-		ms_out_psi_pct(cell, hundredths);
+		ms_psi_pct_text(cell, hundredths);
 		ms_out_put(r, cell);
 	}
 }

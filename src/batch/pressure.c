@@ -13,16 +13,6 @@
 
 #include "render.h"
 
-/* "0.72" from 72; "-" when unknown. dst holds MS_CELL_MAX bytes. */
-void ms_out_psi_pct(char *dst, int64_t hundredths)
-{
-	if (hundredths == MS_NA || hundredths < 0)
-		snprintf(dst, MS_CELL_MAX, "-");
-	else
-		snprintf(dst, MS_CELL_MAX, "%" PRId64 ".%02" PRId64, hundredths / 100,
-			 hundredths % 100);
-}
-
 static void json_pct(struct render *r, const char *key, int64_t hundredths)
 {
 	ms_json_key(&r->j, key);
@@ -64,7 +54,7 @@ static void pressure_text(struct render *r)
 		ms_out_putf(r, "%-4s", kinds[i]);
 		const int64_t avg[] = { l->avg10, l->avg60, l->avg300 };
 		for (size_t a = 0; a < MS_ARRAY_LEN(avg); a++) {
-			ms_out_psi_pct(cell, avg[a]);
+			ms_psi_pct_text(cell, avg[a]);
 			ms_out_putf(r, " %7s", cell);
 		}
 		if (l->total_us == MS_NA)
@@ -88,7 +78,7 @@ static void pressure_csv(struct render *r)
 		for (size_t a = 0; a < MS_ARRAY_LEN(avg); a++) {
 			ms_out_put(r, ",");
 			if (avg[a] != MS_NA) {
-				ms_out_psi_pct(cell, avg[a]);
+				ms_psi_pct_text(cell, avg[a]);
 				ms_out_put(r, cell);
 			}
 		}

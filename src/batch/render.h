@@ -152,9 +152,6 @@ void ms_out_json_end(struct render *r);
 
 /* ---- pressure.c ---- */
 
-/* "0.72" from 72 hundredths of a percent, "-" when unknown; dst holds
- * MS_CELL_MAX bytes. */
-void ms_out_psi_pct(char *dst, int64_t hundredths);
 /* key: {"avg10": 0.72, "avg60": ..., "avg300": ..., "total_us": N}, or
  * null when the line was not printed. */
 void ms_out_psi_json(struct render *r, const char *key, const ms_psi_line *l);
