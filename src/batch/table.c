@@ -481,9 +481,11 @@ void ms_tbl_json_cell(struct render *r, const ms_column *c, const void *row, con
 
 	ms_json_key(&r->j, c->key);
 	switch (c->kind) {
-	case MS_COL_STR:
-		ms_json_str(&r->j, ms_cell_str(c, row, ctx));
+	case MS_COL_STR: {
+		const char *text = ms_cell_str(c, row, ctx);
+		ms_json_str(&r->j, c->null_when_empty && !text[0] ? NULL : text);
 		return;
+	}
 	case MS_COL_HEX:
 		ms_json_strn(&r->j, cell, ms_cell_format(c, row, ctx, false, cell));
 		return;
