@@ -5,20 +5,8 @@
  * with its usage against its limits, the memory.stat breakdown, its limit
  * and OOM events and its memory.pressure.
  *
- * v1 and v2 name things differently; one set of keys covers both:
- *   usage    v2 memory.current       v1 memory.usage_in_bytes
- *   max      v2 memory.max           v1 memory.limit_in_bytes
- *   anon     v2 stat anon            v1 stat total_rss (rss without hierarchy)
- *   file     v2 stat file            v1 stat total_cache (cache)
- *   kernel   v2 stat kernel          v1 memory.kmem.usage_in_bytes
- *   slab     v2 stat slab            v1 -
- *   sock     v2 stat sock            v1 memory.kmem.tcp: not read, -
- *   swap     v2 memory.swap.current  v1 stat total_swap (swap)
- *   max hits v2 events max           v1 memory.failcnt
- *   oom_kill v2 events oom_kill      v1 memory.oom_control oom_kill
- * v2's memory.stat and usage count the group's whole subtree, and so do
- * v1's usage and total_* figures: a parent's figures include its
- * children's.
+ * The figures both versions have come from ms_cgroup_fig (the table of
+ * v1's equivalents is at the top of src/model/cgroups.c).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -26,86 +14,6 @@
 #include <string.h>
 
 #include "render.h"
-
-/* ---- figures common to both versions ---------------------------------------- */
-
-enum cg_fig {
-	CG_USAGE, CG_PEAK, CG_MAX, CG_HIGH, CG_LOW, CG_MIN, CG_SWAP, CG_SWAP_MAX,
-	CG_ANON, CG_FILE, CG_KERNEL, CG_SLAB, CG_SOCK, CG_SHMEM,
-	CG_NFIGS
-};
-
-/* Keys of the JSON "_bytes" figures and the CSV columns, in that order. */
-static const char *const fig_keys[CG_NFIGS] = {
-	"usage", "peak", "max", "high", "low", "min", "swap", "swap_max",
-	"anon", "file", "kernel", "slab", "sock", "shmem",
-};
-
-static bool is_limit(enum cg_fig f)
-{
-	return f == CG_MAX || f == CG_HIGH || f == CG_LOW || f == CG_MIN || f == CG_SWAP_MAX;
-}
-
-/* The first of the keys memory.stat printed; MS_NA when none. */
-static int64_t stat_of(const ms_cgroup *g, const char *key, const char *fallback)
-{
-	int64_t v = ms_cgroup_stat(g, key);
-
-	return v == MS_NA && fallback ? ms_cgroup_stat(g, fallback) : v;
-}
-
-static int64_t fig(const ms_cgroup *g, enum cg_fig f)
-{
-	const ms_memcg *m = &g->mem;
-	bool v2 = g->version == 2;
-
-	switch (f) {
-	case CG_USAGE: return m->current;
-	case CG_PEAK: return m->peak;
-	case CG_MAX: return m->max;
-	case CG_HIGH: return m->high;
-	case CG_LOW: return m->low;
-	case CG_MIN: return m->min;
-	case CG_SWAP: return v2 ? m->swap_current : stat_of(g, "total_swap", "swap");
-	case CG_SWAP_MAX: return v2 ? m->swap_max : MS_NA;
-	case CG_ANON: return v2 ? stat_of(g, "anon", NULL) : stat_of(g, "total_rss", "rss");
-	case CG_FILE: return v2 ? stat_of(g, "file", NULL) : stat_of(g, "total_cache", "cache");
-	case CG_KERNEL: return v2 ? stat_of(g, "kernel", NULL) : m->kmem_usage;
-	case CG_SLAB: return v2 ? stat_of(g, "slab", NULL) : MS_NA;
-	case CG_SOCK: return v2 ? stat_of(g, "sock", NULL) : MS_NA;
-	case CG_SHMEM: return v2 ? stat_of(g, "shmem", NULL) : stat_of(g, "total_shmem", "shmem");
-	case CG_NFIGS: break;
-	}
-	return MS_NA;
-}
-
-/* Times usage hit the hard limit: v2 events "max", v1 failcnt. */
-static int64_t max_hits(const ms_cgroup *g)
-{
-	return g->version == 2 ? ms_kvlist_get(&g->mem.events, "max") : g->mem.failcnt;
-}
-
-static int64_t oom_events(const ms_cgroup *g)
-{
-	return g->version == 2 ? ms_kvlist_get(&g->mem.events, "oom") : MS_NA;
-}
-
-static int64_t oom_kills(const ms_cgroup *g)
-{
-	return g->version == 2 ? ms_kvlist_get(&g->mem.events, "oom_kill")
-			       : ms_kvlist_get(&g->mem.oom_control, "oom_kill");
-}
-
-/* Usage as a percentage of the hard limit; MS_NA without one. */
-static int64_t use_pct(const ms_cgroup *g)
-{
-	int64_t u = g->mem.current, m = g->mem.max;
-
-	if (u == MS_NA || m == MS_NA || m == MS_CG_MAX || m <= 0 || u < 0 ||
-	    u > INT64_MAX / 100)
-		return MS_NA;
-	return u * 100 / m;
-}
 
 static int64_t kb_of(int64_t bytes)
 {
@@ -198,7 +106,7 @@ static void text_group(struct render *r, const ms_cgroup *g)
 	ms_out_kb_text(r, kb_of(g->mem.current), 7);
 	ms_out_put(r, " ");
 	text_limit(r, g->mem.max, 7);
-	int64_t pct = use_pct(g);
+	int64_t pct = ms_cgroup_use_pct(g);
 	if (pct == MS_NA)
 		ms_out_putf(r, " %4s ", "-");
 	else
@@ -206,14 +114,14 @@ static void text_group(struct render *r, const ms_cgroup *g)
 	text_bar(r, pct);
 	ms_out_put(r, " ");
 	text_limit(r, g->mem.high, 7);
-	static const enum cg_fig figs[] = { CG_SWAP, CG_ANON, CG_FILE, CG_KERNEL, CG_SLAB };
+	static const enum ms_cg_fig figs[] = { MS_CGF_SWAP, MS_CGF_ANON, MS_CGF_FILE, MS_CGF_KERNEL, MS_CGF_SLAB };
 	for (size_t i = 0; i < MS_ARRAY_LEN(figs); i++) {
 		ms_out_put(r, " ");
-		ms_out_kb_text(r, kb_of(fig(g, figs[i])), 7);
+		ms_out_kb_text(r, kb_of(ms_cgroup_fig(g, figs[i])), 7);
 	}
-	text_count(r, max_hits(g), 6);
-	text_count(r, oom_events(g), 4);
-	text_count(r, oom_kills(g), 4);
+	text_count(r, ms_cgroup_max_hits(g), 6);
+	text_count(r, ms_cgroup_oom_events(g), 4);
+	text_count(r, ms_cgroup_oom_kills(g), 4);
 	ms_psi_pct_text(cell, g->psi_status == 0 ? g->psi.some.avg10 : MS_NA);
 	ms_out_putf(r, " %6s  ", cell);
 	text_name(r, g);
@@ -256,8 +164,8 @@ static void cgroups_text(struct render *r)
 static void csv_header(struct render *r)
 {
 	ms_out_put(r, "version,path,depth");
-	for (size_t f = 0; f < CG_NFIGS; f++)
-		ms_out_putf(r, ",%s_bytes", fig_keys[f]);
+	for (size_t f = 0; f < MS_CGF_COUNT; f++)
+		ms_out_putf(r, ",%s_bytes", ms_cgroup_fig_keys[f]);
 	ms_out_put(r, ",use_pct,max_hits,oom,oom_kill,psi_some_avg10,psi_full_avg10,"
 		      "psi_some_total_us,psi_full_total_us,error\r\n");
 }
@@ -282,15 +190,15 @@ static void csv_group(struct render *r, const ms_cgroup *g)
 	ms_out_putf(r, "%d,", g->version);
 	ms_out_csv_field(r, g->path);
 	ms_out_putf(r, ",%d", g->depth);
-	for (size_t f = 0; f < CG_NFIGS; f++) {
-		int64_t v = fig(g, (enum cg_fig)f);
+	for (size_t f = 0; f < MS_CGF_COUNT; f++) {
+		int64_t v = ms_cgroup_fig(g, (enum ms_cg_fig)f);
 		ms_out_put(r, ",");
-		if (is_limit((enum cg_fig)f) && v == MS_CG_MAX)
+		if (ms_cgroup_fig_is_limit((enum ms_cg_fig)f) && v == MS_CG_MAX)
 			ms_out_put(r, "max"); /* the kernel's word for no limit */
 		else
 			ms_out_i64_csv(r, v);
 	}
-	const int64_t counts[] = { use_pct(g), max_hits(g), oom_events(g), oom_kills(g) };
+	const int64_t counts[] = { ms_cgroup_use_pct(g), ms_cgroup_max_hits(g), ms_cgroup_oom_events(g), ms_cgroup_oom_kills(g) };
 	for (size_t i = 0; i < MS_ARRAY_LEN(counts); i++) {
 		ms_out_put(r, ",");
 		ms_out_i64_csv(r, counts[i]);
@@ -336,28 +244,28 @@ static void json_figures(struct render *r, const ms_cgroup *g)
 {
 	char key[32];
 
-	for (size_t f = 0; f < CG_NFIGS; f++) {
-		int64_t v = fig(g, (enum cg_fig)f);
-		snprintf(key, sizeof key, "%s_bytes", fig_keys[f]);
+	for (size_t f = 0; f < MS_CGF_COUNT; f++) {
+		int64_t v = ms_cgroup_fig(g, (enum ms_cg_fig)f);
+		snprintf(key, sizeof key, "%s_bytes", ms_cgroup_fig_keys[f]);
 		ms_json_kv_i64(&r->j, key, v == MS_CG_MAX ? MS_NA : v);
 	}
 	/* null above is "no limit" for these, "not printed" for the others */
 	ms_json_key(&r->j, "unlimited");
 	ms_json_arr_begin(&r->j);
-	for (size_t f = 0; f < CG_NFIGS; f++)
-		if (is_limit((enum cg_fig)f) && fig(g, (enum cg_fig)f) == MS_CG_MAX)
-			ms_json_str(&r->j, fig_keys[f]);
+	for (size_t f = 0; f < MS_CGF_COUNT; f++)
+		if (ms_cgroup_fig_is_limit((enum ms_cg_fig)f) && ms_cgroup_fig(g, (enum ms_cg_fig)f) == MS_CG_MAX)
+			ms_json_str(&r->j, ms_cgroup_fig_keys[f]);
 	ms_json_arr_end(&r->j);
-	ms_json_kv_i64(&r->j, "use_pct", use_pct(g));
+	ms_json_kv_i64(&r->j, "use_pct", ms_cgroup_use_pct(g));
 }
 
 static void json_events(struct render *r, const ms_cgroup *g)
 {
 	ms_json_key(&r->j, "events");
 	ms_json_obj_begin(&r->j);
-	ms_json_kv_i64(&r->j, "max", max_hits(g));
-	ms_json_kv_i64(&r->j, "oom", oom_events(g));
-	ms_json_kv_i64(&r->j, "oom_kill", oom_kills(g));
+	ms_json_kv_i64(&r->j, "max", ms_cgroup_max_hits(g));
+	ms_json_kv_i64(&r->j, "oom", ms_cgroup_oom_events(g));
+	ms_json_kv_i64(&r->j, "oom_kill", ms_cgroup_oom_kills(g));
 	ms_json_kv_i64(&r->j, "low", g->version == 2 ? ms_kvlist_get(&g->mem.events, "low") : MS_NA);
 	ms_json_kv_i64(&r->j, "high",
 		       g->version == 2 ? ms_kvlist_get(&g->mem.events, "high") : MS_NA);
