@@ -45,8 +45,8 @@ typedef struct ms_column {
 	/* When the explorer must cut it, the middle goes and the end (a
 	 * file name) stays: "/lib/...ynload/unicodedata.cpython-34m.so". */
 	bool keep_end;
-	/* An empty text is an unknown one: JSON null (the cgroup of a process
-	 * whose cgroup file could not be read). */
+	/* An empty text is an unknown one: JSON null, "-" in text (the
+	 * cgroup of a process whose cgroup file could not be read). */
 	bool null_when_empty;
 	const char *help;  /* one line */
 } ms_column;

@@ -357,8 +357,7 @@ static const ms_report_section report = {
 
 const ms_view_class ms_view_cgroups = {
 	.name = "cgroups",
-	.summary = "the memory cgroup trees (v1, v2): usage against limits, memory.stat, "
-		   "OOM events, pressure",
+	.summary = "memory cgroups (v1, v2): usage vs limits, OOM, pressure",
 	.parts = MS_PART_CGROUPS,
 	.part = MS_P_CGROUPS,
 	.opts = MS_VOPT_KB | MS_VOPT_CSV,

@@ -137,7 +137,7 @@ static const ms_report_section report = {
 
 const ms_view_class ms_view_pressure = {
 	.name = "pressure",
-	.summary = "memory pressure stall information (PSI): some/full avg10/60/300, total",
+	.summary = "memory pressure stall information (PSI), some and full",
 	.parts = MS_PART_PSI,
 	.part = MS_P_PSI,
 	.opts = MS_VOPT_CSV,

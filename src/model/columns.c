@@ -49,6 +49,14 @@ static const ms_column procrank_cols[] = {
 	{ .key = "swap_pss_kb", .title = "SWAPPSS", .width = 7, .kind = MS_COL_KB,
 	  .offset = offsetof(ms_proc, swap_pss_kb), .descending = true, .drop_rank = 5,
 	  .help = "swapped out, shared pages divided among sharers" },
+	{ .key = "name", .title = "NAME", .width = 15, .kind = MS_COL_STR, .left = true,
+	  .offset = offsetof(ms_proc, name), .str_inline = true, .no_total = true,
+	  .help = "command name (comm)" },
+	{ .key = "cmdline", .title = "COMMAND", .width = 20, .kind = MS_COL_STR, .left = true,
+	  .offset = offsetof(ms_proc, cmdline), .drop_rank = 6, .no_total = true,
+	  .text_last = true, .help = "command line, arguments joined by spaces" },
+	/* issue 12: after the columns of the first contract, which keep their
+	 * order in CSV and JSON; text shows them before COMMAND */
 	{ .key = "oom_score", .title = "OOM", .width = 5, .kind = MS_COL_INT,
 	  .offset = offsetof(ms_proc, oom_score), .descending = true, .drop_rank = 7,
 	  .no_total = true,
@@ -64,12 +72,6 @@ static const ms_column procrank_cols[] = {
 	  .null_when_empty = true,
 	  .help = "memory cgroup (/proc/PID/cgroup: the v1 memory line, else the v2 one), "
 		  "below its hierarchy's root" },
-	{ .key = "name", .title = "NAME", .width = 15, .kind = MS_COL_STR, .left = true,
-	  .offset = offsetof(ms_proc, name), .str_inline = true, .no_total = true,
-	  .help = "command name (comm)" },
-	{ .key = "cmdline", .title = "COMMAND", .width = 20, .kind = MS_COL_STR, .left = true,
-	  .offset = offsetof(ms_proc, cmdline), .drop_rank = 6, .no_total = true,
-	  .help = "command line, arguments joined by spaces" },
 };
 
 const ms_table_def ms_procrank_table = {

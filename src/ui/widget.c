@@ -399,6 +399,8 @@ int ms_tablew_format_cell(const ms_column *c, const void *row, const void *ctx, 
 	ms_buf_reset(out);
 	if (c->kind == MS_COL_STR) {
 		const char *s = ms_cell_str(c, row, ctx);
+		if (c->null_when_empty && !s[0])
+			s = "-"; /* unknown, as a number's */
 		return ms_buf_puts(out, "") ? -ENOMEM : ms_escape_display(out, s, strlen(s));
 	}
 	return ms_buf_append(out, cell, ms_cell_format(c, row, ctx, plain_kb, cell));
