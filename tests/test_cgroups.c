@@ -573,6 +573,19 @@ static bool make_group(struct live_group *g, char *why, size_t cap)
 	return true;
 }
 
+static void end_group(struct live_group *g)
+{
+	if (g->child > 0) {
+		close(g->done[1]);
+		waitpid(g->child, NULL, 0);
+		g->child = 0;
+	}
+	/* The kernel lets go of a task's group a moment after it is reaped:
+	 * EBUSY until then. */
+	for (int i = 0; i < 100 && rmdir(g->dir) != 0 && errno == EBUSY; i++)
+		usleep(20 * 1000);
+}
+
 /* The child in the group, its memory written. */
 static void start_child(struct live_group *g)
 {
@@ -599,17 +612,11 @@ static void start_child(struct live_group *g)
 	bool wrote = moved && write(go[1], "g", 1) == 1 && read(ready[0], &c, 1) == 1;
 	close(go[1]);
 	close(ready[0]);
-	cr_assert(wrote, "the child did not start in %s", g->dir);
-}
-
-static void end_group(struct live_group *g)
-{
-	if (g->child > 0) {
-		close(g->done[1]);
-		waitpid(g->child, NULL, 0);
-		g->child = 0;
+	if (!wrote) {
+		kill(g->child, SIGKILL);
+		end_group(g); /* nothing left behind */
 	}
-	rmdir(g->dir);
+	cr_assert(wrote, "the child did not start in %s", g->dir);
 }
 
 static long long read_number(const char *dir, const char *file)
