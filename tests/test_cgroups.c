@@ -800,3 +800,81 @@ Test(cgroups_live, pressure_view_equals_the_file)
 	}
 	ms_buf_free(&out);
 }
+
+/* ---- the explorer: pane 7 and the title's PSI at 80x24, vt100, no colour ------ */
+
+struct tmux {
+	char sock[64];
+	ms_buf screen;
+};
+
+static void tmux_cmd(struct tmux *t, const char *args)
+{
+	char cmd[PATH_MAX + 512];
+
+	snprintf(cmd, sizeof cmd, "tmux -L %s %s >/dev/null 2>&1", t->sock, args);
+	tu_run(cmd, NULL);
+}
+
+static bool screen_shows(struct tmux *t, const char *text)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "tmux -L %s capture-pane -p", t->sock);
+	for (int i = 0; i < 100; i++) {
+		tu_run(cmd, &t->screen);
+		if (t->screen.data && strstr(t->screen.data, text))
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+#define EXPECT(t, text) cr_assert(screen_shows((t), (text)), "screen lacks \"%s\":\n%s", \
+				  (text), (t)->screen.data ? (t)->screen.data : "")
+
+static void assert_fits_80(const struct tmux *t)
+{
+	for (const char *p = t->screen.data; *p;) {
+		size_t len = strcspn(p, "\n");
+		cr_assert_leq(len, 80u, "%.*s", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+}
+
+Test(cgroups_corpus, pane_7_and_psi_at_80x24_vt100_without_colour, .timeout = 60)
+{
+	const char *root = corpus_or_skip(ARM64);
+	struct tmux t = { .screen = MS_BUF_INIT };
+	char args[PATH_MAX + 256];
+
+	if (tu_run("command -v tmux >/dev/null 2>&1", NULL) != 0)
+		cr_skip_test("tmux absent");
+	snprintf(t.sock, sizeof t.sock, "memscope-cgroups-%d", (int)getpid());
+	snprintf(args, sizeof args,
+		 "-f /dev/null new-session -d -x 80 -y 24 'TERM=vt100 NO_COLOR=1 %s -s %s; "
+		 "sleep 30'", tu_bin(), root);
+	tmux_cmd(&t, args);
+	/* the title: pressure/memory's some and full avg10 */
+	EXPECT(&t, "PSI 0.72/0.72%");
+	EXPECT(&t, "7 cgroups");
+	tmux_cmd(&t, "send-keys 7");
+	EXPECT(&t, "6 groups  v2 sys/fs/cgroup");
+	/* app: 16969728 B of 67108864: 25%, two cells; batch 73%, seven */
+	EXPECT(&t, "  app ");
+	cr_assert(strstr(t.screen.data, "[##        ] 25%"), "%s", t.screen.data);
+	cr_assert(strstr(t.screen.data, "[#######   ] 73%"), "%s", t.screen.data);
+	cr_assert(strstr(t.screen.data, "    a "), "svc/a under svc:\n%s", t.screen.data);
+	assert_fits_80(&t);
+	/* procrank sorted by oom_score keeps its column on screen */
+	tmux_cmd(&t, "send-keys 1");
+	EXPECT(&t, "sort: PSS desc");
+	tmux_cmd(&t, "send-keys '>' '>' '>' '>' '>' '>'"); /* uss swap swappss name cmdline oom */
+	EXPECT(&t, "sort: OOM desc");
+	EXPECT(&t, " OOM ");
+	cr_assert(strstr(t.screen.data, "    126 "), "batch-swapper (680) first:\n%s",
+		  t.screen.data);
+	assert_fits_80(&t);
+	tmux_cmd(&t, "kill-server");
+	ms_buf_free(&t.screen);
+}
