@@ -150,11 +150,11 @@ static void cgroups_text(struct render *r)
 				text_group(r, &c->g[i]);
 		ms_out_put(r, "\n");
 	}
-	ms_out_put(r, "(USAGE against MAX, the hard limit: \"max\" none; usage and the memory.stat "
-		      "figures count each group's subtree; v1: ANON total_rss, FILE total_cache, "
-		      "KERNEL kmem usage; MAXHIT: times usage hit MAX (v2 events max, v1 failcnt); "
-		      "OOM, KILL: memory.events oom, oom_kill (v1 oom_control); PSI10: "
-		      "memory.pressure some avg10 %)\n");
+	ms_out_put(r, "(USAGE against MAX, the hard limit (max: none); usage and memory.stat count\n"
+		      " each group with its children; v1: ANON total_rss, FILE total_cache, KERNEL\n"
+		      " kmem usage; MAXHIT: times usage hit MAX (v2 events max, v1 failcnt); OOM,\n"
+		      " KILL: memory.events oom, oom_kill (v1 oom_control); PSI10: memory.pressure\n"
+		      " some avg10 %)\n");
 	if (c->truncated)
 		ms_out_putf(r, "(more than %d groups: the rest left out)\n", MS_CGROUPS_MAX);
 }

@@ -62,8 +62,8 @@ static void pressure_text(struct render *r)
 		else
 			ms_out_putf(r, " %15" PRId64 "\n", l->total_us);
 	}
-	ms_out_put(r, "(pressure/memory: % of wall time in which some task, or every non-idle "
-		      "task (full), stalled on memory; total: stall time since boot)\n");
+	ms_out_put(r, "(pressure/memory: % of wall time in which some task, or every non-idle\n"
+		      " task (full), stalled on memory; TOTAL_US: stall time since boot)\n");
 }
 
 static void pressure_csv(struct render *r)
