@@ -842,17 +842,30 @@ static void assert_fits_80(const struct tmux *t)
 	}
 }
 
-Test(cgroups_corpus, pane_7_and_psi_at_80x24_vt100_without_colour, .timeout = 60)
+/* The server goes with the test, failed or not; the explorer inside
+ * would outlive it otherwise (its own timeout ends it in any case). */
+static struct tmux pane_tmux;
+
+static void pane_tmux_end(void)
+{
+	if (pane_tmux.sock[0])
+		tmux_cmd(&pane_tmux, "kill-server");
+	ms_buf_free(&pane_tmux.screen);
+}
+
+Test(cgroups_corpus, pane_7_and_psi_at_80x24_vt100_without_colour, .timeout = 60,
+     .fini = pane_tmux_end)
 {
 	const char *root = corpus_or_skip(ARM64);
-	struct tmux t = { .screen = MS_BUF_INIT };
+	struct tmux *tp = &pane_tmux;
+#define t (*tp)
 	char args[PATH_MAX + 256];
 
 	if (tu_run("command -v tmux >/dev/null 2>&1", NULL) != 0)
 		cr_skip_test("tmux absent");
 	snprintf(t.sock, sizeof t.sock, "memscope-cgroups-%d", (int)getpid());
 	snprintf(args, sizeof args,
-		 "-f /dev/null new-session -d -x 80 -y 24 'TERM=vt100 NO_COLOR=1 %s -s %s; "
+		 "-f /dev/null new-session -d -x 80 -y 24 'TERM=vt100 NO_COLOR=1 timeout --foreground 60 %s -s %s; "
 		 "sleep 30'", tu_bin(), root);
 	tmux_cmd(&t, args);
 	/* the title: pressure/memory's some and full avg10 */
@@ -875,6 +888,5 @@ Test(cgroups_corpus, pane_7_and_psi_at_80x24_vt100_without_colour, .timeout = 60
 	cr_assert(strstr(t.screen.data, "    126 "), "batch-swapper (680) first:\n%s",
 		  t.screen.data);
 	assert_fits_80(&t);
-	tmux_cmd(&t, "kill-server");
-	ms_buf_free(&t.screen);
+#undef t
 }
