@@ -621,7 +621,7 @@ static void start_child(struct live_group *g)
 
 static long long read_number(const char *dir, const char *file)
 {
-	char path[PATH_MAX + 64], line[64];
+	char path[PATH_MAX * 2], line[64];
 
 	snprintf(path, sizeof path, "%s/%s", dir, file);
 	return read_line(path, line, sizeof line) ? strtoll(line, NULL, 10) : -1;
@@ -889,4 +889,68 @@ Test(cgroups_corpus, pane_7_and_psi_at_80x24_vt100_without_colour, .timeout = 60
 		  t.screen.data);
 	assert_fits_80(&t);
 #undef t
+}
+
+/* The group made here, captured by memscope capture and by the BusyBox
+ * script: both snapshots hold its files, and read back they give the
+ * captured files' figures exactly and the child in it. */
+static void assert_snapshot_has_group(const char *snap, const struct live_group *g, pid_t child)
+{
+	char file[PATH_MAX + 128], args[PATH_MAX + 128], py[512], want[256];
+	ms_buf out = MS_BUF_INIT;
+	const char *top = g->version == 1 ? "sys/fs/cgroup/memory" : "sys/fs/cgroup";
+
+	snprintf(file, sizeof file, "%s/%s%s", snap, top, g->path);
+	long long usage = read_number(file, g->usage_file);
+	cr_assert_geq(usage, FOOTPRINT, "%s/%s", file, g->usage_file);
+	cr_assert_eq(read_number(file, g->limit_file), strtoll(LIMIT, NULL, 10), "%s", file);
+	snprintf(args, sizeof args, "cgroups -s '%s'", snap);
+	snprintf(py, sizeof py,
+		 "print(*[(g[\"usage_bytes\"], g[\"max_bytes\"]) for g in d[\"groups\"] "
+		 "if g[\"path\"]==\"%s\"])\n", g->path);
+	cr_assert_eq(json_lines(args, py, &out), 0, "%s", out.data);
+	snprintf(want, sizeof want, "(%lld, %s)\n", usage, LIMIT);
+	cr_assert_str_eq(out.data, want, "%s", snap);
+	snprintf(args, sizeof args, "procrank -s '%s' --cgroup %s", snap, g->path);
+	cr_assert_eq(json_lines(args, "print(*[p[\"pid\"] for p in d[\"processes\"]])\n", &out), 0);
+	snprintf(want, sizeof want, "%d\n", (int)child);
+	cr_assert_str_eq(out.data, want, "%s", snap);
+	ms_buf_free(&out);
+}
+
+static struct live_group capture_group;
+
+static void capture_group_end(void)
+{
+	end_group(&capture_group);
+}
+
+Test(cgroups_live, a_captured_group_reads_back, .fini = capture_group_end)
+{
+	struct live_group *g = &capture_group;
+	char why[PATH_MAX + 512], cmd[PATH_MAX * 3];
+	const char *tmp;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to make a memory cgroup");
+	if (tu_run("command -v python3 >/dev/null", NULL) != 0)
+		cr_skip_test("python3 absent");
+	if (!make_group(g, why, sizeof why))
+		cr_skip_test("cannot make a memory cgroup here: %s", why);
+	start_child(g);
+	pid_t child = g->child;
+	tmp = tu_tmpdir();
+	snprintf(cmd, sizeof cmd, "'%s' capture -o '%s/c' 2>/dev/null", tu_bin(), tmp);
+	cr_assert_eq(tu_run(cmd, NULL), 0, "%s", cmd);
+	snprintf(cmd, sizeof cmd, "%s/c", tmp);
+	assert_snapshot_has_group(cmd, g, child);
+	if (tu_run("command -v busybox >/dev/null", NULL) == 0) {
+		snprintf(cmd, sizeof cmd, "busybox sh '%s/data/memscope-capture.sh' -o '%s/sh' "
+			 "2>/dev/null", getenv("MEMSCOPE_SRCDIR") ? getenv("MEMSCOPE_SRCDIR") : MS_SRCDIR,
+			 tmp);
+		cr_assert_eq(tu_run(cmd, NULL), 0, "%s", cmd);
+		snprintf(cmd, sizeof cmd, "%s/sh", tmp);
+		assert_snapshot_has_group(cmd, g, child);
+	}
+	tu_rm_rf(tmp);
 }
