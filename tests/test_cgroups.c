@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "memscope/views.h"
 #include "testutil.h"
 
 #define ARM64 "qemu-arm-6.1/arm64-6.1-cma64-psi"
@@ -953,4 +954,70 @@ Test(cgroups_live, a_captured_group_reads_back, .fini = capture_group_end)
 		assert_snapshot_has_group(cmd, g, child);
 	}
 	tu_rm_rf(tmp);
+}
+
+/* ---- pane 7 on a hand-made sample ------------------------------------------------ */
+
+static ms_cgroup mkgroup(const char *path, int depth, size_t parent, int64_t current,
+			 int64_t max, int64_t oom_kills)
+{
+	ms_cgroup g = { .path = (char *)path, .version = 1, .depth = depth, .parent = parent,
+			.psi_status = -ENOENT };
+	ms_memcg_init(&g.mem);
+	g.mem.version = 1;
+	g.mem.current = current;
+	g.mem.max = max;
+	if (oom_kills != MS_NA)
+		ms_kvlist_add(&g.mem.oom_control, "oom_kill", 8, oom_kills, false);
+	return g;
+}
+
+/* Usage against the limit as '#' cells and the percentage; "max" for no
+ * limit; the tree indented; at 80 columns nothing runs past the edge. */
+Test(cgroups, pane_draws_the_tree_with_bars_at_80_columns)
+{
+	ms_cgroup groups[3];
+	ms_sample s;
+	ms_pane p;
+	ms_screen scr;
+	ms_buf row = MS_BUF_INIT, all = MS_BUF_INIT;
+
+	memset(&s, 0, sizeof s);
+	s.parts = MS_PART_ALL;
+	groups[0] = mkgroup("/", 0, SIZE_MAX, 3LL << 30, MS_CG_MAX, 0);
+	/* 95 MiB of 100 MiB: 95%, nine cells */
+	groups[1] = mkgroup("/a", 1, 0, 95LL << 20, 100LL << 20, 2);
+	groups[2] = mkgroup("/a/a-rather-long-group-name-that-is-cut.service", 2, 1, 1LL << 20,
+			    MS_CG_MAX, MS_NA);
+	s.cgroups.g = groups;
+	s.cgroups.n = 3;
+	strcpy(s.cgroups.root_v1, "sys/fs/cgroup/memory");
+	ms_view_data d = { .cur = &s, .generation = 1, .plain_kb = true };
+	cr_assert_eq(ms_pane_init(&p, ms_pane_find("cgroups")), 0);
+	cr_assert_eq(ms_screen_init(&scr, 10, 80), 0);
+	p.cls->draw(&p, &scr, (ms_rect){ 0, 0, 10, 80 }, &d);
+	for (int r = 0; r < 10; r++) {
+		cr_assert_eq(ms_screen_row_text(&scr, r, &row), 0);
+		cr_assert_leq(row.len, 80u);
+		ms_buf_printf(&all, "%s\n", row.data ? row.data : "");
+	}
+	cr_assert(strstr(all.data, "3 groups  v1 sys/fs/cgroup/memory  /\n"), "%s", all.data);
+	cr_assert(strstr(all.data, "v1 /  "), "%s", all.data);
+	/* 100 MiB = 102400 kB; 95 MiB = 97280 kB */
+	cr_assert(strstr(all.data, "  a   "), "%s", all.data);
+	cr_assert(strstr(all.data, "97280  102400 [######### ] 95%"), "%s", all.data);
+	cr_assert(strstr(all.data, "    a-rather-long"), "%s", all.data);
+	cr_assert(strstr(all.data, "    2\n"), "OOM kills of /a:\n%s", all.data);
+	/* no limit: "max", no bar */
+	cr_assert(strstr(all.data, "3145728     max       "), "%s", all.data);
+	/* /a (row 3: status, titles, the selected root) is near its limit and
+	 * had OOM kills: it stands out, colour or not */
+	cr_assert_eq(scr.cells[3 * 80 + 4].attr, MS_ATTR_WARN);
+	cr_assert_eq(scr.cells[4 * 80 + 4].attr, MS_ATTR_NORMAL);
+	ms_pane_destroy(&p);
+	ms_screen_free(&scr);
+	for (int i = 0; i < 3; i++)
+		ms_memcg_free(&groups[i].mem);
+	ms_buf_free(&row);
+	ms_buf_free(&all);
 }
