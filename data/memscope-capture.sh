@@ -275,6 +275,35 @@ keep_zram() { # /sys/block/zram*/ and their figures
 	esac
 }
 
+# shellcheck disable=SC2317
+keep_cgroup() { # the memory cgroup trees: src/model/catalogue.c cgroup_file
+	if [ "$2" = 1 ]; then
+		# at the top, not the other v1 controllers' hierarchies
+		[ "$3" -gt 0 ] && return 0
+		case $1 in
+		*,* | blkio | cpu | cpuacct | cpuset | devices | freezer | hugetlb | misc) false ;;
+		net_cls | net_prio | perf_event | pids | rdma | systemd | elogind | debug) false ;;
+		*) true ;;
+		esac
+		return
+	fi
+	# the memory files memscope reads (ms_memcg_files), PSI, the v2 controllers
+	case $1 in
+	memory.current | memory.peak | memory.max | memory.high | memory.low | memory.min) true ;;
+	memory.swap.current | memory.swap.peak | memory.swap.max | memory.swap.high) true ;;
+	memory.zswap.current | memory.zswap.max | memory.oom.group | memory.events) true ;;
+	memory.events.local | memory.swap.events | memory.stat | memory.pressure) true ;;
+	memory.usage_in_bytes | memory.max_usage_in_bytes | memory.limit_in_bytes) true ;;
+	memory.soft_limit_in_bytes | memory.failcnt | memory.swappiness) true ;;
+	memory.memsw.usage_in_bytes | memory.memsw.max_usage_in_bytes) true ;;
+	memory.memsw.limit_in_bytes | memory.memsw.failcnt | memory.use_hierarchy) true ;;
+	memory.kmem.usage_in_bytes | memory.kmem.max_usage_in_bytes) true ;;
+	memory.kmem.limit_in_bytes | memory.kmem.failcnt | memory.oom_control) true ;;
+	cgroup.controllers) true ;;
+	*) false ;;
+	esac
+}
+
 # copy_tree REL DEPTH MAXDEPTH FILTER: a folder, files only, no deeper than
 # MAXDEPTH folders below it. Only the folder itself is written down when it
 # cannot be read: a file inside that will not read is a write-only knob.
@@ -487,6 +516,7 @@ capture_into() { # DEST (an empty directory)
 	done
 	copy_tree sys/kernel/dmabuf/buffers 0 1 keep_dmabuf
 	copy_tree sys/block 0 1 keep_zram
+	copy_tree sys/fs/cgroup 0 33 keep_cgroup # MS_CGROUPS_MAX_DEPTH + 1
 	for d in "$PROC"/[0-9]*; do
 		is_dir "$d" || continue
 		pid=${d##*/}

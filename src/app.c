@@ -124,7 +124,7 @@ static unsigned parts_wanted(const struct app *a)
 {
 	if (!a->refreshes)
 		return MS_PART_ALL; /* a snapshot is read once, whole */
-	return visible(a)->cls->parts | MS_PART_MEMINFO | MS_PART_ZRAM;
+	return visible(a)->cls->parts | MS_PART_MEMINFO | MS_PART_ZRAM | MS_PART_PSI;
 }
 
 /* Every request goes through here: a request replaces one still

@@ -121,6 +121,17 @@ static int set_path(ms_options *o, const char *arg, ms_error *err)
 	return 0;
 }
 
+/* A path below a hierarchy's root, as /proc/PID/cgroup prints it. */
+static int set_cgroup(ms_options *o, const char *arg, ms_error *err)
+{
+	if (arg[0] != '/')
+		return ms_error_set(err, EINVAL, 0,
+				    "--cgroup %s: a path below the hierarchy's root, as "
+				    "/proc/PID/cgroup prints it (/system.slice)", arg);
+	o->batch.cgroup = arg;
+	return 0;
+}
+
 /* "r-x", "rw", "---s": a prefix of the four letters smaps prints. */
 static int set_perms(ms_options *o, const char *arg, ms_error *err)
 {
@@ -271,6 +282,8 @@ static const struct opt_def opt_defs[] = {
 	  "libs: mapping names that start with PREFIX" },
 	{ "perm", 0, "PERMS", "VIEW", MS_VOPT_PERM, set_perms,
 	  "libs: mappings with these permissions (r-x)" },
+	{ "cgroup", 0, "PATH", "VIEW", MS_VOPT_CGROUP, set_cgroup,
+	  "procrank: processes in memory cgroup PATH or below it" },
 	{ "output", 'o', "PATH", "capture", 0, set_output,
 	  "into DIR, FILE.tar[.gz|.xz|.zst|.bz2] or - (stdout)" },
 	{ "force", 0, NULL, "capture", 0, set_force, "replace an existing capture output" },

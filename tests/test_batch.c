@@ -43,12 +43,16 @@ static void init_procs(void)
 			      .cmdline = "/sbin/init", .vss_kb = 2048, .rss_kb = 1024,
 			      .pss_kb = 600, .uss_kb = 500, .swap_kb = 0, .swap_pss_kb = 0,
 			      .origin = MS_ORIGIN_ROLLUP, .vss_origin = MS_ORIGIN_STATUS,
-			      .rss_origin = MS_ORIGIN_ROLLUP, .swap_origin = MS_ORIGIN_ROLLUP };
+			      .rss_origin = MS_ORIGIN_ROLLUP, .swap_origin = MS_ORIGIN_ROLLUP,
+			      .oom_score = 0, .oom_score_adj = -1000, .cgroup = "/init.scope",
+			      .cgroup_version = 2 };
 	procs[1] = (ms_proc){ .pid = 7, .uid = 0, .user = "root", .name = "sh",
 			      .cmdline = "sh", .vss_kb = 1536, .rss_kb = 700, .pss_kb = 300,
 			      .uss_kb = 200, .swap_kb = 4, .swap_pss_kb = 2,
 			      .origin = MS_ORIGIN_SMAPS, .vss_origin = MS_ORIGIN_SMAPS,
-			      .rss_origin = MS_ORIGIN_SMAPS, .swap_origin = MS_ORIGIN_SMAPS };
+			      .rss_origin = MS_ORIGIN_SMAPS, .swap_origin = MS_ORIGIN_SMAPS,
+			      .oom_score = 668, .oom_score_adj = 0, .cgroup = "/user.slice/a b",
+			      .cgroup_version = 1 };
 	/* Not readable (another user's process, not root): every figure unknown. */
 	procs[2] = (ms_proc){ .pid = 42, .uid = 1000, .user = "1000", .name = EVIL_NAME,
 			      .cmdline = "evil --x", .origin = MS_ORIGIN_NONE,
@@ -56,6 +60,7 @@ static void init_procs(void)
 	set_na(&procs[2].vss_kb, 6);
 	procs[2].pss_anon_kb = procs[2].pss_file_kb = procs[2].pss_shmem_kb = MS_NA;
 	procs[2].hugetlb_kb = MS_NA;
+	procs[2].oom_score = procs[2].oom_score_adj = MS_NA; /* cgroup NULL: unknown */
 }
 
 static void init_slabs(void)
@@ -191,7 +196,7 @@ Test(batch, views_by_name)
 	static const char *const names[] = { "procrank", "slabs", "buddy", "zones",
 					      "meminfo", "vma", "libs", "categories", "swap",
 					      "shm", "memory", "iomem", "vmalloc",
-					      "cma", "dmabuf", "report" };
+					      "cma", "dmabuf", "pressure", "cgroups", "report" };
 	for (size_t i = 0; i < MS_ARRAY_LEN(names); i++) {
 		const ms_view_class *v = ms_view_find(names[i]);
 		cr_assert(v, "%s", names[i]);
@@ -206,7 +211,8 @@ Test(batch, views_by_name)
 	cr_assert_eq(ms_view_parts(VIEW(report)),
 		     MS_PART_MEMINFO | MS_PART_PROCS | MS_PART_SLABINFO | MS_PART_BUDDY |
 			     MS_PART_PAGETYPE | MS_PART_ZONEINFO | MS_PART_IOMEM |
-			     MS_PART_VMALLOC | MS_PART_DEVTREE | MS_PART_CMA | MS_PART_DMABUF,
+			     MS_PART_VMALLOC | MS_PART_DEVTREE | MS_PART_CMA | MS_PART_DMABUF |
+			     MS_PART_PSI | MS_PART_CGROUPS,
 		     "report reads what its sections need");
 	cr_assert_str_eq(ms_part_file(VIEW(zones)->part), "zoneinfo");
 }
@@ -218,19 +224,24 @@ Test(batch, procrank_json_exact)
 		"\"processes\":["
 		"{\"pid\":1,\"user\":\"root\",\"vss_kb\":2048,\"rss_kb\":1024,\"pss_kb\":600,"
 		"\"uss_kb\":500,\"swap_kb\":0,\"swap_pss_kb\":0,\"name\":\"init\","
-		"\"cmdline\":\"/sbin/init\",\"origin\":\"smaps_rollup\",\"vss_origin\":\"status\","
-		"\"rss_origin\":\"smaps_rollup\",\"swap_origin\":\"smaps_rollup\"},"
+		"\"cmdline\":\"/sbin/init\",\"oom_score\":0,\"oom_score_adj\":-1000,"
+		"\"cgroup\":\"/init.scope\",\"origin\":\"smaps_rollup\",\"vss_origin\":\"status\","
+		"\"rss_origin\":\"smaps_rollup\",\"swap_origin\":\"smaps_rollup\","
+		"\"cgroup_version\":2},"
 		"{\"pid\":7,\"user\":\"root\",\"vss_kb\":1536,\"rss_kb\":700,\"pss_kb\":300,"
 		"\"uss_kb\":200,\"swap_kb\":4,\"swap_pss_kb\":2,\"name\":\"sh\","
-		"\"cmdline\":\"sh\",\"origin\":\"smaps\",\"vss_origin\":\"smaps\","
-		"\"rss_origin\":\"smaps\",\"swap_origin\":\"smaps\"},"
+		"\"cmdline\":\"sh\",\"oom_score\":668,\"oom_score_adj\":0,"
+		"\"cgroup\":\"/user.slice/a b\",\"origin\":\"smaps\",\"vss_origin\":\"smaps\","
+		"\"rss_origin\":\"smaps\",\"swap_origin\":\"smaps\",\"cgroup_version\":1},"
 		"{\"pid\":42,\"user\":\"1000\",\"vss_kb\":null,\"rss_kb\":null,\"pss_kb\":null,"
 		"\"uss_kb\":null,\"swap_kb\":null,\"swap_pss_kb\":null,"
 		"\"name\":\"\\u001b[31mred\\nline\\\"q\",\"cmdline\":\"evil --x\","
-		"\"origin\":null,\"vss_origin\":null,\"rss_origin\":null,\"swap_origin\":null}],"
+		"\"oom_score\":null,\"oom_score_adj\":null,\"cgroup\":null,\"origin\":null,\"vss_origin\":null,\"rss_origin\":null,\"swap_origin\":null,"
+		"\"cgroup_version\":null}],"
 		"\"totals\":{\"pss_kb\":900,\"uss_kb\":700,\"swap_kb\":4,\"swap_pss_kb\":2,"
 		"\"count\":3},"
-		"\"skipped\":{\"kernel_threads\":5,\"zombies\":0,\"unknown\":1,\"gone\":0}}\n";
+		"\"skipped\":{\"kernel_threads\":5,\"zombies\":0,\"unknown\":1,\"gone\":0},"
+		"\"cgroup_filter\":null}\n";
 
 	cr_assert_str_eq(render(VIEW(procrank), MS_FORMAT_JSON, NULL, false, 0, false), want);
 }
@@ -238,28 +249,30 @@ Test(batch, procrank_json_exact)
 Test(batch, procrank_csv_exact)
 {
 	const char *want =
-		"pid,user,vss_kb,rss_kb,pss_kb,uss_kb,swap_kb,swap_pss_kb,name,cmdline\r\n"
-		"1,root,2048,1024,600,500,0,0,init,/sbin/init\r\n"
-		"7,root,1536,700,300,200,4,2,sh,sh\r\n"
-		"42,1000,,,,,,,\"\\e[31mred\\nline\"\"q\",evil --x\r\n";
+		"pid,user,vss_kb,rss_kb,pss_kb,uss_kb,swap_kb,swap_pss_kb,name,cmdline,oom_score,"
+		"oom_score_adj,cgroup\r\n"
+		"1,root,2048,1024,600,500,0,0,init,/sbin/init,0,-1000,/init.scope\r\n"
+		"7,root,1536,700,300,200,4,2,sh,sh,668,0,/user.slice/a b\r\n"
+		"42,1000,,,,,,,\"\\e[31mred\\nline\"\"q\",evil --x,,,\r\n";
 
 	cr_assert_str_eq(render(VIEW(procrank), MS_FORMAT_CSV, NULL, false, 0, false), want);
 }
 
-/* Column widths are the declared ones (PID 7, USER 8, kB columns 7,
- * NAME 15) widened to the widest cell: the escaped name is 17 wide. The
- * last column (COMMAND) is not padded. */
+/* Column widths are the declared ones (PID 7, USER 8, kB columns 7, OOM 5,
+ * OOMADJ 6, CGROUP 12, NAME 15) widened to the widest cell: the cgroup
+ * "/user.slice/a b" is 15 wide, the escaped name 17. The last column
+ * (COMMAND) is not padded; an unknown cgroup is "-". */
 Test(batch, procrank_text_exact_plain_kb)
 {
 	const char *want =
 		"    PID USER         VSS     RSS     PSS     USS    SWAP SWAPPSS "
-		"NAME              COMMAND\n"
+		"NAME                OOM OOMADJ CGROUP          COMMAND\n"
 		"      1 root        2048    1024     600     500       0       0 "
-		"init              /sbin/init\n"
+		"init                  0  -1000 /init.scope     /sbin/init\n"
 		"      7 root        1536     700     300     200       4       2 "
-		"sh                sh\n"
+		"sh                  668      0 /user.slice/a b sh\n"
 		"     42 1000           -       -       -       -       -       - "
-		"\\e[31mred\\nline\"q evil --x\n"
+		"\\e[31mred\\nline\"q     -      - -               evil --x\n"
 		"  TOTAL                              900     700       4       2\n"
 		"kernel threads not listed: 5; unknown figures (-): 1\n";
 
@@ -326,7 +339,8 @@ Test(batch, unknown_sort_key_is_an_error)
 	ms_buf_reset(&out);
 	cr_assert_eq(ms_batch_render(&o, &sample, NULL, &out, &err), -EINVAL);
 	cr_assert_str_eq(err.msg, "--sort bogus: unknown key (valid: pid, user, vss_kb, rss_kb, "
-				  "pss_kb, uss_kb, swap_kb, swap_pss_kb, name, cmdline)");
+				  "pss_kb, uss_kb, swap_kb, swap_pss_kb, name, cmdline, oom_score, "
+				  "oom_score_adj, cgroup)");
 	cr_assert_eq(out.len, 0u, "no half document");
 
 	cr_assert_eq(ms_batch_check_opts(&o, MS_VOPT_SORT, &err), -EINVAL);

@@ -474,6 +474,34 @@ Test(capture, script_refuses_existing_and_bad_usage)
 
 /* ---- /sys and the rest of the new layout ------------------------------------ */
 
+/* A hybrid system's cgroups under DIR/root/sys/fs/cgroup: v1's memory
+ * hierarchy with every file memscope reads (ms_memcg_files) in its root
+ * and in a group, the unified one without memory, and what capture must
+ * leave: process lists, files memscope does not read, other controllers. */
+static void make_cgroup_tree(const char *dir)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof cmd,
+		 "set -e; cd '%s/root/sys' && mkdir -p fs/cgroup/memory/app/deep fs/cgroup/unified "
+		 "fs/cgroup/cpu fs/cgroup/pids/app && cd fs/cgroup && "
+		 "echo 'cpu io' > unified/cgroup.controllers && "
+		 "printf 'some avg10=0.10 avg60=0.00 avg300=0.00 total=77\\n' > "
+		 "unified/memory.pressure && echo 1 > unified/cgroup.procs && "
+		 "echo 1 > memory/tasks && echo 1 > memory/app/cgroup.procs && "
+		 "echo 'slabinfo' > memory/memory.kmem.slabinfo && "
+		 "echo 4096 > memory/app/deep/memory.usage_in_bytes && "
+		 "echo 1 > cpu/cpu.shares && echo 1 > pids/app/pids.current", dir);
+	run_ok(cmd);
+	for (size_t i = 0; i < ms_memcg_nfiles; i++) {
+		const char *name = ms_memcg_files[i].name;
+		snprintf(cmd, sizeof cmd,
+			 "cd '%s/root/sys/fs/cgroup' && echo 1 > 'memory/%s' && echo 2 > 'memory/app/%s'",
+			 dir, name, name);
+		run_ok(cmd);
+	}
+}
+
 /* A --proc-root tree laid out like a snapshot, DIR/proc beside DIR/sys,
  * with something of every kind capture takes, and things it must not. */
 static void make_rich_tree(const char *dir)
@@ -517,6 +545,7 @@ static void make_rich_tree(const char *dir)
 		 "echo 1 > block/sda/stat && echo secret > unrelated/x",
 		 dir, tu_fixture("snapshots/mem16k"));
 	run_ok(cmd);
+	make_cgroup_tree(dir);
 }
 
 static const char *const rich_taken[] = {
@@ -529,6 +558,10 @@ static const char *const rich_taken[] = {
 	"sys/kernel/dmabuf/buffers/77/size", "sys/kernel/dmabuf/buffers/77/exporter_name",
 	"sys/block/zram0/mm_stat",
 	"sys/block/zram0/comp_algorithm", "sys/block/zram0/io_stat", "sys/block/zram0/disksize",
+	"sys/fs/cgroup/memory/memory.usage_in_bytes", "sys/fs/cgroup/memory/app/memory.stat",
+	"sys/fs/cgroup/memory/app/memory.max", "sys/fs/cgroup/memory/app/memory.oom_control",
+	"sys/fs/cgroup/memory/app/deep/memory.usage_in_bytes",
+	"sys/fs/cgroup/unified/cgroup.controllers", "sys/fs/cgroup/unified/memory.pressure",
 };
 
 static const char *const rich_left[] = {
@@ -536,6 +569,9 @@ static const char *const rich_left[] = {
 	"sys/kernel/debug/cma/reserved/alloc", "sys/kernel/debug/cma/reserved/free",
 	"sys/block/zram0/bd_stat", "sys/block/sda", "sys/unrelated", "proc/memscope-snapshot",
 	"sys/kernel/dmabuf/buffers/77/attachments",
+	"sys/fs/cgroup/memory/tasks", "sys/fs/cgroup/memory/app/cgroup.procs",
+	"sys/fs/cgroup/memory/memory.kmem.slabinfo", "sys/fs/cgroup/unified/cgroup.procs",
+	"sys/fs/cgroup/cpu", "sys/fs/cgroup/pids",
 	"memscope-unread",
 };
 

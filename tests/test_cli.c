@@ -171,7 +171,8 @@ Test(cli, unknown_sort_key_lists_the_valid_ones)
 {
 	cr_assert_eq(run(true, "procrank --sort bogus"), 2);
 	assert_one_error_line("memscope: --sort bogus: unknown key (valid: pid, user, vss_kb, "
-			      "rss_kb, pss_kb, uss_kb, swap_kb, swap_pss_kb, name, cmdline)\n");
+			      "rss_kb, pss_kb, uss_kb, swap_kb, swap_pss_kb, name, cmdline, "
+			      "oom_score, oom_score_adj, cgroup)\n");
 	cr_assert_eq(run(true, "buddy --sort free"), 2);
 	assert_one_error_line("memscope: --sort: not an option of buddy\n");
 	/* Options a view has no use for are refused, not ignored. */
@@ -243,7 +244,8 @@ Test(cli, a_long_argument_keeps_the_reason)
 	assert_one_error_line("memscope: --sort xxxx");
 	cr_assert(strstr(out.data, "x...x"), "%s", out.data);
 	cr_assert(strstr(out.data, ": unknown key (valid: pid, user, "), "%s", out.data);
-	cr_assert(strstr(out.data, "name, cmdline)\n"), "%s", out.data);
+	cr_assert(strstr(out.data, "name, cmdline, oom_score, oom_score_adj, cgroup)\n"), "%s",
+		  out.data);
 	cr_assert_lt(out.len, 300u);
 	cr_assert_eq(run(true, "meminfo -s /nonexistent/%s", arg), 1);
 	assert_one_error_line("memscope: /nonexistent/xxx");
@@ -510,7 +512,8 @@ Test(cli, report_lists_missing_parts)
 	cr_assert_eq(run_json_py(args, "print(d[\"meminfo\"][\"MemTotal\"], d[\"caches\"], "
 				       "sorted(d[\"errors\"]))"), 0);
 	cr_assert_str_eq(out.data,
-			 "500196 None ['buddy', 'caches', 'pagetypeinfo', 'zones']\n");
+			 "500196 None ['buddy', 'caches', 'cgroups', 'pagetypeinfo', 'pressure', "
+			 "'zones']\n");
 	cr_assert_eq(run(false, "report --proc-root '%s'", proc_root()), 0);
 	cr_assert(strstr(out.data, "\n== Slab caches (slabinfo) ==\nnot available\n"), "%s",
 		  out.data);

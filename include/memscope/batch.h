@@ -29,6 +29,7 @@ typedef struct ms_batch_opts {
 	int pid;           /* for views that show one process (vma) */
 	const char *path;  /* libs --path: mapping names starting with it */
 	const char *perms; /* libs --perm: "r-x" matches r-xp and r-xs */
+	const char *cgroup; /* procrank --cgroup: processes in that memory cgroup or below */
 } ms_batch_opts;
 
 /* The options a view takes beyond -s and -f; any other is a usage error,
@@ -41,6 +42,7 @@ enum ms_view_opt {
 	MS_VOPT_CSV = 1u << 4,     /* -f csv (one table) */
 	MS_VOPT_PATH = 1u << 5,    /* --path PREFIX (libs) */
 	MS_VOPT_PERM = 1u << 6,    /* --perm r-x (libs) */
+	MS_VOPT_CGROUP = 1u << 7,  /* --cgroup PATH (procrank) */
 };
 
 struct render; /* src/batch/render.h: what a view writes through */

@@ -124,6 +124,29 @@ bool ms_cgroup_path_within(const char *path, const char *prefix);
  * when not printed. */
 int64_t ms_cgroup_stat(const ms_cgroup *g, const char *key);
 
+/* The figures both versions have, under one name: v2's, or v1's
+ * equivalent where it has one (the table at the top of
+ * src/model/cgroups.c). Bytes; MS_NA when not printed; the limits
+ * (ms_cgroup_fig_is_limit) MS_CG_MAX for no limit. */
+enum ms_cg_fig {
+	MS_CGF_USAGE, MS_CGF_PEAK, MS_CGF_MAX, MS_CGF_HIGH, MS_CGF_LOW, MS_CGF_MIN,
+	MS_CGF_SWAP, MS_CGF_SWAP_MAX, MS_CGF_ANON, MS_CGF_FILE, MS_CGF_KERNEL, MS_CGF_SLAB,
+	MS_CGF_SOCK, MS_CGF_SHMEM,
+	MS_CGF_COUNT
+};
+/* "usage", "peak", "max", ...: the JSON and CSV names ("usage_bytes"). */
+extern const char *const ms_cgroup_fig_keys[MS_CGF_COUNT];
+int64_t ms_cgroup_fig(const ms_cgroup *g, enum ms_cg_fig f);
+bool ms_cgroup_fig_is_limit(enum ms_cg_fig f);
+/* Times usage hit the hard limit: v2 memory.events max, v1 failcnt. */
+int64_t ms_cgroup_max_hits(const ms_cgroup *g);
+/* memory.events oom (v2 only: MS_NA on v1). */
+int64_t ms_cgroup_oom_events(const ms_cgroup *g);
+/* OOM kills in the group: v2 memory.events oom_kill, v1 oom_control's. */
+int64_t ms_cgroup_oom_kills(const ms_cgroup *g);
+/* Usage in percent of the hard limit; MS_NA without a limit or usage. */
+int64_t ms_cgroup_use_pct(const ms_cgroup *g);
+
 typedef struct ms_sample {
 	ms_source_info info;
 	unsigned parts; /* asked for */

@@ -45,6 +45,9 @@ typedef struct ms_column {
 	/* When the explorer must cut it, the middle goes and the end (a
 	 * file name) stays: "/lib/...ynload/unicodedata.cpython-34m.so". */
 	bool keep_end;
+	/* An empty text is an unknown one: JSON null, "-" in text (the
+	 * cgroup of a process whose cgroup file could not be read). */
+	bool null_when_empty;
 	const char *help;  /* one line */
 } ms_column;
 
@@ -92,5 +95,9 @@ size_t ms_cell_format(const ms_column *c, const void *row, const void *ctx, bool
 
 /* "12.3M", "980K", "1.20G" (kB in); plain kB with plain=true. */
 void ms_format_kb(char *dst, size_t cap, int64_t kb, bool plain);
+
+/* A PSI average (hundredths of a percent, as the model keeps it) as the
+ * kernel prints it: "0.72"; "-" when unknown. dst holds MS_CELL_MAX bytes. */
+void ms_psi_pct_text(char *dst, int64_t hundredths);
 
 #endif

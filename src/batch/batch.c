@@ -48,6 +48,7 @@ static const struct {
 	{ MS_VOPT_SORT, "--sort" },  { MS_VOPT_REVERSE, "-r" }, { MS_VOPT_LIMIT, "--limit" },
 	{ MS_VOPT_KB, "-k" },        { MS_VOPT_CSV, "-f csv" },
 	{ MS_VOPT_PATH, "--path" },  { MS_VOPT_PERM, "--perm" },
+	{ MS_VOPT_CGROUP, "--cgroup" },
 };
 
 int ms_batch_check_opts(const ms_batch_opts *o, unsigned given, ms_error *err)

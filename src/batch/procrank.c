@@ -21,12 +21,38 @@ static void procrank_extra(struct render *r, const void *row)
 	ms_json_kv_str(&r->j, "vss_origin", ms_origin_name(p->vss_origin));
 	ms_json_kv_str(&r->j, "rss_origin", ms_origin_name(p->rss_origin));
 	ms_json_kv_str(&r->j, "swap_origin", ms_origin_name(p->swap_origin));
+	ms_json_kv_i64(&r->j, "cgroup_version", p->cgroup_version ? p->cgroup_version : MS_NA);
+}
+
+/* --cgroup PATH: the processes whose memory cgroup is PATH or below it.
+ * Those whose cgroup is unknown are left out too. */
+static bool in_cgroup(const ms_proc *p, const char *path)
+{
+	return p->cgroup && ms_cgroup_path_within(p->cgroup, path);
 }
 
 static int procrank_prepare(struct rows *rs, const struct render *r, ms_error *err)
 {
-	return ms_tbl_rows_prepare(rs, r->o, &ms_procrank_table, r->s->procs, r->s->nprocs,
-				   sizeof(ms_proc), r->s, true, err);
+	const ms_sample *s = r->s;
+	const char *only = r->o->cgroup;
+
+	if (!only)
+		return ms_tbl_rows_prepare(rs, r->o, &ms_procrank_table, s->procs, s->nprocs,
+					   sizeof(ms_proc), s, true, err);
+	ms_proc *kept = malloc((s->nprocs ? s->nprocs : 1) * sizeof *kept);
+	size_t n = 0;
+	if (!kept)
+		return ms_error_set(err, ENOMEM, 0, "procrank: out of memory");
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (in_cgroup(&s->procs[i], only))
+			kept[n++] = s->procs[i]; /* shallow: the sample owns the strings */
+	int rc = ms_tbl_rows_prepare(rs, r->o, &ms_procrank_table, kept, n, sizeof(ms_proc), s,
+				     false, err);
+	if (rc == 0)
+		rs->owned = true; /* kept is freed with the rows */
+	else
+		free(kept);
+	return rc;
 }
 
 static void json_skipped(struct render *r)
@@ -38,6 +64,7 @@ static void json_skipped(struct render *r)
 	ms_json_kv_i64(&r->j, "unknown", (int64_t)r->s->nunknown);
 	ms_json_kv_i64(&r->j, "gone", (int64_t)r->s->ngone);
 	ms_json_obj_end(&r->j);
+	ms_json_kv_str(&r->j, "cgroup_filter", r->o->cgroup);
 }
 
 /* Rows whose RSS came from status (PSS and USS unknown), and the status
@@ -82,6 +109,11 @@ static void text_skipped(struct render *r)
 			    "not available" : "not in snapshot") : ms_part_reason(&st));
 	if (s->ngone)
 		ms_out_putf(r, "; exited while read: %zu", s->ngone);
+	if (r->o->cgroup) {
+		ms_out_put(r, "; only memory cgroup ");
+		ms_out_display(r, r->o->cgroup, 0, true);
+		ms_out_put(r, " and below");
+	}
 	ms_out_put(r, "\n");
 }
 
@@ -110,7 +142,8 @@ const ms_view_class ms_view_procrank = {
 	.parts = MS_PART_PROCS,
 	.part = MS_P_PROCS,
 	.table = &ms_procrank_table,
-	.opts = MS_VOPT_SORT | MS_VOPT_REVERSE | MS_VOPT_LIMIT | MS_VOPT_KB | MS_VOPT_CSV,
+	.opts = MS_VOPT_SORT | MS_VOPT_REVERSE | MS_VOPT_LIMIT | MS_VOPT_KB | MS_VOPT_CSV |
+		MS_VOPT_CGROUP,
 	.render = render,
 	.report = &report,
 };

@@ -12,6 +12,8 @@ extern const ms_view_class ms_view_libs, ms_view_categories,
 	ms_view_swap, ms_view_shm, ms_view_memory;
 /* issue 10: the kernel side (read when shown, src/batch/kmem.c) */
 extern const ms_view_class ms_view_iomem, ms_view_vmalloc, ms_view_cma, ms_view_dmabuf;
+/* issue 12: under pressure */
+extern const ms_view_class ms_view_pressure, ms_view_cgroups;
 
 const ms_view_class *const ms_views[] = {
 	&ms_view_procrank,
@@ -29,6 +31,8 @@ const ms_view_class *const ms_views[] = {
 	&ms_view_vmalloc,
 	&ms_view_cma,
 	&ms_view_dmabuf,
+	&ms_view_pressure,
+	&ms_view_cgroups,
 	&ms_view_report,
 	NULL,
 };

@@ -150,6 +150,12 @@ void ms_out_i64_csv(struct render *r, int64_t v);
 void ms_out_json_begin(struct render *r, const char *view);
 void ms_out_json_end(struct render *r);
 
+/* ---- pressure.c ---- */
+
+/* key: {"avg10": 0.72, "avg60": ..., "avg300": ..., "total_us": N}, or
+ * null when the line was not printed. */
+void ms_out_psi_json(struct render *r, const char *key, const ms_psi_line *l);
+
 /* ---- table.c ---- */
 
 void ms_tbl_totals_init(struct totals *tot);

@@ -150,8 +150,11 @@ static const char *cell_str(const ms_column *c, const void *row, const void *ctx
 static struct shown text_cell(struct render *r, const ms_column *c, const void *row,
 			      const void *ctx, char cell[MS_CELL_MAX])
 {
-	if (c->kind == MS_COL_STR)
-		return ms_out_display_text(r, cell_str(c, row, ctx));
+	if (c->kind == MS_COL_STR) {
+		const char *text = cell_str(c, row, ctx);
+		/* unknown, as a number's */
+		return ms_out_display_text(r, c->null_when_empty && !text[0] ? "-" : text);
+	}
 	size_t len = ms_cell_format(c, row, ctx, r->o->plain_kb, cell);
 	return (struct shown){ cell, len, len };
 }
@@ -481,9 +484,11 @@ void ms_tbl_json_cell(struct render *r, const ms_column *c, const void *row, con
 
 	ms_json_key(&r->j, c->key);
 	switch (c->kind) {
-	case MS_COL_STR:
-		ms_json_str(&r->j, ms_cell_str(c, row, ctx));
+	case MS_COL_STR: {
+		const char *text = ms_cell_str(c, row, ctx);
+		ms_json_str(&r->j, c->null_when_empty && !text[0] ? NULL : text);
 		return;
+	}
 	case MS_COL_HEX:
 		ms_json_strn(&r->j, cell, ms_cell_format(c, row, ctx, false, cell));
 		return;

@@ -143,6 +143,36 @@ static bool dmabuf_buffer_file(const char *name, bool is_dir, unsigned depth)
 	return !is_dir && (strcmp(name, "exporter_name") == 0 || strcmp(name, "size") == 0);
 }
 
+/* The hierarchies of cgroup v1's other controllers (and named ones) that
+ * sit beside memory/ and unified/ in /sys/fs/cgroup on a v1 or hybrid
+ * system; on a v2 system the folders there are groups. */
+static bool other_v1_hierarchy(const char *name)
+{
+	static const char *const names[] = {
+		"blkio", "cpu", "cpuacct", "cpuset", "devices", "freezer", "hugetlb", "misc",
+		"net_cls", "net_prio", "perf_event", "pids", "rdma", "systemd", "elogind", "debug",
+	};
+
+	if (strchr(name, ',')) /* co-mounted: "cpu,cpuacct" */
+		return true;
+	for (size_t i = 0; i < MS_ARRAY_LEN(names); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* sys/fs/cgroup: what src/model/cgroups.c reads, the memory files of every
+ * group (ms_memcg_files, memory.pressure) and cgroup.controllers, which
+ * says whether v2 has the memory controller. Not the process lists, not
+ * the other controllers' files or hierarchies. */
+static bool cgroup_file(const char *name, bool is_dir, unsigned depth)
+{
+	if (is_dir)
+		return depth > 0 || !other_v1_hierarchy(name);
+	return ms_memcg_file_find(name) || strcmp(name, "memory.pressure") == 0 ||
+	       strcmp(name, "cgroup.controllers") == 0;
+}
+
 /* A process's open DMA-BUFs: their fdinfo names the exporter. Every other
  * descriptor is left out (there may be thousands). */
 static bool dmabuf_fdinfo(const char *data, size_t len)
@@ -201,8 +231,11 @@ const ms_kfile ms_kfiles[] = {
 	{ .path = "sys/block", .part = MS_P_ZRAM, .name = "zram",
 	  .flags = MS_KF_CAPTURE | MS_KF_TREE, .depth = 1, .keep_name = zram_file,
 	  .load = ms_zram_part_load, .free = ms_zram_part_free },
+	/* memory/ or unified/ first, then the groups: one level more than
+	 * the model walks below a hierarchy's root. */
 	{ .path = "sys/fs/cgroup", .part = MS_P_CGROUPS, .name = "cgroups",
-	  .load = ms_cgroups_load, .free = ms_cgroups_free },
+	  .flags = MS_KF_CAPTURE | MS_KF_TREE, .depth = MS_CGROUPS_MAX_DEPTH + 1,
+	  .keep_name = cgroup_file, .load = ms_cgroups_load, .free = ms_cgroups_free },
 	{ .path = "memscope-snapshot", .part = MS_P_NONE, .flags = MS_KF_MARKER },
 
 	/* Every process: stat first, it says whether this is a kernel thread,

@@ -12,6 +12,22 @@
  * read only when its root lists the memory controller in
  * cgroup.controllers: on a hybrid system memory is bound to v1 and the
  * v2 groups have no memory files.
+ *
+ * v1 and v2 name things differently; ms_cgroup_fig gives one set of
+ * figures for both:
+ *   usage    v2 memory.current       v1 memory.usage_in_bytes
+ *   max      v2 memory.max           v1 memory.limit_in_bytes
+ *   anon     v2 stat anon            v1 stat total_rss (rss without hierarchy)
+ *   file     v2 stat file            v1 stat total_cache (cache)
+ *   kernel   v2 stat kernel          v1 memory.kmem.usage_in_bytes
+ *   slab     v2 stat slab            v1 - (memory.stat has none)
+ *   sock     v2 stat sock            v1 - (memory.kmem.tcp.* not read)
+ *   swap     v2 memory.swap.current  v1 stat total_swap (swap)
+ *   max hits v2 events max           v1 memory.failcnt
+ *   oom_kill v2 events oom_kill      v1 memory.oom_control oom_kill
+ * v2's memory.stat and usage count the group's whole subtree, and so do
+ * v1's usage and total_* figures: a parent's figures include its
+ * children's.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -247,4 +263,93 @@ bool ms_cgroup_path_within(const char *path, const char *prefix)
 int64_t ms_cgroup_stat(const ms_cgroup *g, const char *key)
 {
 	return ms_kvlist_get(&g->mem.stat, key);
+}
+
+/* ---- one set of figures for both versions ----------------------------------- */
+
+const char *const ms_cgroup_fig_keys[MS_CGF_COUNT] = {
+	"usage", "peak", "max", "high", "low", "min", "swap", "swap_max",
+	"anon", "file", "kernel", "slab", "sock", "shmem",
+};
+
+bool ms_cgroup_fig_is_limit(enum ms_cg_fig f)
+{
+	return f == MS_CGF_MAX || f == MS_CGF_HIGH || f == MS_CGF_LOW || f == MS_CGF_MIN ||
+	       f == MS_CGF_SWAP_MAX;
+}
+
+/* The first of the two keys memory.stat printed; MS_NA when neither. */
+static int64_t stat_of(const ms_cgroup *g, const char *key, const char *fallback)
+{
+	int64_t v = ms_cgroup_stat(g, key);
+
+	return v == MS_NA && fallback ? ms_cgroup_stat(g, fallback) : v;
+}
+
+static int64_t v1_fig(const ms_cgroup *g, enum ms_cg_fig f)
+{
+	switch (f) {
+	case MS_CGF_SWAP: return stat_of(g, "total_swap", "swap");
+	case MS_CGF_ANON: return stat_of(g, "total_rss", "rss");
+	case MS_CGF_FILE: return stat_of(g, "total_cache", "cache");
+	case MS_CGF_KERNEL: return g->mem.kmem_usage;
+	case MS_CGF_SHMEM: return stat_of(g, "total_shmem", "shmem");
+	default: return MS_NA; /* high, low, min, swap.max, slab, sock */
+	}
+}
+
+static int64_t v2_fig(const ms_cgroup *g, enum ms_cg_fig f)
+{
+	switch (f) {
+	case MS_CGF_SWAP: return g->mem.swap_current;
+	case MS_CGF_SWAP_MAX: return g->mem.swap_max;
+	case MS_CGF_ANON: return ms_cgroup_stat(g, "anon");
+	case MS_CGF_FILE: return ms_cgroup_stat(g, "file");
+	case MS_CGF_KERNEL: return ms_cgroup_stat(g, "kernel");
+	case MS_CGF_SLAB: return ms_cgroup_stat(g, "slab");
+	case MS_CGF_SOCK: return ms_cgroup_stat(g, "sock");
+	case MS_CGF_SHMEM: return ms_cgroup_stat(g, "shmem");
+	default: return MS_NA;
+	}
+}
+
+int64_t ms_cgroup_fig(const ms_cgroup *g, enum ms_cg_fig f)
+{
+	const ms_memcg *m = &g->mem;
+
+	switch (f) {
+	case MS_CGF_USAGE: return m->current;
+	case MS_CGF_PEAK: return m->peak;
+	case MS_CGF_MAX: return m->max;
+	case MS_CGF_HIGH: return m->high;
+	case MS_CGF_LOW: return m->low;
+	case MS_CGF_MIN: return m->min;
+	default: return g->version == 2 ? v2_fig(g, f) : v1_fig(g, f);
+	}
+}
+
+int64_t ms_cgroup_max_hits(const ms_cgroup *g)
+{
+	return g->version == 2 ? ms_kvlist_get(&g->mem.events, "max") : g->mem.failcnt;
+}
+
+int64_t ms_cgroup_oom_events(const ms_cgroup *g)
+{
+	return g->version == 2 ? ms_kvlist_get(&g->mem.events, "oom") : MS_NA;
+}
+
+int64_t ms_cgroup_oom_kills(const ms_cgroup *g)
+{
+	return g->version == 2 ? ms_kvlist_get(&g->mem.events, "oom_kill")
+			       : ms_kvlist_get(&g->mem.oom_control, "oom_kill");
+}
+
+int64_t ms_cgroup_use_pct(const ms_cgroup *g)
+{
+	int64_t u = g->mem.current, m = g->mem.max;
+
+	if (u == MS_NA || m == MS_NA || m == MS_CG_MAX || m <= 0 || u < 0 ||
+	    u > INT64_MAX / 100)
+		return MS_NA;
+	return u * 100 / m;
 }

@@ -54,7 +54,24 @@ static const ms_column procrank_cols[] = {
 	  .help = "command name (comm)" },
 	{ .key = "cmdline", .title = "COMMAND", .width = 20, .kind = MS_COL_STR, .left = true,
 	  .offset = offsetof(ms_proc, cmdline), .drop_rank = 6, .no_total = true,
-	  .help = "command line, arguments joined by spaces" },
+	  .text_last = true, .help = "command line, arguments joined by spaces" },
+	/* issue 12: after the columns of the first contract, which keep their
+	 * order in CSV and JSON; text shows them before COMMAND */
+	{ .key = "oom_score", .title = "OOM", .width = 5, .kind = MS_COL_INT,
+	  .offset = offsetof(ms_proc, oom_score), .descending = true, .drop_rank = 7,
+	  .no_total = true,
+	  .help = "oom_score: the OOM killer's badness, highest killed first (0-2000 since "
+		  "4.19: its share of RAM and swap in thousandths, plus oom_score_adj)" },
+	{ .key = "oom_score_adj", .title = "OOMADJ", .width = 6, .kind = MS_COL_INT,
+	  .offset = offsetof(ms_proc, oom_score_adj), .descending = true, .drop_rank = 8,
+	  .no_total = true,
+	  .help = "oom_score_adj: -1000 (never killed) to 1000 (killed first), set by the "
+		  "process or its manager" },
+	{ .key = "cgroup", .title = "CGROUP", .width = 12, .kind = MS_COL_STR, .left = true,
+	  .offset = offsetof(ms_proc, cgroup), .drop_rank = 9, .no_total = true,
+	  .null_when_empty = true,
+	  .help = "memory cgroup (/proc/PID/cgroup: the v1 memory line, else the v2 one), "
+		  "below its hierarchy's root" },
 };
 
 const ms_table_def ms_procrank_table = {

@@ -6,6 +6,7 @@
  * MS_NA after every known value whatever the direction (an unknown figure
  * is never "the largest" nor "the smallest").
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,4 +281,13 @@ void ms_format_kb(char *dst, size_t cap, int64_t kb, bool plain)
 	}
 	/* Petabytes: the last unit takes any size, and printf any digits. */
 	snprintf(dst, cap, "%s%.2fP", sign, (double)mag / 1099511627776.0);
+}
+
+void ms_psi_pct_text(char *dst, int64_t hundredths)
+{
+	if (hundredths == MS_NA || hundredths < 0)
+		snprintf(dst, MS_CELL_MAX, "-");
+	else
+		snprintf(dst, MS_CELL_MAX, "%" PRId64 ".%02" PRId64, hundredths / 100,
+			 hundredths % 100);
 }

@@ -299,11 +299,15 @@ static int flex_column(const ms_table_def *def, const int *fit, const int *idx, 
 	return best;
 }
 
-static int drop_one(const ms_table_def *def, int *idx, int n)
+/* The column with the highest drop rank goes; never the one the rows are
+ * sorted on (keep; -1 for none): the order must show why. */
+static int drop_one(const ms_table_def *def, int *idx, int n, int keep)
 {
 	int victim = -1;
 	for (int i = 0; i < n; i++) {
 		int rank = def->cols[idx[i]].drop_rank;
+		if (idx[i] == keep)
+			continue;
 		if (rank > 0 && (victim < 0 || rank >= def->cols[idx[victim]].drop_rank))
 			victim = i;
 	}
@@ -313,7 +317,8 @@ static int drop_one(const ms_table_def *def, int *idx, int n)
 	return n - 1;
 }
 
-static int layout(const ms_table_def *def, const int *fit, int cols, int *idx, int *width)
+static int layout(const ms_table_def *def, const int *fit, int cols, int keep, int *idx,
+		  int *width)
 {
 	size_t order[MS_TABLEW_MAX_COLS];
 	int n = 0;
@@ -334,7 +339,7 @@ static int layout(const ms_table_def *def, const int *fit, int cols, int *idx, i
 				width[flex] += cols - total;
 			return n;
 		}
-		int left = drop_one(def, idx, n);
+		int left = drop_one(def, idx, n, keep);
 		if (left == n) { /* only columns that are never dropped: clip */
 			for (int i = 0; i < n; i++)
 				width[i] = col_width(def, fit, idx[i]);
@@ -346,7 +351,7 @@ static int layout(const ms_table_def *def, const int *fit, int cols, int *idx, i
 
 int ms_tablew_layout(const ms_table_def *def, int cols, int *idx, int *width)
 {
-	return layout(def, NULL, cols, idx, width);
+	return layout(def, NULL, cols, -1, idx, width);
 }
 
 static bool all_ascii(const char *s, size_t len)
@@ -394,6 +399,8 @@ int ms_tablew_format_cell(const ms_column *c, const void *row, const void *ctx, 
 	ms_buf_reset(out);
 	if (c->kind == MS_COL_STR) {
 		const char *s = ms_cell_str(c, row, ctx);
+		if (c->null_when_empty && !s[0])
+			s = "-"; /* unknown, as a number's */
 		return ms_buf_puts(out, "") ? -ENOMEM : ms_escape_display(out, s, strlen(s));
 	}
 	return ms_buf_append(out, cell, ms_cell_format(c, row, ctx, plain_kb, cell));
@@ -477,7 +484,7 @@ void ms_tablew_draw(ms_tablew *w, ms_screen *s, ms_rect r, const void *total)
 	int idx[MS_TABLEW_MAX_COLS], width[MS_TABLEW_MAX_COLS];
 	if (r.rows < 1 || r.cols < 1)
 		return;
-	int n = layout(w->def, w->fit, r.cols, idx, width);
+	int n = layout(w->def, w->fit, r.cols, w->sort_col, idx, width);
 	draw_titles(w, s, r, idx, width, n);
 	int visible = r.rows - 1 - (total ? 1 : 0);
 	w->page = visible;

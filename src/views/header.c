@@ -138,9 +138,10 @@ static int put_elided(ms_screen *s, int row, int x, int width, ms_attr attr, con
  * when the data is from comes before what it is from, and the path gives
  * up its middle to fit (a long path used to push the capture time off an
  * 80-column title). Live: "live /proc, every 1.0s" in the same place. */
-static void draw_source(ms_screen *s, const ms_view_data *d)
+static int draw_source(ms_screen *s, const ms_view_data *d, int reserve)
 {
 	const ms_source_info *info = &d->cur->info;
+	int cols = s->cols - reserve; /* the path gives up its middle for what is kept */
 	int x = ms_screen_puts(s, 0, 0, MS_TO_EDGE, MS_ATTR_TITLE, "memscope  ");
 	if (info->hostname[0]) {
 		x += ms_screen_put_untrusted(s, 0, x, MS_TO_EDGE, MS_ATTR_TITLE, info->hostname,
@@ -152,7 +153,7 @@ static void draw_source(ms_screen *s, const ms_view_data *d)
 		snprintf(every, sizeof every, ", every %.1fs%s  ", d->delay,
 			 d->paused ? "  [PAUSED]" : "");
 		x += ms_screen_puts(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, "live ");
-		int room = s->cols - x - (int)strlen(every);
+		int room = cols - x - (int)strlen(every);
 		x += put_elided(s, 0, x, room > 8 ? room : 8, MS_ATTR_NORMAL, info->path);
 		x += ms_screen_puts(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, every);
 	}
@@ -162,17 +163,45 @@ static void draw_source(ms_screen *s, const ms_view_data *d)
 	if (!d->live) {
 		const char *when = info->captured_at[0] ? info->captured_at : "(time unknown)";
 		/* The word goes first when the kernel would not fit after it. */
-		bool room = x + 9 + (int)strlen(when) + 2 + (int)what.len <= s->cols;
+		bool room = x + 9 + (int)strlen(when) + 2 + (int)what.len <= cols;
 		x += ms_screen_printf(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, "%s%s  ",
 				      room ? "captured " : "", when);
 	}
 	if (what.data)
 		x += ms_screen_put_untrusted(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, what.data, what.len);
 	ms_buf_free(&what);
-	if (!d->live && x + 12 < s->cols) {
+	if (!d->live && x + 9 + 12 <= cols) { /* "snapshot " and enough of the path to read */
 		x += ms_screen_puts(s, 0, x, MS_TO_EDGE, MS_ATTR_NORMAL, "snapshot ");
-		put_elided(s, 0, x, s->cols - x, MS_ATTR_NORMAL, info->path);
+		x += put_elided(s, 0, x, cols - x, MS_ATTR_NORMAL, info->path);
 	}
+	return x;
+}
+
+/* Memory pressure, /proc/pressure/memory's avg10 of some and full:
+ * "PSI 0.72/0.72%". Its width, 0 when the kernel has no PSI (before 4.20,
+ * CONFIG_PSI off, psi=0) or the sample does not hold it. */
+static int psi_text(const ms_sample *m, char *dst, size_t cap)
+{
+	char some[MS_CELL_MAX], full[MS_CELL_MAX];
+
+	if (!ms_sample_has(m, MS_P_PSI) || m->psi.some.avg10 == MS_NA)
+		return 0;
+	ms_psi_pct_text(some, m->psi.some.avg10);
+	ms_psi_pct_text(full, m->psi.full.avg10);
+	int n = snprintf(dst, cap, "PSI %s/%s%%", some, full);
+	return n > 0 && (size_t)n < cap ? n : 0;
+}
+
+/* The title line, with PSI at its right end when there is room for it
+ * (the source's path is cut shorter to make room). */
+static void draw_title(ms_screen *s, const ms_view_data *d)
+{
+	char psi[2 * MS_CELL_MAX + 8];
+	int psi_w = psi_text(d->cur, psi, sizeof psi);
+	int x = draw_source(s, d, psi_w ? psi_w + 2 : 0);
+
+	if (psi_w && x + 2 + psi_w <= s->cols)
+		ms_screen_puts(s, 0, s->cols - psi_w, psi_w, MS_ATTR_NORMAL, psi);
 }
 
 static void put_kb(ms_screen *s, int row, int *x, const char *label, int64_t kb, bool plain)
@@ -228,7 +257,7 @@ void ms_header_trend_draw(ms_screen *s, int row, int x, const ms_view_data *d)
 int ms_header_draw(ms_screen *s, const ms_view_data *d)
 {
 	const ms_sample *m = d->cur;
-	draw_source(s, d);
+	draw_title(s, d);
 	if (m->st[MS_P_MEMINFO].status != 0) {
 		ms_rect r = { 1, 0, 1, s->cols };
 		ms_pane_draw_reason(s, r, "meminfo", &m->st[MS_P_MEMINFO]);

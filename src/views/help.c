@@ -17,6 +17,7 @@ static const char *const header_help[] = {
 	"  available  MemAvailable: what can be allocated without swapping (kernel's estimate)",
 	"  free       MemFree: pages on the free lists",
 	"  swap       SwapTotal - SwapFree used / SwapTotal",
+	"  PSI s/f%   in the title: /proc/pressure/memory avg10, % of the last 10 s in which some task (s), or every non-idle task (f), stalled on memory; absent without PSI",
 	"  zram       with a zram device in use: the RAM it holds (mm_stat mem_used_total) for what it stores (orig_data_size)",
 	"  A anon     AnonPages: anonymous memory of processes (heap, stack, private data)",
 	"  C cache    Cached + Buffers: page cache, including shared memory (Shmem)",

@@ -12,6 +12,7 @@
 extern const ms_pane_class ms_pane_procrank, ms_pane_slabs, ms_pane_buddy, ms_pane_vma;
 extern const ms_pane_class ms_pane_memory;
 extern const ms_pane_class ms_pane_libs;
+extern const ms_pane_class ms_pane_cgroups;
 
 const ms_pane_class *const ms_panes[] = {
 	&ms_pane_procrank,
@@ -20,6 +21,7 @@ const ms_pane_class *const ms_panes[] = {
 	&ms_pane_vma,
 	&ms_pane_memory,
 	&ms_pane_libs,
+	&ms_pane_cgroups,
 	NULL,
 };
 
