@@ -367,8 +367,12 @@ static int archive_begin(struct ms_sink *s, int fd, int filter)
 	if (s->unblocked && (archive_write_set_bytes_per_block(s->ar, 0) != ARCHIVE_OK ||
 			     archive_write_set_bytes_in_last_block(s->ar, 1) != ARCHIVE_OK))
 		return archive_failed(s, "archive");
-	if (archive_write_set_format_pax_restricted(s->ar) != ARCHIVE_OK ||
-	    add_filter(s->ar, filter) != ARCHIVE_OK ||
+	/* A recording's samples are GNU tar: it takes long names as pax does
+	 * but, unlike pax, converts no name to UTF-8, so it loads no iconv
+	 * module into a recorder that must stay small (doc/performance.md). */
+	int format = s->unblocked ? archive_write_set_format_gnutar(s->ar)
+				  : archive_write_set_format_pax_restricted(s->ar);
+	if (format != ARCHIVE_OK || add_filter(s->ar, filter) != ARCHIVE_OK ||
 	    archive_write_open_fd(s->ar, fd) != ARCHIVE_OK)
 		return archive_failed(s, "archive");
 	return archive_put(s, "", AE_IFDIR, NULL, 0); /* "top/" */
