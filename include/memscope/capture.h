@@ -48,9 +48,9 @@ typedef struct ms_capture_opts {
  * not written here, "", ".."): a usage error. */
 int ms_capture(ms_source *src, const ms_capture_opts *opts, ms_error *err);
 
-/* The same snapshot as one tar.gz written to fd from its offset on, with
- * nothing after the compressor's last byte (no block padding): a sample
- * of a recording. opts->out and force are not used. On failure what was
+/* The same snapshot as one gzipped cpio (newc) archive written to fd from
+ * its offset on, with nothing after the compressor's last byte (no block
+ * padding): a sample of a recording. opts->out and force are not used. On failure what was
  * written stays; the caller (the recorder) cuts it off. */
 int ms_capture_to_fd(ms_source *src, const ms_capture_opts *opts, int fd, ms_error *err);
 

@@ -367,10 +367,14 @@ static int archive_begin(struct ms_sink *s, int fd, int filter)
 	if (s->unblocked && (archive_write_set_bytes_per_block(s->ar, 0) != ARCHIVE_OK ||
 			     archive_write_set_bytes_in_last_block(s->ar, 1) != ARCHIVE_OK))
 		return archive_failed(s, "archive");
-	/* A recording's samples are GNU tar: it takes long names as pax does
-	 * but, unlike pax, converts no name to UTF-8, so it loads no iconv
-	 * module into a recorder that must stay small (doc/performance.md). */
-	int format = s->unblocked ? archive_write_set_format_gnutar(s->ar)
+	/* A recording's samples are cpio (newc), an archive every reader of
+	 * snapshots takes: a sample is hundreds of small files, and tar's
+	 * 512-byte header and padding per file are half of what would be
+	 * compressed, where cpio's are a fifth; the sample is 15 % smaller
+	 * and 10 % cheaper to make (doc/performance.md). Nor does cpio, unlike
+	 * pax, convert names through iconv, which would load a gconv module
+	 * into a recorder that has to stay small. */
+	int format = s->unblocked ? archive_write_set_format_cpio_newc(s->ar)
 				  : archive_write_set_format_pax_restricted(s->ar);
 	if (format != ARCHIVE_OK || add_filter(s->ar, filter) != ARCHIVE_OK ||
 	    archive_write_open_fd(s->ar, fd) != ARCHIVE_OK)
