@@ -393,6 +393,11 @@ static int capture_into(void *ctx, struct ms_sink *s)
 			if (r >= 0)
 				r = copy_system_row(c, &ms_kfiles[i]);
 		}
+	/* The system's biggest file (vmallocinfo, 150 kB and more) left the
+	 * buffer that big; a process's files are a few kB. Given back before
+	 * the process list is made, so that the two never add up in a
+	 * recorder's peak. */
+	ms_buf_free(&c->buf);
 	if (r >= 0)
 		r = capture_processes(c);
 	if (r >= 0)
