@@ -327,7 +327,7 @@ static const struct opt_def opt_defs[] = {
 	{ "perm", 0, "PERMS", "VIEW", MS_VOPT_PERM, set_perms,
 	  "libs: mappings with these permissions (r-x)" },
 	{ "output", 'o', "PATH", "capture record", 0, set_output,
-	  "into DIR, FILE.tar[.gz|.xz|.zst|.bz2], - (stdout); record: FILE" },
+	  "DIR, FILE.tar[.gz|.xz|.zst|.bz2], -; record: FILE.msrec" },
 	{ "force", 0, NULL, "capture", 0, set_force, "replace an existing capture output" },
 	{ "no-cmdline", 0, NULL, "capture record", 0, set_no_cmdline,
 	  "leave command lines out of the capture" },

@@ -223,8 +223,7 @@ static int check(const ms_options *o, ms_error *err)
 
 const ms_command ms_cmd_record = {
 	.name = "record",
-	.synopsis = "-o FILE [-i SECONDS] [--count N] [--duration D] [--smaps PID]... "
-		    "[-s PATH] [--no-cmdline]",
+	.synopsis = "-o FILE [-i SECONDS] [--count N] [--duration D] [--smaps PID]",
 	.summary = "a sample every few seconds, appended to one recording",
 	.check = check,
 	.run = run,
