@@ -128,7 +128,7 @@ if [ $record -eq 1 ]; then
 	[ $force -eq 0 ] || usage_error "--record appends to a new file; -f does not apply"
 	no_smaps=1
 	no_maps=1
-elif [ -n "$interval" ] || [ $count -ne 0 ]; then
+elif [ -n "$interval" ] || [ "$count" -ne 0 ]; then
 	usage_error "-i and --count go with --record"
 fi
 [ -n "$out" ] || usage_error "no output given (-o PATH)"
@@ -587,7 +587,7 @@ record_samples() {
 	while [ $stop -eq 0 ]; do
 		n=$((n + 1))
 		record_sample $n
-		[ $count -ne 0 ] && [ $n -ge "$count" ] && break
+		[ "$count" -ne 0 ] && [ $n -ge "$count" ] && break
 		next=$((next + interval))
 		now=$(date +%s)
 		while [ "$next" -lt "$now" ]; do next=$((next + interval)); done

@@ -577,8 +577,10 @@ Test(record_live, this_machine_with_one_process_followed, .timeout = 60)
  * are on the recorder's fixed ticks. */
 Test(record_live, trend_finds_a_known_growth_rate, .timeout = 120)
 {
-	enum { PAGES = 64, SAMPLES = 12 };
-	const double interval = 0.5;
+	/* 1.5 s: a sample of a machine of 500 processes under load takes
+	 * well under that, so none skips a tick (checked below). */
+	enum { PAGES = 64, SAMPLES = 8 };
+	const double interval = 1.5;
 	char helper[PATH_MAX], args[2 * PATH_MAX], rec[128];
 	snprintf(helper, sizeof helper, "%s/tests/grow_helper", build_dir());
 	if (access(helper, X_OK) != 0)
@@ -609,7 +611,7 @@ Test(record_live, trend_finds_a_known_growth_rate, .timeout = 120)
 	cr_assert_not_null(fgets(line, sizeof line, replies));
 	cr_assert_eq(strncmp(line, "READY ", 6), 0, "%s", line);
 
-	snprintf(args, sizeof args, "-o '%s' -i %.1f --count %d", rec, interval, SAMPLES);
+	snprintf(args, sizeof args, "-o '%s' -i %.2f --count %d", rec, interval, SAMPLES);
 	pid_t recorder = start_recorder(args);
 	for (int n = 1; n < SAMPLES; n++) {
 		wait_samples(rec, n);
@@ -621,6 +623,15 @@ Test(record_live, trend_finds_a_known_growth_rate, .timeout = 120)
 	fclose(replies);
 	waitpid(grower, NULL, 0);
 
+	/* The rate per hour is the growth per sample over the interval only
+	 * if the samples are on consecutive ticks. */
+	struct walk w;
+	walk(rec, &w);
+	cr_assert_eq(w.complete, SAMPLES);
+	for (int i = 1; i < SAMPLES; i++)
+		cr_assert(w.t[i] - w.t[i - 1] < 1.5 * interval,
+			  "sample %d came %.2f s after the one before: a tick was skipped", i,
+			  w.t[i] - w.t[i - 1]);
 	ms_buf out = MS_BUF_INIT, err = MS_BUF_INIT;
 	snprintf(args, sizeof args, "trend '%s' --limit 0 -f json", rec);
 	cr_assert_eq(run(args, &out, &err), 0, "%s", err.data);
