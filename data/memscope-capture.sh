@@ -10,6 +10,11 @@
 # or kept:
 #   ssh board sh -s -- -o - < memscope-capture.sh > board.tar.gz
 #
+# With --record it appends a sample every -i seconds to a recording, the
+# format `memscope record` writes (doc/snapshot.md, "Recordings"):
+#   sh memscope-capture.sh --record -i 10 -o board.msrec
+#   ssh board sh -s -- --record -i 10 < memscope-capture.sh > board.msrec
+#
 # The layout is the one `memscope capture` writes (doc/snapshot.md):
 # memscope-snapshot, memscope-users and memscope-unread at the top, the
 # /proc files under proc/ and the /sys files under sys/. /proc and /sys
@@ -25,6 +30,10 @@ out=
 force=0
 no_cmdline=0
 no_smaps=0
+no_maps=0
+record=0      # --record: samples appended to a recording
+interval=
+count=0       # --count: samples to take; 0: until stopped
 stage=        # temporary folder and files to remove if we stop half-way
 stage_file=
 unread_raw=   # what could not be read, one line each, before sorting
@@ -35,7 +44,9 @@ myuid=$(id -u 2> /dev/null || echo 0)
 usage() {
 	cat <<EOF
 Usage: $PROG -o OUT [-f] [--no-cmdline] [--no-smaps]
-Capture /proc and /sys memory files into a memscope snapshot.
+       $PROG --record -i SECONDS [-o FILE] [--count N] [--no-cmdline]
+Capture /proc and /sys memory files into a memscope snapshot, or with
+--record a sample every SECONDS into a recording (memscope -s FILE).
 
   -o, --output OUT  a directory; an archive: FILE.tar.gz (.tgz), .tar.xz,
                     .tar.zst, .tar.bz2 or .tar; or - for a tar.gz on
@@ -43,6 +54,12 @@ Capture /proc and /sys memory files into a memscope snapshot.
   -f, --force       replace OUT if it exists
       --no-cmdline  leave process command lines out (they can hold secrets)
       --no-smaps    leave per-mapping smaps out (smaller; rollups stay)
+      --record      append samples (rollups, no maps or smaps) to FILE, a
+                    new file, or with -o - (the default) to stdout, until
+                    --count N samples or SIGINT/SIGTERM (the sample being
+                    taken is finished first)
+  -i, --interval SECONDS  between samples, whole seconds (--record)
+      --count N     stop after N samples (--record)
       --proc-root DIR  read DIR (DIR/proc and DIR/sys, or a /proc-like
                     tree) instead of /proc and /sys (for tests)
   -h, --help        this text
@@ -84,6 +101,13 @@ while [ $# -gt 0 ]; do
 	-f | --force) force=1 ;;
 	--no-cmdline) no_cmdline=1 ;;
 	--no-smaps) no_smaps=1 ;;
+	--record) record=1 ;;
+	-i | --interval | --count)
+		[ $# -ge 2 ] || usage_error "$1 needs a number"
+		case $2 in '' | *[!0-9]* | 0*) usage_error "$1 $2: not a whole number above 0" ;; esac
+		if [ "$1" = --count ]; then count=$2; else interval=$2; fi
+		shift
+		;;
 	--proc-root)
 		[ $# -ge 2 ] || usage_error "$1 needs a directory"
 		PROC=$2
@@ -98,6 +122,15 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+if [ $record -eq 1 ]; then
+	[ -n "$interval" ] || usage_error "--record needs -i SECONDS"
+	[ -n "$out" ] || out=-
+	[ $force -eq 0 ] || usage_error "--record appends to a new file; -f does not apply"
+	no_smaps=1
+	no_maps=1
+elif [ -n "$interval" ] || [ "$count" -ne 0 ]; then
+	usage_error "-i and --count go with --record"
+fi
 [ -n "$out" ] || usage_error "no output given (-o PATH)"
 [ -d "$PROC" ] || die "$PROC: not a directory"
 
@@ -391,9 +424,9 @@ capture_pid() { # PID
 		return 0
 	fi
 	[ $no_cmdline -eq 1 ] || copy pid "$pid/cmdline" "$pid" cmdline
-	for f in statm maps smaps_rollup; do
-		copy pid "$pid/$f" "$pid" "$f"
-	done
+	copy pid "$pid/statm" "$pid" statm
+	[ $no_maps -eq 1 ] || copy pid "$pid/maps" "$pid" maps
+	copy pid "$pid/smaps_rollup" "$pid" smaps_rollup
 	[ $no_smaps -eq 1 ] || copy pid "$pid/smaps" "$pid" smaps
 	for f in oom_score_adj oom_score cgroup; do
 		copy pid "$pid/$f" "$pid" "$f"
@@ -530,6 +563,71 @@ capture_into() { # DEST (an empty directory)
 	say_unread "$dest"
 }
 
+# ---- recording ------------------------------------------------------------
+
+# Seconds since the epoch, with nanoseconds where date knows %N (BusyBox
+# often does not: whole seconds are what the format then holds).
+now_stamp() {
+	t=$(date +%s.%N 2> /dev/null)
+	case $t in *[!0-9.]* | *. | .* | '') t=$(date +%s) ;; esac
+	echo "$t"
+}
+
+# One sample: a snapshot as a tar.gz behind the header memscope reads,
+# "memscope-sample 1 BYTES SECONDS", appended in one go. A shell cannot
+# write a length in place after the archive is on disk (as memscope record
+# does), so the header goes first with the archive's real length: a sample
+# cut short (the script killed, the disk full) is shorter than its header
+# says, which the reader reports as a torn tail.
+record_sample() { # the sample number, from 1
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/memscope-record.XXXXXX") ||
+		die "cannot make a temporary folder"
+	mkdir "$stage/sample" || die "$stage: cannot write"
+	t=$(now_stamp)
+	if [ "$1" -eq 1 ]; then
+		capture_into "$stage/sample"
+	else
+		capture_into "$stage/sample" 2> /dev/null # said once, with the first
+	fi
+	rm -f "$unread_raw" "$errf"
+	unread_raw=
+	tar -C "$stage" -czf "$stage/sample.tar.gz" sample || die "tar failed"
+	len=$(wc -c < "$stage/sample.tar.gz")
+	len=$((len + 0))
+	if [ "$out" = - ]; then
+		{ printf 'memscope-sample 1 %s %s\n' "$len" "$t" && cat "$stage/sample.tar.gz"; } >&3 ||
+			die "cannot write the recording"
+	else
+		{ printf 'memscope-sample 1 %s %s\n' "$len" "$t" && cat "$stage/sample.tar.gz"; } \
+			>> "$out" || die "$out: cannot write"
+	fi
+	rm -rf "$stage"
+	stage=
+}
+
+# Samples on whole-second ticks until --count or a signal. A signal ends
+# the wait at once but never a sample half-way (the shell runs the trap
+# once the command at hand is done); a sample that took longer than the
+# interval skips ticks rather than bunching samples.
+record_samples() {
+	stop=0
+	trap 'stop=1' HUP INT TERM
+	n=0
+	next=$(date +%s)
+	while [ $stop -eq 0 ]; do
+		n=$((n + 1))
+		record_sample $n
+		[ "$count" -ne 0 ] && [ $n -ge "$count" ] && break
+		next=$((next + interval))
+		now=$(date +%s)
+		while [ "$next" -lt "$now" ]; do next=$((next + interval)); done
+		[ $stop -eq 0 ] || break
+		sleep $((next - now)) &
+		wait $! 2> /dev/null || true
+	done
+	trap 'exit 1' HUP INT TERM
+}
+
 # An existing output stays unless forced; even then a directory is only
 # replaced when it is a snapshot, never whatever folder a typo names.
 check_existing() {
@@ -561,7 +659,7 @@ move_into_place() { # TMP
 # than made into a folder of that name.
 kind=dir
 compress=
-if [ "$out" != - ]; then
+if [ "$out" != - ] && [ $record -eq 0 ]; then
 	base=${out%/}
 	base=${base##*/}
 	top=
@@ -610,11 +708,26 @@ case $out in
 	[ -n "$parent" ] || parent=/
 	case $base in '' | . | ..) die "$out: not a name for a new snapshot" ;; esac
 	[ -d "$parent" ] || die "$parent: no such directory"
-	check_existing
+	if [ $record -eq 1 ]; then
+		# memscope record continues a recording (cutting off a torn
+		# tail); a shell cannot find where the last whole sample ends
+		# without reading every header, so the script starts new ones.
+		if [ -e "$out" ] && [ -s "$out" ]; then
+			die "$out: exists; the script starts a new recording" \
+				"(memscope record -o $out continues one)"
+		fi
+	else
+		check_existing
+	fi
 	;;
 esac
 
-if [ "$out" = - ]; then
+if [ $record -eq 1 ]; then
+	if [ "$out" = - ]; then
+		[ -t 3 ] && die "not writing a recording to a terminal; redirect it (> board.msrec)"
+	fi
+	record_samples
+elif [ "$out" = - ]; then
 	[ -t 3 ] && die "not writing an archive to a terminal; redirect it (> board.tar.gz)"
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/memscope-capture.XXXXXX") ||
 		die "cannot make a temporary folder"

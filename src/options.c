@@ -188,6 +188,61 @@ static int set_dmesg(ms_options *o, const char *arg, ms_error *err)
 	return 0;
 }
 
+static int set_interval(ms_options *o, const char *arg, ms_error *err)
+{
+	char *end;
+
+	errno = 0;
+	double v = strtod(arg, &end);
+	/* Below 0.1 s a recorder would be a load of its own. */
+	if (errno || end == arg || *end || !isfinite(v) || v < 0.1 || v > 86400)
+		return ms_error_set(err, EINVAL, 0, "-i %s: not a number of seconds (0.1 to 86400)",
+				    arg);
+	o->record.interval = v;
+	return 0;
+}
+
+static int set_count(ms_options *o, const char *arg, ms_error *err)
+{
+	long n;
+
+	if (parse_long(arg, 1, 1L << 30, &n))
+		return ms_error_set(err, EINVAL, 0, "--count %s: not a number of samples", arg);
+	o->record.count = n;
+	return 0;
+}
+
+/* "90", "90s", "15m", "24h", "1.5h": seconds. */
+static int set_duration(ms_options *o, const char *arg, ms_error *err)
+{
+	char *end;
+
+	errno = 0;
+	double v = strtod(arg, &end);
+	double unit = *end == 'h' ? 3600 : *end == 'm' ? 60 : 1;
+	if (*end == 'h' || *end == 'm' || *end == 's')
+		end++;
+	if (errno || end == arg || *end || !isfinite(v) || v <= 0 || v * unit > 366 * 86400.0)
+		return ms_error_set(err, EINVAL, 0,
+				    "--duration %s: not a duration (90, 90s, 15m, 24h; up to a year)",
+				    arg);
+	o->record.duration = v * unit;
+	return 0;
+}
+
+static int set_follow_smaps(ms_options *o, const char *arg, ms_error *err)
+{
+	long pid;
+
+	if (parse_long(arg, 1, 0x3fffffff, &pid))
+		return ms_error_set(err, EINVAL, 0, "--smaps %s: not a PID", arg);
+	if (o->record.n_smaps_pids == MS_RECORD_MAX_FOLLOW)
+		return ms_error_set(err, EINVAL, 0, "--smaps %s: at most %d processes", arg,
+				    MS_RECORD_MAX_FOLLOW);
+	o->record.smaps_pids[o->record.n_smaps_pids++] = (int)pid;
+	return 0;
+}
+
 static int set_baseline(ms_options *o, const char *arg, ms_error *err)
 {
 	(void)err;
@@ -284,15 +339,22 @@ static const struct opt_def opt_defs[] = {
 	  "libs: mappings with these permissions (r-x)" },
 	{ "cgroup", 0, "PATH", "VIEW", MS_VOPT_CGROUP, set_cgroup,
 	  "procrank: processes in memory cgroup PATH or below it" },
-	{ "output", 'o', "PATH", "capture", 0, set_output,
-	  "into DIR, FILE.tar[.gz|.xz|.zst|.bz2] or - (stdout)" },
+	{ "output", 'o', "PATH", "capture record", 0, set_output,
+	  "DIR, FILE.tar[.gz|.xz|.zst|.bz2], -; record: FILE.msrec" },
 	{ "force", 0, NULL, "capture", 0, set_force, "replace an existing capture output" },
-	{ "no-cmdline", 0, NULL, "capture", 0, set_no_cmdline,
+	{ "no-cmdline", 0, NULL, "capture record", 0, set_no_cmdline,
 	  "leave command lines out of the capture" },
 	{ "no-smaps", 0, NULL, "capture", 0, set_no_smaps,
 	  "leave per-mapping smaps out (rollups only)" },
 	{ "dmesg", 0, NULL, "capture", 0, set_dmesg,
 	  "add the kernel log (its OOM reports: oom SNAPSHOT)" },
+	{ "interval", 'i', "SECONDS", "record", 0, set_interval,
+	  "record: a sample every SECONDS (default 10)" },
+	{ "count", 0, "N", "record", 0, set_count, "record: stop after N samples" },
+	{ "duration", 0, "D", "record", 0, set_duration,
+	  "record: stop after D (90, 90s, 15m, 24h)" },
+	{ "smaps", 0, "PID", "record", 0, set_follow_smaps,
+	  "record: keep this process's mappings (repeatable)" },
 	{ "all", 0, NULL, "diff", 0, set_all, "diff: rows that did not change too" },
 	{ "baseline", 0, "A", "explorer", 0, set_baseline,
 	  "changes since A (snapshot, live, FILE@N)" },
@@ -487,6 +549,7 @@ static void set_defaults(ms_options *o)
 	memset(o, 0, sizeof *o);
 	o->cmd = &ms_cmd_explorer;
 	o->delay = 2.0;
+	o->record.interval = 10.0;
 	o->batch.format = MS_FORMAT_TEXT;
 	const char *nc = getenv("NO_COLOR");
 	/* no-color.org: any non-empty value. */

@@ -79,6 +79,9 @@ enum ms_kfile_flag {
 	MS_KF_CMDLINE = 1u << 6,
 	/* Per-process: only of processes that are not kernel threads. */
 	MS_KF_USER_PROC = 1u << 7,
+	/* A line per mapping (maps): left out of a recording's samples but
+	 * for the processes it follows (record --smaps PID). */
+	MS_KF_MAPS = 1u << 8,
 };
 
 typedef struct ms_kfile {

@@ -11,6 +11,9 @@
 
 typedef struct ms_command ms_command;
 
+/* record --smaps PID: how many processes one recording may follow. */
+#define MS_RECORD_MAX_FOLLOW 64
+
 
 typedef struct ms_options {
 	const ms_command *cmd;  /* what to run: the explorer when no word is given */
@@ -29,6 +32,14 @@ typedef struct ms_options {
 		bool all;
 	} diff;
 	const char *trend_path;
+	/* record (src/cmd/record.c) */
+	struct {
+		double interval;  /* -i SECONDS between samples (default 10) */
+		long count;       /* --count N samples; 0: no limit */
+		double duration;  /* --duration D in seconds; 0: no limit */
+		int smaps_pids[MS_RECORD_MAX_FOLLOW]; /* --smaps PID, each */
+		size_t n_smaps_pids;
+	} record;
 	const char *baseline;   /* --baseline A: the explorer's changes are from it */
 	ms_sample_pick at;      /* --at: the sample of a recording read (last) */
 	/* metrics (src/cmd/metrics.c) */

@@ -211,6 +211,18 @@ ms_source *ms_source_open_kernlog(const char *path, ms_error *err);
 bool ms_path_is_text_log(const char *path);
 /* Whether the file at path starts like a recording. */
 bool ms_path_is_recording(const char *path);
+/* Where the complete samples of a recording open at fd end, for a
+ * recorder that appends to it (src/capture/record.c): the reader's own
+ * scan. 0 (an empty file holds no sample); -EINVAL when fd holds
+ * something that is not a recording; another -errno when unreadable. */
+typedef struct ms_recording_end {
+	size_t samples;     /* complete ones */
+	off_t end;          /* the byte after the last complete one */
+	int64_t last_ns;    /* when the last was taken; MS_NA with none */
+	bool torn;          /* bytes follow end that are no whole sample */
+	char torn_why[200]; /* where, in words, when torn */
+} ms_recording_end;
+int ms_recording_check_fd(int fd, const char *name, ms_recording_end *out);
 /* When sample index was taken, in ns since the epoch (UTC), from the
  * recording's own header; for a source of one sample, its captured_at.
  * MS_NA when it is not known or index is out of range. */

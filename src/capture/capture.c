@@ -189,13 +189,25 @@ static bool captured(const ms_kfile *row, unsigned per_pid)
 	return (row->flags & MS_KF_CAPTURE) && (row->flags & MS_KF_PER_PID) == per_pid;
 }
 
-static bool row_wanted(const ms_kfile *row, const ms_capture_opts *opts, bool kthread)
+static bool followed(const ms_capture_opts *opts, int pid)
+{
+	for (size_t i = 0; i < opts->n_follow_pids; i++)
+		if (opts->follow_pids[i] == pid)
+			return true;
+	return false;
+}
+
+static bool row_wanted(const ms_kfile *row, const ms_capture_opts *opts, int pid,
+		       bool kthread)
 {
 	if ((row->flags & MS_KF_USER_PROC) && kthread)
 		return false; /* kernel threads have no memory of their own */
 	if ((row->flags & MS_KF_CMDLINE) && opts->no_cmdline)
 		return false;
-	return !((row->flags & MS_KF_SMAPS) && opts->no_smaps);
+	bool per_mapping = (row->flags & MS_KF_SMAPS) ? opts->no_smaps
+			   : (row->flags & MS_KF_MAPS) ? opts->no_maps
+						       : false;
+	return !per_mapping || followed(opts, pid);
 }
 
 static int capture_pid(struct capture *c, int pid)
@@ -206,7 +218,7 @@ static int capture_pid(struct capture *c, int pid)
 
 	for (size_t i = 0; r >= 0 && i < ms_nkfiles; i++) {
 		const ms_kfile *row = &ms_kfiles[i];
-		if (!captured(row, MS_KF_PER_PID) || !row_wanted(row, c->opts, kthread))
+		if (!captured(row, MS_KF_PER_PID) || !row_wanted(row, c->opts, pid, kthread))
 			continue;
 		snprintf(rel, sizeof rel, "%d/%s", pid, row->path);
 		if (row->flags & MS_KF_TREE) {
@@ -381,6 +393,11 @@ static int capture_into(void *ctx, struct ms_sink *s)
 			if (r >= 0)
 				r = copy_system_row(c, &ms_kfiles[i]);
 		}
+	/* The system's biggest file (vmallocinfo, 150 kB and more) left the
+	 * buffer that big; a process's files are a few kB. Given back before
+	 * the process list is made, so that the two never add up in a
+	 * recorder's peak. */
+	ms_buf_free(&c->buf);
 	if (r >= 0)
 		r = capture_processes(c);
 	if (r >= 0)
@@ -403,6 +420,13 @@ static int capture_into(void *ctx, struct ms_sink *s)
 	return r < 0 ? r : 0;
 }
 
+static void capture_done(struct capture *c)
+{
+	ms_unread_log_free(&c->unread);
+	free(c->owners.uid);
+	ms_buf_free(&c->buf);
+}
+
 int ms_capture(ms_source *src, const ms_capture_opts *opts, ms_error *err)
 {
 	struct capture c = { .src = src, .opts = opts, .err = err, .buf = MS_BUF_INIT };
@@ -412,8 +436,18 @@ int ms_capture(ms_source *src, const ms_capture_opts *opts, ms_error *err)
 	if (opts->unread_summary)
 		ms_buf_reset(opts->unread_summary);
 	int r = ms_sink_write(opts->out, opts->force, capture_into, &c, err);
-	ms_unread_log_free(&c.unread);
-	free(c.owners.uid);
-	ms_buf_free(&c.buf);
+	capture_done(&c);
+	return r;
+}
+
+int ms_capture_to_fd(ms_source *src, const ms_capture_opts *opts, int fd, ms_error *err)
+{
+	struct capture c = { .src = src, .opts = opts, .err = err, .buf = MS_BUF_INIT };
+
+	if (opts->unread_summary)
+		ms_buf_reset(opts->unread_summary);
+	/* "sample/": the one folder every entry is under, as in any archive. */
+	int r = ms_sink_write_fd(fd, "sample", capture_into, &c, err);
+	capture_done(&c);
 	return r;
 }

@@ -23,6 +23,11 @@ typedef int (*ms_sink_fill_fn)(void *ctx, struct ms_sink *s);
  * be written as named (a usage error); any other failure is never
  * -EINVAL. */
 int ms_sink_write(const char *out, bool force, ms_sink_fill_fn fill, void *ctx, ms_error *err);
+/* The same into fd as a gzipped cpio (newc) whose entries are under
+ * top/, unpadded (its length is the compressor's output, nothing more),
+ * from fd's offset on. Nothing is removed on failure: fd is the
+ * caller's. */
+int ms_sink_write_fd(int fd, const char *top, ms_sink_fill_fn fill, void *ctx, ms_error *err);
 /* One file, rel its path in the snapshot ("proc/123/smaps",
  * "memscope-users"); the folders above it are made with it. */
 int ms_sink_put(struct ms_sink *s, const char *rel, const char *data, size_t len);

@@ -9,6 +9,7 @@
 #include "cmd.h"
 
 extern const ms_command ms_cmd_capture, ms_cmd_oom;
+extern const ms_command ms_cmd_record;
 extern const ms_command ms_cmd_diff;
 extern const ms_command ms_cmd_trend;
 extern const ms_command ms_cmd_metrics;
@@ -18,6 +19,7 @@ const ms_command *const ms_commands[] = {
 	&ms_cmd_explorer,
 	&ms_cmd_view,
 	&ms_cmd_capture,
+	&ms_cmd_record,
 	&ms_cmd_oom,
 	&ms_cmd_diff,
 	&ms_cmd_trend,

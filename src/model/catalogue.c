@@ -246,7 +246,7 @@ const ms_kfile ms_kfiles[] = {
 	{ .path = "comm", .part = MS_P_PROCS, .flags = PER_PID },
 	{ .path = "cmdline", .part = MS_P_PROCS, .flags = PER_USER_PID | MS_KF_CMDLINE },
 	{ .path = "statm", .part = MS_P_PROCS, .flags = PER_USER_PID },
-	{ .path = "maps", .part = MS_P_PROCS, .flags = PER_USER_PID },
+	{ .path = "maps", .part = MS_P_PROCS, .flags = PER_USER_PID | MS_KF_MAPS },
 	{ .path = "smaps_rollup", .part = MS_P_PROCS, .flags = PER_USER_PID },
 	{ .path = "smaps", .part = MS_P_PROCS, .flags = PER_USER_PID | MS_KF_SMAPS },
 	{ .path = "oom_score_adj", .part = MS_P_PROCS, .flags = PER_USER_PID },

@@ -141,22 +141,16 @@ static void set_torn(struct recording *r, const char *what, off_t at)
 		 r->path, what, (intmax_t)at);
 }
 
-/* Reads the headers past the last one seen. A tail that is not a whole
- * sample stays unread: the next look starts there again, so a sample
- * being written counts once it is whole. Caller holds the lock. */
-static int scan(struct recording *r)
+/* Reads the headers of fd past the last one seen. A tail that is not a
+ * whole sample stays unread: the next look starts there again, so a
+ * sample being written counts once it is whole. Caller holds the lock. */
+static int scan_fd(struct recording *r, int fd)
 {
 	char line[HEADER_MAX + 1];
 	struct stat st;
-	int fd = open(r->path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (fstat(fd, &st) != 0)
 		return -errno;
-	if (fstat(fd, &st) != 0) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
 	r->torn = false;
 	while (r->next < st.st_size) {
 		ssize_t got = pread(fd, line, HEADER_MAX, r->next);
@@ -182,14 +176,52 @@ static int scan(struct recording *r)
 			set_torn(r, "half a sample", r->next);
 			break;
 		}
-		if (add_frame(r, payload, len, ns) < 0) {
-			close(fd);
+		if (add_frame(r, payload, len, ns) < 0)
 			return -ENOMEM;
-		}
 		r->next = payload + (off_t)len;
 	}
-	close(fd);
 	return 0;
+}
+
+static int scan(struct recording *r)
+{
+	int fd = open(r->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	int e = scan_fd(r, fd);
+	close(fd);
+	return e;
+}
+
+/* The recorder's look at a file it is about to append to: the same scan
+ * as a reader's, so both agree on where the complete samples end. */
+int ms_recording_check_fd(int fd, const char *name, ms_recording_end *out)
+{
+	struct recording r = { .path = (char *)name };
+	char head[sizeof HEADER_MAGIC - 1];
+	struct stat st;
+
+	memset(out, 0, sizeof *out);
+	out->last_ns = MS_NA;
+	if (fstat(fd, &st) != 0)
+		return -errno;
+	if (st.st_size == 0)
+		return 0;
+	if (pread(fd, head, sizeof head, 0) != (ssize_t)sizeof head ||
+	    memcmp(head, HEADER_MAGIC, sizeof head) != 0)
+		return -EINVAL;
+	int e = scan_fd(&r, fd);
+	if (e == 0) {
+		out->samples = r.n;
+		out->end = r.next;
+		out->torn = r.torn;
+		if (r.n)
+			out->last_ns = r.frames[r.n - 1].ns;
+		snprintf(out->torn_why, sizeof out->torn_why, "%s", r.torn ? r.torn_why : "");
+	}
+	free(r.frames);
+	return e;
 }
 
 /* ---- selecting a sample ------------------------------------------------------ */
