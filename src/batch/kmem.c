@@ -311,6 +311,18 @@ static int add_holder(struct kmem_dmabuf *d, ms_source *src, int pid)
 	return 0;
 }
 
+/* A snapshot written by memscope's capture (or its script), which copies
+ * every process's DMA-BUF fdinfo entries and only those. */
+static bool snapshot_keeps_fdinfo(ms_source *src)
+{
+	ms_buf b = MS_BUF_INIT;
+	ms_error ignored;
+	bool ours = ms_source_read(src, "memscope-snapshot", &b, &ignored) == 0;
+
+	ms_buf_free(&b);
+	return ours;
+}
+
 /* Every process's DMA-BUF fds. A snapshot keeps only the fdinfo entries
  * that are DMA-BUFs, so there a process without the folder holds none; on
  * the running system a folder this user may not list is a process whose
@@ -325,13 +337,24 @@ static int dmabuf_holders(ms_source *src, struct kmem_dmabuf *d, ms_error *err)
 
 	if (rc < 0)
 		return rc == -ENOMEM ? rc : 0;
+	size_t nlisted = 0; /* processes with an fdinfo folder */
+	bool live = source_refreshes(src);
 	for (size_t i = 0; i < n && rc != -ENOMEM; i++) {
 		ms_error perr;
 		rc = ms_kmem_dmabuf_of_pid(src, pids[i], &d->t, &perr);
 		if (rc == -EACCES || rc == -EPERM)
 			d->nunreadable++;
-		else if (rc == 0 || rc == -ENOENT)
+		else if (rc == 0 || (rc == -ENOENT && !live)) /* live: exited meanwhile */
 			d->nscanned++;
+		nlisted += rc == 0;
+	}
+	/* memscope's capture keeps only the DMA-BUF fds, so a process without
+	 * the folder holds none; a snapshot made otherwise (a tar of /proc
+	 * without fdinfo) where no process has one says nothing of them. */
+	if (!live && n && !nlisted && !snapshot_keeps_fdinfo(src)) {
+		d->nscanned = 0;
+		snprintf(d->holders_reason, sizeof d->holders_reason,
+			 "no process's fdinfo in snapshot (not captured)");
 	}
 	for (size_t i = 0; i < n && rc != -ENOMEM; i++)
 		rc = add_holder(d, src, pids[i]);

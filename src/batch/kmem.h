@@ -51,6 +51,7 @@ struct kmem_dmabuf {
 	size_t nprocs;
 	size_t nunreadable;  /* processes whose fdinfo could not be listed */
 	size_t nscanned;     /* processes whose fdinfo was read */
+	char holders_reason[96]; /* why no process was read, "" when some were */
 };
 
 int ms_kmem_dmabuf_load(ms_source *src, struct kmem_dmabuf *out, ms_error *err);
