@@ -250,9 +250,11 @@ def held(proc):
     out = {}
     for pid in filter(str.isdigit, os.listdir(proc) if os.path.isdir(proc) else []):
         fdinfo = os.path.join(proc, pid, 'fdinfo')
-        if not os.path.isdir(fdinfo):
+        try:
+            fds = os.listdir(fdinfo)
+        except OSError:  # not there, not allowed, or the process exited
             continue
-        for fd in os.listdir(fdinfo):
+        for fd in fds:
             fields = {}
             for line in (read(os.path.join(fdinfo, fd)) or '').splitlines():
                 k, _, v = line.partition(':')
@@ -282,7 +284,7 @@ def check_dmabuf(d, proc, sys_dir, page_size):
                sum(s for i, s in bufs.items() if i not in held_inodes) // 1024)
     pids = [p for p in os.listdir(proc) if p.isdigit()] if os.path.isdir(proc) else []
     with_fdinfo = [p for p in pids if os.path.isdir(os.path.join(proc, p, 'fdinfo'))]
-    ours = os.path.exists(os.path.join(proc, '..', 'memscope-snapshot'))
+    ours = any(os.path.exists(os.path.join(proc, up, 'memscope-snapshot')) for up in ('.', '..'))
     if pids and not with_fdinfo and not ours:
         expect('processes_read (no fdinfo captured)', d['processes_read'], 0)
         expect('totals.held_kb (no fdinfo captured)', t['held_kb'], None)
