@@ -218,17 +218,18 @@ Test(batch, procrank_json_exact)
 		"\"processes\":["
 		"{\"pid\":1,\"user\":\"root\",\"vss_kb\":2048,\"rss_kb\":1024,\"pss_kb\":600,"
 		"\"uss_kb\":500,\"swap_kb\":0,\"swap_pss_kb\":0,\"name\":\"init\","
-		"\"cmdline\":\"/sbin/init\",\"origin\":\"smaps_rollup\",\"vss_origin\":\"status\","
+		"\"cmdline\":\"/sbin/init\",\"dmabuf_kb\":null,\"origin\":\"smaps_rollup\",\"vss_origin\":\"status\","
 		"\"rss_origin\":\"smaps_rollup\",\"swap_origin\":\"smaps_rollup\"},"
 		"{\"pid\":7,\"user\":\"root\",\"vss_kb\":1536,\"rss_kb\":700,\"pss_kb\":300,"
 		"\"uss_kb\":200,\"swap_kb\":4,\"swap_pss_kb\":2,\"name\":\"sh\","
-		"\"cmdline\":\"sh\",\"origin\":\"smaps\",\"vss_origin\":\"smaps\","
+		"\"cmdline\":\"sh\",\"dmabuf_kb\":null,\"origin\":\"smaps\",\"vss_origin\":\"smaps\","
 		"\"rss_origin\":\"smaps\",\"swap_origin\":\"smaps\"},"
 		"{\"pid\":42,\"user\":\"1000\",\"vss_kb\":null,\"rss_kb\":null,\"pss_kb\":null,"
 		"\"uss_kb\":null,\"swap_kb\":null,\"swap_pss_kb\":null,"
-		"\"name\":\"\\u001b[31mred\\nline\\\"q\",\"cmdline\":\"evil --x\","
+		"\"name\":\"\\u001b[31mred\\nline\\\"q\",\"cmdline\":\"evil --x\",\"dmabuf_kb\":null,"
 		"\"origin\":null,\"vss_origin\":null,\"rss_origin\":null,\"swap_origin\":null}],"
 		"\"totals\":{\"pss_kb\":900,\"uss_kb\":700,\"swap_kb\":4,\"swap_pss_kb\":2,"
+		"\"dmabuf_kb\":null,"
 		"\"count\":3},"
 		"\"skipped\":{\"kernel_threads\":5,\"zombies\":0,\"unknown\":1,\"gone\":0}}\n";
 
@@ -238,10 +239,10 @@ Test(batch, procrank_json_exact)
 Test(batch, procrank_csv_exact)
 {
 	const char *want =
-		"pid,user,vss_kb,rss_kb,pss_kb,uss_kb,swap_kb,swap_pss_kb,name,cmdline\r\n"
-		"1,root,2048,1024,600,500,0,0,init,/sbin/init\r\n"
-		"7,root,1536,700,300,200,4,2,sh,sh\r\n"
-		"42,1000,,,,,,,\"\\e[31mred\\nline\"\"q\",evil --x\r\n";
+		"pid,user,vss_kb,rss_kb,pss_kb,uss_kb,swap_kb,swap_pss_kb,name,cmdline,dmabuf_kb\r\n"
+		"1,root,2048,1024,600,500,0,0,init,/sbin/init,\r\n"
+		"7,root,1536,700,300,200,4,2,sh,sh,\r\n"
+		"42,1000,,,,,,,\"\\e[31mred\\nline\"\"q\",evil --x,\r\n";
 
 	cr_assert_str_eq(render(VIEW(procrank), MS_FORMAT_CSV, NULL, false, 0, false), want);
 }
@@ -252,15 +253,15 @@ Test(batch, procrank_csv_exact)
 Test(batch, procrank_text_exact_plain_kb)
 {
 	const char *want =
-		"    PID USER         VSS     RSS     PSS     USS    SWAP SWAPPSS "
+		"    PID USER         VSS     RSS     PSS     USS    SWAP SWAPPSS  DMABUF "
 		"NAME              COMMAND\n"
-		"      1 root        2048    1024     600     500       0       0 "
+		"      1 root        2048    1024     600     500       0       0       - "
 		"init              /sbin/init\n"
-		"      7 root        1536     700     300     200       4       2 "
+		"      7 root        1536     700     300     200       4       2       - "
 		"sh                sh\n"
-		"     42 1000           -       -       -       -       -       - "
+		"     42 1000           -       -       -       -       -       -       - "
 		"\\e[31mred\\nline\"q evil --x\n"
-		"  TOTAL                              900     700       4       2\n"
+		"  TOTAL                              900     700       4       2       -\n"
 		"kernel threads not listed: 5; unknown figures (-): 1\n";
 
 	cr_assert_str_eq(render(VIEW(procrank), MS_FORMAT_TEXT, NULL, false, 0, true), want);
@@ -272,7 +273,7 @@ Test(batch, procrank_text_human_units)
 
 	cr_assert(strstr(txt, "      1 root        2.0M    1.0M    600K    500K      0K      0K "),
 		  "%s", txt);
-	cr_assert(strstr(txt, "  TOTAL                             900K    700K      4K      2K\n"),
+	cr_assert(strstr(txt, "  TOTAL                             900K    700K      4K      2K       -\n"),
 		  "%s", txt);
 }
 
@@ -326,7 +327,7 @@ Test(batch, unknown_sort_key_is_an_error)
 	ms_buf_reset(&out);
 	cr_assert_eq(ms_batch_render(&o, &sample, NULL, &out, &err), -EINVAL);
 	cr_assert_str_eq(err.msg, "--sort bogus: unknown key (valid: pid, user, vss_kb, rss_kb, "
-				  "pss_kb, uss_kb, swap_kb, swap_pss_kb, name, cmdline)");
+				  "pss_kb, uss_kb, swap_kb, swap_pss_kb, name, cmdline, dmabuf_kb)");
 	cr_assert_eq(out.len, 0u, "no half document");
 
 	cr_assert_eq(ms_batch_check_opts(&o, MS_VOPT_SORT, &err), -EINVAL);

@@ -58,6 +58,10 @@ typedef struct ms_proc {
 	/* The OOM killer's view: oom_score (who it picks first) and
 	 * oom_score_adj; MS_NA when not readable. */
 	int64_t oom_score, oom_score_adj;
+	/* The DMA-BUF memory its fds hold, each buffer divided among the
+	 * processes holding it (fdinfo; ms_procs_read_dmabuf). MS_NA when not
+	 * read or not readable. */
+	int64_t dmabuf_kb;
 	/* The memory cgroup, from /proc/PID/cgroup: the path below its
 	 * hierarchy's root ("/system.slice/x.service"), owned; NULL when
 	 * unknown. cgroup_version is 1 (the v1 memory controller's line) or
@@ -246,6 +250,18 @@ int ms_cma_load(ms_sample *s, ms_source *src, ms_error *err);
 void ms_cma_free_part(ms_sample *s);
 int ms_dmabuf_load(ms_sample *s, ms_source *src, ms_error *err);
 void ms_dmabuf_free_part(ms_sample *s);
+/* The DMA-BUF fds of pid (its fdinfo entries naming an exporter) into t:
+ * 0, or -errno of listing its fdinfo (-ENOENT, -EACCES), -ENOMEM. */
+int ms_dmabuf_of_pid(ms_source *src, int pid, ms_dmabuf_table *t, ms_error *err);
+/* A snapshot written by memscope's capture (or its script, or a sample
+ * of a recording), which keeps every process's DMA-BUF fds and only
+ * those: there a process without fdinfo holds none. False for the running
+ * system and a kernel log. */
+bool ms_source_keeps_dmabuf_fds(ms_source *src);
+/* Sets dmabuf_kb of every process (kernel threads: MS_NA). Not part of
+ * ms_procs_load: it reads every fd's fdinfo, so only the views showing it
+ * ask. 0 or -ENOMEM. */
+int ms_procs_read_dmabuf(ms_proc *procs, size_t n, ms_source *src); /* src NULL: all MS_NA */
 
 /* ---- derived figures ----------------------------------------------------- */
 

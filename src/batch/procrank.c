@@ -23,10 +23,28 @@ static void procrank_extra(struct render *r, const void *row)
 	ms_json_kv_str(&r->j, "swap_origin", ms_origin_name(p->swap_origin));
 }
 
+/* The rows are a copy of the sample's processes with what each holds of
+ * DMA-BUFs read from its fdinfo (not part of the sample: only this table
+ * shows it). */
 static int procrank_prepare(struct rows *rs, const struct render *r, ms_error *err)
 {
-	return ms_tbl_rows_prepare(rs, r->o, &ms_procrank_table, r->s->procs, r->s->nprocs,
-				   sizeof(ms_proc), r->s, true, err);
+	size_t n = r->s->nprocs;
+	ms_proc *procs = n ? malloc(n * sizeof *procs) : NULL;
+
+	if (n && !procs)
+		return ms_error_set(err, ENOMEM, 0, "procrank: out of memory");
+	if (n)
+		memcpy(procs, r->s->procs, n * sizeof *procs);
+	if (ms_procs_read_dmabuf(procs, n, r->src) < 0) {
+		free(procs);
+		return ms_error_set(err, ENOMEM, 0, "procrank: out of memory");
+	}
+	int rc = ms_tbl_rows_prepare(rs, r->o, &ms_procrank_table, procs, n, sizeof *procs, r->s,
+				     false, err);
+	rs->owned = procs != NULL;
+	if (rc)
+		ms_tbl_rows_free(rs);
+	return rc;
 }
 
 static void json_skipped(struct render *r)

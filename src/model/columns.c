@@ -51,10 +51,15 @@ static const ms_column procrank_cols[] = {
 	  .help = "swapped out, shared pages divided among sharers" },
 	{ .key = "name", .title = "NAME", .width = 15, .kind = MS_COL_STR, .left = true,
 	  .offset = offsetof(ms_proc, name), .str_inline = true, .no_total = true,
-	  .help = "command name (comm)" },
+	  .text_last = true, .help = "command name (comm)" },
 	{ .key = "cmdline", .title = "COMMAND", .width = 20, .kind = MS_COL_STR, .left = true,
 	  .offset = offsetof(ms_proc, cmdline), .drop_rank = 6, .no_total = true,
-	  .help = "command line, arguments joined by spaces" },
+	  .text_last = true, .help = "command line, arguments joined by spaces" },
+	/* Keys are added after the contract's, never between them. */
+	{ .key = "dmabuf_kb", .title = "DMABUF", .width = 7, .kind = MS_COL_KB,
+	  .offset = offsetof(ms_proc, dmabuf_kb), .descending = true, .drop_rank = 7,
+	  .help = "DMA-BUF memory its fds hold (fdinfo), each buffer divided among the "
+		  "processes holding it, as PSS divides pages; - where fdinfo is not readable" },
 };
 
 const ms_table_def ms_procrank_table = {

@@ -313,3 +313,79 @@ void ms_dmabuf_free_part(ms_sample *s)
 {
 	memset(&s->dmabuf, 0, sizeof s->dmabuf);
 }
+
+/* ---- the DMA-BUFs each process holds ---------------------------------------- */
+
+int ms_dmabuf_of_pid(ms_source *src, int pid, ms_dmabuf_table *t, ms_error *err)
+{
+	char dir[32];
+	ms_dirlist l = { 0 };
+	ms_buf buf = { 0 };
+	int rc;
+
+	snprintf(dir, sizeof dir, "%d/fdinfo", pid);
+	rc = ms_source_list_dir(src, dir, &l, err);
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		char path[300];
+		ms_fdinfo fi;
+		ms_error ignored;
+		snprintf(path, sizeof path, "%s/%s", dir, l.e[i].name);
+		if (l.e[i].is_dir || ms_source_read(src, path, &buf, &ignored) < 0)
+			continue; /* an fd closed while it was listed */
+		if (ms_parse_fdinfo(buf.data ? buf.data : "", buf.len, &fi, &ignored) < 0 ||
+		    !fi.dmabuf || fi.inode == MS_NA)
+			continue;
+		if (ms_dmabuf_table_add_fd(t, pid, &fi) == -ENOMEM)
+			rc = -ENOMEM;
+	}
+	ms_buf_free(&buf);
+	ms_dirlist_free(&l);
+	return rc;
+}
+
+bool ms_source_keeps_dmabuf_fds(ms_source *src)
+{
+	ms_buf b = MS_BUF_INIT;
+	ms_error ignored;
+	bool ours;
+
+	/* A kernel log's reports read as snapshots, with no fd in them. */
+	if (ms_source_can(src, MS_CAP_REFRESH) || ms_source_get_info(src)->lacks[0])
+		return false;
+	ours = ms_source_read(src, "memscope-snapshot", &b, &ignored) == 0;
+	ms_buf_free(&b);
+	return ours;
+}
+
+/* Every process's DMA-BUF fds first, as a buffer's share is its size over
+ * all its holders; then each process's share. */
+int ms_procs_read_dmabuf(ms_proc *procs, size_t n, ms_source *src)
+{
+	ms_dmabuf_table t = { 0 };
+	bool live = src && ms_source_can(src, MS_CAP_REFRESH);
+	bool none_when_absent = src && !live && ms_source_keeps_dmabuf_fds(src);
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		procs[i].dmabuf_kb = MS_NA;
+	for (size_t i = 0; src && i < n && rc != -ENOMEM; i++) {
+		ms_error ignored;
+		/* fdinfo asks what smaps asks (ptrace read access): a process
+		 * whose smaps could not be read has no fdinfo to read either
+		 * (in a snapshot, none was captured). */
+		if (procs[i].kthread || procs[i].origin == MS_ORIGIN_NONE)
+			continue;
+		rc = ms_dmabuf_of_pid(src, procs[i].pid, &t, &ignored);
+		if (rc == 0 || (rc == -ENOENT && none_when_absent))
+			procs[i].dmabuf_kb = 0; /* known: its share is set below */
+	}
+	for (size_t i = 0; i < n && rc != -ENOMEM; i++) {
+		ms_dmabuf_usage u;
+		if (procs[i].dmabuf_kb == MS_NA)
+			continue;
+		ms_dmabuf_process_usage(&t, procs[i].pid, &u);
+		procs[i].dmabuf_kb = u.nbufs == 0 ? 0 : u.pss == MS_NA ? MS_NA : u.pss / 1024;
+	}
+	ms_dmabuf_table_free(&t);
+	return rc == -ENOMEM ? rc : 0;
+}
