@@ -76,11 +76,25 @@ typedef struct ms_cma_list {
 	ms_cma_area *areas;
 } ms_cma_list;
 
+/* Buffers of one exporter ("system", "panfrost"...), raw name. */
+typedef struct ms_dmabuf_exporter_sum {
+	char name[32];
+	int64_t count, bytes;
+} ms_dmabuf_exporter_sum;
+
+#define MS_DMABUF_EXPORTERS 8
+
 /* Every DMA-BUF once: what the kernel lists, not who holds them. */
 typedef struct ms_dmabuf_totals {
 	int64_t count;
 	int64_t bytes;
 	const char *origin; /* "sys/kernel/dmabuf/buffers" or "...dma_buf/bufinfo" */
+	/* By exporter, in the order first met; those past the first
+	 * MS_DMABUF_EXPORTERS are summed in other_*, so that all add up to
+	 * count and bytes (a buffer whose size is unknown counts in neither). */
+	ms_dmabuf_exporter_sum exporters[MS_DMABUF_EXPORTERS];
+	size_t nexporters;
+	int64_t other_count, other_bytes;
 } ms_dmabuf_totals;
 
 /* ---- memory cgroups (issue 12) ------------------------------------------ */

@@ -237,6 +237,26 @@ void ms_cma_free_part(ms_sample *s)
 
 /* ---- DMA-BUF buffers --------------------------------------------------------- */
 
+static void count_buffer(ms_dmabuf_totals *t, const char *exporter, int64_t bytes)
+{
+	size_t e = 0;
+
+	t->count++;
+	t->bytes += bytes;
+	while (e < t->nexporters && strcmp(t->exporters[e].name, exporter) != 0)
+		e++;
+	if (e == t->nexporters && e < MS_DMABUF_EXPORTERS)
+		snprintf(t->exporters[t->nexporters++].name, sizeof t->exporters[e].name, "%s",
+			 exporter);
+	if (e < t->nexporters) {
+		t->exporters[e].count++;
+		t->exporters[e].bytes += bytes;
+	} else {
+		t->other_count++;
+		t->other_bytes += bytes;
+	}
+}
+
 static int dmabuf_from_sysfs(ms_dmabuf_totals *t, ms_source *src, ms_error *err)
 {
 	static const char dir[] = "sys/kernel/dmabuf/buffers";
@@ -245,13 +265,18 @@ static int dmabuf_from_sysfs(ms_dmabuf_totals *t, ms_source *src, ms_error *err)
 	char path[256];
 	int rc = ms_source_list_dir(src, dir, &l, err);
 
-	t->count = 0;
-	t->bytes = 0;
+	memset(t, 0, sizeof *t);
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		ms_dmabuf_sysfs one;
+		char exporter[32] = "(unknown)";
 		if (!l.e[i].is_dir ||
 		    ms_dmabuf_sysfs_init(&one, l.e[i].name, strlen(l.e[i].name)) < 0)
 			continue;
+		snprintf(path, sizeof path, "%s/%s/exporter_name", dir, l.e[i].name);
+		if (ms_source_read(src, path, &b, NULL) == 0 && b.len) {
+			snprintf(exporter, sizeof exporter, "%.*s", (int)b.len, b.data);
+			exporter[strcspn(exporter, "\n")] = '\0';
+		}
 		snprintf(path, sizeof path, "%s/%s/size", dir, l.e[i].name);
 		rc = ms_source_read(src, path, &b, err);
 		if (rc == 0)
@@ -262,10 +287,8 @@ static int dmabuf_from_sysfs(ms_dmabuf_totals *t, ms_source *src, ms_error *err)
 			rc = 0;
 			continue;
 		}
-		if (rc == 0 && one.size != MS_NA) {
-			t->count++;
-			t->bytes += one.size;
-		}
+		if (rc == 0 && one.size != MS_NA)
+			count_buffer(t, exporter, one.size);
 	}
 	ms_buf_free(&b);
 	ms_dirlist_free(&l);
@@ -283,6 +306,18 @@ static int dmabuf_from_bufinfo(ms_dmabuf_totals *t, ms_source *src, ms_error *er
 	if (rc == 0)
 		rc = ms_parse_dmabuf_bufinfo(b.data ? b.data : "", b.len, &bi, err);
 	if (rc == 0) {
+		memset(t, 0, sizeof *t);
+		for (size_t i = 0; i < bi.n; i++) {
+			const char *e = ms_dmabuf_exporter(&bi.strings, &bi.bufs[i]);
+			if (bi.bufs[i].size != MS_NA)
+				count_buffer(t, e && *e ? e : "(unknown)", bi.bufs[i].size);
+		}
+		/* The closing line is the kernel's own count; what the lines
+		 * above do not account for (a size not printed) is other. */
+		if (bi.total_objects >= t->count && bi.total_bytes >= t->bytes) {
+			t->other_count += bi.total_objects - t->count;
+			t->other_bytes += bi.total_bytes - t->bytes;
+		}
 		t->count = bi.total_objects;
 		t->bytes = bi.total_bytes;
 		t->origin = path;
