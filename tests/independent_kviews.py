@@ -6,6 +6,8 @@ share no code with memscope (tests/test_kviews.c runs it).
 
     independent_kviews.py VIEW PROC_DIR SYS_DIR PAGE_SIZE JSON_FILE
 
+VIEW is iomem, vmalloc, cma, dmabuf, or procrank (its dmabuf_kb column).
+
 Prints each disagreement on a line of its own and exits 1, or prints
 "ok" and exits 0. A file that is not there must show in the JSON as a
 null figure with a reason naming it, never as 0.
@@ -300,13 +302,36 @@ def check_dmabuf(d, proc, sys_dir, page_size):
     expect('processes (rss, pss bytes)', got, want)
 
 
+def check_procrank(d, proc, sys_dir, page_size):
+    """dmabuf_kb of each process: its buffers split among their holders,
+    in whole bytes, then // 1024; null where its fds were not read (no
+    fdinfo in a snapshot that is not memscope's)."""
+    holders = held(proc)
+    sharers = {}
+    for h in holders.values():
+        for i in h:
+            sharers[i] = sharers.get(i, 0) + 1
+    ours = any(os.path.exists(os.path.join(proc, up, 'memscope-snapshot')) for up in ('.', '..'))
+    for p in d['processes']:
+        pid, h = p['pid'], holders.get(p['pid'])
+        if p['pss_kb'] is None:  # its smaps not read: nor its fds
+            expect(f'pid {pid} dmabuf_kb', p['dmabuf_kb'], None)
+        elif h is not None:
+            expect(f'pid {pid} dmabuf_kb', p['dmabuf_kb'],
+                   sum(s // sharers[i] for i, s in h.items()) // 1024)
+        elif ours or os.path.isdir(os.path.join(proc, str(pid), 'fdinfo')):
+            expect(f'pid {pid} dmabuf_kb', p['dmabuf_kb'], 0)
+        elif os.path.isdir(os.path.join(proc, str(pid))):
+            expect(f'pid {pid} dmabuf_kb', p['dmabuf_kb'], None)
+
+
 def main():
     view, proc, sys_dir, page_size, path = sys.argv[1:6]
     with open(path, encoding='utf-8') as f:
         d = json.load(f)
     expect('view', d['view'], view)
     {'iomem': check_iomem, 'vmalloc': check_vmalloc, 'cma': check_cma,
-     'dmabuf': check_dmabuf}[view](d, proc, sys_dir, int(page_size))
+     'dmabuf': check_dmabuf, 'procrank': check_procrank}[view](d, proc, sys_dir, int(page_size))
     for p in problems:
         print(p)
     if not problems:

@@ -380,3 +380,164 @@ Test(kviews, live_iomem_as_nobody_is_hidden_not_a_map_at_0)
 	run_free(&r);
 	tu_rm_rf(dir);
 }
+
+/* ---- a snapshot written here ------------------------------------------------ */
+
+/* The CLI fixture's processes (1 and 200 share a DMA-BUF) as a memscope
+ * snapshot, with the 6.14 CMA fixture's sysfs and debugfs area, three
+ * sysfs DMA-BUFs (one no process holds), and a device tree whose no-map
+ * carve-out has a long name. Returns its folder. */
+static const char *board_written_here(void)
+{
+	static const char long_node[] =
+		"video-decoder-firmware-carveout-of-a-vendor-bsp-with-a-long-name@48000000";
+	const char *dir = tu_tmpdir();
+	char cmd[4096];
+
+	cr_assert_not_null(dir);
+	snprintf(cmd, sizeof cmd,
+		 "set -e; cd '%s'; mkdir s; cp -r '%s' s/proc; rm s/proc/README.md; "
+		 "cp -r '%s/sys' s/sys; printf 'kernel: 6.14.0\\n' > s/memscope-snapshot; "
+		 "b=s/sys/kernel/dmabuf/buffers; "
+		 "for x in 1001:panfrost:8192 1002:system:4096 1003:system:65536; do "
+		 "i=${x%%%%:*}; r=${x#*:}; e=${r%%%%:*}; z=${r#*:}; "
+		 "mkdir -p $b/$i; echo $e > $b/$i/exporter_name; echo $z > $b/$i/size; done; "
+		 "t=s/proc/device-tree; n=\"$t/reserved-memory/%s\"; mkdir -p $t/memory@40000000 \"$n\"; "
+		 "printf '\\0\\0\\0\\2' > $t/#address-cells; printf '\\0\\0\\0\\2' > $t/#size-cells; "
+		 "printf 'memory\\0' > $t/memory@40000000/device_type; "
+		 "printf '\\0\\0\\0\\0\\100\\0\\0\\0\\0\\0\\0\\0\\40\\0\\0\\0' > $t/memory@40000000/reg; "
+		 "cp $t/#address-cells $t/#size-cells $t/reserved-memory/; "
+		 ": > $t/reserved-memory/ranges; : > \"$n/no-map\"; "
+		 "printf '\\0\\0\\0\\0\\110\\0\\0\\0\\0\\0\\0\\0\\0\\100\\0\\0' > \"$n/reg\"",
+		 dir, tu_fixture("cli-proc"), tu_fixture("cma/arm64-6.14"), long_node);
+	cr_assert_eq(tu_run(cmd, NULL), 0, "%s", cmd);
+	return dir;
+}
+
+Test(kviews, a_board_written_here_agrees_with_its_files)
+{
+	static const char *const views[] = { "iomem", "vmalloc", "cma", "dmabuf", "procrank" };
+	const char *dir = board_written_here();
+	char root[256], proc[300], sys[300], args[400];
+
+	snprintf(root, sizeof root, "%s/s", dir);
+	snprintf(proc, sizeof proc, "%s/proc", root);
+	snprintf(sys, sizeof sys, "%s/sys", root);
+	snprintf(args, sizeof args, "-s '%s'", root);
+	for (size_t v = 0; v < MS_ARRAY_LEN(views); v++) {
+		struct run r = { 0 };
+		run_view(&r, views[v], args);
+		if (v < 2) { /* no iomem, no vmallocinfo here */
+			cr_expect_eq(r.status, 1, "%s", views[v]);
+			cr_expect(strstr(r.err.data, "not in snapshot"), "%s: %s", views[v],
+				  r.err.data);
+		} else {
+			cr_expect_eq(r.status, 0, "%s: %s", views[v], r.err.data);
+			expect_agrees(&r, "written here", views[v], proc, sys, 4096);
+		}
+		run_free(&r);
+	}
+	/* Figures worked out by hand: the area is 16384 pages with 4352 used;
+	 * 1 and 200 share 8192 bytes, 200 alone holds 4096; 64 kB no one. */
+	struct run r = { 0 };
+	run_view(&r, "cma", args);
+	cr_expect(strstr(r.out.data, "\"size_kb\":65536,\"used_kb\":17408"), "%s", r.out.data);
+	run_free(&r);
+	run_view(&r, "dmabuf", args);
+	cr_expect(strstr(r.out.data, "\"totals\":{\"count\":3,\"size_kb\":76,\"held_kb\":12,"
+				     "\"kernel_kb\":64,"), "%s", r.out.data);
+	run_free(&r);
+	tu_rm_rf(dir);
+}
+
+/* ---- the memory view's text at 80 columns ---------------------------------- */
+
+/* No line wider than 80 columns, and the text of each row's origin is all
+ * there (wrapped lines joined again). */
+static void expect_memory_text_fits(const char *what, const char *args)
+{
+	char cmd[2048];
+	ms_buf text = MS_BUF_INIT, csv = MS_BUF_INIT;
+
+	snprintf(cmd, sizeof cmd, "'%s' memory %s", tu_bin(), args);
+	cr_assert_eq(tu_run(cmd, &text), 0, "%s", cmd);
+	snprintf(cmd, sizeof cmd,
+		 "'%s' memory %s -f json | python3 -c 'import json,sys\n"
+		 "for r in json.load(sys.stdin)[\"accounting\"]: print(r[\"origin\"])'",
+		 tu_bin(), args);
+	cr_assert_eq(tu_run(cmd, &csv), 0, "%s", cmd);
+	size_t width = 0, lines = 0;
+	for (const char *p = text.data; *p; p++) {
+		if (*p == '\n') {
+			cr_expect_leq(width, 80u, "%s: line %zu is %zu wide:\n%s", what, lines + 1,
+				      width, text.data);
+			width = 0;
+			lines++;
+		} else if (((unsigned char)*p & 0xC0) != 0x80) {
+			width++;
+		}
+	}
+	/* Joined: every blank run is one space, and a line wrapped after a
+	 * '/' joins without one, so a wrapped FROM reads whole. */
+	ms_buf joined = MS_BUF_INIT;
+	bool blank = false;
+	for (const char *p = text.data; *p; p++) {
+		if (*p == '\n' && p > text.data && p[-1] == '/') {
+			while (p[1] == ' ')
+				p++;
+			continue;
+		}
+		bool b = *p == ' ' || *p == '\n';
+		if (!(b && blank))
+			ms_buf_append(&joined, b ? " " : p, 1);
+		blank = b;
+	}
+	ms_buf_append(&joined, "", 1);
+	size_t rows = 0;
+	/* One origin a line (the JSON's, read by Python). */
+	for (char *line = csv.data, *nl; line && *line; line = nl ? nl + 1 : NULL, rows++) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		cr_expect(strstr(joined.data, line), "%s: origin [%s] not in the text:\n%s", what,
+			  line, text.data);
+	}
+	cr_expect_gt(rows, 20u);
+	ms_buf_free(&joined);
+	ms_buf_free(&text);
+	ms_buf_free(&csv);
+}
+
+Test(kviews, memory_text_fits_80_columns_on_captures)
+{
+	for (size_t i = 0; i < MS_ARRAY_LEN(corpus_captures); i++) {
+		const char *root = tu_corpus(corpus_captures[i]);
+		char proc[1100], args[1200];
+		if (!root)
+			continue;
+		proc_dir_of(root, proc, sizeof proc);
+		snprintf(proc + strlen(proc), sizeof proc - strlen(proc), "/meminfo");
+		if (!exists(proc))
+			continue;
+		snprintf(args, sizeof args, "-s '%s'", root);
+		expect_memory_text_fits(root, args);
+	}
+	const char *dir = board_written_here();
+	char args[300];
+	snprintf(args, sizeof args, "-s '%s/s'", dir);
+	expect_memory_text_fits("written here", args);
+	/* The long name is all there, on lines of its own. */
+	ms_buf text = MS_BUF_INIT;
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "'%s' memory %s | tr -d ' \\n'", tu_bin(), args);
+	cr_assert_eq(tu_run(cmd, &text), 0);
+	cr_expect(strstr(text.data, "video-decoder-firmware-carveout-of-a-vendor-bsp-with-a-long"
+				    "-name@48000000"), "%s", text.data);
+	ms_buf_free(&text);
+	tu_rm_rf(dir);
+}
+
+Test(kviews, live_memory_text_fits_80_columns)
+{
+	expect_memory_text_fits("this machine", "");
+}

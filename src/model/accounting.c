@@ -181,7 +181,7 @@ static int add_installed(ms_accounting *a, const ms_sample *s)
 static int add_no_map(ms_accounting *a, const ms_sample *s)
 {
 	const ms_devicetree *dt = &s->dt;
-	char key[64], label[64];
+	char key[sizeof a->rows->key], label[sizeof a->rows->label];
 	int32_t top;
 
 	if (!ms_sample_has(s, MS_P_DEVTREE)) {
