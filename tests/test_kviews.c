@@ -570,3 +570,69 @@ Test(kviews, live_memory_text_fits_80_columns)
 {
 	expect_memory_text_fits("this machine", "");
 }
+
+/* ---- hostile files ------------------------------------------------------------ */
+
+/* A 100,000-line vmallocinfo (more RAM in it than MemTotal), iomem with
+ * overlapping then inverted ranges, a memory reg of odd length: the views
+ * read what they can and say what they cannot, without crashing. */
+Test(kviews, hostile_files_give_errors_or_partial_views)
+{
+	const char *dir = tu_tmpdir();
+	char cmd[2048], root[256], args[300];
+	struct run r = { 0 };
+
+	cr_assert_not_null(dir);
+	snprintf(root, sizeof root, "%s/s", dir);
+	snprintf(cmd, sizeof cmd,
+		 "set -e; mkdir -p '%s/proc/device-tree/memory@0'; cd '%s/proc'; "
+		 "cp '%s/meminfo' .; "
+		 "awk 'BEGIN { for (i = 0; i < 100000; i++) printf \"0x%%016x-0x%%016x %%d "
+		 "caller%%d+0x1/0x2 pages=1 vmalloc\\n\", i * 8192, i * 8192 + 8192, 8192, "
+		 "i %% 977 }' > vmallocinfo; "
+		 "printf '00000000-0fffffff : System RAM\\n  00100000-001fffff : Kernel code\\n"
+		 "  00180000-002fffff : reserved\\n' > iomem; "
+		 "printf 'memory\\0' > device-tree/memory@0/device_type; "
+		 "printf '\\0\\0\\0\\0\\0\\0\\0' > device-tree/memory@0/reg",
+		 root, root, tu_fixture("cli-proc"));
+	cr_assert_eq(tu_run(cmd, NULL), 0, "%s", cmd);
+	snprintf(args, sizeof args, "-s '%s'", root);
+	char proc[300], sys[300];
+	snprintf(proc, sizeof proc, "%s/proc", root);
+	snprintf(sys, sizeof sys, "%s/sys", root);
+
+	run_view(&r, "vmalloc", args);
+	cr_expect_eq(r.status, 0, "%s", r.err.data);
+	expect_agrees(&r, "100,000 lines", "vmalloc", proc, sys, 4096);
+	run_free(&r);
+
+	run_view(&r, "iomem", args);
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err.data, "iomem line 3: range overlaps"), "%s", r.err.data);
+	run_free(&r);
+
+	/* The memory view still adds up: installed unknown (iomem unreadable),
+	 * the device tree's bad reg named, the remainder below 0 explained. */
+	snprintf(cmd, sizeof cmd,
+		 "'%s' memory %s -f json | python3 -c 'import json,sys\n"
+		 "d = json.load(sys.stdin)\nrows = {r[\"key\"]: r for r in d[\"accounting\"]}\n"
+		 "print(d[\"installed_kb\"], rows[\"unaccounted\"][\"kb\"] < 0)\n"
+		 "print(rows[\"firmware_holes\"][\"reason\"])\nprint(rows[\"unaccounted\"][\"reason\"])'",
+		 tu_bin(), args);
+	ms_buf out = MS_BUF_INIT;
+	cr_assert_eq(tu_run(cmd, &out), 0, "%s", out.data);
+	cr_expect(strncmp(out.data, "None True\n", 10) == 0, "%s", out.data);
+	cr_expect(strstr(out.data, "memory@0/reg"), "%s", out.data);
+	cr_expect(strstr(out.data, "below 0: the rows above exceed mem_total by"), "%s", out.data);
+
+	snprintf(cmd, sizeof cmd, "printf '00000000-0fffffff : System RAM\\n"
+		 "30000000-2fffffff : System RAM\\n' > '%s/iomem'", proc);
+	cr_assert_eq(tu_run(cmd, NULL), 0);
+	run_view(&r, "iomem", args);
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err.data, "iomem line 2: range ends before it starts"), "%s",
+		  r.err.data);
+	run_free(&r);
+	ms_buf_free(&out);
+	tu_rm_rf(dir);
+}

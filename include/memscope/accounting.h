@@ -31,7 +31,7 @@ typedef struct ms_acct_row {
 	char key[192];    /* "mem_total", "no_map.<node>": a node name is raw */
 	char label[192];  /* "Page cache": raw where it holds a node name */
 	char origin[96];  /* "meminfo Cached - Shmem" */
-	char reason[128]; /* why kb is unknown, or what a remainder holds; "" */
+	char reason[384]; /* why kb is unknown, or what a remainder holds; "" */
 	int64_t kb;       /* MS_NA when unknown */
 	int64_t used_kb;  /* areas: what is allocated in them; MS_NA otherwise */
 	int32_t parent;   /* index of the row it is part of; -1 for installed

@@ -151,8 +151,10 @@ int ms_devtree_load(ms_sample *s, ms_source *src, ms_error *err)
 		/* A property that cannot be read leaves a partial tree: the
 		 * regions read are kept, as the kernel keeps them. */
 		rc = ms_parse_devicetree(d.f, d.n, &s->dt, err);
-		if (rc == -EINVAL)
+		if (rc == -EINVAL) {
+			snprintf(s->dt.bad_reason, sizeof s->dt.bad_reason, "%s", err->msg);
 			rc = 0;
+		}
 	}
 	if (rc == -ENOMEM)
 		ms_error_set(err, ENOMEM, 0, "out of memory");
