@@ -67,6 +67,10 @@ static void load_sample(ms_loader *l, const ms_load_request *rq, ms_load_result 
 		res->status = ms_source_refresh(l->src, &res->err);
 	if (res->status == 0)
 		res->status = ms_sample_load(&res->sample, l->src, rq->parts, &res->err);
+	/* The procrank pane's DMA-BUF column: read here, off the explorer's
+	 * thread, like the rest of the sample. */
+	if (res->status == 0 && ms_sample_has(&res->sample, MS_P_PROCS))
+		ms_procs_read_dmabuf(res->sample.procs, res->sample.nprocs, l->src);
 	res->index = l->index;
 	res->count = ms_source_sample_count(l->src);
 	res->at_ns = ms_source_sample_captured_ns(l->src, l->index);

@@ -224,21 +224,22 @@ Test(batch, procrank_json_exact)
 		"\"processes\":["
 		"{\"pid\":1,\"user\":\"root\",\"vss_kb\":2048,\"rss_kb\":1024,\"pss_kb\":600,"
 		"\"uss_kb\":500,\"swap_kb\":0,\"swap_pss_kb\":0,\"name\":\"init\","
-		"\"cmdline\":\"/sbin/init\",\"oom_score\":0,\"oom_score_adj\":-1000,"
+		"\"cmdline\":\"/sbin/init\",\"dmabuf_kb\":null,\"oom_score\":0,\"oom_score_adj\":-1000,"
 		"\"cgroup\":\"/init.scope\",\"origin\":\"smaps_rollup\",\"vss_origin\":\"status\","
 		"\"rss_origin\":\"smaps_rollup\",\"swap_origin\":\"smaps_rollup\","
 		"\"cgroup_version\":2},"
 		"{\"pid\":7,\"user\":\"root\",\"vss_kb\":1536,\"rss_kb\":700,\"pss_kb\":300,"
 		"\"uss_kb\":200,\"swap_kb\":4,\"swap_pss_kb\":2,\"name\":\"sh\","
-		"\"cmdline\":\"sh\",\"oom_score\":668,\"oom_score_adj\":0,"
+		"\"cmdline\":\"sh\",\"dmabuf_kb\":null,\"oom_score\":668,\"oom_score_adj\":0,"
 		"\"cgroup\":\"/user.slice/a b\",\"origin\":\"smaps\",\"vss_origin\":\"smaps\","
 		"\"rss_origin\":\"smaps\",\"swap_origin\":\"smaps\",\"cgroup_version\":1},"
 		"{\"pid\":42,\"user\":\"1000\",\"vss_kb\":null,\"rss_kb\":null,\"pss_kb\":null,"
 		"\"uss_kb\":null,\"swap_kb\":null,\"swap_pss_kb\":null,"
-		"\"name\":\"\\u001b[31mred\\nline\\\"q\",\"cmdline\":\"evil --x\","
+		"\"name\":\"\\u001b[31mred\\nline\\\"q\",\"cmdline\":\"evil --x\",\"dmabuf_kb\":null,"
 		"\"oom_score\":null,\"oom_score_adj\":null,\"cgroup\":null,\"origin\":null,\"vss_origin\":null,\"rss_origin\":null,\"swap_origin\":null,"
 		"\"cgroup_version\":null}],"
 		"\"totals\":{\"pss_kb\":900,\"uss_kb\":700,\"swap_kb\":4,\"swap_pss_kb\":2,"
+		"\"dmabuf_kb\":null,"
 		"\"count\":3},"
 		"\"skipped\":{\"kernel_threads\":5,\"zombies\":0,\"unknown\":1,\"gone\":0},"
 		"\"cgroup_filter\":null}\n";
@@ -249,31 +250,32 @@ Test(batch, procrank_json_exact)
 Test(batch, procrank_csv_exact)
 {
 	const char *want =
-		"pid,user,vss_kb,rss_kb,pss_kb,uss_kb,swap_kb,swap_pss_kb,name,cmdline,oom_score,"
-		"oom_score_adj,cgroup\r\n"
-		"1,root,2048,1024,600,500,0,0,init,/sbin/init,0,-1000,/init.scope\r\n"
-		"7,root,1536,700,300,200,4,2,sh,sh,668,0,/user.slice/a b\r\n"
-		"42,1000,,,,,,,\"\\e[31mred\\nline\"\"q\",evil --x,,,\r\n";
+		"pid,user,vss_kb,rss_kb,pss_kb,uss_kb,swap_kb,swap_pss_kb,name,cmdline,dmabuf_kb,"
+		"oom_score,oom_score_adj,cgroup\r\n"
+		"1,root,2048,1024,600,500,0,0,init,/sbin/init,,0,-1000,/init.scope\r\n"
+		"7,root,1536,700,300,200,4,2,sh,sh,,668,0,/user.slice/a b\r\n"
+		"42,1000,,,,,,,\"\\e[31mred\\nline\"\"q\",evil --x,,,,\r\n";
 
 	cr_assert_str_eq(render(VIEW(procrank), MS_FORMAT_CSV, NULL, false, 0, false), want);
 }
 
 /* Column widths are the declared ones (PID 7, USER 8, kB columns 7, OOM 5,
  * OOMADJ 6, CGROUP 12, NAME 15) widened to the widest cell: the cgroup
- * "/user.slice/a b" is 15 wide, the escaped name 17. The last column
- * (COMMAND) is not padded; an unknown cgroup is "-". */
+ * "/user.slice/a b" is 15 wide, the escaped name 17. NAME and COMMAND come
+ * last; the last column (COMMAND) is not padded; an unknown cgroup is "-",
+ * and so is DMABUF where no fdinfo was read. */
 Test(batch, procrank_text_exact_plain_kb)
 {
 	const char *want =
-		"    PID USER         VSS     RSS     PSS     USS    SWAP SWAPPSS "
-		"NAME                OOM OOMADJ CGROUP          COMMAND\n"
-		"      1 root        2048    1024     600     500       0       0 "
-		"init                  0  -1000 /init.scope     /sbin/init\n"
-		"      7 root        1536     700     300     200       4       2 "
-		"sh                  668      0 /user.slice/a b sh\n"
-		"     42 1000           -       -       -       -       -       - "
-		"\\e[31mred\\nline\"q     -      - -               evil --x\n"
-		"  TOTAL                              900     700       4       2\n"
+		"    PID USER         VSS     RSS     PSS     USS    SWAP SWAPPSS  DMABUF "
+		"  OOM OOMADJ CGROUP          NAME              COMMAND\n"
+		"      1 root        2048    1024     600     500       0       0       - "
+		"    0  -1000 /init.scope     init              /sbin/init\n"
+		"      7 root        1536     700     300     200       4       2       - "
+		"  668      0 /user.slice/a b sh                sh\n"
+		"     42 1000           -       -       -       -       -       -       - "
+		"    -      - -               \\e[31mred\\nline\"q evil --x\n"
+		"  TOTAL                              900     700       4       2       -\n"
 		"kernel threads not listed: 5; unknown figures (-): 1\n";
 
 	cr_assert_str_eq(render(VIEW(procrank), MS_FORMAT_TEXT, NULL, false, 0, true), want);
@@ -285,7 +287,7 @@ Test(batch, procrank_text_human_units)
 
 	cr_assert(strstr(txt, "      1 root        2.0M    1.0M    600K    500K      0K      0K "),
 		  "%s", txt);
-	cr_assert(strstr(txt, "  TOTAL                             900K    700K      4K      2K\n"),
+	cr_assert(strstr(txt, "  TOTAL                             900K    700K      4K      2K       -\n"),
 		  "%s", txt);
 }
 
@@ -339,8 +341,8 @@ Test(batch, unknown_sort_key_is_an_error)
 	ms_buf_reset(&out);
 	cr_assert_eq(ms_batch_render(&o, &sample, NULL, &out, &err), -EINVAL);
 	cr_assert_str_eq(err.msg, "--sort bogus: unknown key (valid: pid, user, vss_kb, rss_kb, "
-				  "pss_kb, uss_kb, swap_kb, swap_pss_kb, name, cmdline, oom_score, "
-				  "oom_score_adj, cgroup)");
+				  "pss_kb, uss_kb, swap_kb, swap_pss_kb, name, cmdline, dmabuf_kb, "
+				  "oom_score, oom_score_adj, cgroup)");
 	cr_assert_eq(out.len, 0u, "no half document");
 
 	cr_assert_eq(ms_batch_check_opts(&o, MS_VOPT_SORT, &err), -EINVAL);

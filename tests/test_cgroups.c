@@ -883,7 +883,7 @@ Test(cgroups_corpus, pane_7_and_psi_at_80x24_vt100_without_colour, .timeout = 60
 	/* procrank sorted by oom_score keeps its column on screen */
 	tmux_cmd(&t, "send-keys 1");
 	EXPECT(&t, "sort: PSS desc");
-	tmux_cmd(&t, "send-keys '>' '>' '>' '>' '>' '>'"); /* uss swap swappss name cmdline oom */
+	tmux_cmd(&t, "send-keys '>' '>' '>' '>' '>' '>' '>'"); /* uss swap swappss name cmdline dmabuf oom */
 	EXPECT(&t, "sort: OOM desc");
 	EXPECT(&t, " OOM ");
 	cr_assert(strstr(t.screen.data, "    126 "), "batch-swapper (680) first:\n%s",

@@ -172,7 +172,7 @@ Test(cli, unknown_sort_key_lists_the_valid_ones)
 	cr_assert_eq(run(true, "procrank --sort bogus"), 2);
 	assert_one_error_line("memscope: --sort bogus: unknown key (valid: pid, user, vss_kb, "
 			      "rss_kb, pss_kb, uss_kb, swap_kb, swap_pss_kb, name, cmdline, "
-			      "oom_score, oom_score_adj, cgroup)\n");
+			      "dmabuf_kb, oom_score, oom_score_adj, cgroup)\n");
 	cr_assert_eq(run(true, "buddy --sort free"), 2);
 	assert_one_error_line("memscope: --sort: not an option of buddy\n");
 	/* Options a view has no use for are refused, not ignored. */
@@ -244,7 +244,7 @@ Test(cli, a_long_argument_keeps_the_reason)
 	assert_one_error_line("memscope: --sort xxxx");
 	cr_assert(strstr(out.data, "x...x"), "%s", out.data);
 	cr_assert(strstr(out.data, ": unknown key (valid: pid, user, "), "%s", out.data);
-	cr_assert(strstr(out.data, "name, cmdline, oom_score, oom_score_adj, cgroup)\n"), "%s",
+	cr_assert(strstr(out.data, "name, cmdline, dmabuf_kb, oom_score, oom_score_adj, cgroup)\n"), "%s",
 		  out.data);
 	cr_assert_lt(out.len, 300u);
 	cr_assert_eq(run(true, "meminfo -s /nonexistent/%s", arg), 1);
@@ -316,7 +316,31 @@ Test(cli, procrank_default_order_and_totals)
 	cr_assert_str_eq(out.data,
 			 "[(200, 790, 480), (1, 514, 564), (400, 76, 52), (300, None, None)]\n"
 			 "{'pss_kb': 1380, 'uss_kb': 1096, 'swap_kb': 20, 'swap_pss_kb': 6, "
-			 "'count': 4}\n");
+			 "'dmabuf_kb': 12, 'count': 4}\n");
+}
+
+/* DMA-BUFs of the fixture README: 1 and 200 share an 8 kB buffer, 200 also
+ * holds a 4 kB one; 400's only fd is an eventfd; 300's fds are not
+ * readable (no smaps either). Shared buffers split like PSS; --sort takes
+ * the column. */
+Test(cli, procrank_dmabuf_split_among_holders)
+{
+	char args[1024];
+
+	snprintf(args, sizeof args, "procrank -f json --sort dmabuf --proc-root '%s'",
+		 proc_root());
+	cr_assert_eq(run_json_py(args, "print([(p[\"pid\"], p[\"dmabuf_kb\"]) "
+				       "for p in d[\"processes\"]], d[\"totals\"][\"dmabuf_kb\"])"),
+		     0);
+	cr_assert_str_eq(out.data, "[(200, 8), (1, 4), (400, 0), (300, None)] 12\n");
+	snprintf(args, sizeof args, "procrank -f csv --sort dmabuf_kb --reverse --proc-root '%s'",
+		 proc_root());
+	cr_assert_eq(run(false, "%s", args), 0, "%s", out.data);
+	/* Ascending: 0, 4, 8, then the unknown last, as every column sorts. */
+	cr_assert(strstr(out.data, "name,cmdline,dmabuf_kb,oom_score,oom_score_adj,cgroup\r\n"
+				   "400,root,1304,100,76,52,8,0,logd,logd,0,,,\r\n1,"), "%s", out.data);
+	cr_assert(strstr(out.data, "\r\n300,root,2964,1312,,,0,,dropbear,/usr/sbin/dropbear -R,,,,\r\n"),
+		  "%s", out.data);
 }
 
 Test(cli, limit_keeps_totals_over_all_rows)

@@ -894,3 +894,164 @@ Test(tui, fleet_list_opens_a_snapshot_and_q_comes_back, .timeout = 60)
 	tui_stop(&t);
 	tu_rm_rf(dir);
 }
+
+/* ---- pane 5: where the RAM went ------------------------------------------ */
+
+#define QEMU_ARM64 "qemu-arm-6.1/arm64-6.1-cma64-psi"
+
+/* MemTotal of a meminfo file, in kB (-1 when not there). */
+static long long meminfo_total_kb(const char *root)
+{
+	char path[PATH_MAX];
+	ms_buf b = MS_BUF_INIT;
+	long long kb = -1;
+	snprintf(path, sizeof path, "%s/proc/meminfo", root);
+	if (tu_read_file(path, &b) && strncmp(b.data, "MemTotal:", 9) == 0)
+		kb = strtoll(b.data + 9, NULL, 10);
+	ms_buf_free(&b);
+	return kb;
+}
+
+/* Every screen line seen while paging down the accounting from its top. */
+static void collect_rows(struct tui *t, ms_buf *seen)
+{
+	keys(t, "Home");
+	usleep(300 * 1000);
+	for (int page = 0; page < 6; page++) {
+		capture(t);
+		ms_buf_append(seen, t->screen.data, t->screen.len);
+		keys(t, "PageDown");
+		usleep(300 * 1000);
+	}
+}
+
+/* Esc leaves a detail: the list is back (scrolled as it was). */
+static void back_to_list(struct tui *t)
+{
+	keys(t, "Escape");
+	for (int i = 0; i < 100; i++) {
+		capture(t);
+		if (!strstr(t->screen.data, "(Esc: back)"))
+			return;
+		usleep(100 * 1000);
+	}
+	cr_assert_fail("Esc left the detail open:\n%s", t->screen.data);
+}
+
+/* Selects row index of the accounting (Home, then Down index times). */
+static void select_row(struct tui *t, int index)
+{
+	keys(t, "Home");
+	for (int i = 0; i < index; i++)
+		keys(t, "Down");
+	usleep(300 * 1000);
+}
+
+/* On a real arm64 board at 80x24, vt100, no colour: every row of the
+ * accounting is on the pane with the batch view's figure, the leaves
+ * under MemTotal add up to the MemTotal of the capture's meminfo (which
+ * the pane shows), and Enter drills into vmalloc's callers, the reserved
+ * ranges, DMA-BUF's exporters and holders, and the slab pane. */
+Test(tui, memory_pane_adds_up_and_drills_down_at_80x24, .timeout = 120)
+{
+	if (!have_tmux())
+		cr_skip_test("tmux absent");
+	const char *snap = tu_corpus(QEMU_ARM64);
+	if (!snap)
+		cr_skip_test("corpus absent");
+	char args[PATH_MAX + 64], keyv[64][64], labels[64][64], kbs[64][64], parents[64][64];
+	ms_buf json = MS_BUF_INIT, seen = MS_BUF_INIT;
+	snprintf(args, sizeof args, "memory -s '%s'", snap);
+	batch_json(args, &json);
+	const char *rows = strstr(json.data, "\"accounting\":");
+	cr_assert_not_null(rows);
+	int n = json_values(rows, "key", NULL, keyv, 64);
+	cr_assert_eq(json_values(rows, "label", NULL, labels, 64), n);
+	cr_assert_eq(json_values(rows, "kb", NULL, kbs, 64), n);
+	cr_assert_eq(json_values(rows, "parent", NULL, parents, 64), n);
+	cr_assert_gt(n, 20);
+
+	/* The leaves under MemTotal add up to the file's MemTotal. */
+	long long mem_total = meminfo_total_kb(snap), sum = 0;
+	int vmalloc_at = -1, boot_at = -1, dmabuf_at = -1, slab_at = -1;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(parents[i], "mem_total") == 0) {
+			cr_assert_neq(strcmp(kbs[i], "null"), 0, "%s unknown", keyv[i]);
+			sum += strtoll(kbs[i], NULL, 10);
+		}
+		vmalloc_at = strcmp(keyv[i], "vmalloc") == 0 ? i : vmalloc_at;
+		boot_at = strcmp(keyv[i], "boot_reserved") == 0 ? i : boot_at;
+		dmabuf_at = strcmp(keyv[i], "dmabuf") == 0 ? i : dmabuf_at;
+		slab_at = strcmp(keyv[i], "slab_unreclaimable") == 0 ? i : slab_at;
+	}
+	cr_assert_gt(mem_total, 0);
+	cr_assert_eq(sum, mem_total, "leaves %lld, MemTotal %lld", sum, mem_total);
+	cr_assert(vmalloc_at > 0 && boot_at > 0 && dmabuf_at > 0 && slab_at > 0);
+
+	snprintf(args, sizeof args, "-s '%s'", snap);
+	struct tui t;
+	tui_start(&t, "TERM=vt100 NO_COLOR=1 LC_ALL=C", args, 80, 24);
+	expect(&t, "sort: PSS desc");
+	keys(&t, "5");
+	expect(&t, "Installed RAM");
+	collect_rows(&t, &seen);
+	/* Each row: its label, then its figure as the batch view gives it. */
+	for (int i = 0; i < n; i++) {
+		char line[256], want[64];
+		cr_assert(line_with(seen.data, labels[i], line, sizeof line), "no %s:\n%s",
+			  labels[i], seen.data);
+		if (strcmp(kbs[i], "null") == 0)
+			continue;
+		kb_text(kbs[i], want, sizeof want);
+		char cell[80];
+		snprintf(cell, sizeof cell, " %s ", want);
+		cr_assert(strstr(line, cell), "%s: want %s in [%s]", keyv[i], want, line);
+	}
+	char total_line[256], want_total[64], lltext[32];
+	snprintf(lltext, sizeof lltext, "%lld", mem_total);
+	kb_text(lltext, want_total, sizeof want_total);
+	cr_assert(line_with(seen.data, "  MemTotal ", total_line, sizeof total_line));
+	cr_assert(strstr(total_line, want_total), "MemTotal %s: %s", want_total, total_line);
+
+	/* vmalloc -> its callers, the biggest first as the vmalloc view has it. */
+	char callers[1][64];
+	ms_buf vjson = MS_BUF_INIT;
+	snprintf(args, sizeof args, "vmalloc -s '%s' --limit 1", snap);
+	batch_json(args, &vjson);
+	cr_assert_eq(json_values(strstr(vjson.data, "\"callers\":"), "caller", NULL, callers, 1),
+		     1);
+	select_row(&t, vmalloc_at);
+	keys(&t, "Enter");
+	expect(&t, "vmalloc callers");
+	char first[256];
+	cr_assert(line_with(t.screen.data, "vmalloc callers", first, sizeof first));
+	const char *below = strstr(t.screen.data, first) + strlen(first) + 1;
+	cr_assert(strncmp(below, callers[0], strlen(callers[0])) == 0, "first caller %s:\n%s",
+		  callers[0], t.screen.data);
+	back_to_list(&t);
+
+	/* Boot reservations -> the reserved ranges of iomem. */
+	select_row(&t, boot_at);
+	keys(&t, "Enter");
+	expect(&t, "reserved ranges: iomem, device tree");
+	expect(&t, "iomem 0041860000-0041eaffff"); /* the capture's first "reserved" */
+	back_to_list(&t);
+
+	/* DMA-BUF -> exporters (bufinfo lists none) and holders (none). */
+	select_row(&t, dmabuf_at);
+	keys(&t, "Enter");
+	expect(&t, "DMA-BUF exporters");
+	expect(&t, "no buffer");
+	expect(&t, "no process holds one");
+	back_to_list(&t);
+
+	/* A slab row -> the slab pane. */
+	select_row(&t, slab_at);
+	keys(&t, "Enter");
+	expect(&t, "GROWTH");
+	expect_sane_exit(&t);
+	ms_buf_free(&vjson);
+	ms_buf_free(&json);
+	ms_buf_free(&seen);
+	tui_stop(&t);
+}

@@ -26,10 +26,12 @@ enum ms_acct_kind {
 };
 
 typedef struct ms_acct_row {
-	char key[64];     /* "mem_total", "no_map.<node>": a node name is raw */
-	char label[64];   /* "Page cache": raw where it holds a node name */
+	/* Room for any node name a device tree has in practice (the spec
+	 * allows 31 characters and a unit address; vendor trees go beyond). */
+	char key[192];    /* "mem_total", "no_map.<node>": a node name is raw */
+	char label[192];  /* "Page cache": raw where it holds a node name */
 	char origin[96];  /* "meminfo Cached - Shmem" */
-	char reason[128]; /* why kb is unknown, or what a remainder holds; "" */
+	char reason[384]; /* why kb is unknown, or what a remainder holds; "" */
 	int64_t kb;       /* MS_NA when unknown */
 	int64_t used_kb;  /* areas: what is allocated in them; MS_NA otherwise */
 	int32_t parent;   /* index of the row it is part of; -1 for installed

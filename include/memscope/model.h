@@ -58,6 +58,10 @@ typedef struct ms_proc {
 	/* The OOM killer's view: oom_score (who it picks first) and
 	 * oom_score_adj; MS_NA when not readable. */
 	int64_t oom_score, oom_score_adj;
+	/* The DMA-BUF memory its fds hold, each buffer divided among the
+	 * processes holding it (fdinfo; ms_procs_read_dmabuf). MS_NA when not
+	 * read or not readable. */
+	int64_t dmabuf_kb;
 	/* The memory cgroup, from /proc/PID/cgroup: the path below its
 	 * hierarchy's root ("/system.slice/x.service"), owned; NULL when
 	 * unknown. cgroup_version is 1 (the v1 memory controller's line) or
@@ -72,11 +76,25 @@ typedef struct ms_cma_list {
 	ms_cma_area *areas;
 } ms_cma_list;
 
+/* Buffers of one exporter ("system", "panfrost"...), raw name. */
+typedef struct ms_dmabuf_exporter_sum {
+	char name[32];
+	int64_t count, bytes;
+} ms_dmabuf_exporter_sum;
+
+#define MS_DMABUF_EXPORTERS 8
+
 /* Every DMA-BUF once: what the kernel lists, not who holds them. */
 typedef struct ms_dmabuf_totals {
 	int64_t count;
 	int64_t bytes;
 	const char *origin; /* "sys/kernel/dmabuf/buffers" or "...dma_buf/bufinfo" */
+	/* By exporter, in the order first met; those past the first
+	 * MS_DMABUF_EXPORTERS are summed in other_*, so that all add up to
+	 * count and bytes (a buffer whose size is unknown counts in neither). */
+	ms_dmabuf_exporter_sum exporters[MS_DMABUF_EXPORTERS];
+	size_t nexporters;
+	int64_t other_count, other_bytes;
 } ms_dmabuf_totals;
 
 /* ---- memory cgroups (issue 12) ------------------------------------------ */
@@ -269,6 +287,18 @@ int ms_cma_load(ms_sample *s, ms_source *src, ms_error *err);
 void ms_cma_free_part(ms_sample *s);
 int ms_dmabuf_load(ms_sample *s, ms_source *src, ms_error *err);
 void ms_dmabuf_free_part(ms_sample *s);
+/* The DMA-BUF fds of pid (its fdinfo entries naming an exporter) into t:
+ * 0, or -errno of listing its fdinfo (-ENOENT, -EACCES), -ENOMEM. */
+int ms_dmabuf_of_pid(ms_source *src, int pid, ms_dmabuf_table *t, ms_error *err);
+/* A snapshot written by memscope's capture (or its script, or a sample
+ * of a recording), which keeps every process's DMA-BUF fds and only
+ * those: there a process without fdinfo holds none. False for the running
+ * system and a kernel log. */
+bool ms_source_keeps_dmabuf_fds(ms_source *src);
+/* Sets dmabuf_kb of every process (kernel threads: MS_NA). Not part of
+ * ms_procs_load: it reads every fd's fdinfo, so only the views showing it
+ * ask. 0 or -ENOMEM. */
+int ms_procs_read_dmabuf(ms_proc *procs, size_t n, ms_source *src); /* src NULL: all MS_NA */
 
 /* ---- derived figures ----------------------------------------------------- */
 

@@ -1168,6 +1168,9 @@ typedef struct ms_devicetree {
 	uint32_t root_address_cells, root_size_cells; /* as read, or 2 and 1 */
 	bool has_reserved_memory;
 	unsigned nbad; /* malformed properties met (one may count twice) */
+	/* The loader's copy of the parser's message on the first of them
+	 * (which file, why); "" when none. The parser leaves it alone. */
+	char bad_reason[256];
 } ms_devicetree;
 
 /* Reads the reg of the memory nodes ("memory", "memory@...") and the

@@ -174,11 +174,13 @@ struct side {
 	int64_t *start_ticks; /* procrank */
 	struct blocks blocks; /* buddy */
 	ms_vmalist vmas;      /* vma */
+	ms_proc *procs;       /* procrank: the sample's, with dmabuf_kb read */
 };
 
 static void side_free(struct side *s)
 {
 	free(s->start_ticks);
+	free(s->procs);
 	free(s->blocks.v);
 	ms_vmalist_free(&s->vmas);
 }
@@ -190,7 +192,15 @@ static int side_procs(struct side *sd, const ms_sample *s, ms_source *src)
 		return -ENOMEM;
 	for (size_t i = 0; i < s->nprocs; i++)
 		sd->start_ticks[i] = ms_proc_start_ticks(src, s->procs[i].pid);
-	sd->d = (ms_diff_side){ s->procs, s->nprocs, s, sd->start_ticks };
+	/* A copy, for the DMA-BUF column the sample does not hold. */
+	sd->procs = malloc((s->nprocs + 1) * sizeof *sd->procs);
+	if (!sd->procs)
+		return -ENOMEM;
+	if (s->nprocs)
+		memcpy(sd->procs, s->procs, s->nprocs * sizeof *sd->procs);
+	if (ms_procs_read_dmabuf(sd->procs, s->nprocs, src) < 0)
+		return -ENOMEM;
+	sd->d = (ms_diff_side){ sd->procs, s->nprocs, s, sd->start_ticks };
 	return 0;
 }
 

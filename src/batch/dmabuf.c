@@ -140,19 +140,24 @@ static void dmabuf_json_head(struct render *r, const void *ctx)
 	const struct dmabuf_view *v = ctx;
 	const ms_dmabuf_table *t = &v->d.t;
 	char why[400];
+	/* Without a buffer list, the buffers no process holds are unknown;
+	 * without a process read, what processes hold is. Null, not 0. */
+	bool listed = v->d.buffers_from != NULL, scanned = v->d.nscanned > 0;
 
 	ms_json_kv_str(&r->j, "buffers_from", v->d.buffers_from);
 	ms_json_kv_str(&r->j, "buffers_reason", buffers_reason(&v->d, why, sizeof why));
 	ms_json_kv_i64(&r->j, "processes_read", (int64_t)v->d.nscanned);
 	ms_json_kv_i64(&r->j, "processes_unreadable", (int64_t)v->d.nunreadable);
+	ms_json_kv_str(&r->j, "processes_reason",
+		       v->d.holders_reason[0] ? v->d.holders_reason : NULL);
 	ms_json_key(&r->j, "totals");
 	ms_json_obj_begin(&r->j);
-	ms_json_kv_i64(&r->j, "count", (int64_t)v->sum.nbufs);
-	ms_json_kv_i64(&r->j, "size_kb", kb_of(v->sum.total));
-	ms_json_kv_i64(&r->j, "held_kb", kb_of(v->sum.held));
-	ms_json_kv_i64(&r->j, "kernel_kb", kb_of(v->sum.kernel));
-	ms_json_kv_i64(&r->j, "rss_sum_kb", kb_of(v->sum.rss_sum));
-	ms_json_kv_i64(&r->j, "pss_sum_kb", kb_of(v->sum.pss_sum));
+	ms_json_kv_i64(&r->j, "count", listed ? (int64_t)v->sum.nbufs : MS_NA);
+	ms_json_kv_i64(&r->j, "size_kb", listed ? kb_of(v->sum.total) : MS_NA);
+	ms_json_kv_i64(&r->j, "held_kb", scanned ? kb_of(v->sum.held) : MS_NA);
+	ms_json_kv_i64(&r->j, "kernel_kb", listed ? kb_of(v->sum.kernel) : MS_NA);
+	ms_json_kv_i64(&r->j, "rss_sum_kb", scanned ? kb_of(v->sum.rss_sum) : MS_NA);
+	ms_json_kv_i64(&r->j, "pss_sum_kb", scanned ? kb_of(v->sum.pss_sum) : MS_NA);
 	ms_json_obj_end(&r->j);
 	ms_json_key(&r->j, "exporters");
 	ms_json_arr_begin(&r->j);
@@ -193,13 +198,24 @@ static void dmabuf_text_head(struct render *r, const struct rows *rs, const void
 		ms_out_display(r, no_list, 0, true);
 		ms_out_put(r, "\n(buffers below are those processes hold)\n");
 	}
-	ms_out_putf(r, "%zu buffers, ", v->sum.nbufs);
-	ms_out_kb_text(r, kb_of(v->sum.total), 0);
-	ms_out_put(r, "; held by processes ");
-	ms_out_kb_text(r, kb_of(v->sum.held), 0);
-	ms_out_put(r, ", by none ");
-	ms_out_kb_text(r, kb_of(v->sum.kernel), 0);
+	if (no_list) {
+		ms_out_putf(r, "%zu buffers held by processes, ", v->sum.nbufs);
+		ms_out_kb_text(r, v->d.nscanned ? kb_of(v->sum.held) : MS_NA, 0);
+		ms_out_put(r, "; held by none: unknown (no buffer list)");
+	} else {
+		ms_out_putf(r, "%zu buffers, ", v->sum.nbufs);
+		ms_out_kb_text(r, kb_of(v->sum.total), 0);
+		ms_out_put(r, "; held by processes ");
+		ms_out_kb_text(r, v->d.nscanned ? kb_of(v->sum.held) : MS_NA, 0);
+		ms_out_put(r, ", by none ");
+		ms_out_kb_text(r, kb_of(v->sum.kernel), 0);
+	}
 	ms_out_putf(r, "\n%zu processes read", v->d.nscanned);
+	if (v->d.holders_reason[0]) {
+		ms_out_put(r, " (");
+		ms_out_display(r, v->d.holders_reason, 0, true);
+		ms_out_put(r, ")");
+	}
 	if (v->d.nunreadable)
 		ms_out_putf(r, ", %zu whose fds could not be read (%s)", v->d.nunreadable,
 			    ms_denied_reason());

@@ -247,33 +247,6 @@ static int dmabuf_from_bufinfo(ms_source *src, struct kmem_dmabuf *d)
 	return rc;
 }
 
-int ms_kmem_dmabuf_of_pid(ms_source *src, int pid, ms_dmabuf_table *t, ms_error *err)
-{
-	char dir[32];
-	ms_dirlist l = { 0 };
-	ms_buf buf = { 0 };
-	int rc;
-
-	snprintf(dir, sizeof dir, "%d/fdinfo", pid);
-	rc = ms_source_list_dir(src, dir, &l, err);
-	for (size_t i = 0; rc == 0 && i < l.n; i++) {
-		char path[300];
-		ms_fdinfo fi;
-		ms_error ignored;
-		snprintf(path, sizeof path, "%s/%s", dir, l.e[i].name);
-		if (l.e[i].is_dir || ms_source_read(src, path, &buf, &ignored) < 0)
-			continue; /* an fd closed while it was listed */
-		if (ms_parse_fdinfo(buf.data ? buf.data : "", buf.len, &fi, &ignored) < 0 ||
-		    !fi.dmabuf || fi.inode == MS_NA)
-			continue;
-		if (ms_dmabuf_table_add_fd(t, pid, &fi) == -ENOMEM)
-			rc = -ENOMEM;
-	}
-	ms_buf_free(&buf);
-	ms_dirlist_free(&l);
-	return rc;
-}
-
 static void read_comm(ms_source *src, int pid, char *name, size_t cap)
 {
 	char path[32];
@@ -325,13 +298,24 @@ static int dmabuf_holders(ms_source *src, struct kmem_dmabuf *d, ms_error *err)
 
 	if (rc < 0)
 		return rc == -ENOMEM ? rc : 0;
+	size_t nlisted = 0; /* processes with an fdinfo folder */
+	bool live = source_refreshes(src);
 	for (size_t i = 0; i < n && rc != -ENOMEM; i++) {
 		ms_error perr;
-		rc = ms_kmem_dmabuf_of_pid(src, pids[i], &d->t, &perr);
+		rc = ms_dmabuf_of_pid(src, pids[i], &d->t, &perr);
 		if (rc == -EACCES || rc == -EPERM)
 			d->nunreadable++;
-		else if (rc == 0 || rc == -ENOENT)
+		else if (rc == 0 || (rc == -ENOENT && !live)) /* live: exited meanwhile */
 			d->nscanned++;
+		nlisted += rc == 0;
+	}
+	/* memscope's capture keeps only the DMA-BUF fds, so a process without
+	 * the folder holds none; a snapshot made otherwise (a tar of /proc
+	 * without fdinfo) where no process has one says nothing of them. */
+	if (!live && n && !nlisted && !ms_source_keeps_dmabuf_fds(src)) {
+		d->nscanned = 0;
+		snprintf(d->holders_reason, sizeof d->holders_reason,
+			 "no process's fdinfo in snapshot (not captured)");
 	}
 	for (size_t i = 0; i < n && rc != -ENOMEM; i++)
 		rc = add_holder(d, src, pids[i]);

@@ -51,13 +51,10 @@ struct kmem_dmabuf {
 	size_t nprocs;
 	size_t nunreadable;  /* processes whose fdinfo could not be listed */
 	size_t nscanned;     /* processes whose fdinfo was read */
+	char holders_reason[96]; /* why no process was read, "" when some were */
 };
 
 int ms_kmem_dmabuf_load(ms_source *src, struct kmem_dmabuf *out, ms_error *err);
 void ms_kmem_dmabuf_free(struct kmem_dmabuf *d);
-
-/* What one process holds, from its fdinfo alone: -ENOENT/-EACCES when
- * its fdinfo cannot be listed. The buffers' sizes are the fdinfo's. */
-int ms_kmem_dmabuf_of_pid(ms_source *src, int pid, ms_dmabuf_table *t, ms_error *err);
 
 #endif

@@ -14,8 +14,15 @@
 #include "memscope/accounting.h"
 #include "render.h"
 
-#define LABEL_WIDTH 34
+/* Text fits 80 columns: the label and its indent in LABEL_WIDTH, the
+ * figures, then FROM in what is left. A longer label or FROM wraps at
+ * spaces onto lines of its own (CSV and JSON keep every text whole). */
+#define TEXT_WIDTH 80
+#define LABEL_WIDTH 27
 #define KB_WIDTH 10
+#define SHARE_WIDTH 6
+#define FROM_COL (LABEL_WIDTH + KB_WIDTH + 1 + SHARE_WIDTH + 2)
+#define FROM_WIDTH (TEXT_WIDTH - FROM_COL)
 
 static void share_text(char *dst, size_t cap, double share)
 {
@@ -25,39 +32,121 @@ static void share_text(char *dst, size_t cap, double share)
 		snprintf(dst, cap, "%.1f%%", share * 100.0);
 }
 
-static void row_text(struct render *r, const ms_accounting *a, size_t i)
+/* Bytes of the first line of at most width columns of s (display text,
+ * valid UTF-8): up to the last space that fits (dropped) or after the last
+ * '/' (a path), else cut at a character. */
+static size_t line_break(const char *s, size_t len, size_t width, size_t *skip)
+{
+	size_t i = 0, cols = 0, last_space = 0, after_slash = 0;
+
+	*skip = 0;
+	while (i < len) {
+		size_t n = 1;
+		while (i + n < len && ((unsigned char)s[i + n] & 0xC0) == 0x80)
+			n++;
+		size_t w = ms_display_width(s + i, n);
+		if (cols + w > width)
+			break;
+		if (s[i] == ' ')
+			last_space = i;
+		else if (s[i] == '/')
+			after_slash = i + 1;
+		cols += w;
+		i += n;
+	}
+	if (i >= len)
+		return len;
+	if (s[i] == ' ') {
+		*skip = 1;
+		return i;
+	}
+	if (last_space > 0 && last_space + 1 >= after_slash) {
+		*skip = 1;
+		return last_space;
+	}
+	if (after_slash > 0)
+		return after_slash;
+	return i > 0 ? i : len; /* a character wider than the column: as it is */
+}
+
+/* The next line of t (at most width columns) written; t moves past it. */
+static struct shown take_line(struct shown *t, size_t width)
+{
+	size_t skip, n = line_break(t->text, t->len, width, &skip);
+	struct shown line = { t->text, n, ms_display_width(t->text, n) };
+
+	t->text += n + skip;
+	t->len -= n + skip;
+	return line;
+}
+
+/* "origin; used N kB (reason)", display-escaped, in from. */
+static int from_text(struct render *r, const ms_acct_row *row, ms_buf *from)
+{
+	struct shown origin = ms_out_display_text(r, row->origin);
+	int rc = ms_buf_append(from, origin.text, origin.len);
+
+	if (rc == 0 && row->kind == MS_ACCT_AREA && row->used_kb != MS_NA)
+		rc = ms_buf_printf(from, "; used %" PRId64 " kB", row->used_kb);
+	if (rc == 0 && row->reason[0]) {
+		struct shown why = ms_out_display_text(r, row->reason);
+		rc = ms_buf_printf(from, " (%.*s)", (int)why.len, why.text);
+	}
+	return rc;
+}
+
+static void row_text(struct render *r, const ms_accounting *a, size_t i, ms_buf *from)
 {
 	const ms_acct_row *row = &a->rows[i];
+	size_t indent = 2u * row->depth < LABEL_WIDTH - 8 ? 2u * row->depth : LABEL_WIDTH - 8;
 	char share[16];
-	struct shown label;
+	struct shown label = ms_out_display_text(r, row->label), line;
 
-	ms_out_spaces(r, 2u * row->depth);
-	label = ms_out_display_text(r, row->label);
+	/* A label too long for its column takes lines of its own above. */
+	while (label.width > LABEL_WIDTH - 1 - indent) {
+		ms_out_spaces(r, indent);
+		line = take_line(&label, TEXT_WIDTH - indent);
+		ms_out_bytes(r, line.text, line.len);
+		ms_out_put(r, "\n");
+		if (!label.len)
+			break;
+		label.width = ms_display_width(label.text, label.len);
+	}
+	ms_out_spaces(r, indent);
 	ms_out_bytes(r, label.text, label.len);
-	size_t used = 2u * row->depth + label.width;
-	ms_out_spaces(r, used < LABEL_WIDTH ? LABEL_WIDTH - used : 1);
+	ms_out_spaces(r, LABEL_WIDTH - indent - (label.len ? label.width : 0));
 	ms_out_kb_text(r, row->kb, KB_WIDTH);
 	share_text(share, sizeof share, ms_acct_share(a, i));
-	ms_out_putf(r, " %6s  %s", share, row->origin);
-	if (row->kind == MS_ACCT_AREA && row->used_kb != MS_NA)
-		ms_out_putf(r, "; used %" PRId64 " kB", row->used_kb);
-	if (row->reason[0]) {
-		ms_out_put(r, " (");
-		ms_out_display(r, row->reason, 0, true);
-		ms_out_put(r, ")");
+	ms_out_putf(r, " %*s  ", SHARE_WIDTH, share);
+
+	ms_buf_reset(from);
+	if (from_text(r, row, from) < 0 || !from->data) {
+		r->status = r->status ? r->status : -ENOMEM;
+		ms_out_put(r, "\n");
+		return;
 	}
-	ms_out_put(r, "\n");
+	struct shown rest = { from->data, from->len, 0 };
+	for (bool first = true; first || rest.len; first = false) {
+		if (!first)
+			ms_out_spaces(r, FROM_COL);
+		line = take_line(&rest, FROM_WIDTH);
+		ms_out_bytes(r, line.text, line.len);
+		ms_out_put(r, "\n");
+	}
 }
 
 static void memory_text(struct render *r, const ms_accounting *a)
 {
-	ms_out_putf(r, "%-*s %*s %6s  %s\n", LABEL_WIDTH - 1, "WHERE THE RAM WENT", KB_WIDTH,
-		    "kB", "SHARE", "FROM");
+	ms_buf from = MS_BUF_INIT;
+
+	ms_out_putf(r, "%-*s %*s %*s  %s\n", LABEL_WIDTH - 1, "WHERE THE RAM WENT", KB_WIDTH,
+		    "kB", SHARE_WIDTH, "SHARE", "FROM");
 	for (size_t i = 0; i < a->n; i++) {
 		if (i > 0 && a->rows[i].kind == MS_ACCT_AREA && a->rows[i].parent < 0)
 			ms_out_put(r, "Areas (other rows' pages sit in them; not added):\n");
-		row_text(r, a, i);
+		row_text(r, a, i, &from);
 	}
+	ms_buf_free(&from);
 }
 
 static void memory_csv(struct render *r, const ms_accounting *a)

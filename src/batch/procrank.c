@@ -31,27 +31,38 @@ static bool in_cgroup(const ms_proc *p, const char *path)
 	return p->cgroup && ms_cgroup_path_within(p->cgroup, path);
 }
 
+/* The rows are a copy of the sample's processes (those of --cgroup PATH)
+ * with what each holds of DMA-BUFs read from its fdinfo (not part of the
+ * sample: only this table shows it). */
 static int procrank_prepare(struct rows *rs, const struct render *r, ms_error *err)
 {
 	const ms_sample *s = r->s;
 	const char *only = r->o->cgroup;
+	size_t n = s->nprocs;
+	ms_proc *procs = n ? malloc(n * sizeof *procs) : NULL;
 
-	if (!only)
-		return ms_tbl_rows_prepare(rs, r->o, &ms_procrank_table, s->procs, s->nprocs,
-					   sizeof(ms_proc), s, true, err);
-	ms_proc *kept = malloc((s->nprocs ? s->nprocs : 1) * sizeof *kept);
-	size_t n = 0;
-	if (!kept)
+	if (n && !procs)
 		return ms_error_set(err, ENOMEM, 0, "procrank: out of memory");
-	for (size_t i = 0; i < s->nprocs; i++)
-		if (in_cgroup(&s->procs[i], only))
-			kept[n++] = s->procs[i]; /* shallow: the sample owns the strings */
-	int rc = ms_tbl_rows_prepare(rs, r->o, &ms_procrank_table, kept, n, sizeof(ms_proc), s,
+	if (n)
+		memcpy(procs, s->procs, n * sizeof *procs); /* shallow: the sample owns the strings */
+	/* Over every process before --cgroup keeps some: a buffer shared
+	 * with a process outside the group is still divided with it. */
+	if (ms_procs_read_dmabuf(procs, n, r->src) < 0) {
+		free(procs);
+		return ms_error_set(err, ENOMEM, 0, "procrank: out of memory");
+	}
+	if (only) {
+		size_t kept = 0;
+		for (size_t i = 0; i < n; i++)
+			if (in_cgroup(&procs[i], only))
+				procs[kept++] = procs[i];
+		n = kept;
+	}
+	int rc = ms_tbl_rows_prepare(rs, r->o, &ms_procrank_table, procs, n, sizeof *procs, s,
 				     false, err);
-	if (rc == 0)
-		rs->owned = true; /* kept is freed with the rows */
-	else
-		free(kept);
+	rs->owned = procs != NULL; /* procs is freed with the rows */
+	if (rc)
+		ms_tbl_rows_free(rs);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
  * say only what the code needs to know.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -100,7 +101,7 @@ static const char *part_reason(const ms_sample *s, enum ms_part_id p)
  * ones, and the keys of the unknown ones for its reason. */
 struct parts {
 	int64_t known;
-	char unknown[96];
+	char unknown[256]; /* every leaf of MemTotal's key fits */
 };
 
 static void parts_add(struct parts *p, const ms_acct_row *r)
@@ -133,6 +134,11 @@ static int32_t add_remainder(ms_accounting *a, int32_t parent, const ms_acct_row
 		set_reason(a, i, "%s is unknown", a->rows[parent].key);
 	else if (p.known == MS_NA)
 		set_reason(a, i, "the other parts do not add up (overflow)");
+	else if (whole < p.known) /* kept: the parts still add up to the whole */
+		set_reason(a, i, "below 0: the rows above exceed %s by %" PRId64 " kB, so a "
+			   "file disagrees with the others%s%s", a->rows[parent].key,
+			   p.known - whole, p.unknown[0] ? "; includes the unknown " : "",
+			   p.unknown);
 	else if (p.unknown[0])
 		set_reason(a, i, "includes the unknown %s", p.unknown);
 	return i;
@@ -160,6 +166,20 @@ static bool have_dt_memory(const ms_sample *s)
 	return ms_sample_has(s, MS_P_DEVTREE) && ms_dt_memory_bytes(&s->dt) > 0;
 }
 
+/* Why the device tree gives no installed RAM: there is none (x86), or
+ * its memory nodes could not be read. */
+static const char *no_dt_memory_reason(const ms_sample *s, char *buf, size_t cap)
+{
+	const ms_devicetree *dt = &s->dt;
+
+	if (!ms_sample_has(s, MS_P_DEVTREE) || (!dt->n && !dt->nbad))
+		return "no device tree: installed RAM is what iomem's System RAM shows";
+	snprintf(buf, cap, "the device tree's memory nodes give no size (%s): installed RAM is "
+		 "what iomem's System RAM shows", dt->bad_reason[0] ? dt->bad_reason
+		 : "no memory node with a reg");
+	return buf;
+}
+
 static int add_installed(ms_accounting *a, const ms_sample *s)
 {
 	int32_t i;
@@ -181,7 +201,7 @@ static int add_installed(ms_accounting *a, const ms_sample *s)
 static int add_no_map(ms_accounting *a, const ms_sample *s)
 {
 	const ms_devicetree *dt = &s->dt;
-	char key[64], label[64];
+	char key[sizeof a->rows->key], label[sizeof a->rows->label];
 	int32_t top;
 
 	if (!ms_sample_has(s, MS_P_DEVTREE)) {
@@ -215,9 +235,11 @@ static int add_firmware_holes(ms_accounting *a, const ms_sample *s, int64_t no_m
 	int32_t i;
 
 	if (!have_dt_memory(s)) {
+		char why[sizeof a->rows->reason];
 		i = add_row(a, 0, MS_ACCT_PART, "firmware_holes", "Firmware holes", MS_NA,
 			    "device-tree memory - iomem System RAM - no-map");
-		set_reason(a, i, "no device tree: installed RAM is what iomem's System RAM shows");
+		if (i >= 0)
+			set_reason(a, i, "%s", no_dt_memory_reason(s, why, sizeof why));
 		return i < 0 ? -ENOMEM : 0;
 	}
 	int64_t ram = ms_sample_has(s, MS_P_IOMEM)

@@ -51,24 +51,28 @@ static const ms_column procrank_cols[] = {
 	  .help = "swapped out, shared pages divided among sharers" },
 	{ .key = "name", .title = "NAME", .width = 15, .kind = MS_COL_STR, .left = true,
 	  .offset = offsetof(ms_proc, name), .str_inline = true, .no_total = true,
-	  .help = "command name (comm)" },
+	  .text_last = true, .help = "command name (comm)" },
 	{ .key = "cmdline", .title = "COMMAND", .width = 20, .kind = MS_COL_STR, .left = true,
 	  .offset = offsetof(ms_proc, cmdline), .drop_rank = 6, .no_total = true,
 	  .text_last = true, .help = "command line, arguments joined by spaces" },
-	/* issue 12: after the columns of the first contract, which keep their
-	 * order in CSV and JSON; text shows them before COMMAND */
+	/* Keys are added after the first contract's (up to cmdline), never
+	 * between them: issue 10's DMA-BUF, then issue 12's OOM columns. */
+	{ .key = "dmabuf_kb", .title = "DMABUF", .width = 7, .kind = MS_COL_KB,
+	  .offset = offsetof(ms_proc, dmabuf_kb), .descending = true, .drop_rank = 7,
+	  .help = "DMA-BUF memory its fds hold (fdinfo), each buffer divided among the "
+		  "processes holding it, as PSS divides pages; - where fdinfo is not readable" },
 	{ .key = "oom_score", .title = "OOM", .width = 5, .kind = MS_COL_INT,
-	  .offset = offsetof(ms_proc, oom_score), .descending = true, .drop_rank = 7,
+	  .offset = offsetof(ms_proc, oom_score), .descending = true, .drop_rank = 8,
 	  .no_total = true,
 	  .help = "oom_score: the OOM killer's badness, highest killed first (0-2000 since "
 		  "4.19: its share of RAM and swap in thousandths, plus oom_score_adj)" },
 	{ .key = "oom_score_adj", .title = "OOMADJ", .width = 6, .kind = MS_COL_INT,
-	  .offset = offsetof(ms_proc, oom_score_adj), .descending = true, .drop_rank = 8,
+	  .offset = offsetof(ms_proc, oom_score_adj), .descending = true, .drop_rank = 9,
 	  .no_total = true,
 	  .help = "oom_score_adj: -1000 (never killed) to 1000 (killed first), set by the "
 		  "process or its manager" },
 	{ .key = "cgroup", .title = "CGROUP", .width = 12, .kind = MS_COL_STR, .left = true,
-	  .offset = offsetof(ms_proc, cgroup), .drop_rank = 9, .no_total = true,
+	  .offset = offsetof(ms_proc, cgroup), .drop_rank = 10, .no_total = true,
 	  .null_when_empty = true,
 	  .help = "memory cgroup (/proc/PID/cgroup: the v1 memory line, else the v2 one), "
 		  "below its hierarchy's root" },

@@ -151,8 +151,10 @@ int ms_devtree_load(ms_sample *s, ms_source *src, ms_error *err)
 		/* A property that cannot be read leaves a partial tree: the
 		 * regions read are kept, as the kernel keeps them. */
 		rc = ms_parse_devicetree(d.f, d.n, &s->dt, err);
-		if (rc == -EINVAL)
+		if (rc == -EINVAL) {
+			snprintf(s->dt.bad_reason, sizeof s->dt.bad_reason, "%s", err->msg);
 			rc = 0;
+		}
 	}
 	if (rc == -ENOMEM)
 		ms_error_set(err, ENOMEM, 0, "out of memory");
@@ -237,6 +239,26 @@ void ms_cma_free_part(ms_sample *s)
 
 /* ---- DMA-BUF buffers --------------------------------------------------------- */
 
+static void count_buffer(ms_dmabuf_totals *t, const char *exporter, int64_t bytes)
+{
+	size_t e = 0;
+
+	t->count++;
+	t->bytes += bytes;
+	while (e < t->nexporters && strcmp(t->exporters[e].name, exporter) != 0)
+		e++;
+	if (e == t->nexporters && e < MS_DMABUF_EXPORTERS)
+		snprintf(t->exporters[t->nexporters++].name, sizeof t->exporters[e].name, "%s",
+			 exporter);
+	if (e < t->nexporters) {
+		t->exporters[e].count++;
+		t->exporters[e].bytes += bytes;
+	} else {
+		t->other_count++;
+		t->other_bytes += bytes;
+	}
+}
+
 static int dmabuf_from_sysfs(ms_dmabuf_totals *t, ms_source *src, ms_error *err)
 {
 	static const char dir[] = "sys/kernel/dmabuf/buffers";
@@ -245,13 +267,18 @@ static int dmabuf_from_sysfs(ms_dmabuf_totals *t, ms_source *src, ms_error *err)
 	char path[256];
 	int rc = ms_source_list_dir(src, dir, &l, err);
 
-	t->count = 0;
-	t->bytes = 0;
+	memset(t, 0, sizeof *t);
 	for (size_t i = 0; rc == 0 && i < l.n; i++) {
 		ms_dmabuf_sysfs one;
+		char exporter[32] = "(unknown)";
 		if (!l.e[i].is_dir ||
 		    ms_dmabuf_sysfs_init(&one, l.e[i].name, strlen(l.e[i].name)) < 0)
 			continue;
+		snprintf(path, sizeof path, "%s/%s/exporter_name", dir, l.e[i].name);
+		if (ms_source_read(src, path, &b, NULL) == 0 && b.len) {
+			snprintf(exporter, sizeof exporter, "%.*s", (int)b.len, b.data);
+			exporter[strcspn(exporter, "\n")] = '\0';
+		}
 		snprintf(path, sizeof path, "%s/%s/size", dir, l.e[i].name);
 		rc = ms_source_read(src, path, &b, err);
 		if (rc == 0)
@@ -262,10 +289,8 @@ static int dmabuf_from_sysfs(ms_dmabuf_totals *t, ms_source *src, ms_error *err)
 			rc = 0;
 			continue;
 		}
-		if (rc == 0 && one.size != MS_NA) {
-			t->count++;
-			t->bytes += one.size;
-		}
+		if (rc == 0 && one.size != MS_NA)
+			count_buffer(t, exporter, one.size);
 	}
 	ms_buf_free(&b);
 	ms_dirlist_free(&l);
@@ -283,6 +308,18 @@ static int dmabuf_from_bufinfo(ms_dmabuf_totals *t, ms_source *src, ms_error *er
 	if (rc == 0)
 		rc = ms_parse_dmabuf_bufinfo(b.data ? b.data : "", b.len, &bi, err);
 	if (rc == 0) {
+		memset(t, 0, sizeof *t);
+		for (size_t i = 0; i < bi.n; i++) {
+			const char *e = ms_dmabuf_exporter(&bi.strings, &bi.bufs[i]);
+			if (bi.bufs[i].size != MS_NA)
+				count_buffer(t, e && *e ? e : "(unknown)", bi.bufs[i].size);
+		}
+		/* The closing line is the kernel's own count; what the lines
+		 * above do not account for (a size not printed) is other. */
+		if (bi.total_objects >= t->count && bi.total_bytes >= t->bytes) {
+			t->other_count += bi.total_objects - t->count;
+			t->other_bytes += bi.total_bytes - t->bytes;
+		}
 		t->count = bi.total_objects;
 		t->bytes = bi.total_bytes;
 		t->origin = path;
@@ -312,4 +349,80 @@ int ms_dmabuf_load(ms_sample *s, ms_source *src, ms_error *err)
 void ms_dmabuf_free_part(ms_sample *s)
 {
 	memset(&s->dmabuf, 0, sizeof s->dmabuf);
+}
+
+/* ---- the DMA-BUFs each process holds ---------------------------------------- */
+
+int ms_dmabuf_of_pid(ms_source *src, int pid, ms_dmabuf_table *t, ms_error *err)
+{
+	char dir[32];
+	ms_dirlist l = { 0 };
+	ms_buf buf = { 0 };
+	int rc;
+
+	snprintf(dir, sizeof dir, "%d/fdinfo", pid);
+	rc = ms_source_list_dir(src, dir, &l, err);
+	for (size_t i = 0; rc == 0 && i < l.n; i++) {
+		char path[300];
+		ms_fdinfo fi;
+		ms_error ignored;
+		snprintf(path, sizeof path, "%s/%s", dir, l.e[i].name);
+		if (l.e[i].is_dir || ms_source_read(src, path, &buf, &ignored) < 0)
+			continue; /* an fd closed while it was listed */
+		if (ms_parse_fdinfo(buf.data ? buf.data : "", buf.len, &fi, &ignored) < 0 ||
+		    !fi.dmabuf || fi.inode == MS_NA)
+			continue;
+		if (ms_dmabuf_table_add_fd(t, pid, &fi) == -ENOMEM)
+			rc = -ENOMEM;
+	}
+	ms_buf_free(&buf);
+	ms_dirlist_free(&l);
+	return rc;
+}
+
+bool ms_source_keeps_dmabuf_fds(ms_source *src)
+{
+	ms_buf b = MS_BUF_INIT;
+	ms_error ignored;
+	bool ours;
+
+	/* A kernel log's reports read as snapshots, with no fd in them. */
+	if (ms_source_can(src, MS_CAP_REFRESH) || ms_source_get_info(src)->lacks[0])
+		return false;
+	ours = ms_source_read(src, "memscope-snapshot", &b, &ignored) == 0;
+	ms_buf_free(&b);
+	return ours;
+}
+
+/* Every process's DMA-BUF fds first, as a buffer's share is its size over
+ * all its holders; then each process's share. */
+int ms_procs_read_dmabuf(ms_proc *procs, size_t n, ms_source *src)
+{
+	ms_dmabuf_table t = { 0 };
+	bool live = src && ms_source_can(src, MS_CAP_REFRESH);
+	bool none_when_absent = src && !live && ms_source_keeps_dmabuf_fds(src);
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		procs[i].dmabuf_kb = MS_NA;
+	for (size_t i = 0; src && i < n && rc != -ENOMEM; i++) {
+		ms_error ignored;
+		/* fdinfo asks what smaps asks (ptrace read access): a process
+		 * whose smaps could not be read has no fdinfo to read either
+		 * (in a snapshot, none was captured). */
+		if (procs[i].kthread || procs[i].origin == MS_ORIGIN_NONE)
+			continue;
+		rc = ms_dmabuf_of_pid(src, procs[i].pid, &t, &ignored);
+		if (rc == 0 || (rc == -ENOENT && none_when_absent))
+			procs[i].dmabuf_kb = 0; /* known: its share is set below */
+	}
+	for (size_t i = 0; i < n && rc != -ENOMEM; i++) {
+		ms_dmabuf_usage u;
+		if (procs[i].dmabuf_kb == MS_NA)
+			continue;
+		ms_dmabuf_process_usage(&t, procs[i].pid, &u);
+		procs[i].dmabuf_kb = u.nbufs == 0 ? 0 : u.pss == MS_NA ? MS_NA : u.pss / 1024;
+	}
+	ms_dmabuf_table_free(&t);
+	return rc == -ENOMEM ? rc : 0;
 }

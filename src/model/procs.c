@@ -86,6 +86,7 @@ static void proc_init(ms_proc *p, int pid)
 	p->pss_anon_kb = p->pss_file_kb = p->pss_shmem_kb = p->hugetlb_kb = MS_NA;
 	p->origin = p->vss_origin = p->rss_origin = p->swap_origin = MS_ORIGIN_NONE;
 	p->oom_score = p->oom_score_adj = MS_NA;
+	p->dmabuf_kb = MS_NA;
 }
 
 const char *ms_origin_name(ms_mem_origin o)

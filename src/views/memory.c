@@ -18,7 +18,7 @@
 #include "memscope/accounting.h"
 #include "memscope/views.h"
 
-enum detail { DETAIL_NONE, DETAIL_VMALLOC, DETAIL_REGIONS };
+enum detail { DETAIL_NONE, DETAIL_VMALLOC, DETAIL_REGIONS, DETAIL_DMABUF };
 
 struct memory_pane {
 	ms_accounting acct;
@@ -288,6 +288,89 @@ static int detail_regions(ms_screen *s, int y, ms_rect r, const ms_sample *smp, 
 	return used;
 }
 
+/* The processes holding DMA-BUFs, most first (their share, as procrank's
+ * DMABUF column); those whose fds could not be read are counted. */
+static int dmabuf_holders(const ms_sample *smp, size_t *order, size_t cap, size_t *unknown)
+{
+	size_t n = 0;
+
+	*unknown = 0;
+	for (size_t i = 0; ms_sample_has(smp, MS_P_PROCS) && i < smp->nprocs; i++) {
+		const ms_proc *p = &smp->procs[i];
+		if (p->dmabuf_kb == MS_NA) {
+			++*unknown;
+			continue;
+		}
+		if (p->dmabuf_kb <= 0)
+			continue;
+		size_t at = n < cap ? n++ : cap;
+		while (at > 0 && smp->procs[order[at - 1]].dmabuf_kb < p->dmabuf_kb) {
+			if (at < cap)
+				order[at] = order[at - 1];
+			at--;
+		}
+		if (at < cap)
+			order[at] = i;
+	}
+	return (int)n;
+}
+
+/* DMA-BUF -> its exporters (the kernel's list) and the processes holding
+ * buffers (fdinfo, split among holders). */
+static int detail_dmabuf(ms_screen *s, int y, ms_rect r, const ms_sample *smp, int skip)
+{
+	const ms_dmabuf_totals *t = &smp->dmabuf;
+	int used = 0, n = 0, rows = r.rows - (y - r.row);
+	char kb[MS_CELL_MAX];
+	size_t order[64], unknown;
+
+	ms_screen_printf(s, y + used++, r.col, r.cols, MS_ATTR_COLHEAD, "%-32s %6s %9s",
+			 "DMA-BUF exporters", "BUFS", "SIZE");
+	if (!ms_sample_has(smp, MS_P_DMABUF)) {
+		ms_pane_draw_reason(s, (ms_rect){ y + used++, r.col, 1, r.cols }, "buffer list",
+				    ms_sample_state(smp, MS_P_DMABUF));
+	} else {
+		for (size_t e = 0; e <= t->nexporters; e++) {
+			bool other = e == t->nexporters;
+			if ((other && !t->other_count) || n++ < skip || used >= rows)
+				continue;
+			const char *name = other ? "(others)" : t->exporters[e].name;
+			ms_format_kb(kb, sizeof kb, (other ? t->other_bytes : t->exporters[e].bytes) / 1024,
+				     false);
+			ms_screen_put_untrusted(s, y + used, r.col, 32, MS_ATTR_NORMAL, name,
+						strlen(name));
+			ms_screen_printf(s, y + used++, r.col + 33, r.cols - 33, MS_ATTR_NORMAL,
+					 "%6" PRId64 " %9s",
+					 other ? t->other_count : t->exporters[e].count, kb);
+		}
+		if (!t->count && used < rows)
+			ms_screen_puts(s, y + used++, r.col, r.cols, MS_ATTR_DIM, "no buffer");
+	}
+	int holders = dmabuf_holders(smp, order, MS_ARRAY_LEN(order), &unknown);
+	if (used < rows)
+		ms_screen_printf(s, y + used++, r.col, r.cols, MS_ATTR_COLHEAD, "%-32s %6s %9s",
+				 "held by (shared ones split)", "PID", "DMABUF");
+	for (int i = 0; i < holders; i++) {
+		const ms_proc *p = &smp->procs[order[i]];
+		if (n++ < skip || used >= rows)
+			continue;
+		ms_format_kb(kb, sizeof kb, p->dmabuf_kb, false);
+		ms_screen_put_untrusted(s, y + used, r.col, 32, MS_ATTR_NORMAL, p->name,
+					strlen(p->name));
+		ms_screen_printf(s, y + used++, r.col + 33, r.cols - 33, MS_ATTR_NORMAL,
+				 "%6d %9s", p->pid, kb);
+	}
+	if (used < rows && !ms_sample_has(smp, MS_P_PROCS))
+		ms_pane_draw_reason(s, (ms_rect){ y + used++, r.col, 1, r.cols }, "processes",
+				    ms_sample_state(smp, MS_P_PROCS));
+	else if (used < rows && !holders)
+		ms_screen_puts(s, y + used++, r.col, r.cols, MS_ATTR_DIM, "no process holds one");
+	if (used < rows && unknown)
+		ms_screen_printf(s, y + used++, r.col, r.cols, MS_ATTR_DIM,
+				 "%zu processes whose fds could not be read", unknown);
+	return used;
+}
+
 /* ---- drawing and keys -------------------------------------------------------- */
 
 static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
@@ -307,6 +390,8 @@ static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 		m->page = r.rows - 3;
 		if (m->detail == DETAIL_VMALLOC)
 			detail_vmalloc(s, y, r, d->cur, m->detail_scroll);
+		else if (m->detail == DETAIL_DMABUF)
+			detail_dmabuf(s, y, r, d->cur, m->detail_scroll);
 		else
 			detail_regions(s, y, r, d->cur, m->detail_scroll);
 		return;
@@ -332,6 +417,8 @@ static ms_pane_action open_detail(ms_pane *p, struct memory_pane *m)
 	m->detail_scroll = 0;
 	if (strcmp(key, "vmalloc") == 0) {
 		m->detail = DETAIL_VMALLOC;
+	} else if (strcmp(key, "dmabuf") == 0) {
+		m->detail = DETAIL_DMABUF;
 	} else if (has_prefix(key, "slab_")) {
 		p->open_pane = "slabs";
 		return MS_PANE_OPEN_PANE;
@@ -386,15 +473,17 @@ static const char *const memory_help[] = {
 	"share of the row it is part of; ~ marks an area (CMA) other rows' pages",
 	"sit in. The strip above is the physical address space: = RAM, . hole,",
 	"K kernel, r reserved, C CMA, n no-map, x crash kernel.",
-	"Enter: vmalloc -> callers; boot reservations, kernel, no-map, CMA ->",
-	"the reserved ranges of iomem and the device tree; slab -> the slab pane.",
+	"Enter: vmalloc -> callers; DMA-BUF -> exporters and the processes",
+	"holding buffers; boot reservations, kernel, no-map, CMA -> the reserved",
+	"ranges of iomem and the device tree; slab -> the slab pane.",
 	"doc/accounting.md says where each figure comes from.",
 	NULL,
 };
 
 const ms_pane_class ms_pane_memory = {
 	.name = "memory",
-	.parts = MS_PART_ACCOUNTING,
+	/* The processes too: DMA-BUF's detail lists who holds buffers. */
+	.parts = MS_PART_ACCOUNTING | MS_PART_PROCS,
 	.help = memory_help,
 	.hint = "Enter:detail",
 	.create = create,
