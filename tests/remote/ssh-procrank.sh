@@ -85,7 +85,7 @@ scrape() {
 	python3 - "$port" << 'PY'
 import sys, urllib.request, urllib.error
 try:
-    r = urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=240)
+    r = urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=30)
     print(r.status, len(r.read()))
 except urllib.error.HTTPError as e:
     print(e.code, e.read().decode().strip())
