@@ -153,14 +153,14 @@ static void run_script(const char *script, const char *args)
 /* procrank and vma over ssh equal them here for processes that hold
  * still; a killed link is said, then retried; a board that cannot be
  * reached is exit 1 with ssh's reason. */
-Test(remote, over_sshd_procrank_and_vma_equal_here_and_drops_are_said, .timeout = 90)
+Test(remote, over_sshd_procrank_and_vma_equal_here_and_drops_are_said, .timeout = 180)
 {
 	char args[PATH_MAX * 2 + 8];
 	snprintf(args, sizeof args, "'%s' '%s/tests/workload_helper'", tu_bin(), MS_BUILDDIR);
 	run_script("ssh-procrank.sh", args);
 }
 
-Test(remote, over_sshd_the_explorer_refreshes_and_reconnects, .timeout = 90)
+Test(remote, over_sshd_the_explorer_refreshes_and_reconnects, .timeout = 180)
 {
 	char args[PATH_MAX + 8];
 	need("tmux", "Debian package tmux");

@@ -13,7 +13,8 @@
 # GNU time. Reproduce with:  sudo tests/bench/remote.sh [BUILD_DIR]  (a
 # release build: meson setup build-rel -Dbuildtype=release). ROUNDS
 # (default 7) paired rounds of each; REFRESHES (default 3) ssh refreshes
-# and SCRAPES (default 10) scrapes and runs of each command per round.
+# and SCRAPES (default 10) scrapes and runs of each command per round;
+# PARTS (default "1 2") which of the two to run.
 #
 # Times are CPU time (user + system, with the children), not wall time: on
 # a shared machine the wall clock measures the neighbours. Each round runs
@@ -28,6 +29,7 @@ script="$here/../../data/memscope-capture.sh"
 rounds=${ROUNDS:-7}
 refreshes=${REFRESHES:-3}
 scrapes=${SCRAPES:-10}
+parts=${PARTS:-1 2}
 [ -x "$ms" ] && [ -x "$helper" ] || { echo "build first: ninja -C $build" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 command -v curl > /dev/null || { echo "needs curl" >&2; exit 1; }
@@ -101,6 +103,7 @@ nprocs=$( (find /proc -maxdepth 1 -name "[0-9]*" 2> /dev/null || true) | wc -l)
 echo "memscope $("$ms" --version | head -n1), kernel $(uname -r), $nprocs processes, $(nproc) CPUs"
 
 # ---- 1. the board's CPU per ssh refresh -------------------------------------
+board_side() {
 # The script alone, as the board's login runs it: BusyBox's shell and
 # applets only.
 alone() {
@@ -133,6 +136,7 @@ echo "|---:|---:|---:|---:|"
 printf '| %.3f | %.3f | %.2f | %s |\n' "$(printf '%s\n' "${solo[@]}" | median)" \
 	"$(printf '%s\n' "${board[@]}" | median)" "$(printf '%s\n' "${ratios[@]}" | median)" \
 	"$(printf '%s\n' "${ratios[@]}" | range)"
+}
 
 # ---- 2. a scrape at n400 against the procrank floor ----------------------------
 # each "CMD": CPU seconds per run of CMD (a shell line), over $scrapes runs.
@@ -141,6 +145,7 @@ each() {
 	echo "$t / $scrapes" | bc -l
 }
 floor() { each 'cat /proc/[0-9]*/smaps_rollup'; }
+scrape_side() {
 start_listen
 declare -A got
 for r in $(seq "$rounds"); do
@@ -153,6 +158,7 @@ for r in $(seq "$rounds"); do
 		t0=$(ticks_of "$ms_pid"); scrape "$scrapes" "$ms_port"; t1=$(ticks_of "$ms_pid")
 	fi
 	f2=$(floor)
+	got[pagetypeinfo]+="$(each 'cat /proc/pagetypeinfo') "
 	f=$(echo "($f1 + $f2) / 2" | bc -l)
 	s=$(echo "($t1 - $t0) / $hz / $scrapes" | bc -l)
 	got[floor]+="$f "; got[scrape]+="$s "; got[one]+="$one "; got[procrank]+="$pr "
@@ -170,3 +176,13 @@ echo "|---|---:|---:|---:|---:|"
 printf '| a scrape of `metrics --listen` | %.3f | %.3f | %.2f | %s |\n' "$(m floor)" "$(m scrape)" "$(m r_scrape)" "$(rg r_scrape)"
 printf '| `memscope metrics` | %.3f | %.3f | %.2f | %s |\n' "$(m floor)" "$(m one)" "$(m r_one)" "$(rg r_one)"
 printf '| `memscope procrank` | %.3f | %.3f | %.2f | %s |\n' "$(m floor)" "$(m procrank)" "$(m r_procrank)" "$(rg r_procrank)"
+echo
+printf "metrics reads /proc/pagetypeinfo (migrate types), which procrank does not: %.3f s a cat\n" "$(m pagetypeinfo)"
+}
+
+for part in $parts; do
+	case $part in
+	1) board_side ;;
+	2) scrape_side ;;
+	esac
+done

@@ -71,25 +71,25 @@ marker msr-one
 one=$marked
 tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 \
 	"env TERM=vt100 MEMSCOPE_SSH='$MEMSCOPE_SSH' '$ms' -s '$url' -d 1; echo \$? > '$work/exit'; sleep 60"
-wait_for "sort: PSS desc" 30 || fail "no process table over ssh"
+wait_for "sort: PSS desc" 60 || fail "no process table over ssh"
 grep -qF "live $url" "$work/screen" || fail "the header does not name $url"
 # Only our markers in the table: their rows are then on the screen.
 tmux -L "$sock" send-keys / msr- Enter
-wait_for msr-one || fail "msr-one (pid $one) not listed"
+wait_for msr-one 40 || fail "msr-one (pid $one) not listed"
 
 # Refreshing: the next sample has the new marker and not the ended one.
 kill "$one"
 marker msr-two
 two=$marked
-wait_for msr-two 15 || fail "no refresh showed msr-two (pid $two)"
-wait_gone msr-one 15 || fail "msr-one still listed after it ended"
+wait_for msr-two 40 || fail "no refresh showed msr-two (pid $two)"
+wait_gone msr-one 40 || fail "msr-one still listed after it ended"
 echo "refreshed: msr-two (pid $two) came, msr-one went"
 
 # The board goes away: a clear message, the last sample stays.
 sshd_down
 marker msr-three
 three=$marked
-wait_for "refresh failed: " 20 || fail "no message once the link was killed"
+wait_for "refresh failed: " 40 || fail "no message once the link was killed"
 grep -q "Connection refused\|closed\|reset\|connection was lost" "$work/screen" || fail "the message gives no reason"
 grep -qF msr-two "$work/screen" || fail "the last sample left the screen"
 grep -qF "sort: PSS desc" "$work/screen" || fail "the table left the screen"
@@ -98,7 +98,7 @@ echo "link killed: $(grep -o 'refresh failed: .*' "$work/screen" | sed 's/ *$//'
 
 # The board is back on the same port: the explorer reconnects by itself.
 sshd_launch 1
-wait_for msr-three 20 || fail "no reconnection: msr-three (pid $three) never listed"
+wait_for msr-three 40 || fail "no reconnection: msr-three (pid $three) never listed"
 wait_for "refreshed again" 5 || fail "the failure message stayed after the reconnection"
 echo "reconnected: msr-three (pid $three) listed"
 
