@@ -61,6 +61,9 @@ struct app {
 	struct timespec next_refresh;
 	double delay;
 	bool paused;
+	/* The message says the last refresh failed (a dropped link): the
+	 * next sample that reads says the figures are fresh again. */
+	bool refresh_failed;
 	unsigned asked_parts; /* parts of the read under way or waiting; 0: none */
 	size_t at, nsamples;  /* the sample shown, of how many (a recording) */
 	/* A recording: its time bar, and the sample a step under way goes to
@@ -329,8 +332,12 @@ static void take_sample(struct app *a, ms_load_result *res)
 	if (res->status != 0) {
 		snprintf(a->message, sizeof a->message, "%s failed: %s",
 			 a->cur ? "refresh" : "reading", res->err.msg);
+		a->refresh_failed = a->cur != NULL;
 		return;
 	}
+	if (a->refresh_failed)
+		snprintf(a->message, sizeof a->message, "refreshed again");
+	a->refresh_failed = false;
 	ms_sample *slot = malloc(sizeof *slot);
 	if (!slot) {
 		snprintf(a->message, sizeof a->message, "out of memory");

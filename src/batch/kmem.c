@@ -299,7 +299,9 @@ static int dmabuf_holders(ms_source *src, struct kmem_dmabuf *d, ms_error *err)
 	if (rc < 0)
 		return rc == -ENOMEM ? rc : 0;
 	size_t nlisted = 0; /* processes with an fdinfo folder */
-	bool live = source_refreshes(src);
+	/* The running /proc (not a board over ssh, whose samples are
+	 * captures that keep only DMA-BUF fds, as snapshots do). */
+	bool live = source_refreshes(src) && !ms_source_keeps_dmabuf_fds(src);
 	for (size_t i = 0; i < n && rc != -ENOMEM; i++) {
 		ms_error perr;
 		rc = ms_dmabuf_of_pid(src, pids[i], &d->t, &perr);

@@ -386,8 +386,10 @@ bool ms_source_keeps_dmabuf_fds(ms_source *src)
 	ms_error ignored;
 	bool ours;
 
-	/* A kernel log's reports read as snapshots, with no fd in them. */
-	if (ms_source_can(src, MS_CAP_REFRESH) || ms_source_get_info(src)->lacks[0])
+	/* A kernel log's reports read as snapshots, with no fd in them. A
+	 * board over ssh is refreshed, yet each sample is a capture like a
+	 * snapshot's; only the live /proc has no marker. */
+	if (ms_source_get_info(src)->lacks[0])
 		return false;
 	ours = ms_source_read(src, "memscope-snapshot", &b, &ignored) == 0;
 	ms_buf_free(&b);
@@ -399,8 +401,7 @@ bool ms_source_keeps_dmabuf_fds(ms_source *src)
 int ms_procs_read_dmabuf(ms_proc *procs, size_t n, ms_source *src)
 {
 	ms_dmabuf_table t = { 0 };
-	bool live = src && ms_source_can(src, MS_CAP_REFRESH);
-	bool none_when_absent = src && !live && ms_source_keeps_dmabuf_fds(src);
+	bool none_when_absent = src && ms_source_keeps_dmabuf_fds(src);
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++)

@@ -104,24 +104,33 @@ static pid_t spawn(struct ssh_priv *p, const char *const *argv, int in_fd, int o
 		/* Its own process group: Ctrl-C on the explorer's terminal
 		 * is ours to handle, not a kill of the link. */
 		setpgid(0, 0);
-		signal(SIGPIPE, SIG_DFL);
+		/* exec keeps the signal mask and what is ignored: `metrics
+		 * --listen` blocks SIGTERM for its sigwait, and an ssh that
+		 * inherited that never stopped at our kill (stop_master
+		 * waited on it for ever). */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		static const int reset[] = { SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+		for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
+			signal(reset[i], SIG_DFL);
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	return pid;
 }
 
-/* ssh's reason, from the last non-blank line it printed on stderr. */
-static int ssh_reason(const struct ssh_priv *p, const char *what, int code, ms_error *err,
-		      const char *fallback)
+/* The last non-blank line the run named what printed on stderr, into
+ * text (of cap bytes); "" when it printed nothing. */
+static const char *last_line(const struct ssh_priv *p, const char *what, char *text, size_t cap)
 {
-	char errf[128], text[4096];
+	char errf[128];
 	size_t n = 0;
 
 	err_path(p, what, errf, sizeof errf);
 	int fd = open(errf, O_RDONLY);
 	if (fd >= 0) {
-		ssize_t r = read(fd, text, sizeof text - 1);
+		ssize_t r = read(fd, text, cap - 1);
 		n = r > 0 ? (size_t)r : 0;
 		close(fd);
 	}
@@ -129,8 +138,25 @@ static int ssh_reason(const struct ssh_priv *p, const char *what, int code, ms_e
 	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
 		text[--n] = '\0';
 	const char *last = strrchr(text, '\n');
-	last = last ? last + 1 : text;
-	return ms_error_set(err, code, 0, "%s: %s", p->target, *last ? last : fallback);
+	return last ? last + 1 : text;
+}
+
+/* ssh's reason, from the last line it printed on stderr (else the
+ * master's: a session cut with its link often says nothing itself),
+ * less its "ssh: " (said once, the source's URL before it names the
+ * board): "connect to host board port 22: Connection refused" still fits
+ * the explorer's 80-column status line after "refresh failed: ". */
+static int ssh_reason(const struct ssh_priv *p, const char *what, int code, ms_error *err,
+		      const char *fallback)
+{
+	char text[4096];
+	const char *last = last_line(p, what, text, sizeof text);
+
+	if (!*last && strcmp(what, "master") != 0)
+		last = last_line(p, "master", text, sizeof text);
+	if (strncmp(last, "ssh: ", 5) == 0)
+		last += 5;
+	return ms_error_set(err, code, 0, "%s", *last ? last : fallback);
 }
 
 static bool master_alive(struct ssh_priv *p)
@@ -143,11 +169,41 @@ static bool master_alive(struct ssh_priv *p)
 	return false;
 }
 
+/* After a session failed without a word: whether its master is gone or
+ * going within half a second (the session may end before its master
+ * has seen the link close). */
+static bool master_going(struct ssh_priv *p)
+{
+	char text[256];
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+
+	if (*last_line(p, "run", text, sizeof text))
+		return !master_alive(p);
+	for (int i = 0; i < 25; i++) {
+		if (!master_alive(p))
+			return true;
+		nanosleep(&tick, NULL);
+	}
+	return false;
+}
+
+/* SIGTERM, and SIGKILL when ssh has not gone after a second: closing
+ * must never hang on a child. */
 static void stop_master(struct ssh_priv *p)
 {
 	if (p->master > 0) {
+		struct timespec tick = { 0, 20 * 1000 * 1000 };
+		bool gone = false;
 		kill(p->master, SIGTERM);
-		waitpid(p->master, NULL, 0);
+		for (int i = 0; i < 50 && !gone; i++) {
+			gone = waitpid(p->master, NULL, WNOHANG) != 0;
+			if (!gone)
+				nanosleep(&tick, NULL);
+		}
+		if (!gone) {
+			kill(p->master, SIGKILL);
+			waitpid(p->master, NULL, 0);
+		}
 	}
 	p->master = 0;
 	unlink(p->sock);
@@ -213,8 +269,9 @@ static int read_to_buf(void *ctx, int fd, ms_error *err)
 }
 
 /* Runs remote on the master with input on its stdin, its stdout to
- * consume. 0, or -errno with ssh's (or the command's) reason: when the
- * run failed, that reason rather than what the consumer made of a cut
+ * consume. 0, or -errno with ssh's (or the command's) reason in *err
+ * (never NULL here: its callers read the reason back): when the run
+ * failed, that reason rather than what the consumer made of a cut
  * stream. */
 static int run_remote(struct ssh_priv *p, const char *remote, const ms_buf *input,
 		      ssh_consume_fn consume, void *ctx, ms_error *err)
@@ -259,9 +316,12 @@ static int run_remote(struct ssh_priv *p, const char *remote, const ms_buf *inpu
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 	if (pid > 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
-		/* 255 is ssh's own failure (the link); else the remote's. */
-		int code = WIFEXITED(status) && WEXITSTATUS(status) == 255 ? ECONNRESET : EIO;
-		return ssh_reason(p, "run", code, err, "the remote command failed");
+		/* 255 is ssh's own failure (the link), and so is any
+		 * failure after which the master is gone (a session cut
+		 * with its link may exit otherwise); else the remote's. */
+		bool link = (WIFEXITED(status) && WEXITSTATUS(status) == 255) || master_going(p);
+		return ssh_reason(p, "run", link ? ECONNRESET : EIO, err,
+				  link ? "the connection was lost" : "the remote command failed");
 	}
 	if (rc) {
 		*err = got;
@@ -289,11 +349,14 @@ static int take_sample(ms_source *src, ms_error *err)
 {
 	struct ssh_priv *p = ms_source_priv(src);
 	struct tar_ctx t = { src->info.path, NULL };
-	int rc = run_remote(p, "sh -s -- -o - --no-smaps", &p->script, open_tar, &t, err);
+	ms_error why = { 0 };
+	int rc = run_remote(p, "sh -s -- -o - --no-smaps", &p->script, open_tar, &t, &why);
 
 	if (rc) {
 		if (t.next)
 			ms_source_close(t.next);
+		if (err)
+			*err = why;
 		return rc;
 	}
 	if (p->cur)
@@ -330,17 +393,23 @@ static bool on_demand(const char *relpath, int *pid)
 	       ms_pid_name(relpath, (size_t)(slash - relpath), pid);
 }
 
+/* err may be NULL, as for any source read (the process table sums a
+ * process's smaps without asking why it failed): cat's reason is read
+ * from a local error, which is copied out only when there is an err. */
 static int fetch_smaps(struct ssh_priv *p, int pid, ms_buf *out, ms_error *err)
 {
 	char cmd[64];
+	ms_error why = { 0 };
 
 	/* cat's own message says "No such file" or "Permission denied". */
 	snprintf(cmd, sizeof cmd, "cat /proc/%d/smaps", pid);
-	int rc = run_remote(p, cmd, NULL, read_to_buf, out, err);
-	if (rc == -EIO && strstr(err->msg, "No such file"))
+	int rc = run_remote(p, cmd, NULL, read_to_buf, out, &why);
+	if (rc == -EIO && strstr(why.msg, "No such file"))
 		return ms_error_set(err, ENOENT, 0, "%d/smaps: no such process", pid);
-	if (rc == -EIO && strstr(err->msg, "ermission denied"))
+	if (rc == -EIO && strstr(why.msg, "ermission denied"))
 		return ms_error_set(err, EACCES, 0, "%d/smaps: needs root", pid);
+	if (rc && err)
+		*err = why;
 	return rc;
 }
 

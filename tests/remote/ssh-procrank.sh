@@ -85,7 +85,7 @@ scrape() {
 	python3 - "$port" << 'PY'
 import sys, urllib.request, urllib.error
 try:
-    r = urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=240)
+    r = urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=30)
     print(r.status, len(r.read()))
 except urllib.error.HTTPError as e:
     print(e.code, e.read().decode().strip())
@@ -103,6 +103,20 @@ case $dropped in
 *) fail "scrape after the kill: $dropped" ;;
 esac
 case $retried in 200*) echo "retried: $retried" ;; *) fail "no reconnection after the drop: $retried" ;; esac
+
+# SIGTERM stops it, and its ssh with it, at once: `metrics --listen`
+# blocks SIGTERM for its sigwait, and an ssh that inherited the mask once
+# made it wait for ever on its master.
+kill "$mspid"
+i=0
+while kill -0 "$mspid" 2> /dev/null; do
+	i=$((i + 1)); [ $i -lt 50 ] || fail "metrics --listen over ssh still runs 5 s after SIGTERM"
+	sleep 0.1
+done
+wait "$mspid" 2> /dev/null
+[ -z "$(ps -o pid= --ppid "$sshd_pid")" ] || sleep 1
+[ -z "$(ps -o pid= --ppid "$sshd_pid")" ] || fail "the link outlived metrics --listen"
+echo "SIGTERM: metrics --listen and its link stopped"
 
 # A board that cannot be reached: exit 1 and ssh's own reason.
 kill "$sshd_pid"

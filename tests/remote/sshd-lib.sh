@@ -56,17 +56,25 @@ Host *
 CONF
 	# As root, sshd wants its privilege separation folder.
 	[ "$(id -u)" != 0 ] || mkdir -p /run/sshd
-	"$sshd_bin" -D -e -f "$sshd_dir/sshd_config" 2> "$sshd_dir/sshd.log" &
-	sshd_pid=$!
 	MEMSCOPE_SSH="ssh -F $sshd_dir/ssh_config"
 	export MEMSCOPE_SSH
+	sshd_launch
+}
+
+# Starts the listener (again, after sshd_down: the board back from a
+# reboot, same port and keys) and waits until it takes a login; exits
+# STATUS (77, skipped, unless told) when it does not.
+sshd_launch() {
+	launch_fail=${1:-77}
+	"$sshd_bin" -D -e -f "$sshd_dir/sshd_config" 2>> "$sshd_dir/sshd.log" &
+	sshd_pid=$!
 	i=0
 	until ssh -F "$sshd_dir/ssh_config" -p "$sshd_port" -o BatchMode=yes 127.0.0.1 true 2> "$sshd_dir/probe.err"; do
 		i=$((i + 1))
 		if [ $i -ge 50 ] || ! kill -0 "$sshd_pid" 2> /dev/null; then
 			echo "sshd did not start: $(cat "$sshd_dir/sshd.log" "$sshd_dir/probe.err")"
 			sshd_stop
-			exit 77
+			exit "$launch_fail"
 		fi
 		sleep 0.2
 	done
@@ -78,6 +86,14 @@ sshd_kill_sessions() {
 	for child in $(ps -o pid= --ppid "$sshd_pid"); do
 		kill -9 "$child" 2> /dev/null
 	done
+}
+
+# The board goes away: every link drops and no new one is taken (a
+# connection is refused) until sshd_launch.
+sshd_down() {
+	sshd_kill_sessions
+	kill "$sshd_pid" 2> /dev/null
+	wait "$sshd_pid" 2> /dev/null
 }
 
 sshd_stop() {
