@@ -188,6 +188,7 @@ static int run(const ms_options *o)
 
 	if (!src)
 		return MS_EXIT_FAILED;
+	ms_source_list_pids_by_readdir(src);
 	int status = check_followed(o, src);
 	if (status != MS_EXIT_OK) {
 		ms_source_close(src);
