@@ -222,6 +222,7 @@ struct ms_sink {
 	ms_error *err;
 	struct dirset made;
 	bool unblocked;      /* no padding after the last byte (ms_sink_write_fd) */
+	struct gz_out *gz;   /* a recording's gzip writer, else NULL */
 };
 
 static int write_all(int fd, const char *data, size_t len)
@@ -381,6 +382,7 @@ enum {
 struct gz_out {
 	int fd;
 	bool ready;          /* deflateInit2 done: deflateEnd owed */
+	int error;           /* errno of the first failure, else 0 */
 	z_stream z;
 	unsigned char out[GZ_OUT_BYTES];
 };
@@ -403,6 +405,7 @@ static int gz_pump(struct archive *ar, struct gz_out *g, int flush)
 	for (;;) {
 		int z = deflate(&g->z, flush);
 		if (z == Z_STREAM_ERROR) {
+			g->error = EIO;
 			archive_set_error(ar, EIO, "deflate failed");
 			return ARCHIVE_FATAL;
 		}
@@ -411,6 +414,7 @@ static int gz_pump(struct archive *ar, struct gz_out *g, int flush)
 		if (full || z == Z_STREAM_END) {
 			int e = gz_drain(g);
 			if (e < 0) {
+				g->error = -e;
 				archive_set_error(ar, -e, "%s", strerror(-e));
 				return ARCHIVE_FATAL;
 			}
@@ -455,8 +459,8 @@ static int gz_close(struct archive *ar, void *ctx)
 	return gz_pump(ar, g, Z_FINISH);
 }
 
-/* libarchive calls it from archive_write_free, or archive_write_open when
- * the open failed, and close only after a successful open. */
+/* The sink frees the gz_out itself (archive_end): it is read after
+ * libarchive is done with it. */
 static int gz_free(struct archive *ar, void *ctx)
 {
 	struct gz_out *g = ctx;
@@ -464,18 +468,17 @@ static int gz_free(struct archive *ar, void *ctx)
 	(void)ar;
 	if (g->ready)
 		deflateEnd(&g->z);
-	free(g);
+	g->ready = false;
 	return ARCHIVE_OK;
 }
 
 static int open_recording_gzip(struct ms_sink *s, int fd)
 {
-	struct gz_out *g = calloc(1, sizeof *g);
-
-	if (!g)
+	s->gz = calloc(1, sizeof *s->gz);
+	if (!s->gz)
 		return ms_error_set(s->err, ENOMEM, 0, "out of memory");
-	g->fd = fd;
-	if (archive_write_open2(s->ar, g, gz_open, gz_write, gz_close, gz_free) != ARCHIVE_OK)
+	s->gz->fd = fd;
+	if (archive_write_open2(s->ar, s->gz, gz_open, gz_write, gz_close, gz_free) != ARCHIVE_OK)
 		return archive_failed(s, "archive");
 	return 0;
 }
@@ -519,8 +522,18 @@ static int archive_end(struct ms_sink *s, int r)
 		return r;
 	if (archive_write_close(s->ar) != ARCHIVE_OK && r >= 0)
 		r = archive_failed(s, "the end of the archive");
+	/* libarchive (3.6) drops what the close callback returns, and that is
+	 * where the end of the gzip member is written: a full disk there
+	 * would otherwise commit a cut sample. */
+	if (s->gz && s->gz->error && r >= 0)
+		r = write_failed(s->err, s->gz->error, "the end of the archive");
 	archive_write_free(s->ar);
 	s->ar = NULL;
+	if (s->gz) {
+		gz_free(NULL, s->gz);
+		free(s->gz);
+		s->gz = NULL;
+	}
 	return r;
 }
 
