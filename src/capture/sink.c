@@ -374,7 +374,7 @@ enum {
 	GZ_LEVEL = 1,        /* level 6 spends a quarter more CPU than the kernel
 			      * printing the files, for samples a fifth smaller */
 	GZ_WINDOW_BITS = 14, /* 16 kB back-references */
-	GZ_MEM_LEVEL = 6,    /* an 8k-entry hash and 8k symbols a block */
+	GZ_MEM_LEVEL = 6,    /* an 8k-entry hash, blocks of 4k symbols */
 	GZ_GZIP_WRAPPER = 16, /* added to windowBits: a gzip header and trailer */
 	GZ_OUT_BYTES = 8192,
 };
