@@ -354,6 +354,43 @@ Test(record, appending_continues_a_recording)
 	tu_rm_rf(dir);
 }
 
+/* A disk that fills while the end of a sample is written (the last of
+ * its gzip member, written when the archive is closed) fails the sample:
+ * nothing of it is committed, the recorder says so and exits non-zero. */
+Test(record, a_sample_cut_at_its_end_is_not_committed)
+{
+	if (tu_run("command -v prlimit >/dev/null", NULL) != 0)
+		cr_skip_test("needs prlimit (util-linux) to limit the file size");
+	fresh_dir();
+	char args[2 * PATH_MAX], rec[128];
+	ms_buf err = MS_BUF_INIT;
+	struct stat st;
+	snprintf(rec, sizeof rec, "%s/r.msrec", dir);
+	snprintf(args, sizeof args, "record -s '%s' -o '%s' -i 0.1 --count 1", tu_fixture(FIXTURE),
+		 rec);
+	cr_assert_eq(run(args, NULL, &err), 0, "%s", err.data);
+	cr_assert_eq(stat(rec, &st), 0);
+	cr_assert_gt(st.st_size, 200);
+	unlink(rec);
+
+	/* 40 bytes short of a whole sample (a sample's size moves by a few
+	 * bytes with the time in its entries): the gzip trailer and the end
+	 * of the last block cannot be written. */
+	char cmd[4 * PATH_MAX];
+	snprintf(cmd, sizeof cmd,
+		 "trap '' XFSZ; prlimit --fsize=%lld '%s' record -s '%s' -o '%s' -i 0.1 --count 1 "
+		 "2>'%s'",
+		 (long long)st.st_size - 40, tu_bin(), tu_fixture(FIXTURE), rec, err_path);
+	cr_assert_neq(tu_run(cmd, NULL), 0, "a cut sample was taken for a whole one");
+	cr_assert(tu_read_file(err_path, &err));
+	cr_assert(strstr(err.data, "File too large"), "stderr: %s", err.data);
+	struct walk w;
+	walk(rec, &w);
+	cr_assert_eq(w.complete, 0, "%d samples committed", w.complete);
+	ms_buf_free(&err);
+	tu_rm_rf(dir);
+}
+
 /* What is not a recording is never appended to; a recording needs -o. */
 Test(record, refuses_what_it_cannot_record_into)
 {

@@ -13,6 +13,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +130,78 @@ Test(source, live_pids_hold_ours_ascending)
 			cr_assert_lt(pids[i - 1], pids[i]);
 	}
 	cr_assert(self, "pid %d not listed", getpid());
+	free(pids);
+	ms_source_close(src);
+}
+
+/* A thread that says its id and waits until told to end. */
+struct waiting_thread {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pid_t tid;
+	bool done;
+};
+
+static void *say_tid_and_wait(void *arg)
+{
+	struct waiting_thread *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	w->tid = (pid_t)syscall(SYS_gettid);
+	pthread_cond_broadcast(&w->cond);
+	while (!w->done)
+		pthread_cond_wait(&w->cond, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* The recorder's listing (by readdir, not libproc2) holds what libproc2's
+ * does: processes, ours and a child's, not their threads, ascending. */
+Test(source, live_pids_by_readdir_leaders_only)
+{
+	ms_error err = { 0 };
+	ms_source *src = ms_source_open_live("/proc", &err);
+	struct waiting_thread w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false };
+	pthread_t t;
+	int *pids = NULL;
+	size_t n = 0;
+	bool self = false, child_seen = false, thread_seen = false;
+
+	cr_assert(src, "%s", err.msg);
+	pid_t child = fork();
+	cr_assert_geq(child, 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	cr_assert_eq(pthread_create(&t, NULL, say_tid_and_wait, &w), 0);
+	pthread_mutex_lock(&w.lock);
+	while (!w.tid)
+		pthread_cond_wait(&w.cond, &w.lock);
+	pthread_mutex_unlock(&w.lock);
+	cr_assert_neq(w.tid, getpid());
+
+	ms_source_list_pids_by_readdir(src);
+	int r = ms_source_list_pids(src, &pids, &n, &err);
+
+	pthread_mutex_lock(&w.lock);
+	w.done = true;
+	pthread_cond_broadcast(&w.cond);
+	pthread_mutex_unlock(&w.lock);
+	pthread_join(t, NULL);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	cr_assert_eq(r, 0, "%s", err.msg);
+	for (size_t i = 0; i < n; i++) {
+		self |= pids[i] == getpid();
+		child_seen |= pids[i] == child;
+		thread_seen |= pids[i] == w.tid;
+		if (i)
+			cr_assert_lt(pids[i - 1], pids[i]);
+	}
+	cr_assert(self, "pid %d not listed", getpid());
+	cr_assert(child_seen, "child %d not listed", child);
+	cr_assert_not(thread_seen, "thread %d listed as a process", w.tid);
 	free(pids);
 	ms_source_close(src);
 }

@@ -149,6 +149,14 @@ int ms_source_stream_ahead(ms_source *src, const char *relpath, ms_chunk_fn fn, 
  * malloc'd; the caller frees it. */
 int ms_source_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err);
 
+/* Has the running system's processes listed by reading the /proc
+ * directory instead of through libproc2: the same thread group leaders,
+ * without libproc2's per-listing tables and buffers and the libnuma it
+ * loads, about 0.3 MB of resident memory. For `memscope record`, whose
+ * peak on a board is held to 3 MB (doc/performance.md, "record");
+ * every other command keeps libproc2. Other sources list their files. */
+void ms_source_list_pids_by_readdir(ms_source *src);
+
 /* The entries of a directory ("sys/kernel/mm/cma", "123/fdinfo"), sorted
  * by name, with whether each is a directory. -ENOENT when it is not
  * there. Symbolic links are followed only on the running system. */

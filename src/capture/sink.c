@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <zlib.h>
 
 #include "sink.h"
 
@@ -220,6 +222,7 @@ struct ms_sink {
 	ms_error *err;
 	struct dirset made;
 	bool unblocked;      /* no padding after the last byte (ms_sink_write_fd) */
+	struct gz_out *gz;   /* a recording's gzip writer, else NULL */
 };
 
 static int write_all(int fd, const char *data, size_t len)
@@ -356,13 +359,128 @@ static int add_filter(struct archive *ar, int filter)
 	}
 }
 
-/* A recorder's gzip level: 1. On a sample of this machine level 6 spends
- * a quarter more CPU than the kernel does printing the files (the target
- * is a fifth at most) for samples a fifth smaller (doc/performance.md,
- * "record"). */
-static int set_recording_level(struct archive *ar)
+/* ---- a recording's gzip ----------------------------------------------------
+ *
+ * A sample of a recording is compressed here, with zlib's deflate called
+ * directly, rather than by libarchive's gzip filter: that one takes zlib's
+ * default window (32 kB) and hash (memLevel 8), a 256 kB deflate state,
+ * and gathers its output in a 64 kB buffer, about 320 kB of a recorder's
+ * peak (the target is 3 MB in all). A 16 kB window and memLevel 6 cost 96
+ * kB; the output goes to the file in 8 kB writes. The member is a plain
+ * gzip one (RFC 1952), which every reader takes. What it costs in bytes
+ * and CPU: doc/performance.md, "record". */
+
+enum {
+	GZ_LEVEL = 1,        /* level 6 spends a quarter more CPU than the kernel
+			      * printing the files, for samples a fifth smaller */
+	GZ_WINDOW_BITS = 14, /* 16 kB back-references */
+	GZ_MEM_LEVEL = 6,    /* an 8k-entry hash, blocks of 4k symbols */
+	GZ_GZIP_WRAPPER = 16, /* added to windowBits: a gzip header and trailer */
+	GZ_OUT_BYTES = 8192,
+};
+
+struct gz_out {
+	int fd;
+	bool ready;          /* deflateInit2 done: deflateEnd owed */
+	int error;           /* errno of the first failure, else 0 */
+	z_stream z;
+	unsigned char out[GZ_OUT_BYTES];
+};
+
+/* Hands what deflate made to the file; errno on failure. */
+static int gz_drain(struct gz_out *g)
 {
-	return archive_write_set_filter_option(ar, "gzip", "compression-level", "1");
+	size_t n = sizeof g->out - g->z.avail_out;
+	int r = write_all(g->fd, (const char *)g->out, n);
+
+	g->z.next_out = g->out;
+	g->z.avail_out = sizeof g->out;
+	return r;
+}
+
+/* Runs deflate over what is in next_in (all of it, or to the end of the
+ * stream with Z_FINISH); 0, or an ARCHIVE_ status with the error set. */
+static int gz_pump(struct archive *ar, struct gz_out *g, int flush)
+{
+	for (;;) {
+		int z = deflate(&g->z, flush);
+		if (z == Z_STREAM_ERROR) {
+			g->error = EIO;
+			archive_set_error(ar, EIO, "deflate failed");
+			return ARCHIVE_FATAL;
+		}
+		/* A full buffer may hold back more output: deflate goes on. */
+		bool full = g->z.avail_out == 0;
+		if (full || z == Z_STREAM_END) {
+			int e = gz_drain(g);
+			if (e < 0) {
+				g->error = -e;
+				archive_set_error(ar, -e, "%s", strerror(-e));
+				return ARCHIVE_FATAL;
+			}
+		}
+		if (flush == Z_FINISH ? z == Z_STREAM_END : (!full && g->z.avail_in == 0))
+			return ARCHIVE_OK;
+	}
+}
+
+static int gz_open(struct archive *ar, void *ctx)
+{
+	struct gz_out *g = ctx;
+
+	g->z.next_out = g->out;
+	g->z.avail_out = sizeof g->out;
+	if (deflateInit2(&g->z, GZ_LEVEL, Z_DEFLATED, GZ_WINDOW_BITS + GZ_GZIP_WRAPPER,
+			 GZ_MEM_LEVEL, Z_DEFAULT_STRATEGY) != Z_OK) {
+		archive_set_error(ar, ENOMEM, "out of memory");
+		return ARCHIVE_FATAL;
+	}
+	g->ready = true;
+	return ARCHIVE_OK;
+}
+
+static la_ssize_t gz_write(struct archive *ar, void *ctx, const void *data, size_t len)
+{
+	struct gz_out *g = ctx;
+
+	/* avail_in is an unsigned int: a larger block goes in pieces. */
+	size_t take = len > 1u << 30 ? 1u << 30 : len;
+	g->z.next_in = (Bytef *)(uintptr_t)data;
+	g->z.avail_in = (uInt)take;
+	return gz_pump(ar, g, Z_NO_FLUSH) == ARCHIVE_OK ? (la_ssize_t)take : -1;
+}
+
+static int gz_close(struct archive *ar, void *ctx)
+{
+	struct gz_out *g = ctx;
+
+	g->z.next_in = NULL;
+	g->z.avail_in = 0;
+	return gz_pump(ar, g, Z_FINISH);
+}
+
+/* The sink frees the gz_out itself (archive_end): it is read after
+ * libarchive is done with it. */
+static int gz_free(struct archive *ar, void *ctx)
+{
+	struct gz_out *g = ctx;
+
+	(void)ar;
+	if (g->ready)
+		deflateEnd(&g->z);
+	g->ready = false;
+	return ARCHIVE_OK;
+}
+
+static int open_recording_gzip(struct ms_sink *s, int fd)
+{
+	s->gz = calloc(1, sizeof *s->gz);
+	if (!s->gz)
+		return ms_error_set(s->err, ENOMEM, 0, "out of memory");
+	s->gz->fd = fd;
+	if (archive_write_open2(s->ar, s->gz, gz_open, gz_write, gz_close, gz_free) != ARCHIVE_OK)
+		return archive_failed(s, "archive");
+	return 0;
 }
 
 static int archive_begin(struct ms_sink *s, int fd, int filter)
@@ -385,9 +503,14 @@ static int archive_begin(struct ms_sink *s, int fd, int filter)
 	 * into a recorder that has to stay small. */
 	int format = s->unblocked ? archive_write_set_format_cpio_newc(s->ar)
 				  : archive_write_set_format_pax_restricted(s->ar);
-	if (format != ARCHIVE_OK || add_filter(s->ar, filter) != ARCHIVE_OK ||
-	    (s->unblocked && set_recording_level(s->ar) != ARCHIVE_OK) ||
-	    archive_write_open_fd(s->ar, fd) != ARCHIVE_OK)
+	if (format != ARCHIVE_OK)
+		return archive_failed(s, "archive");
+	if (s->unblocked) {
+		int r = open_recording_gzip(s, fd);
+		if (r < 0)
+			return r;
+	} else if (add_filter(s->ar, filter) != ARCHIVE_OK ||
+		   archive_write_open_fd(s->ar, fd) != ARCHIVE_OK)
 		return archive_failed(s, "archive");
 	return archive_put(s, "", AE_IFDIR, NULL, 0); /* "top/" */
 }
@@ -399,8 +522,18 @@ static int archive_end(struct ms_sink *s, int r)
 		return r;
 	if (archive_write_close(s->ar) != ARCHIVE_OK && r >= 0)
 		r = archive_failed(s, "the end of the archive");
+	/* libarchive (3.6) drops what the close callback returns, and that is
+	 * where the end of the gzip member is written: a full disk there
+	 * would otherwise commit a cut sample. */
+	if (s->gz && s->gz->error && r >= 0)
+		r = write_failed(s->err, s->gz->error, "the end of the archive");
 	archive_write_free(s->ar);
 	s->ar = NULL;
+	if (s->gz) {
+		gz_free(NULL, s->gz);
+		free(s->gz);
+		s->gz = NULL;
+	}
 	return r;
 }
 

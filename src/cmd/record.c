@@ -73,7 +73,7 @@ static bool wait_until(double t)
 }
 
 /* What a sample needs for a moment (a 150 kB file, the process list, the
- * compressor's 320 kB) is given back to the kernel when it is freed,
+ * compressor's 100 kB) is given back to the kernel when it is freed,
  * rather than kept in malloc's free lists, where it would be resident
  * for the day the recorder runs and add up to a higher peak. glibc only;
  * elsewhere the C library's own policy holds. */
@@ -188,6 +188,7 @@ static int run(const ms_options *o)
 
 	if (!src)
 		return MS_EXIT_FAILED;
+	ms_source_list_pids_by_readdir(src);
 	int status = check_followed(o, src);
 	if (status != MS_EXIT_OK) {
 		ms_source_close(src);

@@ -113,8 +113,11 @@ static int list_pids_libproc2(int **pids, size_t *n, ms_error *err)
 static int live_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
 {
 	struct live *l = live_of(src);
-	int r = l->real_proc ? list_pids_libproc2(pids, n, err)
-			     : ms_scan_pid_dirs(l->fd[MS_ROOT_PROC], pids, n, err);
+	/* /proc lists thread group leaders only, as PIDS_FETCH_TASKS_ONLY
+	 * does: threads are under each one's task/. */
+	bool libproc2 = l->real_proc && !src->pids_by_readdir;
+	int r = libproc2 ? list_pids_libproc2(pids, n, err)
+			 : ms_scan_pid_dirs(l->fd[MS_ROOT_PROC], pids, n, err);
 
 	if (r < 0) {
 		free(*pids);

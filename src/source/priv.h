@@ -24,6 +24,7 @@ struct ms_source {
 	 * "x.tgz:board/proc"); NULL where the kind has no such root. */
 	char *where[3];
 	struct ms_unread_table unread;
+	bool pids_by_readdir; /* ms_source_list_pids_by_readdir */
 };
 
 /* ---- paths: the three roots of source.h ---------------------------------- */

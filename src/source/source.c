@@ -327,6 +327,11 @@ int ms_source_list_pids(ms_source *src, int **pids, size_t *n, ms_error *err)
 	return src->ops->list_pids(src, pids, n, err);
 }
 
+void ms_source_list_pids_by_readdir(ms_source *src)
+{
+	src->pids_by_readdir = true;
+}
+
 int ms_source_refresh(ms_source *src, ms_error *err)
 {
 	return src->ops->refresh ? src->ops->refresh(src, err) : 0;
