@@ -15,17 +15,36 @@ static int slabs_prepare(struct rows *rs, const struct render *r, ms_error *err)
 				   sizeof(ms_slab), r->s, true, err);
 }
 
+/* An OOM report's "Unreclaimable slab info:" is not slabinfo: only the
+ * caches the kernel chose to list, their sizes in kB, no object counts. */
+static const char unreclaimable_note[] =
+	"an OOM report's \"Unreclaimable slab info\" only: the unreclaimable caches it "
+	"listed, USED and SIZE in kB as printed, no object counts";
+
 static void slabs_json_head(struct render *r, const void *ctx)
 {
 	(void)ctx;
 	ms_json_kv_str(&r->j, "slabinfo_version",
 		       r->s->slabs.version[0] ? r->s->slabs.version : NULL);
+	ms_json_key(&r->j, "unreclaimable_only");
+	ms_json_bool(&r->j, r->s->slabs.unreclaimable_only);
+	ms_json_kv_str(&r->j, "slabs_note",
+		       r->s->slabs.unreclaimable_only ? unreclaimable_note : NULL);
+}
+
+static void slabs_text_head(struct render *r, const struct rows *rs, const void *ctx)
+{
+	(void)rs;
+	(void)ctx;
+	if (r->s->slabs.unreclaimable_only)
+		ms_out_putf(r, "# %s\n", unreclaimable_note);
 }
 
 static const struct table_view slabs_table = {
 	.name = "slabs", .rows_key = "caches", .totals = true,
 	.report_totals_key = "cache_totals", .prepare = slabs_prepare,
 	.json_head = slabs_json_head,
+	.text_head = slabs_text_head,
 };
 
 static int render(struct render *r, ms_source *src, ms_error *err)
