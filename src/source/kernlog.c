@@ -648,7 +648,8 @@ static size_t log_selected(const ms_source *src)
 /* ---- reading: the selected report's files ------------------------------------- */
 
 /* Files the views ask for that no OOM report holds: said, not "not in
- * snapshot". */
+ * snapshot". Slab info is printed by 4.15+ only, and only when
+ * unreclaimable slab outgrows user memory: most reports lack it. */
 static int not_in_report(const char *relpath, int rc, ms_error *err)
 {
 	const char *slash = strchr(relpath, '/');
@@ -663,10 +664,8 @@ static int not_in_report(const char *relpath, int rc, ms_error *err)
 		return rc; /* status, stat, cmdline...: the process is not in the table */
 	}
 	if (strcmp(relpath, "slabinfo") == 0)
-		return ms_error_set(err, EACCES, 0, "%s: not in this OOM report (it printed "
-						    "no \"Unreclaimable slab info\": kernels before "
-						    "4.15 never do, later ones only when unreclaimable "
-						    "slab outgrows user memory)", relpath);
+		return ms_error_set(err, EACCES, 0, "%s: this OOM report has no "
+						    "\"Unreclaimable slab info\"", relpath);
 	return ms_error_set(err, EACCES, 0, "%s: not in an OOM report", relpath);
 }
 
