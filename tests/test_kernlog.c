@@ -420,6 +420,13 @@ Test(kernlog, slabs_of_a_report_are_its_unreclaimable_slab_info_in_kb)
 	cr_assert_eq(check_slabs_of(log), 1u);
 	view_json("slabs", log, 0, "len(d[\"caches\"])", &out);
 	cr_assert_str_eq(out.data, "9\n");
+	/* report: the same rows, flagged; the second report has none. */
+	view_json("report", log, 0,
+		  "d[\"caches_unreclaimable_only\"], len(d[\"caches\"]), d[\"errors\"].get(\"caches\")",
+		  &out);
+	cr_assert_str_eq(out.data, "True 9 None\n");
+	view_json("report", log, 1, "d[\"caches_unreclaimable_only\"], d[\"caches\"]", &out);
+	cr_assert_str_eq(out.data, "None None\n");
 	/* The text says what the rows are. */
 	snprintf(cmd, sizeof cmd, "%s slabs -s '%s' --kb", tu_bin(), log);
 	cr_assert_eq(tu_run(cmd, &out), 0, "%s", cmd);

@@ -53,10 +53,22 @@ static int render(struct render *r, ms_source *src, ms_error *err)
 	return ms_tbl_render(r, &slabs_table, err);
 }
 
+/* In `report`: whether the caches are an OOM report's list (null when
+ * there are none). */
+static void report_json(struct render *r, bool ok)
+{
+	ms_json_key(&r->j, "caches_unreclaimable_only");
+	if (ok)
+		ms_json_bool(&r->j, r->s->slabs.unreclaimable_only);
+	else
+		ms_json_null(&r->j);
+}
+
 static const ms_report_section report = {
 	.rank = 3,
 	.title = "Slab caches (slabinfo)",
 	.table = &slabs_table,
+	.json = report_json,
 	.errors = { { "caches", MS_P_SLABINFO } },
 };
 
