@@ -53,6 +53,8 @@ void ms_slabinfo_free(ms_slabinfo *s)
 	free(s->caches);
 	s->caches = NULL;
 	s->n = s->cap = 0;
+	s->unreclaimable_only = false;
+	s->version[0] = '\0';
 }
 
 static bool starts_with(const char *p, const char *end, const char *lit)
