@@ -359,7 +359,8 @@ Test(batch, slabs_json_and_csv_exact)
 	 * = 6.25 -> 6 kB; use = 100 / 128 = 78 %. */
 	const char *want_json =
 		"{\"schema\":\"memscope/1\",\"view\":\"slabs\"," SOURCE_JSON ","
-		"\"slabinfo_version\":\"2.1\",\"caches\":[{\"name\":\"kmalloc-64\","
+		"\"slabinfo_version\":\"2.1\",\"unreclaimable_only\":false,\"slabs_note\":null,"
+		"\"caches\":[{\"name\":\"kmalloc-64\","
 		"\"active_objs\":100,\"num_objs\":128,\"objsize\":64,\"objperslab\":64,"
 		"\"pagesperslab\":1,\"active_slabs\":2,\"num_slabs\":2,\"size_kb\":8,"
 		"\"used_kb\":6,\"use_pct\":78}],"

@@ -4,7 +4,10 @@
  * log's reports in tmux ([ and ]), and a real OOM kill, made safely in a
  * memory cgroup of 16 MB at the root of the v1 memory controller, is
  * found again through `capture --dmesg` and `oom SNAPSHOT`: its victim's
- * pid and name as the test knows them (it forked and named the child).
+ * pid and name as the test knows them (it forked and named the child), the
+ * memcg that triggered it, and the group's oom_kill count in `cgroups`
+ * equal to its memory.oom_control. The slabs pane of a report with
+ * "Unreclaimable slab info" shows those caches.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -19,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "memscope/util.h"
 #include "testutil.h"
 
 /* ---- the explorer in tmux ---------------------------------------------------- */
@@ -108,6 +112,34 @@ Test(kernlog_live, explorer_steps_between_reports)
 	ms_buf_free(&t.screen);
 }
 
+/* Pane 2 on a report with "Unreclaimable slab info": the caches with the
+ * kB the log printed (leaky_objects 348416KB total = 340.2M, 348160KB used
+ * = 340.0M), no object counts; the next report, without it, says so. */
+Test(kernlog_live, slabs_pane_shows_a_reports_unreclaimable_slab_info)
+{
+	struct tmux t = { .screen = MS_BUF_INIT };
+	char args[PATH_MAX + 256];
+
+	if (tu_run("command -v tmux >/dev/null 2>&1", NULL) != 0)
+		cr_skip_test("tmux absent");
+	snprintf(t.sock, sizeof t.sock, "memscope-kernslab-%d", (int)getpid());
+	snprintf(args, sizeof args,
+		 "-f /dev/null new-session -d -x 80 -y 24 'TERM=vt100 %s -s %s; sleep 30'", tu_bin(),
+		 tu_fixture("oom/linux-4.19-x86_64-unreclaimable-slab.dmesg"));
+	tmux_cmd(&t, args);
+	EXPECT(&t, "OOM report 1 of 2");
+	tmux_cmd(&t, "send-keys 2");
+	EXPECT(&t, "9 caches");
+	EXPECT(&t, "OOM unreclaimable list");
+	cr_assert(strstr(t.screen.data, "leaky_objects                       -         -        -"
+					"  340.2M       -  340.0M"), "%s", t.screen.data);
+	cr_assert(strstr(t.screen.data, "nf_conntrack_expect"), "%s", t.screen.data);
+	tmux_cmd(&t, "send-keys ']'");
+	EXPECT(&t, "slabinfo: this OOM report has no \"Unreclaimable slab info\"");
+	tmux_cmd(&t, "kill-server");
+	ms_buf_free(&t.screen);
+}
+
 /* ---- a real OOM kill, captured ------------------------------------------------- */
 
 #define MEMCG_V1 "/sys/fs/cgroup/memory"
@@ -139,6 +171,23 @@ static void hog(int go_fd)
 		memset(p, i + 1, 1 << 20);
 	}
 	_exit(0); /* not killed: the test fails */
+}
+
+/* memory.oom_control's "oom_kill N"; MS_NA when the kernel has no such
+ * line (before 4.13). */
+static int64_t oom_kill_of(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[128];
+	long long v;
+	int64_t kills = MS_NA;
+
+	cr_assert(f, "%s: %s", path, strerror(errno));
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "oom_kill %lld", &v) == 1)
+			kills = v;
+	fclose(f);
+	return kills;
 }
 
 static pid_t start_hog_in(const char *group)
@@ -196,9 +245,27 @@ Test(kernlog_live, a_cgroup_oom_is_found_through_capture_dmesg)
 
 	pid_t pid = start_hog_in(group);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	/* The group's count, as the kernel keeps it and as cgroups shows it,
+	 * read before the group goes. */
+	snprintf(file, sizeof file, "%s/memory.oom_control", group);
+	int64_t kills = oom_kill_of(file);
+	snprintf(cmd, sizeof cmd,
+		 "%s cgroups -f json | python3 -c 'import json,sys\n"
+		 "d=json.load(sys.stdin)\n"
+		 "print([(g[\"events\"][\"oom_kill\"],g[\"oom_control\"][\"oom_kill\"]) for g in "
+		 "d[\"groups\"] if g[\"version\"]==1 and g[\"path\"]==\"/%s\"])'",
+		 tu_bin(), strrchr(group, '/') + 1);
+	int cgroups_rc = tu_run(cmd, &out);
 	rmdir(group);
 	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
 		  "the child was not OOM-killed (status %#x)", status);
+	cr_assert_eq(cgroups_rc, 0, "%s", cmd);
+	/* oom_kill is in memory.oom_control since 4.13. */
+	if (kills != MS_NA) {
+		cr_assert_geq(kills, 1, "%s: oom_kill %" PRId64, file, kills);
+		snprintf(want, sizeof want, "[(%" PRId64 ", %" PRId64 ")]\n", kills, kills);
+		cr_assert_str_eq(out.data, want, "cgroups of %s: %s", group, out.data);
+	}
 
 	const char *dir = tu_tmpdir();
 	snprintf(cmd, sizeof cmd, "%s capture --dmesg -o %s/oom.tar.gz 2>/dev/null", tu_bin(), dir);
@@ -206,12 +273,15 @@ Test(kernlog_live, a_cgroup_oom_is_found_through_capture_dmesg)
 	snprintf(cmd, sizeof cmd,
 		 "%s oom %s/oom.tar.gz -f json | python3 -c 'import json,sys\n"
 		 "d=json.load(sys.stdin)\n"
-		 "print(\" \".join(\"%%s:%%s\"%%(r[\"victim\"][\"pid\"],r[\"victim\"][\"name\"]) "
-		 "for r in d[\"reports\"] if r[\"victim\"]))'",
+		 "print(\" \".join(\"%%s:%%s:%%s\"%%(r[\"victim\"][\"pid\"],r[\"victim\"][\"name\"],"
+		 "r[\"trigger\"][\"memcg\"]) for r in d[\"reports\"] if r[\"victim\"]))'",
 		 tu_bin(), dir);
 	cr_assert_eq(tu_run(cmd, &out), 0, "%s", cmd);
-	snprintf(want, sizeof want, "%d:%s", (int)pid, HOG_NAME);
-	cr_assert(strstr(out.data, want), "no report with victim %s in: %s", want, out.data);
+	/* The victim the test forked, in the group it made (the trigger's
+	 * memcg is the group whose limit was hit). */
+	snprintf(want, sizeof want, "%d:%s:/%s", (int)pid, HOG_NAME, strrchr(group, '/') + 1);
+	cr_assert(strstr(out.data, want), "no report with victim and memcg %s in: %s", want,
+		  out.data);
 	/* And the same log read as a source: the report is one of its samples. */
 	snprintf(cmd, sizeof cmd, "%s capture --dmesg -o %s/dir 2>/dev/null && "
 			 "%s procrank -s %s/dir/memscope-dmesg@last -f json >/dev/null",

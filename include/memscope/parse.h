@@ -141,15 +141,24 @@ typedef struct ms_slab {
 	int64_t active_objs, num_objs, objsize, objperslab, pagesperslab;
 	int64_t limit, batchcount, sharedfactor; /* tunables (SLAB) */
 	int64_t active_slabs, num_slabs, sharedavail;
+	/* An OOM report's "Unreclaimable slab info:" rows give sizes in kB
+	 * and no object counts: then kb_only, with the report's Used and
+	 * Total here and every count above MS_NA. */
+	bool kb_only;
+	int64_t used_kb, total_kb;
 } ms_slab;
 
 typedef struct ms_slabinfo {
-	char version[8]; /* "2.0", "2.1" */
+	char version[8]; /* "2.0", "2.1"; "" for an OOM report's list */
+	/* The caches are an OOM report's "Unreclaimable slab info:" list:
+	 * only the unreclaimable caches the kernel chose to print, in kB. */
+	bool unreclaimable_only;
 	size_t n, cap;
 	ms_slab *caches;
 } ms_slabinfo;
 
-/* Versions 1.1 (2.4), 2.0 and 2.1. Names may hold ':' and must not be
+/* Versions 1.1 (2.4), 2.0 and 2.1, and an OOM report's "Unreclaimable
+ * slab info:" section (kB only: unreclaimable_only, rows kb_only). Names may hold ':' and must not be
  * empty. Any malformed row makes the whole file an error (no garbage rows):
  * out is emptied and err names the line. */
 int ms_parse_slabinfo(const char *buf, size_t len, ms_slabinfo *out, ms_error *err);

@@ -125,7 +125,8 @@ struct ms_report_section {
 	const char *title; /* the text heading: "Processes (procrank)" */
 	const struct table_view *table;
 	void (*text)(struct render *r);          /* when the view's part loaded */
-	void (*json)(struct render *r, bool ok); /* its keys; null values if !ok */
+	void (*json)(struct render *r, bool ok); /* its keys; null values if !ok
+						  * (with table: keys after its rows) */
 	/* The keys of the report's "errors" object and the parts whose
 	 * reasons they give; the first is the one the section needs. */
 	struct report_error {

@@ -82,9 +82,10 @@ static void report_text_section(struct render *r, const ms_report_section *sec)
 
 static void report_json_section(struct render *r, const ms_report_section *sec)
 {
+	/* A table section may add keys after its rows (json). */
 	if (sec->table)
 		ms_tbl_report_json(r, sec->table, section_ok(r, sec));
-	else
+	if (sec->json)
 		sec->json(r, section_ok(r, sec));
 }
 

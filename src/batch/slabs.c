@@ -15,17 +15,36 @@ static int slabs_prepare(struct rows *rs, const struct render *r, ms_error *err)
 				   sizeof(ms_slab), r->s, true, err);
 }
 
+/* An OOM report's "Unreclaimable slab info:" is not slabinfo: only the
+ * caches the kernel chose to list, their sizes in kB, no object counts. */
+static const char unreclaimable_note[] =
+	"an OOM report's \"Unreclaimable slab info\" only: the unreclaimable caches it "
+	"listed, USED and SIZE in kB as printed, no object counts";
+
 static void slabs_json_head(struct render *r, const void *ctx)
 {
 	(void)ctx;
 	ms_json_kv_str(&r->j, "slabinfo_version",
 		       r->s->slabs.version[0] ? r->s->slabs.version : NULL);
+	ms_json_key(&r->j, "unreclaimable_only");
+	ms_json_bool(&r->j, r->s->slabs.unreclaimable_only);
+	ms_json_kv_str(&r->j, "slabs_note",
+		       r->s->slabs.unreclaimable_only ? unreclaimable_note : NULL);
+}
+
+static void slabs_text_head(struct render *r, const struct rows *rs, const void *ctx)
+{
+	(void)rs;
+	(void)ctx;
+	if (r->s->slabs.unreclaimable_only)
+		ms_out_putf(r, "# %s\n", unreclaimable_note);
 }
 
 static const struct table_view slabs_table = {
 	.name = "slabs", .rows_key = "caches", .totals = true,
 	.report_totals_key = "cache_totals", .prepare = slabs_prepare,
 	.json_head = slabs_json_head,
+	.text_head = slabs_text_head,
 };
 
 static int render(struct render *r, ms_source *src, ms_error *err)
@@ -34,10 +53,22 @@ static int render(struct render *r, ms_source *src, ms_error *err)
 	return ms_tbl_render(r, &slabs_table, err);
 }
 
+/* In `report`: whether the caches are an OOM report's list (null when
+ * there are none). */
+static void report_json(struct render *r, bool ok)
+{
+	ms_json_key(&r->j, "caches_unreclaimable_only");
+	if (ok)
+		ms_json_bool(&r->j, r->s->slabs.unreclaimable_only);
+	else
+		ms_json_null(&r->j);
+}
+
 static const ms_report_section report = {
 	.rank = 3,
 	.title = "Slab caches (slabinfo)",
 	.table = &slabs_table,
+	.json = report_json,
 	.errors = { { "caches", MS_P_SLABINFO } },
 };
 

@@ -121,6 +121,8 @@ static int64_t mul3_div(int64_t a, int64_t b, int64_t c, int64_t div)
 
 int64_t ms_slab_size_kb(const ms_slab *s, long page_size)
 {
+	if (s->kb_only)
+		return s->total_kb;
 	if (page_size <= 0)
 		return MS_NA;
 	return mul3_div(s->num_slabs, s->pagesperslab, page_size, 1024);
@@ -128,6 +130,8 @@ int64_t ms_slab_size_kb(const ms_slab *s, long page_size)
 
 int64_t ms_slab_used_kb(const ms_slab *s)
 {
+	if (s->kb_only)
+		return s->used_kb;
 	return mul3_div(s->active_objs, s->objsize, 1, 1024);
 }
 

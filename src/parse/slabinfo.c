@@ -15,6 +15,15 @@
  * Names may hold ':' (iwl_cmd_pool:0000:04:00.0) and, on 2.4, spaces: a row
  * is split at its first ':' that stands alone, and the name is what comes
  * before the fixed number of counts in front of it.
+ *
+ * An OOM report's "Unreclaimable slab info:" section (4.15+, written by
+ * the kernel log source as this file) is read too:
+ *   Unreclaimable slab info:
+ *   Name                      Used          Total
+ *   kmalloc-4k               1234KB       5678KB
+ * Its rows give a cache's used and total size in kB and no object counts:
+ * they become kb_only rows with every count MS_NA, and the list is marked
+ * unreclaimable_only (the kernel prints only those caches).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -30,6 +39,7 @@ typedef struct slab_format {
 	bool v1;         /* 1.1: 2.4 layout */
 	bool statistics; /* "(statistics)": extra sections follow */
 	bool smp;        /* "(SMP)" (1.1 only): limit and batchcount follow */
+	bool oom;        /* an OOM report's unreclaimable list: kB only */
 } slab_format;
 
 typedef struct fields {
@@ -43,6 +53,8 @@ void ms_slabinfo_free(ms_slabinfo *s)
 	free(s->caches);
 	s->caches = NULL;
 	s->n = s->cap = 0;
+	s->unreclaimable_only = false;
+	s->version[0] = '\0';
 }
 
 static bool starts_with(const char *p, const char *end, const char *lit)
@@ -71,6 +83,11 @@ static int version_line(const char *p, const char *end, unsigned lineno, ms_slab
 	const char *tok;
 	size_t len;
 
+	if (starts_with(p, end, "Unreclaimable slab info:")) {
+		fmt->oom = true;
+		out->unreclaimable_only = true;
+		return 0;
+	}
 	if (!starts_with(p, end, prefix))
 		return ms_error_set(err, EINVAL, lineno,
 				    "invalid contents: no 'slabinfo - version:' line");
@@ -248,6 +265,46 @@ static bool row_v1(const char *line, const fields *f, const slab_format *fmt, ms
 	return true;
 }
 
+/* "1234KB": digits then KB, the whole field. */
+static bool kb_at(const fields *f, int i, int64_t *v)
+{
+	if (i < 0 || i >= f->n || f->len[i] < 3 || f->tok[i][0] < '0' || f->tok[i][0] > '9')
+		return false;
+	const char *p = f->tok[i], *end = p + f->len[i] - 2;
+	return memcmp(end, "KB", 2) == 0 && ms_parse_i64_word(&p, end, v) && p == end;
+}
+
+/* "name used total": the name may hold spaces, so the sizes are the last
+ * two fields. */
+static bool row_oom(const char *line, const fields *f, ms_slab *s)
+{
+	int64_t used, total;
+
+	if (f->n < 3 || !kb_at(f, f->n - 2, &used) || !kb_at(f, f->n - 1, &total))
+		return false;
+	if (!take_name(s, line, f, f->n - 2))
+		return false;
+	s->active_objs = s->num_objs = s->objsize = s->objperslab = s->pagesperslab = MS_NA;
+	s->limit = s->batchcount = s->sharedfactor = MS_NA;
+	s->active_slabs = s->num_slabs = s->sharedavail = MS_NA;
+	s->kb_only = true;
+	s->used_kb = used;
+	s->total_kb = total;
+	return true;
+}
+
+static const char *format_name(const slab_format *fmt)
+{
+	return fmt->oom ? "unreclaimable slab info" : fmt->v1 ? "slabinfo 1.1" : "slabinfo 2.x";
+}
+
+static bool parse_row(const char *line, const fields *f, const slab_format *fmt, ms_slab *s)
+{
+	if (fmt->oom)
+		return row_oom(line, f, s);
+	return fmt->v1 ? row_v1(line, f, fmt, s) : row_v2(line, f, fmt, s);
+}
+
 static int add_row(const char *line, const char *end, unsigned lineno, const slab_format *fmt,
 		   ms_slabinfo *out, ms_error *err)
 {
@@ -255,11 +312,9 @@ static int add_row(const char *line, const char *end, unsigned lineno, const sla
 	ms_slab s;
 
 	memset(&s, 0, sizeof s);
-	if (!split(line, end, &f) ||
-	    !(fmt->v1 ? row_v1(line, &f, fmt, &s) : row_v2(line, &f, fmt, &s)))
-		return ms_error_set(err, EINVAL, lineno,
-				    "invalid contents: not a slabinfo %s row",
-				    fmt->v1 ? "1.1" : "2.x");
+	if (!split(line, end, &f) || !parse_row(line, &f, fmt, &s))
+		return ms_error_set(err, EINVAL, lineno, "invalid contents: not a %s row",
+				    format_name(fmt));
 	if (out->n == out->cap) {
 		size_t cap = out->cap ? out->cap * 2 : 128;
 		ms_slab *c = realloc(out->caches, cap * sizeof *c);
@@ -281,6 +336,13 @@ static int slab_line(const char *p, const char *end, unsigned lineno, int *seen,
 
 	if (nth == 0)
 		return version_line(p, end, lineno, out, fmt, err);
+	/* The OOM list's column header. */
+	if (nth == 1 && fmt->oom) {
+		if (!starts_with(p, end, "Name "))
+			return ms_error_set(err, EINVAL, lineno,
+					    "invalid contents: no 'Name Used Total' header");
+		return 0;
+	}
 	/* 2.x prints a column header; its absence means it is not slabinfo. */
 	if (nth == 1 && !fmt->v1) {
 		if (!starts_with(p, end, "# name"))

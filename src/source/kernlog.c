@@ -21,6 +21,9 @@
  *	zoneinfo         each zone line: free, min, low, high, present, managed
  *	                 and lowmem_reserve, kB turned back into pages
  *	buddyinfo        the free lists' blocks per order
+ *	slabinfo         "Unreclaimable slab info:" as printed (4.15+, when
+ *	                 there): each listed cache's used and total kB, no
+ *	                 object counts (the slabinfo parser marks the list)
  *	PID/status       the task table's rows: name, tgid, uid, total_vm, RSS
  *	                 (and its anon/file/shmem split where printed), page
  *	                 tables, swap entries; PID/oom_score_adj
@@ -28,7 +31,8 @@
  *
  * Nothing is made up: a figure the report does not print is not written,
  * so it is unknown where it is shown, never 0. Files a report never holds
- * (smaps_rollup: the table lists RSS only; slabinfo, vmstat...) fail with
+ * (smaps_rollup: the table lists RSS only; vmstat...; slabinfo without
+ * the section) fail with
  * a sentence saying so.
  */
 #include <errno.h>
@@ -437,6 +441,19 @@ static void write_buddyinfo(ms_buf *b, const ms_oom_report *r)
 	}
 }
 
+/* The report's "Unreclaimable slab info:" section as it printed it (the
+ * slabinfo parser reads this form: kB only, no object counts). */
+static void write_slabs(ms_buf *b, const ms_oom_report *r)
+{
+	ms_buf_puts(b, "Unreclaimable slab info:\nName                      Used          Total\n");
+	for (size_t i = 0; i < r->nslabs; i++) {
+		const ms_oom_slab *c = &r->slabs[i];
+		for (const char *p = c->name; *p; p++)
+			ms_buf_putc(b, (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+		ms_buf_printf(b, " %10" PRId64 "KB %10" PRId64 "KB\n", c->used_kb, c->total_kb);
+	}
+}
+
 static int64_t col(const ms_oom_task *t, enum ms_oom_col c)
 {
 	return t->col[c];
@@ -526,6 +543,11 @@ static int write_files(struct files *fs, const ms_oom_report *r)
 		if (!(b = new_file(fs, "buddyinfo")))
 			return -ENOMEM;
 		write_buddyinfo(b, r);
+	}
+	if (r->nslabs) {
+		if (!(b = new_file(fs, "slabinfo")))
+			return -ENOMEM;
+		write_slabs(b, r);
 	}
 	for (size_t i = 0; i < r->ntasks; i++)
 		if (r->tasks[i].pid > 0 && write_task(fs, &r->tasks[i], pkb) < 0)
@@ -626,7 +648,8 @@ static size_t log_selected(const ms_source *src)
 /* ---- reading: the selected report's files ------------------------------------- */
 
 /* Files the views ask for that no OOM report holds: said, not "not in
- * snapshot". */
+ * snapshot". Slab info is printed by 4.15+ only, and only when
+ * unreclaimable slab outgrows user memory: most reports lack it. */
 static int not_in_report(const char *relpath, int rc, ms_error *err)
 {
 	const char *slash = strchr(relpath, '/');
@@ -641,9 +664,8 @@ static int not_in_report(const char *relpath, int rc, ms_error *err)
 		return rc; /* status, stat, cmdline...: the process is not in the table */
 	}
 	if (strcmp(relpath, "slabinfo") == 0)
-		return ms_error_set(err, EACCES, 0, "%s: not in an OOM report (its "
-						    "\"Unreclaimable slab info\" is in `memscope oom`)",
-				    relpath);
+		return ms_error_set(err, EACCES, 0, "%s: this OOM report has no "
+						    "\"Unreclaimable slab info\"", relpath);
 	return ms_error_set(err, EACCES, 0, "%s: not in an OOM report", relpath);
 }
 

@@ -173,7 +173,8 @@ static ms_attr row_attr(const void *row, const void *ctx)
 	return r->growth_kb != MS_NA && r->growth_kb > 0 ? MS_ATTR_GROW : MS_ATTR_NORMAL;
 }
 
-static void draw_status(const struct slabs_pane *st, ms_screen *s, ms_rect r, bool plain)
+static void draw_status(const struct slabs_pane *st, ms_screen *s, ms_rect r, bool plain,
+			bool unreclaimable_only)
 {
 	char size[32] = "-", used[32] = "-", grown[32] = "-";
 	if (st->total_kb != MS_NA)
@@ -186,6 +187,10 @@ static void draw_status(const struct slabs_pane *st, ms_screen *s, ms_rect r, bo
 	int x = ms_table_pane_status(s, r, &st->table, st->nrows, "cache", "caches");
 	x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
 			      "  size %s, used %s", size, used);
+	/* An OOM report's list: not every cache, and no object counts. */
+	if (unreclaimable_only)
+		x += ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_WARN,
+				      "  OOM unreclaimable list");
 	if (st->total_growth_kb != MS_NA)
 		ms_screen_printf(s, r.row, r.col + x, r.cols - x, MS_ATTR_DIM,
 				 ", %s%s in %.1fs", st->total_growth_kb < 0 ? "-" : "+",
@@ -205,7 +210,7 @@ static void draw(ms_pane *p, ms_screen *s, ms_rect r, const ms_view_data *d)
 		ms_screen_puts(s, r.row, r.col, r.cols, MS_ATTR_WARN, "slabs: out of memory");
 		return;
 	}
-	draw_status(st, s, r, d->plain_kb);
+	draw_status(st, s, r, d->plain_kb, d->cur->slabs.unreclaimable_only);
 	ms_rect t = { r.row + 1, r.col, r.rows - 1, r.cols };
 	ms_tablew_draw(&st->table, s, t, NULL);
 }
@@ -228,6 +233,8 @@ static const char *const slabs_help[] = {
 	"  there is no previous refresh and GROWTH is '-'.",
 	"  With a baseline (b: the sample shown; B: none; --baseline A), GROWTH is since",
 	"  it and CHG marks the caches new since it and those gone.",
+	"  From a kernel log, the rows are the OOM report's \"Unreclaimable slab info\":",
+	"  only the caches it listed, USED and SIZE in kB, object counts unknown ('-').",
 	NULL,
 };
 

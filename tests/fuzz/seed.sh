@@ -66,6 +66,13 @@ mapfile -t files < <(find "$fixtures/oom" -type f; find_named dmesg kmsg dmesg-r
 add oom "${files[@]}"
 # A kernel log as a source: the same logs.
 add kernlog "${files[@]}"
+# The slabinfo parser also reads a report's "Unreclaimable slab info:"
+# section (the kernel log source serves it as slabinfo): those lines,
+# without their log prefixes, seed it.
+for f in "$fixtures"/oom/*unreclaimable-slab*; do
+	sed -n '/Unreclaimable slab info:/,/Tasks state/p' "$f" | grep -v 'Tasks state' |
+		sed 's/^\[[ 0-9.]*\] //' >"$out/slabinfo/oom_$(basename "$f")"
+done
 
 # Issue 13: mounts, sysvipc/shm, swaps, zram's files, and smaps for the
 # categories target.
