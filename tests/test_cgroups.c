@@ -804,37 +804,7 @@ Test(cgroups_live, pressure_view_equals_the_file)
 
 /* ---- the explorer: pane 7 and the title's PSI at 80x24, vt100, no colour ------ */
 
-struct tmux {
-	char sock[64];
-	ms_buf screen;
-};
-
-static void tmux_cmd(struct tmux *t, const char *args)
-{
-	char cmd[PATH_MAX + 512];
-
-	snprintf(cmd, sizeof cmd, "tmux -L %s %s >/dev/null 2>&1", t->sock, args);
-	tu_run(cmd, NULL);
-}
-
-static bool screen_shows(struct tmux *t, const char *text)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof cmd, "tmux -L %s capture-pane -p", t->sock);
-	for (int i = 0; i < 100; i++) {
-		tu_run(cmd, &t->screen);
-		if (t->screen.data && strstr(t->screen.data, text))
-			return true;
-		usleep(100 * 1000);
-	}
-	return false;
-}
-
-#define EXPECT(t, text) cr_assert(screen_shows((t), (text)), "screen lacks \"%s\":\n%s", \
-				  (text), (t)->screen.data ? (t)->screen.data : "")
-
-static void assert_fits_80(const struct tmux *t)
+static void assert_fits_80(const tu_tmux *t)
 {
 	for (const char *p = t->screen.data; *p;) {
 		size_t len = strcspn(p, "\n");
@@ -845,12 +815,12 @@ static void assert_fits_80(const struct tmux *t)
 
 /* The server goes with the test, failed or not; the explorer inside
  * would outlive it otherwise (its own timeout ends it in any case). */
-static struct tmux pane_tmux;
+static tu_tmux pane_tmux;
 
 static void pane_tmux_end(void)
 {
 	if (pane_tmux.sock[0])
-		tmux_cmd(&pane_tmux, "kill-server");
+		tu_tmux_run(&pane_tmux, "kill-server");
 	ms_buf_free(&pane_tmux.screen);
 }
 
@@ -858,7 +828,7 @@ Test(cgroups_corpus, pane_7_and_psi_at_80x24_vt100_without_colour, .timeout = 60
      .fini = pane_tmux_end)
 {
 	const char *root = corpus_or_skip(ARM64);
-	struct tmux *tp = &pane_tmux;
+	tu_tmux *tp = &pane_tmux;
 #define t (*tp)
 	char args[PATH_MAX + 256];
 
@@ -868,24 +838,24 @@ Test(cgroups_corpus, pane_7_and_psi_at_80x24_vt100_without_colour, .timeout = 60
 	snprintf(args, sizeof args,
 		 "-f /dev/null new-session -d -x 80 -y 24 'TERM=vt100 NO_COLOR=1 timeout --foreground 60 %s -s %s; "
 		 "sleep 30'", tu_bin(), root);
-	tmux_cmd(&t, args);
+	tu_tmux_run(&t, args);
 	/* the title: pressure/memory's some and full avg10 */
-	EXPECT(&t, "PSI 0.72/0.72%");
-	EXPECT(&t, "7 cgroups");
-	tmux_cmd(&t, "send-keys 7");
-	EXPECT(&t, "6 groups  v2 sys/fs/cgroup");
+	TU_TMUX_EXPECT(&t, "PSI 0.72/0.72%");
+	TU_TMUX_EXPECT(&t, "7 cgroups");
+	tu_tmux_run(&t, "send-keys 7");
+	TU_TMUX_EXPECT(&t, "6 groups  v2 sys/fs/cgroup");
 	/* app: 16969728 B of 67108864: 25%, two cells; batch 73%, seven */
-	EXPECT(&t, "  app ");
+	TU_TMUX_EXPECT(&t, "  app ");
 	cr_assert(strstr(t.screen.data, "[##        ] 25%"), "%s", t.screen.data);
 	cr_assert(strstr(t.screen.data, "[#######   ] 73%"), "%s", t.screen.data);
 	cr_assert(strstr(t.screen.data, "    a "), "svc/a under svc:\n%s", t.screen.data);
 	assert_fits_80(&t);
 	/* procrank sorted by oom_score keeps its column on screen */
-	tmux_cmd(&t, "send-keys 1");
-	EXPECT(&t, "sort: PSS desc");
-	tmux_cmd(&t, "send-keys '>' '>' '>' '>' '>' '>' '>'"); /* uss swap swappss name cmdline dmabuf oom */
-	EXPECT(&t, "sort: OOM desc");
-	EXPECT(&t, " OOM ");
+	tu_tmux_run(&t, "send-keys 1");
+	TU_TMUX_EXPECT(&t, "sort: PSS desc");
+	tu_tmux_run(&t, "send-keys '>' '>' '>' '>' '>' '>' '>'"); /* uss swap swappss name cmdline dmabuf oom */
+	TU_TMUX_EXPECT(&t, "sort: OOM desc");
+	TU_TMUX_EXPECT(&t, " OOM ");
 	cr_assert(strstr(t.screen.data, "    126 "), "batch-swapper (680) first:\n%s",
 		  t.screen.data);
 	assert_fits_80(&t);

@@ -44,39 +44,9 @@ static const char two_reports[] =
 	"[  102.000006] [     11]  1000    11      300      100    20480        3           200 sh\n"
 	"[  102.000007] Out of memory: Killed process 11 (sh) total-vm:1200kB, anon-rss:300kB, file-rss:100kB, shmem-rss:0kB, UID:1000 pgtables:20kB oom_score_adj:200\n";
 
-struct tmux {
-	char sock[64];
-	ms_buf screen;
-};
-
-static void tmux_cmd(struct tmux *t, const char *args)
-{
-	char cmd[PATH_MAX + 512];
-
-	snprintf(cmd, sizeof cmd, "tmux -L %s %s >/dev/null 2>&1", t->sock, args);
-	tu_run(cmd, NULL);
-}
-
-static bool screen_shows(struct tmux *t, const char *text)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof cmd, "tmux -L %s capture-pane -p", t->sock);
-	for (int i = 0; i < 100; i++) {
-		tu_run(cmd, &t->screen);
-		if (t->screen.data && strstr(t->screen.data, text))
-			return true;
-		usleep(100 * 1000);
-	}
-	return false;
-}
-
-#define EXPECT(t, text) cr_assert(screen_shows((t), (text)), "screen lacks \"%s\":\n%s", \
-				  (text), (t)->screen.data ? (t)->screen.data : "")
-
 Test(kernlog_live, explorer_steps_between_reports)
 {
-	struct tmux t = { .screen = MS_BUF_INIT };
+	tu_tmux t = { .screen = MS_BUF_INIT };
 	char path[PATH_MAX], args[PATH_MAX + 256];
 
 	if (tu_run("command -v tmux >/dev/null 2>&1", NULL) != 0)
@@ -90,25 +60,25 @@ Test(kernlog_live, explorer_steps_between_reports)
 	snprintf(args, sizeof args,
 		 "-f /dev/null new-session -d -x 80 -y 24 'TERM=vt100 %s -s %s; sleep 30'",
 		 tu_bin(), path);
-	tmux_cmd(&t, args);
+	tu_tmux_run(&t, args);
 	/* The first report, said on the status line and the tab line. */
-	EXPECT(&t, "OOM report 1 of 2, [101.000000], victim 10 hog");
-	EXPECT(&t, "report 1 of 2");
-	EXPECT(&t, "PSS unknown");
+	TU_TMUX_EXPECT(&t, "OOM report 1 of 2, [101.000000], victim 10 hog");
+	TU_TMUX_EXPECT(&t, "report 1 of 2");
+	TU_TMUX_EXPECT(&t, "PSS unknown");
 	cr_assert(strstr(t.screen.data, "   10 0 "), "%s", t.screen.data);
-	tmux_cmd(&t, "send-keys ']'");
-	EXPECT(&t, "OOM report 2 of 2, [102.000000], victim 11 sh");
-	EXPECT(&t, "report 2 of 2");
+	tu_tmux_run(&t, "send-keys ']'");
+	TU_TMUX_EXPECT(&t, "OOM report 2 of 2, [102.000000], victim 11 sh");
+	TU_TMUX_EXPECT(&t, "report 2 of 2");
 	/* The second report's table holds sh alone. */
 	cr_assert(!strstr(t.screen.data, " hog "), "%s", t.screen.data);
-	tmux_cmd(&t, "send-keys '['");
-	EXPECT(&t, "OOM report 1 of 2");
-	tmux_cmd(&t, "send-keys 3");
+	tu_tmux_run(&t, "send-keys '['");
+	TU_TMUX_EXPECT(&t, "OOM report 1 of 2");
+	tu_tmux_run(&t, "send-keys 3");
 	/* buddy pane: the first report's blocks per order. */
-	EXPECT(&t, "Normal");
+	TU_TMUX_EXPECT(&t, "Normal");
 	cr_assert(strstr(t.screen.data, "4") && strstr(t.screen.data, "not in an OOM report"),
 		  "%s", t.screen.data);
-	tmux_cmd(&t, "kill-server");
+	tu_tmux_run(&t, "kill-server");
 	ms_buf_free(&t.screen);
 }
 
@@ -117,7 +87,7 @@ Test(kernlog_live, explorer_steps_between_reports)
  * = 340.0M), no object counts; the next report, without it, says so. */
 Test(kernlog_live, slabs_pane_shows_a_reports_unreclaimable_slab_info)
 {
-	struct tmux t = { .screen = MS_BUF_INIT };
+	tu_tmux t = { .screen = MS_BUF_INIT };
 	char args[PATH_MAX + 256];
 
 	if (tu_run("command -v tmux >/dev/null 2>&1", NULL) != 0)
@@ -126,17 +96,17 @@ Test(kernlog_live, slabs_pane_shows_a_reports_unreclaimable_slab_info)
 	snprintf(args, sizeof args,
 		 "-f /dev/null new-session -d -x 80 -y 24 'TERM=vt100 %s -s %s; sleep 30'", tu_bin(),
 		 tu_fixture("oom/linux-4.19-x86_64-unreclaimable-slab.dmesg"));
-	tmux_cmd(&t, args);
-	EXPECT(&t, "OOM report 1 of 2");
-	tmux_cmd(&t, "send-keys 2");
-	EXPECT(&t, "9 caches");
-	EXPECT(&t, "OOM unreclaimable list");
+	tu_tmux_run(&t, args);
+	TU_TMUX_EXPECT(&t, "OOM report 1 of 2");
+	tu_tmux_run(&t, "send-keys 2");
+	TU_TMUX_EXPECT(&t, "9 caches");
+	TU_TMUX_EXPECT(&t, "OOM unreclaimable list");
 	cr_assert(strstr(t.screen.data, "leaky_objects                       -         -        -"
 					"  340.2M       -  340.0M"), "%s", t.screen.data);
 	cr_assert(strstr(t.screen.data, "nf_conntrack_expect"), "%s", t.screen.data);
-	tmux_cmd(&t, "send-keys ']'");
-	EXPECT(&t, "slabinfo: this OOM report has no \"Unreclaimable slab info\"");
-	tmux_cmd(&t, "kill-server");
+	tu_tmux_run(&t, "send-keys ']'");
+	TU_TMUX_EXPECT(&t, "slabinfo: this OOM report has no \"Unreclaimable slab info\"");
+	tu_tmux_run(&t, "kill-server");
 	ms_buf_free(&t.screen);
 }
 

@@ -477,36 +477,6 @@ Test(replay, the_help_lists_the_recording_keys_with_samples_only)
 static const char *const data_captures[] = { "board-arm64-qemu.tar.gz", "board-armv7-qemu.tar.gz",
 					     "demo-x86_64.tar.gz" };
 
-struct tmux {
-	char sock[64];
-	ms_buf screen;
-};
-
-static void tmux_cmd(struct tmux *t, const char *args)
-{
-	char cmd[3 * PATH_MAX];
-	snprintf(cmd, sizeof cmd, "tmux -L %s %s >/dev/null 2>&1", t->sock, args);
-	tu_run(cmd, NULL);
-}
-
-static void tmux_capture(struct tmux *t)
-{
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "tmux -L %s capture-pane -p", t->sock);
-	tu_run(cmd, &t->screen);
-}
-
-static bool tmux_wait_for(struct tmux *t, const char *text)
-{
-	for (int i = 0; i < 100; i++) {
-		tmux_capture(t);
-		if (t->screen.data && strstr(t->screen.data, text))
-			return true;
-		usleep(100 * 1000);
-	}
-	return false;
-}
-
 /* The recording of data/'s captures, ten minutes apart. */
 static void make_data_recording(struct rec *r)
 {
@@ -573,16 +543,16 @@ static long long batch_pss(const struct rec *r, int at, int pid)
 /* The screen at sample `at` shows what the batch views give for --at at:
  * the time bar, the header's free memory, and the top process's PID and
  * PSS (the procrank pane, no baseline). */
-static void expect_sample(struct tmux *t, const struct rec *r, int at)
+static void expect_sample(tu_tmux *t, const struct rec *r, int at)
 {
 	char bar[96], when[48], args[PATH_MAX + 64], line[512], head[512], cell[64], want[64];
 	ms_buf json = MS_BUF_INIT;
 
 	utc(T0 + (long long)at * STEP, when, sizeof when);
 	snprintf(bar, sizeof bar, "sample %d of %d  %s", at + 1, NSAMPLES, when);
-	cr_assert(tmux_wait_for(t, bar), "no \"%s\":\n%s", bar, t->screen.data);
+	cr_assert(tu_tmux_wait_for(t, bar), "no \"%s\":\n%s", bar, t->screen.data);
 	/* after the time bar, the pane drawn from the same sample */
-	tmux_capture(t);
+	tu_tmux_capture(t);
 
 	snprintf(args, sizeof args, "meminfo -s '%s' --at %d -f json", r->path, at);
 	cr_assert_eq(run(args, &json, NULL), 0);
@@ -611,14 +581,14 @@ Test(replay_tui, steps_through_a_recording_as_the_batch_views_read_it, .timeout 
 	if (tu_run("command -v tmux >/dev/null 2>&1", NULL) != 0)
 		cr_skip_test("tmux absent");
 	struct rec r;
-	struct tmux t = { .screen = MS_BUF_INIT };
+	tu_tmux t = { .screen = MS_BUF_INIT };
 	char args[2 * PATH_MAX];
 	make_data_recording(&r);
 	snprintf(t.sock, sizeof t.sock, "memscope-replay-%d", (int)getpid());
 	snprintf(args, sizeof args,
 		 "-f /dev/null new-session -d -x 80 -y 24 'TERM=vt100 %s -s %s; sleep 30'",
 		 tu_bin(), r.path);
-	tmux_cmd(&t, args);
+	tu_tmux_run(&t, args);
 
 	/* the last sample first; then [ ] { } Home End, each read anew */
 	static const struct {
@@ -631,7 +601,7 @@ Test(replay_tui, steps_through_a_recording_as_the_batch_views_read_it, .timeout 
 	for (size_t i = 0; i < MS_ARRAY_LEN(steps); i++) {
 		if (steps[i].key) {
 			snprintf(args, sizeof args, "send-keys %s", steps[i].key);
-			tmux_cmd(&t, args);
+			tu_tmux_run(&t, args);
 		}
 		expect_sample(&t, &r, steps[i].at);
 		/* the time bar is whole at 80 columns: its scrubber closes,
@@ -649,24 +619,24 @@ Test(replay_tui, steps_through_a_recording_as_the_batch_views_read_it, .timeout 
 	/* the slabs' growth is from the sample before in time: after ] over
 	 * ten minutes; after [ back to the first, from none (not from the
 	 * later sample just left) */
-	tmux_cmd(&t, "send-keys 2 ]");
-	cr_assert(tmux_wait_for(&t, "sample 2 of 3"), "%s", t.screen.data);
-	cr_assert(tmux_wait_for(&t, " in 600.0s"), "%s", t.screen.data);
-	tmux_cmd(&t, "send-keys [");
-	cr_assert(tmux_wait_for(&t, "sample 1 of 3"), "%s", t.screen.data);
-	tmux_capture(&t);
+	tu_tmux_run(&t, "send-keys 2 ]");
+	cr_assert(tu_tmux_wait_for(&t, "sample 2 of 3"), "%s", t.screen.data);
+	cr_assert(tu_tmux_wait_for(&t, " in 600.0s"), "%s", t.screen.data);
+	tu_tmux_run(&t, "send-keys [");
+	cr_assert(tu_tmux_wait_for(&t, "sample 1 of 3"), "%s", t.screen.data);
+	tu_tmux_capture(&t);
 	cr_assert_null(strstr(t.screen.data, " in -"), "%s", t.screen.data);
 	cr_assert_null(strstr(t.screen.data, " in 600.0s"), "%s", t.screen.data);
-	tmux_cmd(&t, "send-keys 1");
-	cr_assert(tmux_wait_for(&t, "    PID "), "%s", t.screen.data);
+	tu_tmux_run(&t, "send-keys 1");
+	cr_assert(tu_tmux_wait_for(&t, "    PID "), "%s", t.screen.data);
 
 	/* b at sample 0, then ]: the procrank pane shows the change of each
 	 * process since sample 0, as the two batch documents give it */
-	tmux_cmd(&t, "send-keys b");
-	cr_assert(tmux_wait_for(&t, "baseline: sample 1/3"), "%s", t.screen.data);
-	tmux_cmd(&t, "send-keys ]");
-	cr_assert(tmux_wait_for(&t, "dPSS"), "%s", t.screen.data);
-	cr_assert(tmux_wait_for(&t, "sample 2 of 3"), "%s", t.screen.data);
+	tu_tmux_run(&t, "send-keys b");
+	cr_assert(tu_tmux_wait_for(&t, "baseline: sample 1/3"), "%s", t.screen.data);
+	tu_tmux_run(&t, "send-keys ]");
+	cr_assert(tu_tmux_wait_for(&t, "dPSS"), "%s", t.screen.data);
+	cr_assert(tu_tmux_wait_for(&t, "sample 2 of 3"), "%s", t.screen.data);
 	char head[512], line[512], cell[64], want[64];
 	screen_line(t.screen.data, "dPSS", head, sizeof head);
 	cr_assert(strstr(t.screen.data, "  [b"), "b marks the baseline's place:\n%s",
@@ -687,9 +657,9 @@ Test(replay_tui, steps_through_a_recording_as_the_batch_views_read_it, .timeout 
 	/* one more step: still since sample 0, not since the step before:
 	 * sample 0's biggest process, not in sample 2, is "gone" with minus
 	 * its PSS of sample 0 */
-	tmux_cmd(&t, "send-keys ]");
-	cr_assert(tmux_wait_for(&t, "sample 3 of 3"), "%s", t.screen.data);
-	tmux_capture(&t);
+	tu_tmux_run(&t, "send-keys ]");
+	cr_assert(tu_tmux_wait_for(&t, "sample 3 of 3"), "%s", t.screen.data);
+	tu_tmux_capture(&t);
 	ms_buf json = MS_BUF_INIT;
 	snprintf(args, sizeof args, "procrank -s '%s' --at 0 --limit 1 -f json", r.path);
 	cr_assert_eq(run(args, &json, NULL), 0);
@@ -707,8 +677,8 @@ Test(replay_tui, steps_through_a_recording_as_the_batch_views_read_it, .timeout 
 	cr_assert_str_eq(cell, want, "%s", line);
 	ms_buf_free(&json);
 
-	tmux_cmd(&t, "send-keys q");
-	tmux_cmd(&t, "kill-server");
+	tu_tmux_run(&t, "send-keys q");
+	tu_tmux_run(&t, "kill-server");
 	ms_buf_free(&t.screen);
 	tu_rm_rf(r.dir);
 }

@@ -119,6 +119,34 @@ int tu_run(const char *cmd, ms_buf *out)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+void tu_tmux_run(tu_tmux *t, const char *args)
+{
+	ms_buf cmd = MS_BUF_INIT;
+
+	ms_buf_printf(&cmd, "tmux -L %s %s >/dev/null 2>&1", t->sock, args);
+	tu_run(cmd.data, NULL);
+	ms_buf_free(&cmd);
+}
+
+void tu_tmux_capture(tu_tmux *t)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "tmux -L %s capture-pane -p", t->sock);
+	tu_run(cmd, &t->screen);
+}
+
+bool tu_tmux_wait_for(tu_tmux *t, const char *text)
+{
+	for (int i = 0; i < 100; i++) {
+		tu_tmux_capture(t);
+		if (t->screen.data && strstr(t->screen.data, text))
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
 const char *tu_tmpdir(void)
 {
 	static char path[8][64];

@@ -29,6 +29,25 @@ int tu_run(const char *cmd, ms_buf *out);
 const char *tu_tmpdir(void);
 void tu_rm_rf(const char *path);
 
+/* ---- the explorer in tmux ------------------------------------------------
+ * A tmux server of its own (-L sock) per test, whose one window runs the
+ * explorer; the screen is read back with capture-pane. */
+typedef struct tu_tmux {
+	char sock[64];
+	ms_buf screen; /* the last capture */
+} tu_tmux;
+
+/* Runs `tmux -L sock ARGS`, its output discarded. */
+void tu_tmux_run(tu_tmux *t, const char *args);
+/* Reads the window's text into t->screen. */
+void tu_tmux_capture(tu_tmux *t);
+/* Captures until the screen shows text (true) or 10 s have passed. */
+bool tu_tmux_wait_for(tu_tmux *t, const char *text);
+/* Fails the test unless the screen comes to show text, showing it. */
+#define TU_TMUX_EXPECT(t, text)                                                       \
+	cr_assert(tu_tmux_wait_for((t), (text)), "screen lacks \"%s\":\n%s", (text),   \
+		  (t)->screen.data ? (t)->screen.data : "")
+
 /* ---- parser inputs ------------------------------------------------------
  * Every parser of src/parse has the shape (const char *buf, size_t len, out,
  * ms_error *err) -> 0 or -errno. These run one on a fixture, a corpus file
