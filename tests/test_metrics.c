@@ -17,23 +17,6 @@
 
 #include "testutil.h"
 
-static const char *remote_script(const char *name)
-{
-	static char p[8][PATH_MAX];
-	static int slot;
-	char *s = p[slot++ % 8];
-	snprintf(s, PATH_MAX, "%s/../remote/%s", tu_fixture(""), name);
-	return s;
-}
-
-static void need(const char *program, const char *package)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", program);
-	if (tu_run(cmd, NULL) != 0)
-		cr_skip_test("%s not installed (Debian package %s)", program, package);
-}
-
 /* ---- the label escape ------------------------------------------------------ */
 
 Test(metrics, labels_hold_no_raw_control_quote_or_backslash)
@@ -68,7 +51,7 @@ static void check_exposition(const char *snap, int top)
 	ms_buf out = MS_BUF_INIT;
 
 	snprintf(cmd, sizeof cmd, "python3 '%s' '%s' '%s' %d 2>&1",
-		 remote_script("check-exposition.py"), tu_bin(), snap, top);
+		 tu_tests_file("remote/check-exposition.py"), tu_bin(), snap, top);
 	int rc = tu_run(cmd, &out);
 	cr_expect_eq(rc, 0, "%s --top %d: %s", snap, top, out.data);
 	ms_buf_free(&out);
@@ -80,7 +63,7 @@ Test(metrics, data_snapshots_equal_their_own_views)
 		"board-arm64-qemu.tar.gz", "board-arm64-qemu-sh.tar.gz", "board-armv7-qemu.tar.gz",
 		"board-armv7-qemu-sh.tar.gz", "demo-x86_64.tar.gz",
 	};
-	need("python3", "python3");
+	tu_need("python3", "Debian package python3");
 	for (size_t i = 0; i < MS_ARRAY_LEN(snaps); i++) {
 		char path[PATH_MAX];
 		snprintf(path, sizeof path, "%s/data/%s", MS_SRCDIR, snaps[i]);
@@ -96,7 +79,7 @@ Test(metrics, corpus_captures_equal_their_own_views)
 		"r36s-clone-rk3326-arkos-5.10.160", "xilinx-zynq-armv7-4.4",
 		"zte-router-armv7-4.1.25",
 	};
-	need("python3", "python3");
+	tu_need("python3", "Debian package python3");
 	size_t done = 0;
 	for (size_t i = 0; i < MS_ARRAY_LEN(captures); i++) {
 		const char *snap = tu_corpus(captures[i]);
@@ -152,7 +135,7 @@ Test(metrics, promtool_finds_only_node_exporter_camel_case_here)
 {
 	char cmd[PATH_MAX + 64];
 
-	need("promtool", "prometheus");
+	tu_need("promtool", "Debian package prometheus");
 	snprintf(cmd, sizeof cmd, "'%s' metrics", tu_bin());
 	promtool_check(cmd, true);
 	snprintf(cmd, sizeof cmd, "'%s' metrics --top 1", tu_bin());
@@ -163,8 +146,8 @@ Test(metrics, promtool_finds_only_camel_case_in_snapshots_and_hostile_names)
 {
 	char cmd[PATH_MAX * 2];
 
-	need("promtool", "prometheus");
-	need("python3", "python3");
+	tu_need("promtool", "Debian package prometheus");
+	tu_need("python3", "Debian package python3");
 	snprintf(cmd, sizeof cmd, "'%s' metrics -s '%s/data/board-armv7-qemu.tar.gz'", tu_bin(),
 		 MS_SRCDIR);
 	promtool_check(cmd, true);
@@ -195,7 +178,7 @@ Test(metrics, a_folder_of_captures_backfills_with_promtool)
 	char cmd[PATH_MAX * 3];
 	ms_buf out = MS_BUF_INIT, om = MS_BUF_INIT;
 
-	need("promtool", "prometheus");
+	tu_need("promtool", "Debian package prometheus");
 	const char *dir = tu_tmpdir();
 	snprintf(cmd, sizeof cmd, "'%s' metrics -s '%s/data' 2>/dev/null > '%s/all.om'",
 		 tu_bin(), MS_SRCDIR, dir);
@@ -233,10 +216,10 @@ Test(metrics, prometheus_scrapes_listen_and_agrees_with_the_json_views, .timeout
 	char cmd[PATH_MAX * 3];
 	ms_buf out = MS_BUF_INIT;
 
-	need("prometheus", "prometheus");
-	need("python3", "python3");
+	tu_need("prometheus", "Debian package prometheus");
+	tu_need("python3", "Debian package python3");
 	snprintf(cmd, sizeof cmd, "sh '%s' '%s' '%s/tests/workload_helper' 2>&1",
-		 remote_script("prometheus-e2e.sh"), tu_bin(), MS_BUILDDIR);
+		 tu_tests_file("remote/prometheus-e2e.sh"), tu_bin(), MS_BUILDDIR);
 	int rc = tu_run(cmd, &out);
 	if (rc == 77)
 		cr_skip_test("%s", out.data);

@@ -17,30 +17,13 @@
 #include "memscope/source.h"
 #include "testutil.h"
 
-static const char *remote_script(const char *name)
-{
-	static char p[4][PATH_MAX];
-	static int slot;
-	char *s = p[slot++ % 4];
-	snprintf(s, PATH_MAX, "%s/../remote/%s", tu_fixture(""), name);
-	return s;
-}
-
-static void need(const char *program, const char *why)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", program);
-	if (tu_run(cmd, NULL) != 0)
-		cr_skip_test("%s not installed (%s)", program, why);
-}
-
 /* The tree cli-proc is the board: pid 300 has no memory files, pid 400
  * only smaps (a kernel before smaps_rollup). */
 static void use_fake_board(void)
 {
 	char words[PATH_MAX * 2 + 8];
-	need("python3", "the stand-in ssh's control socket");
-	snprintf(words, sizeof words, "sh %s %s", remote_script("fake-ssh.sh"),
+	tu_need("python3", "the stand-in ssh's control socket");
+	snprintf(words, sizeof words, "sh %s %s", tu_tests_file("remote/fake-ssh.sh"),
 		 tu_fixture("cli-proc"));
 	setenv("MEMSCOPE_SSH", words, 1);
 }
@@ -141,8 +124,8 @@ static void run_script(const char *script, const char *args)
 	char cmd[PATH_MAX * 3];
 	ms_buf out = MS_BUF_INIT;
 
-	need("python3", "python3");
-	snprintf(cmd, sizeof cmd, "sh '%s' %s 2>&1", remote_script(script), args);
+	tu_need("python3", "python3");
+	snprintf(cmd, sizeof cmd, "sh '%s/%s' %s 2>&1", tu_tests_file("remote"), script, args);
 	int rc = tu_run(cmd, &out);
 	if (rc == 77)
 		cr_skip_test("%s", out.data);
@@ -163,7 +146,7 @@ Test(remote, over_sshd_procrank_and_vma_equal_here_and_drops_are_said, .timeout 
 Test(remote, over_sshd_the_explorer_refreshes_and_reconnects, .timeout = 180)
 {
 	char args[PATH_MAX + 8];
-	need("tmux", "Debian package tmux");
+	tu_need("tmux", "Debian package tmux");
 	snprintf(args, sizeof args, "'%s'", tu_bin());
 	run_script("ssh-explorer.sh", args);
 }

@@ -119,6 +119,25 @@ int tu_run(const char *cmd, ms_buf *out)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+const char *tu_tests_file(const char *rel)
+{
+	static char path[8][PATH_MAX];
+	static int slot;
+	char *p = path[slot++ % 8];
+
+	snprintf(p, PATH_MAX, "%s/../%s", tu_fixture(""), rel);
+	return p;
+}
+
+void tu_need(const char *program, const char *why)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", program);
+	if (tu_run(cmd, NULL) != 0)
+		cr_skip_test("%s not installed (%s)", program, why);
+}
+
 void tu_tmux_run(tu_tmux *t, const char *args)
 {
 	ms_buf cmd = MS_BUF_INIT;

@@ -18,6 +18,11 @@ const char *tu_fixture(const char *name);
  * folder or one without that capture is absent; a capture without the
  * file is the caller's failure. */
 const char *tu_corpus(const char *rel);
+/* tests/<rel> (a helper script, a suite's own files), as a static path
+ * good until eight more calls. */
+const char *tu_tests_file(const char *rel);
+/* Skips the test, saying why, unless program is on PATH. */
+void tu_need(const char *program, const char *why);
 /* The built memscope binary. */
 const char *tu_bin(void);
 /* Reads a whole file into b (reset first); false when it cannot. */
