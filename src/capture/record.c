@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "memscope/capture.h"
+#include "sink.h"
 
 #define HEADER_PREFIX "memscope-sample 1 "
 #define LEN_DIGITS 10 /* up to 9,999,999,999 bytes: past the reader's cap */
@@ -102,21 +103,6 @@ fail:
 	return NULL;
 }
 
-static int pwrite_all(int fd, const char *data, size_t len, off_t at)
-{
-	while (len) {
-		ssize_t w = pwrite(fd, data, len, at);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		data += w;
-		len -= (size_t)w;
-		at += w;
-	}
-	return 0;
-}
-
 /* Writes the sample's header with no length yet: "not a header" to any
  * reader until commit() fills it in. Returns the header's length. */
 static int begin_sample(ms_recorder *rec, int64_t ns, ms_error *err)
@@ -124,7 +110,7 @@ static int begin_sample(ms_recorder *rec, int64_t ns, ms_error *err)
 	char head[96];
 	int n = snprintf(head, sizeof head, HEADER_PREFIX "%0*d %" PRId64 ".%09" PRId64 "\n",
 			 LEN_DIGITS, 0, ns / 1000000000, ns % 1000000000);
-	int e = pwrite_all(rec->fd, head, (size_t)n, rec->end);
+	int e = ms_write_all(rec->fd, head, (size_t)n, rec->end);
 
 	if (e == 0 && lseek(rec->fd, rec->end + n, SEEK_SET) < 0)
 		e = -errno;
@@ -141,7 +127,7 @@ static int commit(ms_recorder *rec, size_t len, ms_error *err)
 	snprintf(digits, sizeof digits, "%0*zu", LEN_DIGITS, len);
 	if (fdatasync(rec->fd) != 0)
 		return fail_errno(err, errno, rec->path);
-	int e = pwrite_all(rec->fd, digits, LEN_DIGITS, rec->end + (off_t)strlen(HEADER_PREFIX));
+	int e = ms_write_all(rec->fd, digits, LEN_DIGITS, rec->end + (off_t)strlen(HEADER_PREFIX));
 	return e < 0 ? fail_errno(err, -e, rec->path) : 0;
 }
 

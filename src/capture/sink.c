@@ -225,16 +225,18 @@ struct ms_sink {
 	struct gz_out *gz;   /* a recording's gzip writer, else NULL */
 };
 
-static int write_all(int fd, const char *data, size_t len)
+int ms_write_all(int fd, const char *data, size_t len, off_t at)
 {
 	while (len) {
-		ssize_t w = write(fd, data, len);
+		ssize_t w = at < 0 ? write(fd, data, len) : pwrite(fd, data, len, at);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
 			return -errno;
 		data += w;
 		len -= (size_t)w;
+		if (at >= 0)
+			at += w;
 	}
 	return 0;
 }
@@ -337,7 +339,7 @@ int ms_sink_put(struct ms_sink *s, const char *rel, const char *data, size_t len
 		return archive_put(s, rel, AE_IFREG, data, len);
 	int fd = openat(s->dir_fd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			0600);
-	r = fd < 0 ? -errno : write_all(fd, data, len);
+	r = fd < 0 ? -errno : ms_write_all(fd, data, len, -1);
 	if (fd >= 0 && close(fd) != 0 && r == 0)
 		r = -errno;
 	return r < 0 ? write_failed(s->err, -r, rel) : 0;
@@ -391,7 +393,7 @@ struct gz_out {
 static int gz_drain(struct gz_out *g)
 {
 	size_t n = sizeof g->out - g->z.avail_out;
-	int r = write_all(g->fd, (const char *)g->out, n);
+	int r = ms_write_all(g->fd, (const char *)g->out, n, -1);
 
 	g->z.next_out = g->out;
 	g->z.avail_out = sizeof g->out;

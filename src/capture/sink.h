@@ -7,6 +7,7 @@
 #define MEMSCOPE_CAPTURE_SINK_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "memscope/util.h"
@@ -31,6 +32,9 @@ int ms_sink_write_fd(int fd, const char *top, ms_sink_fill_fn fill, void *ctx, m
 /* One file, rel its path in the snapshot ("proc/123/smaps",
  * "memscope-users"); the folders above it are made with it. */
 int ms_sink_put(struct ms_sink *s, const char *rel, const char *data, size_t len);
+/* Writes all of data to fd at offset at, or at fd's own offset when at is
+ * negative, going on after short writes and EINTR; 0 or -errno. */
+int ms_write_all(int fd, const char *data, size_t len, off_t at);
 /* When the capture began: the mtime of every entry. */
 time_t ms_sink_time(const struct ms_sink *s);
 
