@@ -198,34 +198,6 @@ static int stop_mid_sample(pid_t pid, const char *path)
 
 /* ---- JSON, by its text ------------------------------------------------------------ */
 
-static long long json_number(const char *json, const char *key)
-{
-	char pat[80];
-	snprintf(pat, sizeof pat, "\"%s\":", key);
-	const char *p = strstr(json, pat);
-	cr_assert_not_null(p, "no %s in %s", key, json);
-	return strtoll(p + strlen(pat), NULL, 10);
-}
-
-/* What a document says after its "source" object: the view's figures. */
-static const char *after_source(const char *json)
-{
-	const char *p = strstr(json, "\"source\":{");
-	cr_assert_not_null(p, "%s", json);
-	int depth = 0;
-	for (p += strlen("\"source\":"); *p; p++) {
-		if (*p == '"')
-			for (p++; *p && *p != '"'; p++)
-				p += *p == '\\';
-		else if (*p == '{')
-			depth++;
-		else if (*p == '}' && --depth == 0)
-			return p + 1;
-	}
-	cr_assert_fail("source never ends: %s", json);
-	return NULL;
-}
-
 /* A meminfo key of a file in kB, read here, not by memscope. */
 static long long meminfo_kb(const char *path, const char *key)
 {
@@ -252,8 +224,8 @@ static void assert_each_sample_reads(const char *path, int n, bool torn)
 	for (int i = 0; i < n; i++) {
 		snprintf(args, sizeof args, "meminfo -s '%s' --at %d -f json", path, i);
 		cr_assert_eq(run(args, &out, &err), 0, "%s: %s", args, err.data);
-		cr_assert_eq(json_number(out.data, "index"), i);
-		cr_assert_eq(json_number(out.data, "count"), n);
+		cr_assert_eq(tu_json_number(out.data, "index"), i);
+		cr_assert_eq(tu_json_number(out.data, "count"), n);
 		cr_assert_eq(strstr(out.data, "\"torn_tail\":null") == NULL, torn, "%s", out.data);
 	}
 	ms_buf_free(&out);
@@ -294,13 +266,13 @@ Test(record, each_sample_is_the_snapshot_it_recorded)
 		for (int i = 0; i < 3; i++) {
 			snprintf(args, sizeof args, "%s -s '%s' --at %d -f json", views[v], rec, i);
 			cr_assert_eq(run(args, &out, NULL), 0, "%s", args);
-			cr_assert_str_eq(after_source(out.data), after_source(want.data), "%s",
+			cr_assert_str_eq(tu_json_after_source(out.data), tu_json_after_source(want.data), "%s",
 					 args);
 		}
 	}
 	snprintf(args, sizeof args, "meminfo -s '%s' --at 1 -f json", rec);
 	cr_assert_eq(run(args, &out, NULL), 0);
-	cr_assert_eq(json_number(after_source(out.data), "MemTotal"),
+	cr_assert_eq(tu_json_number(tu_json_after_source(out.data), "MemTotal"),
 		     meminfo_kb(fixture_meminfo, "MemTotal"));
 	ms_buf_free(&out);
 	ms_buf_free(&want);
@@ -554,7 +526,7 @@ Test(record, reads_while_it_grows, .timeout = 60)
 		wait_samples(rec, n);
 		snprintf(args, sizeof args, "meminfo -s '%s' -f json", rec);
 		cr_assert_eq(run(args, &out, NULL), 0);
-		cr_assert_geq(json_number(out.data, "count"), n);
+		cr_assert_geq(tu_json_number(out.data, "count"), n);
 	}
 	cr_assert_eq(wait_exit(pid), 0);
 	assert_each_sample_reads(rec, 4, false);
@@ -583,7 +555,7 @@ Test(record_live, this_machine_with_one_process_followed, .timeout = 60)
 	assert_each_sample_reads(rec, 2, false);
 	snprintf(args, sizeof args, "meminfo -s '%s' --at 0 -f json", rec);
 	cr_assert_eq(run(args, &out, NULL), 0);
-	cr_assert_eq(json_number(after_source(out.data), "MemTotal"),
+	cr_assert_eq(tu_json_number(tu_json_after_source(out.data), "MemTotal"),
 		     meminfo_kb("/proc/meminfo", "MemTotal"));
 	struct walk w;
 	walk(rec, &w);
@@ -691,7 +663,7 @@ Test(record_live, trend_finds_a_known_growth_rate, .timeout = 120)
 	cr_assert(rate > want * 0.99 && rate < want * 1.01, "rate %.1f kB/h, want %.1f", rate,
 		  want);
 	cr_assert_gt(r2, 0.99);
-	cr_assert_eq(json_number(row, "samples"), SAMPLES);
+	cr_assert_eq(tu_json_number(row, "samples"), SAMPLES);
 	ms_buf_free(&out);
 	ms_buf_free(&err);
 	tu_rm_rf(dir);
@@ -729,7 +701,7 @@ Test(record_live, the_script_records_under_busybox_alone, .timeout = 120)
 	char args[PATH_MAX];
 	snprintf(args, sizeof args, "meminfo -s '%s' --at 2 -f json", rec);
 	cr_assert_eq(run(args, &out, &err), 0, "%s", err.data);
-	cr_assert_eq(json_number(after_source(out.data), "MemTotal"),
+	cr_assert_eq(tu_json_number(tu_json_after_source(out.data), "MemTotal"),
 		     meminfo_kb("/proc/meminfo", "MemTotal"));
 	snprintf(args, sizeof args, "procrank -s '%s' --at 0 -f json", rec);
 	cr_assert_eq(run(args, &out, &err), 0, "%s", err.data);

@@ -93,16 +93,6 @@ static int run(const char *args, ms_buf *out, ms_buf *err)
 	return st;
 }
 
-/* The number after "key": in a JSON text (the first one). */
-static long long json_number(const char *json, const char *key)
-{
-	char pat[80];
-	snprintf(pat, sizeof pat, "\"%s\":", key);
-	const char *p = strstr(json, pat);
-	cr_assert_not_null(p, "no %s in %s", key, json);
-	return strtoll(p + strlen(pat), NULL, 10);
-}
-
 /* The string after "key": in a JSON text, into out ("null" for null). */
 static void json_string(const char *json, const char *key, char *out, size_t cap)
 {
@@ -114,25 +104,6 @@ static void json_string(const char *json, const char *key, char *out, size_t cap
 	if (*p == '"')
 		p++;
 	snprintf(out, cap, "%.*s", (int)strcspn(p, "\",}"), p);
-}
-
-/* What a document says after its "source" object: the view's figures. */
-static const char *after_source(const char *json)
-{
-	const char *p = strstr(json, "\"source\":{");
-	cr_assert_not_null(p, "%s", json);
-	int depth = 0;
-	for (p += strlen("\"source\":"); *p; p++) {
-		if (*p == '"') /* skip strings: they may hold braces */
-			for (p++; *p && *p != '"'; p++)
-				p += *p == '\\';
-		else if (*p == '{')
-			depth++;
-		else if (*p == '}' && --depth == 0)
-			return p + 1;
-	}
-	cr_assert_fail("source never ends: %s", json);
-	return NULL;
 }
 
 static void utc(long long t, char *out, size_t cap)
@@ -156,11 +127,11 @@ Test(replay, each_index_shows_that_sample_alone)
 		ms_buf json = MS_BUF_INIT, alone = MS_BUF_INIT;
 		snprintf(args, sizeof args, "meminfo -s '%s' --at %d -f json", r.path, i);
 		cr_assert_eq(run(args, &json, NULL), 0, "%s", args);
-		cr_assert_eq(json_number(json.data, "MemFree"), r.memfree[i], "sample %d", i);
+		cr_assert_eq(tu_json_number(json.data, "MemFree"), r.memfree[i], "sample %d", i);
 		const char *sample = strstr(json.data, "\"sample\":{");
 		cr_assert_not_null(sample, "%s", json.data);
-		cr_assert_eq(json_number(sample, "index"), i);
-		cr_assert_eq(json_number(sample, "count"), NSAMPLES);
+		cr_assert_eq(tu_json_number(sample, "index"), i);
+		cr_assert_eq(tu_json_number(sample, "count"), NSAMPLES);
 		utc(T0 + (long long)i * STEP, when, sizeof when);
 		json_string(sample, "captured_at", got, sizeof got);
 		cr_assert_str_eq(got, when);
@@ -171,7 +142,7 @@ Test(replay, each_index_shows_that_sample_alone)
 			cr_assert_eq(run(args, &json, NULL), 0, "%s", args);
 			snprintf(args, sizeof args, "%s -s '%s' -f json", views[v], r.sample[i]);
 			cr_assert_eq(run(args, &alone, NULL), 0, "%s", args);
-			cr_assert_str_eq(after_source(json.data), after_source(alone.data),
+			cr_assert_str_eq(tu_json_after_source(json.data), tu_json_after_source(alone.data),
 					 "%s at %d", views[v], i);
 		}
 		ms_buf_free(&json);
@@ -192,8 +163,8 @@ Test(replay, the_last_sample_by_default)
 	snprintf(args, sizeof args, "meminfo -s '%s' --at last -f json", r.path);
 	cr_assert_eq(run(args, &b, NULL), 0);
 	cr_assert_str_eq(a.data, b.data);
-	cr_assert_eq(json_number(a.data, "MemFree"), r.memfree[NSAMPLES - 1]);
-	cr_assert_eq(json_number(strstr(a.data, "\"sample\":"), "index"), NSAMPLES - 1);
+	cr_assert_eq(tu_json_number(a.data, "MemFree"), r.memfree[NSAMPLES - 1]);
+	cr_assert_eq(tu_json_number(strstr(a.data, "\"sample\":"), "index"), NSAMPLES - 1);
 	ms_buf_free(&a);
 	ms_buf_free(&b);
 	tu_rm_rf(r.dir);
@@ -231,7 +202,7 @@ Test(replay, a_time_picks_the_latest_sample_at_or_before_it)
 			snprintf(zone, sizeof zone, "Z");
 		snprintf(args, sizeof args, "meminfo -s '%s' --at %s%s -f json", r.path, when, zone);
 		cr_assert_eq(run(args, &json, NULL), 0, "%s", args);
-		cr_assert_eq(json_number(json.data, "MemFree"), r.memfree[cases[i].want], "%s",
+		cr_assert_eq(tu_json_number(json.data, "MemFree"), r.memfree[cases[i].want], "%s",
 			     args);
 		ms_buf_free(&json);
 	}
@@ -240,7 +211,7 @@ Test(replay, a_time_picks_the_latest_sample_at_or_before_it)
 	ms_buf json = MS_BUF_INIT;
 	snprintf(args, sizeof args, "meminfo -s '%s' --at 2026-12-04T03:15Z -f json", r.path);
 	cr_assert_eq(run(args, &json, NULL), 0, "%s", args);
-	cr_assert_eq(json_number(json.data, "MemFree"), r.memfree[1]);
+	cr_assert_eq(tu_json_number(json.data, "MemFree"), r.memfree[1]);
 	ms_buf_free(&json);
 	tu_rm_rf(r.dir);
 }
@@ -290,7 +261,7 @@ Test(replay, impossible_picks_exit_2_saying_why)
 	snprintf(args, sizeof args, "meminfo -s '%s' --at 0 -f json", r.sample[0]);
 	ms_buf out = MS_BUF_INIT;
 	cr_assert_eq(run(args, &out, NULL), 0);
-	cr_assert_eq(json_number(out.data, "MemFree"), r.memfree[0]);
+	cr_assert_eq(tu_json_number(out.data, "MemFree"), r.memfree[0]);
 	cr_assert_null(strstr(out.data, "\"sample\":"), "a snapshot is no recording");
 	ms_buf_free(&out);
 	ms_buf_free(&err);
@@ -307,15 +278,15 @@ Test(replay, a_torn_tail_is_said)
 	make_recording(&r, true);
 	snprintf(args, sizeof args, "meminfo -s '%s' -f json", r.path);
 	cr_assert_eq(run(args, &out, &err), 0);
-	cr_assert_eq(json_number(out.data, "MemFree"), r.memfree[NSAMPLES - 1]);
+	cr_assert_eq(tu_json_number(out.data, "MemFree"), r.memfree[NSAMPLES - 1]);
 	const char *sample = strstr(out.data, "\"sample\":{");
-	cr_assert_eq(json_number(sample, "count"), NSAMPLES);
+	cr_assert_eq(tu_json_number(sample, "count"), NSAMPLES);
 	json_string(sample, "torn_tail", torn, sizeof torn);
 	cr_assert(strstr(torn, "torn last sample"), "%s", torn);
 	cr_assert(strstr(err.data, "torn last sample"), "%s", err.data);
 	snprintf(args, sizeof args, "meminfo -s '%s' --at 0 -f json", r.path);
 	cr_assert_eq(run(args, &out, NULL), 0);
-	cr_assert_eq(json_number(out.data, "MemFree"), r.memfree[0]);
+	cr_assert_eq(tu_json_number(out.data, "MemFree"), r.memfree[0]);
 	ms_buf_free(&out);
 	ms_buf_free(&err);
 	tu_rm_rf(r.dir);
@@ -334,8 +305,8 @@ Test(replay, the_report_names_its_sample)
 	cr_assert(strstr(out.data, line), "%s", out.data);
 	snprintf(args, sizeof args, "report -s '%s' --at 1 -f json", r.path);
 	cr_assert_eq(run(args, &out, NULL), 0);
-	cr_assert_eq(json_number(strstr(out.data, "\"sample\":{"), "index"), 1);
-	cr_assert_eq(json_number(out.data, "MemFree"), r.memfree[1]);
+	cr_assert_eq(tu_json_number(strstr(out.data, "\"sample\":{"), "index"), 1);
+	cr_assert_eq(tu_json_number(out.data, "MemFree"), r.memfree[1]);
 	ms_buf_free(&out);
 	tu_rm_rf(r.dir);
 }
@@ -350,7 +321,7 @@ Test(replay, diff_takes_a_sample_by_its_time)
 	utc(T0 + STEP + 5, when, sizeof when);
 	snprintf(args, sizeof args, "diff '%s@%s' '%s@last' meminfo -f json", r.path, when, r.path);
 	cr_assert_eq(run(args, &out, NULL), 0, "%s", args);
-	cr_assert_eq(json_number(out.data, "MemFree_delta"), r.memfree[2] - r.memfree[1], "%s",
+	cr_assert_eq(tu_json_number(out.data, "MemFree_delta"), r.memfree[2] - r.memfree[1], "%s",
 		     out.data);
 	ms_buf_free(&out);
 	tu_rm_rf(r.dir);
@@ -535,7 +506,7 @@ static long long batch_pss(const struct rec *r, int at, int pid)
 	cr_assert_eq(run(args, &json, NULL), 0, "%s", args);
 	snprintf(pat, sizeof pat, "{\"pid\":%d,", pid);
 	const char *p = strstr(json.data, pat);
-	long long pss = p ? json_number(p, "pss_kb") : -1;
+	long long pss = p ? tu_json_number(p, "pss_kb") : -1;
 	ms_buf_free(&json);
 	return pss;
 }
@@ -556,7 +527,7 @@ static void expect_sample(tu_tmux *t, const struct rec *r, int at)
 
 	snprintf(args, sizeof args, "meminfo -s '%s' --at %d -f json", r->path, at);
 	cr_assert_eq(run(args, &json, NULL), 0);
-	kb_cell(json_number(json.data, "MemFree"), want, sizeof want);
+	kb_cell(tu_json_number(json.data, "MemFree"), want, sizeof want);
 	screen_line(t->screen.data, "Mem total ", line, sizeof line);
 	char free_text[80];
 	snprintf(free_text, sizeof free_text, "  free %s ", want);
@@ -564,8 +535,8 @@ static void expect_sample(tu_tmux *t, const struct rec *r, int at)
 
 	snprintf(args, sizeof args, "procrank -s '%s' --at %d --limit 1 -f json", r->path, at);
 	cr_assert_eq(run(args, &json, NULL), 0);
-	long long pid = json_number(strstr(json.data, "\"processes\":"), "pid");
-	kb_cell(json_number(strstr(json.data, "\"processes\":"), "pss_kb"), want, sizeof want);
+	long long pid = tu_json_number(strstr(json.data, "\"processes\":"), "pid");
+	kb_cell(tu_json_number(strstr(json.data, "\"processes\":"), "pss_kb"), want, sizeof want);
 	screen_line(t->screen.data, "    PID ", head, sizeof head);
 	const char *row = strstr(t->screen.data, head) + strlen(head) + 1;
 	snprintf(line, sizeof line, "%.*s", (int)strcspn(row, "\n"), row);
@@ -663,8 +634,8 @@ Test(replay_tui, steps_through_a_recording_as_the_batch_views_read_it, .timeout 
 	ms_buf json = MS_BUF_INIT;
 	snprintf(args, sizeof args, "procrank -s '%s' --at 0 --limit 1 -f json", r.path);
 	cr_assert_eq(run(args, &json, NULL), 0);
-	int top = (int)json_number(strstr(json.data, "\"processes\":"), "pid");
-	long long top_pss = json_number(strstr(json.data, "\"processes\":"), "pss_kb");
+	int top = (int)tu_json_number(strstr(json.data, "\"processes\":"), "pid");
+	long long top_pss = tu_json_number(strstr(json.data, "\"processes\":"), "pss_kb");
 	cr_assert_eq(batch_pss(&r, 2, top), -1, "pid %d is not in sample 2", top);
 	char pat[32];
 	snprintf(pat, sizeof pat, "\n%7d gone ", top);

@@ -138,6 +138,34 @@ void tu_need(const char *program, const char *why)
 		cr_skip_test("%s not installed (%s)", program, why);
 }
 
+long long tu_json_number(const char *json, const char *key)
+{
+	char pat[80];
+
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	const char *p = strstr(json, pat);
+	cr_assert_not_null(p, "no %s in %s", key, json);
+	return strtoll(p + strlen(pat), NULL, 10);
+}
+
+const char *tu_json_after_source(const char *json)
+{
+	const char *p = strstr(json, "\"source\":{");
+	cr_assert_not_null(p, "%s", json);
+	int depth = 0;
+	for (p += strlen("\"source\":"); *p; p++) {
+		if (*p == '"') /* skip strings: they may hold braces */
+			for (p++; *p && *p != '"'; p++)
+				p += *p == '\\';
+		else if (*p == '{')
+			depth++;
+		else if (*p == '}' && --depth == 0)
+			return p + 1;
+	}
+	cr_assert_fail("source never ends: %s", json);
+	return NULL;
+}
+
 void tu_tmux_run(tu_tmux *t, const char *args)
 {
 	ms_buf cmd = MS_BUF_INIT;

@@ -34,6 +34,13 @@ int tu_run(const char *cmd, ms_buf *out);
 const char *tu_tmpdir(void);
 void tu_rm_rf(const char *path);
 
+/* ---- a view's JSON, read by its text (not by memscope's code) ----------- */
+
+/* The number after the first "key": (fails the test when there is none). */
+long long tu_json_number(const char *json, const char *key);
+/* What a document says after its "source" object: the view's figures. */
+const char *tu_json_after_source(const char *json);
+
 /* ---- the explorer in tmux ------------------------------------------------
  * A tmux server of its own (-L sock) per test, whose one window runs the
  * explorer; the screen is read back with capture-pane. */
