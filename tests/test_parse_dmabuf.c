@@ -253,6 +253,26 @@ Test(parse_dmabuf, fdinfo_of_the_qemu_board)
 	cr_assert_gt(seen, 10);
 }
 
+/* The links /proc/PID/fd/N shows, as the kernel prints them: dma-buf's
+ * d_dname "/%s:%s" of its dentry "dmabuf" and the name set by
+ * DMA_BUF_SET_NAME (drivers/dma-buf/dma-buf.c), anon_inode_getfile's
+ * "anon_inode:dmabuf" before 5.3, and other fds' links. */
+Test(parse_dmabuf, fd_links_that_may_be_dmabufs)
+{
+	cr_assert(ms_fd_link_may_be_dmabuf("/dmabuf:"));
+	cr_assert(ms_fd_link_may_be_dmabuf("/dmabuf:panfrost-fb"));
+	cr_assert(ms_fd_link_may_be_dmabuf("/dmabuf:cam ISP: frame 3"));
+	cr_assert(ms_fd_link_may_be_dmabuf("anon_inode:dmabuf"));
+	cr_assert_not(ms_fd_link_may_be_dmabuf("anon_inode:[eventfd]"));
+	cr_assert_not(ms_fd_link_may_be_dmabuf("anon_inode:dmabuf2"));
+	cr_assert_not(ms_fd_link_may_be_dmabuf("anon_inode:sync_file"));
+	cr_assert_not(ms_fd_link_may_be_dmabuf("/dev/dri/card0"));
+	cr_assert_not(ms_fd_link_may_be_dmabuf("/dmabuf"));
+	cr_assert_not(ms_fd_link_may_be_dmabuf("socket:[40211]"));
+	cr_assert_not(ms_fd_link_may_be_dmabuf("/memfd:dmabuf (deleted)"));
+	cr_assert_not(ms_fd_link_may_be_dmabuf(""));
+}
+
 Test(parse_dmabuf, fdinfo_hostile_values)
 {
 	static const char *const bad[] = {

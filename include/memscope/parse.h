@@ -1073,6 +1073,12 @@ typedef struct ms_fdinfo {
 
 int ms_parse_fdinfo(const char *buf, size_t len, ms_fdinfo *out, ms_error *err);
 
+/* Whether the target of a /proc/PID/fd/N link may be a DMA-BUF: the
+ * dma-buf file system names its files "/dmabuf:NAME" (5.3+, NAME empty
+ * until DMA_BUF_SET_NAME); before, an anonymous inode "anon_inode:dmabuf".
+ * A file of that name on disk also passes: its fdinfo decides. */
+bool ms_fd_link_may_be_dmabuf(const char *link);
+
 /* /sys/kernel/dmabuf/buffers/<inode>/ (5.13+, CONFIG_DMABUF_SYSFS_STATS):
  * exporter_name and size, one file each. */
 typedef struct ms_dmabuf_sysfs {

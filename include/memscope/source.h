@@ -169,6 +169,12 @@ typedef struct ms_dirlist {
 	ms_dirent *e;
 } ms_dirlist;
 int ms_source_list_dir(ms_source *src, const char *reldir, ms_dirlist *out, ms_error *err);
+/* Where a link of the running system's /proc points ("123/fd/4" ->
+ * "/dmabuf:vpu"), into out (NUL-terminated, cut at cap - 1 bytes): one
+ * system call where reading a file costs three. -ENOSYS for a source that
+ * keeps no links (snapshots, --proc-root trees); -ENOENT when it went. */
+int ms_source_read_link(ms_source *src, const char *relpath, char *out, size_t cap,
+			ms_error *err);
 void ms_dirlist_free(ms_dirlist *l);
 
 /* Where relpath is, for messages: "/proc/zoneinfo", "/sys/kernel/mm/cma",

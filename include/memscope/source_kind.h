@@ -22,6 +22,11 @@ typedef struct ms_source_ops {
 	int (*list_pids)(ms_source *src, int **pids, size_t *n, ms_error *err);
 	/* Entries of reldir, appended to out unsorted (source.c sorts). */
 	int (*list_dir)(ms_source *src, const char *reldir, ms_dirlist *out, ms_error *err);
+	/* Optional: where the symbolic link relpath points ("123/fd/4"), into
+	 * out, NUL-terminated and cut at cap - 1 bytes. NULL where the
+	 * source keeps no links (snapshots, a --proc-root tree). */
+	int (*read_link)(ms_source *src, const char *relpath, char *out, size_t cap,
+			 ms_error *err);
 	/* Optional (NULL: nothing to do, one sample). */
 	int (*refresh)(ms_source *src, ms_error *err);
 	size_t (*sample_count)(const ms_source *src);

@@ -353,6 +353,22 @@ void ms_dmabuf_free_part(ms_sample *s)
 
 /* ---- the DMA-BUFs each process holds ---------------------------------------- */
 
+/* Whether fd of pid may be a DMA-BUF, asked of its link where the source
+ * has links (one readlink, where its fdinfo costs an open, reads and a
+ * close: reading every fd's fdinfo cost procrank more than a third of all
+ * the processes' smaps_rollup at n400). */
+static bool may_be_dmabuf(ms_source *src, int pid, const char *fd)
+{
+	char path[300], link[64];
+	ms_error ignored;
+
+	snprintf(path, sizeof path, "%d/fd/%s", pid, fd);
+	int rc = ms_source_read_link(src, path, link, sizeof link, &ignored);
+	if (rc == -ENOSYS)
+		return true; /* a snapshot keeps DMA-BUF fdinfo only */
+	return rc == 0 && ms_fd_link_may_be_dmabuf(link);
+}
+
 int ms_dmabuf_of_pid(ms_source *src, int pid, ms_dmabuf_table *t, ms_error *err)
 {
 	char dir[32];
@@ -367,8 +383,9 @@ int ms_dmabuf_of_pid(ms_source *src, int pid, ms_dmabuf_table *t, ms_error *err)
 		ms_fdinfo fi;
 		ms_error ignored;
 		snprintf(path, sizeof path, "%s/%s", dir, l.e[i].name);
-		if (l.e[i].is_dir || ms_source_read(src, path, &buf, &ignored) < 0)
-			continue; /* an fd closed while it was listed */
+		if (l.e[i].is_dir || !may_be_dmabuf(src, pid, l.e[i].name) ||
+		    ms_source_read(src, path, &buf, &ignored) < 0)
+			continue; /* not a DMA-BUF, or closed while it was listed */
 		if (ms_parse_fdinfo(buf.data ? buf.data : "", buf.len, &fi, &ignored) < 0 ||
 		    !fi.dmabuf || fi.inode == MS_NA)
 			continue;

@@ -450,6 +450,11 @@ static void fdinfo_clear(ms_fdinfo *out)
 	out->size = out->count = MS_NA;
 }
 
+bool ms_fd_link_may_be_dmabuf(const char *link)
+{
+	return strncmp(link, "/dmabuf:", 8) == 0 || strcmp(link, "anon_inode:dmabuf") == 0;
+}
+
 int ms_parse_fdinfo(const char *buf, size_t len, ms_fdinfo *out, ms_error *err)
 {
 	ms_lines it;

@@ -82,6 +82,26 @@ static int live_list_dir(ms_source *src, const char *reldir, ms_dirlist *out, ms
 	return ms_fd_list_dir(fd, l->real_proc, reldir, out, err);
 }
 
+/* Only the kernel's /proc: a --proc-root tree's links are not followed,
+ * so they are not read either. */
+static int live_read_link(ms_source *src, const char *relpath, char *out, size_t cap,
+			  ms_error *err)
+{
+	struct live *l = live_of(src);
+	const char *below;
+	int root = l->fd[ms_path_root(relpath, &below)];
+
+	if (!l->real_proc)
+		return ms_error_set(err, ENOSYS, 0, "%s: links are not read here", relpath);
+	if (root < 0)
+		return ms_errno_to_error(ENOENT, relpath, err);
+	ssize_t n = readlinkat(root, below, out, cap - 1);
+	if (n < 0)
+		return ms_errno_to_error(errno, relpath, err);
+	out[n] = '\0';
+	return 0;
+}
+
 /* Through libproc2, the library made to walk the kernel's process list;
  * it takes thread group leaders only (PIDS_FETCH_TASKS_ONLY). All its calls
  * stay on this one (calling) thread: it keeps global state. */
@@ -146,6 +166,7 @@ static const ms_source_ops live_ops = {
 	.list_pids = live_list_pids,
 	.open_fd = live_open_file,
 	.list_dir = live_list_dir,
+	.read_link = live_read_link,
 	.close = live_close,
 };
 

@@ -468,6 +468,20 @@ int ms_source_list_dir(ms_source *src, const char *reldir, ms_dirlist *out, ms_e
 	return 0;
 }
 
+int ms_source_read_link(ms_source *src, const char *relpath, char *out, size_t cap,
+			ms_error *err)
+{
+	int r = check_relpath(relpath, err);
+
+	if (cap)
+		out[0] = '\0';
+	if (r < 0)
+		return r;
+	if (!src->ops->read_link || cap == 0)
+		return ms_error_set(err, ENOSYS, 0, "%s: no links in this source", relpath);
+	return src->ops->read_link(src, relpath, out, cap, err);
+}
+
 /* ---- helpers shared by the kinds ----------------------------------------- */
 
 bool ms_pid_name(const char *s, size_t len, int *pid)
