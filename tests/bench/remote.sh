@@ -145,6 +145,21 @@ each() {
 	echo "$t / $scrapes" | bc -l
 }
 floor() { each 'cat /proc/[0-9]*/smaps_rollup'; }
+# walltime "CMD": wall seconds per run of CMD over $scrapes runs (the
+# measure of the procrank target in tests/bench/run.sh: the answer's wait).
+walltime() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	sh -c "for i in \$(seq $scrapes); do $1 > /dev/null 2>&1; done"
+	t1=$(date +%s.%N)
+	echo "($t1 - $t0) / $scrapes" | bc -l
+}
+# The kernel's own cost of every file a scrape reads (strace of `memscope
+# metrics`): each process's smaps_rollup, status, cmdline, oom_score,
+# oom_score_adj and cgroup, and the system's memory files.
+reads() {
+	each 'cat /proc/[0-9]*/smaps_rollup /proc/[0-9]*/status /proc/[0-9]*/cmdline /proc/[0-9]*/oom_score /proc/[0-9]*/oom_score_adj /proc/[0-9]*/cgroup /proc/meminfo /proc/buddyinfo /proc/pagetypeinfo /proc/zoneinfo /proc/slabinfo /proc/pressure/memory 2>/dev/null'
+}
 scrape_side() {
 start_listen
 declare -A got
@@ -159,11 +174,18 @@ for r in $(seq "$rounds"); do
 	fi
 	f2=$(floor)
 	got[pagetypeinfo]+="$(each 'cat /proc/pagetypeinfo') "
+	rd=$(reads)
+	wf=$(walltime 'cat /proc/[0-9]*/smaps_rollup')
+	ws=$(walltime "curl -sf http://127.0.0.1:$ms_port/metrics")
+	wp=$(walltime "'$ms' procrank")
+	got[w_floor]+="$wf "; got[w_scrape]+="$ws "; got[w_procrank]+="$wp "
+	got[rw_scrape]+="$(echo "$ws / $wf" | bc -l) "; got[rw_procrank]+="$(echo "$wp / $wf" | bc -l) "
 	f=$(echo "($f1 + $f2) / 2" | bc -l)
 	s=$(echo "($t1 - $t0) / $hz / $scrapes" | bc -l)
 	got[floor]+="$f "; got[scrape]+="$s "; got[one]+="$one "; got[procrank]+="$pr "
 	got[r_scrape]+="$(echo "$s / $f" | bc -l) "; got[r_one]+="$(echo "$one / $f" | bc -l) "
 	got[r_procrank]+="$(echo "$pr / $f" | bc -l) "
+	got[reads]+="$rd "; got[r_reads]+="$(echo "$s / $rd" | bc -l) "
 done
 stop_listen
 m() { printf '%s\n' ${got[$1]} | median; }
@@ -176,6 +198,14 @@ echo "|---|---:|---:|---:|---:|"
 printf '| a scrape of `metrics --listen` | %.3f | %.3f | %.2f | %s |\n' "$(m floor)" "$(m scrape)" "$(m r_scrape)" "$(rg r_scrape)"
 printf '| `memscope metrics` | %.3f | %.3f | %.2f | %s |\n' "$(m floor)" "$(m one)" "$(m r_one)" "$(rg r_one)"
 printf '| `memscope procrank` | %.3f | %.3f | %.2f | %s |\n' "$(m floor)" "$(m procrank)" "$(m r_procrank)" "$(rg r_procrank)"
+printf '| a scrape, against the files it reads | %.3f | %.3f | %.2f | %s |\n' "$(m reads)" "$(m scrape)" "$(m r_reads)" "$(rg r_reads)"
+echo
+echo "Wall time, the same rounds (a scrape: curl's whole run, its own start-up included):"
+echo
+echo "| command | floor ms | command ms | command / floor | range |"
+echo "|---|---:|---:|---:|---:|"
+printf '| a scrape of `metrics --listen` | %.1f | %.1f | %.2f | %s |\n' "$(m w_floor | awk '{print $1*1000}')" "$(m w_scrape | awk '{print $1*1000}')" "$(m rw_scrape)" "$(rg rw_scrape)"
+printf '| `memscope procrank` | %.1f | %.1f | %.2f | %s |\n' "$(m w_floor | awk '{print $1*1000}')" "$(m w_procrank | awk '{print $1*1000}')" "$(m rw_procrank)" "$(rg rw_procrank)"
 echo
 printf "metrics reads /proc/pagetypeinfo (migrate types), which procrank does not: %.3f s a cat\n" "$(m pagetypeinfo)"
 }
