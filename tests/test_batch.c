@@ -212,7 +212,7 @@ Test(batch, views_by_name)
 		     MS_PART_MEMINFO | MS_PART_PROCS | MS_PART_SLABINFO | MS_PART_BUDDY |
 			     MS_PART_PAGETYPE | MS_PART_ZONEINFO | MS_PART_IOMEM |
 			     MS_PART_VMALLOC | MS_PART_DEVTREE | MS_PART_CMA | MS_PART_DMABUF |
-			     MS_PART_PSI | MS_PART_CGROUPS,
+			     MS_PART_PSI | MS_PART_CGROUPS | MS_PART_PROC_DETAIL,
 		     "report reads what its sections need");
 	cr_assert_str_eq(ms_part_file(VIEW(zones)->part), "zoneinfo");
 }

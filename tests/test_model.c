@@ -193,7 +193,7 @@ Test(model, part_states_missing_eacces_malformed)
 	ms_sample s;
 	ms_error err = { 0 };
 
-	cr_assert_eq(ms_sample_load(&s, src, MS_PART_ALL & ~MS_PART_PROCS, &err), 0);
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_ALL & ~(MS_PART_PROCS | MS_PART_PROC_DETAIL), &err), 0);
 	cr_assert_eq(s.st[MS_P_MEMINFO].status, 0);
 	cr_assert_eq(ms_kvlist_get(&s.meminfo, "MemTotal"), 456632);
 	cr_assert_str_eq(ms_part_reason(&s.st[MS_P_MEMINFO]), "");
@@ -372,7 +372,7 @@ Test(model, procs_from_rollup_with_hugetlb_apart)
 	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 1, FAKE_SNAPSHOT);
 	ms_sample s;
 
-	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS | MS_PART_PROC_DETAIL, NULL), 0);
 	cr_assert_eq(s.st[MS_P_PROCS].status, 0);
 	cr_assert_eq(s.nprocs, 1);
 	const ms_proc *p = &s.procs[0];
@@ -393,6 +393,52 @@ Test(model, procs_from_rollup_with_hugetlb_apart)
 	cr_assert_eq(p->pss_shmem_kb, 8);
 	cr_assert_eq(p->hugetlb_kb, 2048);
 	ms_sample_free(&s);
+	free(st);
+}
+
+/* The procrank table's columns beyond memory and name are a part of their
+ * own: a scrape, a trend or a fleet row reads the processes without them
+ * (four files fewer per process), procrank with them. */
+Test(model, process_details_are_read_only_when_asked)
+{
+	char *st = fmt_status(812);
+	const struct fake_file files[] = {
+		FILE_OK("812/status", st),
+		FILE_BIN("812/cmdline", "/usr/sbin/sshd\0-D\0"),
+		FILE_OK("812/smaps_rollup", rollup_user),
+		FILE_OK("812/oom_score", "668\n"),
+		FILE_OK("812/oom_score_adj", "-17\n"),
+		FILE_OK("812/cgroup", "0::/system.slice/ssh.service\n"),
+	};
+	const int pids[] = { 812 };
+	struct fake f;
+	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 1, FAKE_SNAPSHOT);
+	ms_sample s;
+	ms_error err;
+
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
+	cr_assert_eq(s.nprocs, 1);
+	cr_assert_str_eq(s.procs[0].name, "sshd");
+	cr_assert_eq(s.procs[0].pss_kb, 2365);
+	cr_assert_str_eq(s.procs[0].cmdline, "");
+	cr_assert_eq(s.procs[0].oom_score, MS_NA);
+	cr_assert_eq(s.procs[0].oom_score_adj, MS_NA);
+	cr_assert_null(s.procs[0].cgroup);
+	cr_assert_not(ms_sample_has(&s, MS_P_PROC_DETAIL));
+	ms_sample_free(&s);
+
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS | MS_PART_PROC_DETAIL, NULL), 0);
+	cr_assert(ms_sample_has(&s, MS_P_PROC_DETAIL));
+	cr_assert_str_eq(s.procs[0].cmdline, "/usr/sbin/sshd -D");
+	cr_assert_eq(s.procs[0].oom_score, 668);
+	cr_assert_eq(s.procs[0].oom_score_adj, -17);
+	cr_assert_str_eq(s.procs[0].cgroup, "/system.slice/ssh.service");
+	cr_assert_eq(s.procs[0].cgroup_version, 2);
+	ms_sample_free(&s);
+
+	/* Alone it has nothing to read. */
+	cr_assert_lt(ms_sample_load(&s, src, MS_PART_PROC_DETAIL, &err), 0);
+	cr_assert(strstr(err.msg, "read with the processes only"), "%s", err.msg);
 	free(st);
 }
 
@@ -420,7 +466,7 @@ Test(model, kthreads_left_out_and_counted)
 	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 4, FAKE_SNAPSHOT);
 	ms_sample s;
 
-	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS | MS_PART_PROC_DETAIL, NULL), 0);
 	cr_assert_eq(s.nkthreads, 3);
 	cr_assert_eq(s.nprocs, 1);
 	cr_assert_eq(s.procs[0].pid, 900);
@@ -467,7 +513,7 @@ Test(model, smaps_summed_when_no_rollup)
 	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 2, FAKE_SNAPSHOT);
 	ms_sample s;
 
-	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS | MS_PART_PROC_DETAIL, NULL), 0);
 	cr_assert_eq(s.nprocs, 2);
 	for (size_t i = 0; i < 2; i++) {
 		const ms_proc *p = &s.procs[i];
@@ -508,7 +554,7 @@ Test(model, unreadable_figures_are_unknown_not_zero)
 	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 4, FAKE_LIVE);
 	ms_sample s;
 
-	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS | MS_PART_PROC_DETAIL, NULL), 0);
 	cr_assert_eq(s.nprocs, 3);
 	cr_assert_eq(s.ngone, 1);
 	cr_assert_eq(s.nunknown, 2);
@@ -564,7 +610,7 @@ Test(model, zombie_left_out_and_counted)
 	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 2, FAKE_LIVE);
 	ms_sample s;
 
-	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS | MS_PART_PROC_DETAIL, NULL), 0);
 	cr_assert_eq(s.nprocs, 0);
 	cr_assert_eq(s.nkthreads, 0);
 	cr_assert_eq(s.nzombies, 1);
@@ -606,7 +652,7 @@ Test(model, hostile_smaps_gives_unknown_figures)
 	ms_source *src = fake_open(&f, files, MS_ARRAY_LEN(files), pids, 2, FAKE_SNAPSHOT);
 	ms_sample s;
 
-	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS | MS_PART_PROC_DETAIL, NULL), 0);
 	cr_assert_eq(s.nprocs, 2);
 	cr_assert_eq(s.nunknown, 2);
 	cr_assert_eq(s.procs[0].status, -EFBIG);
@@ -642,7 +688,7 @@ Test(model, parallel_readers_keep_order_and_figures)
 	ms_source *src = fake_open(&f, files, 3 * N, pids, N, FAKE_SNAPSHOT | MS_CAP_PARALLEL);
 	ms_sample s;
 
-	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS, NULL), 0);
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS | MS_PART_PROC_DETAIL, NULL), 0);
 	cr_assert_eq(s.nprocs, N);
 	cr_assert_eq(s.nunknown, (N + 6) / 7);
 	for (int i = 0; i < N; i++) {
@@ -957,7 +1003,7 @@ Test(model, corpus_zte_router_sums_smaps)
 	cr_assert_not_null(src, "%s", err.msg);
 	ms_sample s;
 
-	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS | MS_PART_SLABINFO, &err), 0);
+	cr_assert_eq(ms_sample_load(&s, src, MS_PART_PROCS | MS_PART_PROC_DETAIL | MS_PART_SLABINFO, &err), 0);
 	/* 40 pid folders: 35 kernel threads (no VmSize, no cmdline), 5 processes. */
 	cr_assert_eq(s.nprocs, 5);
 	cr_assert_eq(s.nkthreads, 35);

@@ -37,6 +37,11 @@ enum ms_part_id {
 	MS_P_DMABUF,  /* sysfs dmabuf/buffers, else debugfs dma_buf/bufinfo */
 	MS_P_PSI,   /* /proc/pressure/memory */
 	MS_P_CGROUPS, /* the memory cgroup trees, v1 and v2, under sys/fs/cgroup */
+	/* Each process's command line, oom_score, oom_score_adj and memory
+	 * cgroup: the procrank table's columns beyond memory and name. Read
+	 * with MS_P_PROCS, in its pool, for the views that show them: four
+	 * files per process a scrape, a trend or a fleet row has no use for. */
+	MS_P_PROC_DETAIL,
 	MS_P_COUNT,
 	MS_P_NONE = -1, /* a file captured but read by no part */
 };
@@ -59,6 +64,7 @@ enum ms_part {
 	MS_PART_DMABUF = MS_PART(MS_P_DMABUF),
 	MS_PART_PSI = MS_PART(MS_P_PSI),
 	MS_PART_CGROUPS = MS_PART(MS_P_CGROUPS),
+	MS_PART_PROC_DETAIL = MS_PART(MS_P_PROC_DETAIL),
 	MS_PART_ALL = MS_PART(MS_P_COUNT) - 1,
 };
 

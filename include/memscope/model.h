@@ -228,6 +228,12 @@ static inline bool ms_sample_has(const ms_sample *s, enum ms_part_id id)
  * Returns 0 or -errno with err worded for a user. */
 int ms_procs_load(ms_sample *s, ms_source *src, ms_error *err);
 void ms_procs_free(ms_sample *s);
+/* The catalogue's loader of MS_P_PROC_DETAIL: ms_procs_load has read each
+ * process's cmdline, oom_score, oom_score_adj and cgroup when the part was
+ * asked for (MS_NA and NULL where a file was not readable; without the
+ * part, cmdline is "" and the rest unknown); this says whether the
+ * processes themselves could be read. */
+int ms_proc_detail_load(ms_sample *s, ms_source *src, ms_error *err);
 
 /* What a process is, for a view that shows one (vma), and to tell
  * whether one exited while it was read. */

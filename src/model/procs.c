@@ -40,16 +40,18 @@ enum proc_outcome {
 struct proc_reader {
 	ms_source *src;
 	bool volatile_files; /* a missing file means the process exited */
+	bool detail;         /* MS_P_PROC_DETAIL asked for: cmdline, oom_score... */
 	ms_buf file;       /* the bytes of the file being parsed */
 	ms_buf text;       /* the joined command line */
 	ms_vmalist vmas;   /* smaps fallback: at most the mapping being read */
 	ms_pid_cgroup cgroup; /* the lines of the process's cgroup file */
 };
 
-static void reader_init(struct proc_reader *r, ms_source *src)
+static void reader_init(struct proc_reader *r, ms_source *src, bool detail)
 {
 	memset(r, 0, sizeof *r);
 	r->src = src;
+	r->detail = detail;
 	r->volatile_files = ms_source_can(src, MS_CAP_VOLATILE);
 }
 
@@ -184,11 +186,18 @@ static enum proc_outcome read_identity(struct proc_reader *r, ms_proc *p, struct
 	return PROC_LISTED;
 }
 
+/* Without MS_P_PROC_DETAIL the command line is left "" unread: the kernel
+ * prints none for a process without memory, so "no mm" alone then says
+ * kernel thread, as "no mm and no command line" does with it. */
 static enum proc_outcome read_cmdline(struct proc_reader *r, ms_proc *p)
 {
+	ms_buf_reset(&r->text);
+	if (!r->detail) {
+		p->cmdline = strdup("");
+		return p->cmdline ? PROC_LISTED : PROC_NOMEM;
+	}
 	int rc = read_pid_file(r, p->pid, "cmdline");
 
-	ms_buf_reset(&r->text);
 	if (rc == -ENOENT && r->volatile_files)
 		return PROC_GONE;
 	if (rc == 0 && ms_parse_cmdline(file_data(r), r->file.len, &r->text) < 0)
@@ -488,7 +497,7 @@ static enum proc_outcome read_proc(struct proc_reader *r, int pid, ms_proc *p)
 	if (id.exiting && r->volatile_files)
 		return PROC_GONE;
 	read_memory(r, p, &id);
-	if (p->status == -ENOMEM || read_oom_and_cgroup(r, p) < 0)
+	if (p->status == -ENOMEM || (r->detail && read_oom_and_cgroup(r, p) < 0))
 		return PROC_NOMEM;
 	/* Memory files gone, and status with them: it exited after its
 	 * identity was read. Dropped quietly, not listed as a row of unknowns
@@ -502,6 +511,7 @@ static enum proc_outcome read_proc(struct proc_reader *r, int pid, ms_proc *p)
 
 struct proc_pool {
 	ms_source *src;
+	bool detail; /* each reader reads cmdline, the OOM files and cgroup too */
 	const int *pids;
 	size_t n;
 	ms_proc *procs;
@@ -515,7 +525,7 @@ static void *pool_worker(void *arg)
 	struct proc_reader r;
 	size_t i;
 
-	reader_init(&r, pool->src);
+	reader_init(&r, pool->src, pool->detail);
 	while ((i = atomic_fetch_add(&pool->next, 1)) < pool->n)
 		pool->outcome[i] = (unsigned char)read_proc(&r, pool->pids[i], &pool->procs[i]);
 	reader_free(&r);
@@ -701,6 +711,7 @@ int ms_procs_load(ms_sample *s, ms_source *src, ms_error *err)
 
 	struct proc_pool pool = {
 		.src = src,
+		.detail = (s->parts & MS_PART_PROC_DETAIL) != 0,
 		.pids = pids,
 		.n = npids,
 		.procs = calloc(npids, sizeof(ms_proc)),
@@ -718,5 +729,17 @@ int ms_procs_load(ms_sample *s, ms_source *src, ms_error *err)
 		return ms_error_set(err, ENOMEM, 0, "out of memory");
 	}
 	fill_users(src, s->procs, s->nprocs);
+	return 0;
+}
+
+int ms_proc_detail_load(ms_sample *s, ms_source *src, ms_error *err)
+{
+	(void)src;
+	if (!(s->parts & MS_PART_PROCS))
+		return ms_error_set(err, EINVAL, 0, "read with the processes only");
+	if (!ms_sample_has(s, MS_P_PROCS))
+		return ms_error_set(err, s->st[MS_P_PROCS].status < 0 ? -s->st[MS_P_PROCS].status
+									: ENOENT,
+				    0, "%s", ms_part_reason(&s->st[MS_P_PROCS]));
 	return 0;
 }

@@ -305,7 +305,7 @@ static int create(ms_pane *p)
 
 const ms_pane_class ms_pane_procrank = {
 	.name = "procrank",
-	.parts = MS_PART_PROCS,
+	.parts = MS_PART_PROCS | MS_PART_PROC_DETAIL,
 	.table = &ms_procrank_table,
 	.help = procrank_help,
 	.hint = "Enter:VMA",

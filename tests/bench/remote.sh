@@ -155,10 +155,10 @@ walltime() {
 	echo "($t1 - $t0) / $scrapes" | bc -l
 }
 # The kernel's own cost of every file a scrape reads (strace of `memscope
-# metrics`): each process's smaps_rollup, status, cmdline, oom_score,
-# oom_score_adj and cgroup, and the system's memory files.
+# metrics`): each process's status and smaps_rollup, and the system's
+# memory files.
 reads() {
-	each 'cat /proc/[0-9]*/smaps_rollup /proc/[0-9]*/status /proc/[0-9]*/cmdline /proc/[0-9]*/oom_score /proc/[0-9]*/oom_score_adj /proc/[0-9]*/cgroup /proc/meminfo /proc/buddyinfo /proc/pagetypeinfo /proc/zoneinfo /proc/slabinfo /proc/pressure/memory 2>/dev/null'
+	each 'cat /proc/[0-9]*/smaps_rollup /proc/[0-9]*/status /proc/meminfo /proc/buddyinfo /proc/pagetypeinfo /proc/zoneinfo /proc/slabinfo /proc/pressure/memory 2>/dev/null'
 }
 scrape_side() {
 start_listen
