@@ -45,6 +45,7 @@ struct ssh_priv {
 	char dir[64];          /* private folder: control socket, stderr files */
 	char sock[96];
 	pid_t master;          /* 0 when none runs */
+	int lifeline;          /* the master's stdin, ours to hold; -1 */
 	ms_buf script;         /* data/memscope-capture.sh */
 	ms_source *cur;        /* the last sample, or NULL */
 };
@@ -159,6 +160,13 @@ static int ssh_reason(const struct ssh_priv *p, const char *what, int code, ms_e
 	return ms_error_set(err, code, 0, "%s", *last ? last : fallback);
 }
 
+static void drop_lifeline(struct ssh_priv *p)
+{
+	if (p->lifeline >= 0)
+		close(p->lifeline);
+	p->lifeline = -1;
+}
+
 static bool master_alive(struct ssh_priv *p)
 {
 	if (p->master <= 0)
@@ -166,6 +174,7 @@ static bool master_alive(struct ssh_priv *p)
 	if (waitpid(p->master, NULL, WNOHANG) == 0)
 		return true;
 	p->master = 0;
+	drop_lifeline(p);
 	return false;
 }
 
@@ -191,6 +200,7 @@ static bool master_going(struct ssh_priv *p)
  * must never hang on a child. */
 static void stop_master(struct ssh_priv *p)
 {
+	drop_lifeline(p);
 	if (p->master > 0) {
 		struct timespec tick = { 0, 20 * 1000 * 1000 };
 		bool gone = false;
@@ -210,22 +220,34 @@ static void stop_master(struct ssh_priv *p)
 }
 
 /* Starts the control master and waits until its socket answers: the one
- * handshake of the run (and of each retry after a drop). */
+ * handshake of the run (and of each retry after a drop). The master's
+ * own session reads its stdin, a pipe only we write to, on the board
+ * (`cat`): however memscope ends, a SIGKILL included, the pipe closes,
+ * that session ends, and the master with it, instead of holding the link
+ * to the board after us. */
 static int start_master(struct ssh_priv *p, ms_error *err)
 {
 	const char *argv[SSH_MAX_WORDS + 24];
 	static const char *const extra[] = {
-		"-M", "-N", "-o", "ControlPersist=no",
+		"-M", "-o", "ControlPersist=no",
 		/* a link that stops answering is found within ~15 s */
 		"-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3",
 		"-o", "ConnectTimeout=20", NULL,
 	};
+	int life[2];
 
 	unlink(p->sock);
-	build_argv(p, argv, extra, NULL);
-	pid_t pid = spawn(p, argv, -1, -1, "master");
-	if (pid < 0)
+	drop_lifeline(p);
+	if (pipe2(life, O_CLOEXEC) < 0)
+		return ms_error_set(err, errno, 0, "ssh: %s", strerror(errno));
+	build_argv(p, argv, extra, "cat >/dev/null");
+	pid_t pid = spawn(p, argv, life[0], -1, "master");
+	close(life[0]);
+	if (pid < 0) {
+		close(life[1]);
 		return ms_error_set(err, -pid, 0, "ssh: %s", strerror(-pid));
+	}
+	p->lifeline = life[1];
 	p->master = pid;
 	struct timespec tick = { 0, 50 * 1000 * 1000 };
 	for (int i = 0; i < SSH_CONNECT_SECONDS * 20; i++) {
@@ -235,6 +257,7 @@ static int start_master(struct ssh_priv *p, ms_error *err)
 		int status;
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			p->master = 0;
+			drop_lifeline(p);
 			if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 				return ms_error_set(err, ENOENT, 0, "%s: cannot run ssh (%s)",
 						    p->target, p->words[0]);
@@ -557,6 +580,7 @@ ms_source *ms_source_open_ssh(const char *url, ms_error *err)
 		ms_error_set(err, ENOMEM, 0, "out of memory");
 		return NULL;
 	}
+	p->lifeline = -1;
 	snprintf(p->dir, sizeof p->dir, "/tmp/memscope-ssh.XXXXXX");
 	if (parse_url(url, p, err) || split_words(p, err) || load_script(p, err) ||
 	    (!mkdtemp(p->dir) && ms_error_set(err, errno, 0, "%s: %s", p->dir, strerror(errno)))) {

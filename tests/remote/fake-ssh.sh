@@ -23,12 +23,14 @@ while [ $# -gt 0 ]; do
 	shift
 done
 if [ $master = 1 ]; then
+	# As ssh's master with its own session (`cat >/dev/null` on the
+	# board): it ends when its standard input does.
 	exec python3 -c '
-import signal, socket, sys
+import socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.bind(sys.argv[1])
 s.listen(1)
-signal.pause()' "$sock"
+sys.stdin.buffer.read()' "$sock"
 fi
 case $remote in
 "sh -s -- "*)

@@ -118,6 +118,28 @@ wait "$mspid" 2> /dev/null
 [ -z "$(ps -o pid= --ppid "$sshd_pid")" ] || fail "the link outlived metrics --listen"
 echo "SIGTERM: metrics --listen and its link stopped"
 
+# SIGKILL leaves memscope no say: its master's own session reads a pipe
+# only memscope held (`cat` on the board), so the link ends with it.
+"$ms" metrics -s "$url" --listen 127.0.0.1:0 2> "$work/listen2.err" &
+mspid=$!
+pids="$pids $mspid"
+i=0
+while ! grep -q 'port [1-9]' "$work/listen2.err" 2> /dev/null; do
+	i=$((i + 1)); [ $i -lt 600 ] || fail "metrics --listen over ssh did not start again"
+	sleep 0.1
+done
+port=$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/listen2.err")
+case $(scrape) in 200*) ;; *) fail "scrape before the SIGKILL failed" ;; esac
+[ -n "$(ps -o pid= --ppid "$sshd_pid")" ] || fail "no link to the board before the SIGKILL"
+kill -KILL "$mspid"
+wait "$mspid" 2> /dev/null
+i=0
+while [ -n "$(ps -o pid= --ppid "$sshd_pid")" ]; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "the link outlived a SIGKILL of memscope by 10 s"
+	sleep 0.1
+done
+echo "SIGKILL: the link ended with memscope ($((i / 10)).$((i % 10)) s)"
+
 # A board that cannot be reached: exit 1 and ssh's own reason.
 kill "$sshd_pid"
 wait "$sshd_pid" 2> /dev/null
